@@ -1,0 +1,51 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install translations update-translations chromium lint bench clean
+
+run: $(VENV)/.installed translations
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	@echo "Intranet: http://127.0.0.1:5000  (log-ins in README.md; mail goes to instance/maildir)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(FLASK) mail deliver --worker & \
+	  $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/.installed-test translations chromium
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d translations -f -q 2>/dev/null || $(BIN)/pybabel compile -d translations
+
+# Developers: after changing UI texts, refresh the catalogues and translate what is new.
+update-translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k _lp:1c,2 -k pgettext:1c,2 -k lazy_pgettext:1c,2 -o translations/messages.pot --sort-output --no-location --ignore-dirs='.venv node_modules' .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+# Debian's chromium for the real-browser tests (Playwright cannot download browsers here).
+chromium:
+	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,95 @@
+"""The intranet application factory."""
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import load_config
+from .extensions import babel, csrf, db, htmx, login_manager, migrate
+
+# Feature packages and the modules that hold their routes.
+BLUEPRINTS = {
+    "core": ["views"],
+    "accounts": ["views", "admin_views"],
+    "organisations": ["views"],
+}
+
+
+def create_app(test_config=None) -> Flask:
+    """Build the app: config → extensions → blueprints → CLI → template filters."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder="../templates", static_folder="../static")
+    load_config(app, test_config)
+    if app.config["BEHIND_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_templating(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (every model, for Alembic and relationships)
+    from .accounts.services import load_member_for_session
+    from .database import configure_sqlite
+    from .i18n import select_locale
+    from .policy import login_required_everywhere
+    from .security import init_security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"),
+                     render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(app.root_path + "/../translations"))
+    login_manager.init_app(app)
+    login_manager.user_loader(load_member_for_session)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    with app.app_context():
+        configure_sqlite(db.engine)
+    init_security(app)
+    login_required_everywhere(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    import importlib
+
+    from .core.errors import register_error_handlers
+
+    for package, modules in BLUEPRINTS.items():
+        for module in modules:  # the view modules attach their routes to the package's bp
+            importlib.import_module(f"intranet.{package}.{module}")
+        app.register_blueprint(importlib.import_module(f"intranet.{package}").bp)
+    register_error_handlers(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from .cli import backup_command, demo_cli
+    from .mail.cli import mail_cli
+
+    app.cli.add_command(mail_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(backup_command)
+
+
+def _register_templating(app: Flask) -> None:
+    from .i18n import register_filters
+    from .markup import register_markdown
+    from .policy import can
+    from .web import page_url
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    register_filters(app)
+    register_markdown(app)
+    app.jinja_env.globals["can"] = can
+    app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
+
+    @app.context_processor
+    def _language():
+        from flask_babel import get_locale
+
+        return {"current_language": str(get_locale() or "cs")}

@@ -1,0 +1,93 @@
+"""The administrator's member list, invitations, edits, (de)activation and the audit log."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..audit.services import ACTIONS, audit_query
+from ..organisations.services import all_organisations
+from ..policy import Role, requires
+from ..web import current_member, paginate, render, render_form
+from . import bp, services
+from .forms import MemberFilterForm, MemberForm
+
+MEMBER_FIELDS = services.ADMIN_FIELDS
+
+
+@bp.get("/admin/members")
+@requires("members.manage")
+def admin_members():
+    organisations = all_organisations()
+    form = MemberFilterForm(request.args, organisations=organisations)
+    form.validate()
+    query = services.member_query(
+        form.q.data or "", role=Role(form.role.data) if form.role.data else None,
+        organisation_id=form.organisation_id.data or None, status=form.status.data or None)
+    return render("accounts/admin_members.html", "accounts/_admin_member_rows.html",
+                  form=form, pagination=paginate(query))
+
+
+@bp.route("/admin/members/new", methods=["GET", "POST"])
+@requires("members.manage")
+def invite_member():
+    form = MemberForm(organisations=all_organisations())
+    if not form.validate_on_submit():
+        return render_form("accounts/admin_member_form.html", form, member=None)
+    fields = {name: form[name].data for name in MEMBER_FIELDS}
+    member = services.invite_member(current_member(), role=Role(form.role.data), **fields)
+    flash(_("Pozvánka pro %(name)s byla odeslána na %(email)s.", name=member.full_name,
+            email=member.email), "success")
+    return redirect(url_for("accounts.admin_members"))
+
+
+@bp.route("/admin/members/<int:member_id>", methods=["GET", "POST"])
+@requires("members.manage")
+def edit_member(member_id):
+    member = services.member_for_admin(member_id)
+    form = MemberForm(obj=member, organisations=all_organisations(), member_id=member.id)
+    if not form.validate_on_submit():
+        return render_form("accounts/admin_member_form.html", form, member=member)
+    fields = {name: form[name].data for name in MEMBER_FIELDS}
+    services.update_member(member, current_member(), Role(form.role.data), **fields)
+    flash(_("Změny u člena %(name)s byly uloženy.", name=member.full_name), "success")
+    return redirect(url_for("accounts.edit_member", member_id=member.id))
+
+
+@bp.post("/admin/members/<int:member_id>/deactivate")
+@requires("members.manage")
+def deactivate_member(member_id):
+    member = services.member_for_admin(member_id)
+    if member.id == current_user.id:
+        flash(_("Vlastní účet deaktivovat nelze."), "error")
+    else:
+        services.deactivate(member, current_member())
+        flash(_("Účet %(name)s byl deaktivován.", name=member.full_name), "success")
+    return redirect(url_for("accounts.edit_member", member_id=member.id))
+
+
+@bp.post("/admin/members/<int:member_id>/reactivate")
+@requires("members.manage")
+def reactivate_member(member_id):
+    member = services.member_for_admin(member_id)
+    services.reactivate(member, current_member())
+    flash(_("Účet %(name)s je znovu aktivní.", name=member.full_name), "success")
+    return redirect(url_for("accounts.edit_member", member_id=member.id))
+
+
+@bp.post("/admin/members/<int:member_id>/resend")
+@requires("members.manage")
+def resend_invitation(member_id):
+    member = services.member_for_admin(member_id)
+    if member.status != "invited":
+        flash(_("Tento člen už pozvánku přijal."), "error")
+    else:
+        services.resend_invitation(member, current_member())
+        flash(_("Pozvánka byla odeslána znovu na %(email)s.", email=member.email), "success")
+    return redirect(url_for("accounts.edit_member", member_id=member.id))
+
+
+@bp.get("/admin/audit")
+@requires("audit.view")
+def audit_log():
+    return render_template("accounts/audit.html", pagination=paginate(audit_query()),
+                           actions=ACTIONS)

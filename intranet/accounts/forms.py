@@ -1,0 +1,108 @@
+"""Account forms: login, passwords, profile, the administrator's member form and filters."""
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import Optional, ValidationError
+
+from ..forms import (
+    email_field,
+    max_length,
+    new_password_fields,
+    options,
+    required,
+    strip,
+    text_field,
+)
+from ..policy import Role
+from . import services
+
+LANGUAGES = [("cs", "čeština"), ("en", "English")]
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(_l("Heslo"), [required()],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = email_field()
+
+
+class SetPasswordForm(FlaskForm):
+    password, confirm = new_password_fields()
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Současné heslo"), [required()],
+                            render_kw={"autocomplete": "current-password"})
+    password, confirm = new_password_fields()
+
+
+class PersonFields:
+    """Name and contact fields shared by the profile and the administrator's form."""
+
+    titles_before = text_field(_l("Tituly před jménem"), 40, optional=True,
+                               description=_l("např. Ing., Mgr., Bc."))
+    first_name = text_field(_lp("first name", "Jméno"), 80,
+                            render_kw={"autocomplete": "given-name"})
+    last_name = text_field(_l("Příjmení"), 80, render_kw={"autocomplete": "family-name"})
+    titles_after = text_field(_l("Tituly za jménem"), 40, optional=True,
+                              description=_l("např. Ph.D., MBA"))
+    phone = text_field(_l("Telefon"), 40, optional=True, render_kw={"autocomplete": "tel"})
+    position = text_field(_l("Pracovní pozice"), 120, optional=True,
+                          description=_l("např. sociální pracovnice, koordinátor KP"))
+
+
+class ProfileForm(PersonFields, FlaskForm):
+    language = SelectField(_l("Jazyk"), choices=options(LANGUAGES))
+    wants_meeting_mail = BooleanField(_l("Pozvánky a změny schůzek"))
+    wants_minutes_mail = BooleanField(_l("Zveřejněné zápisy"))
+    wants_list_mail = BooleanField(_l("Příspěvky z e-mailového rozesílače"))
+
+
+class MemberForm(PersonFields, FlaskForm):
+    """The administrator's form to invite or edit a member."""
+
+    email = email_field()
+    organisation_id = SelectField(_lp("one", "Organizace"), coerce=int,
+                                  validate_choice=True)
+    role = SelectField(_l("Role"), choices=options((r.value, r.label) for r in Role),
+                       default=Role.MEMBER.value)
+
+    def __init__(self, *args, organisations, member_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member_id = member_id
+        self.organisation_id.choices = options(
+            [(0, _l("— vyberte organizaci —"))] + [(o.id, o.name) for o in organisations])
+
+    def validate_email(self, field):
+        if services.email_taken(field.data, except_member_id=self.member_id):
+            raise ValidationError(_l("Člen s tímto e-mailem už existuje."))
+
+    def validate_organisation_id(self, field):
+        if not field.data:
+            raise ValidationError(_l("Vyberte organizaci."))
+
+
+class MemberFilterForm(FlaskForm):
+    """Filters of the administrator's member list (a GET form, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Hledat"), [Optional(), max_length(100)], filters=[strip])
+    role = SelectField(_l("Role"), [Optional()], choices=options(
+        [("", _l("všechny role"))] + [(r.value, r.label) for r in Role]))
+    status = SelectField(_l("Stav"), [Optional()], choices=options([
+        ("", _l("všichni")), ("active", _l("aktivní")), ("invited", _l("pozvaní")),
+        ("deactivated", _l("deaktivovaní"))]))
+    organisation_id = SelectField(_lp("one", "Organizace"), [Optional()], coerce=int, default=0,
+                                  validate_choice=False)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_id.choices = options(
+            [(0, _l("všechny organizace"))] + [(o.id, o.name) for o in organisations])

@@ -1,0 +1,109 @@
+"""Members (accounts), one-time account tokens and login attempts."""
+
+import enum
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from ..database import UTCDateTime, str_enum, utcnow
+from ..extensions import db
+from ..organisations.models import Organisation
+from ..policy import Role
+from ..text import fold
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Member(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    titles_before: Mapped[str] = mapped_column(sa.String(40), default="")
+    first_name: Mapped[str] = mapped_column(sa.String(80))
+    last_name: Mapped[str] = mapped_column(sa.String(80))
+    titles_after: Mapped[str] = mapped_column(sa.String(40), default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    position: Mapped[str] = mapped_column(sa.String(120), default="")
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.MEMBER)
+    language: Mapped[str] = mapped_column(sa.String(5), default="cs")
+    wants_meeting_mail: Mapped[bool] = mapped_column(default=True)
+    wants_minutes_mail: Mapped[bool] = mapped_column(default=True)
+    wants_list_mail: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    search_key: Mapped[str] = mapped_column(sa.String(200), index=True)
+
+    organisation: Mapped[Organisation] = relationship()
+
+    @validates("first_name", "last_name")
+    def _keep_search_key(self, key, value):
+        names = {"first_name": self.first_name, "last_name": self.last_name, key: value}
+        self.search_key = fold(f"{names['first_name'] or ''} {names['last_name'] or ''}")
+        return value
+
+    @validates("email")
+    def _normalise_email(self, _key, value):
+        return value.strip().lower()
+
+    @property
+    def full_name(self) -> str:
+        name = " ".join(p for p in (self.titles_before, self.first_name, self.last_name) if p)
+        return f"{name}, {self.titles_after}" if self.titles_after else name
+
+    @property
+    def status(self) -> str:
+        if self.deactivated_at:
+            return "deactivated"
+        return "active" if self.password_hash else "invited"
+
+    # Flask-Login
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+
+class TokenPurpose(enum.StrEnum):
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"
+
+
+class AccountToken(db.Model):
+    """A one-time link sent by e-mail; only its hash is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("member.id"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(str_enum(TokenPurpose))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    member: Mapped[Member] = relationship()
+
+
+class LoginAttempt(db.Model):
+    """Every login attempt, so throttling holds across workers."""
+
+    __table_args__ = (
+        sa.Index("ix_login_attempt_email_at", "email", "at"),
+        sa.Index("ix_login_attempt_ip_at", "ip", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    ip: Mapped[str] = mapped_column(sa.String(64))
+    succeeded: Mapped[bool]
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

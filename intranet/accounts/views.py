@@ -1,0 +1,122 @@
+"""Logging in and out, invitation and reset links, the member's own profile and password."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..policy import can, public, requires
+from ..web import current_member, render_form
+from . import bp, services
+from .forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    SetPasswordForm,
+)
+from .models import TokenPurpose
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths are followed after login, never another site."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("core.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.dashboard"))
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return render_form("accounts/login.html", form)
+    try:
+        member = services.authenticate(form.email.data, form.password.data)
+    except services.LoginThrottled:
+        form.form_errors.append(_("Příliš mnoho neúspěšných pokusů. Zkuste to znovu za "
+                                  "15 minut, nebo si nechte poslat odkaz pro nové heslo."))
+        return render_form("accounts/login.html", form, 429)
+    if member is None:
+        form.form_errors.append(_("E-mail nebo heslo nesouhlasí."))
+        return render_form("accounts/login.html", form, 401)
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.post("/logout")
+def logout():
+    services.log_out(current_member())
+    flash(_("Byli jste odhlášeni."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        return render_form("accounts/forgot.html", form)
+    services.request_password_reset(form.email.data)
+    flash(_("Pokud u nás účet s touto adresou existuje, poslali jsme na ni odkaz pro nastavení "
+            "nového hesla. Podívejte se do pošty."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token):
+    return _use_link(token, TokenPurpose.PASSWORD_RESET, _("Heslo bylo změněno. Vítejte zpět."))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token):
+    return _use_link(token, TokenPurpose.INVITATION, _("Účet je připraven. Vítejte v intranetu."))
+
+
+def _use_link(raw_token: str, purpose: TokenPurpose, welcome: str):
+    token = services.find_valid_token(raw_token, purpose)
+    if token is None:
+        return render_template("accounts/link_invalid.html", purpose=purpose), 404
+    form = SetPasswordForm()
+    if not form.validate_on_submit():
+        return render_form("accounts/set_password.html", form, purpose=purpose,
+                               member=token.member)
+    services.set_password_with_token(token, form.password.data)
+    flash(welcome, "success")
+    return redirect(url_for("core.dashboard"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@requires("profile.edit")
+def profile():
+    form = ProfileForm(obj=current_user)
+    if not form.validate_on_submit():
+        return render_form("accounts/profile.html", form)
+    fields = {name: form[name].data for name in services.PROFILE_FIELDS}
+    services.update_profile(current_member(), **fields)
+    flash(_("Profil byl uložen."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+@requires("profile.edit")
+def change_password():
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        return render_form("accounts/password.html", form)
+    if not services.change_password(current_member(), form.current.data, form.password.data):
+        form.current.errors.append(_("Současné heslo nesouhlasí."))
+        return render_form("accounts/password.html", form)
+    flash(_("Heslo bylo změněno. Ostatní přihlášení byla ukončena."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/members/<int:member_id>")
+@requires("directory.view")
+def member_detail(member_id):
+    member = services.member_for_admin(member_id)
+    if member.deactivated_at and not can(current_user, "members.manage"):
+        abort(404)
+    return render_template("accounts/member.html", member=member)

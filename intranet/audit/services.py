@@ -1,0 +1,53 @@
+"""Writing to the audit log; callers commit it together with the change it records."""
+
+import sqlalchemy as sa
+from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, raiseload
+
+from ..extensions import db
+from .models import AuditEvent
+
+ACTIONS = {
+    "login": _l("přihlášení"),
+    "login_failed": _l("neúspěšné přihlášení"),
+    "login_throttled": _l("přihlášení zablokováno (příliš mnoho pokusů)"),
+    "logout": _l("odhlášení"),
+    "invited": _l("pozvánka odeslána"),
+    "activated": _l("účet aktivován"),
+    "password_reset_requested": _l("žádost o obnovu hesla"),
+    "password_reset": _l("heslo obnoveno"),
+    "password_changed": _l("heslo změněno"),
+    "role_changed": _l("změna role"),
+    "deactivated": _l("účet deaktivován"),
+    "reactivated": _l("účet znovu aktivován"),
+}
+
+
+def client_ip() -> str:
+    """The client's address as Flask sees it (ProxyFix applies when configured)."""
+    return (request.remote_addr or "") if has_request_context() else ""
+
+
+def record(action: str, *, actor=None, subject=None, detail: str = "") -> AuditEvent:
+    """Add an audit event to the current transaction."""
+    if action not in ACTIONS:
+        raise KeyError(action)
+    event = AuditEvent(
+        action=action,
+        actor_id=actor.id if actor else None,
+        subject_id=subject.id if subject else None,
+        ip=client_ip(),
+        detail=detail[:500],
+    )
+    db.session.add(event)
+    return event
+
+
+def audit_query():
+    """The audit log, newest first, with the members it names."""
+    return (
+        sa.select(AuditEvent)
+        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.subject), raiseload("*"))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )

@@ -1,0 +1,77 @@
+"""Configuration defaults; instance/config.py and INTRANET_* environment variables override them."""
+
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULTS = {
+    "SQLALCHEMY_DATABASE_URI": None,  # set from the instance path unless configured
+    "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"timeout": 10}},
+    "BABEL_DEFAULT_LOCALE": "cs",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Prague",
+    "LANGUAGES": ["cs", "en"],
+    "WTF_CSRF_TIME_LIMIT": int(timedelta(hours=24).total_seconds()),
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": None,  # None: Secure exactly when the request came over HTTPS
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "BEHIND_PROXY": False,
+    "SITE_NAME": "Intranet spolupráce obcí",
+    "SERVER_URL": "http://127.0.0.1:5000",  # for links in e-mails sent by the worker
+    "MAIL_FROM": "Intranet <intranet@localhost>",
+    "MAIL_SMTP_HOST": None,  # no host: mail goes to the Maildir below
+    "MAIL_SMTP_PORT": 25,
+    "MAIL_SMTP_SECURITY": "none",  # none | starttls | ssl
+    "MAIL_SMTP_USER": None,
+    "MAIL_SMTP_PASSWORD": None,
+    "MAIL_SMTP_TIMEOUT": 20,
+    "MAIL_MAILDIR": None,  # defaults to instance/maildir
+    "MAIL_MAX_ATTEMPTS": 8,
+    "INVITATION_VALID_FOR": timedelta(days=7),
+    "RESET_VALID_FOR": timedelta(hours=2),
+    "LOGIN_WINDOW": timedelta(minutes=15),
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_PER_IP": 30,
+    "PASSWORD_MIN_LENGTH": 10,
+    "PASSWORD_HASH": {},  # argon2 PasswordHasher parameters; the library defaults are RFC 9106
+    "PER_PAGE": 25,
+}
+
+
+def load_config(app, test_config=None):
+    """Apply defaults, then instance/config.py, then INTRANET_* env vars, then test overrides."""
+    app.config.from_mapping(DEFAULTS)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("INTRANET", loads=_loads)
+        if os.environ.get("DATABASE_URL"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        db_file = Path(app.instance_path) / "intranet.sqlite"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_file}"
+    if not app.config.get("MAIL_MAILDIR"):
+        app.config["MAIL_MAILDIR"] = str(Path(app.instance_path) / "maildir")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+
+
+def _loads(value):
+    """Read an env value as JSON when it is JSON (numbers, true/false), else as a plain string."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _instance_secret_key(instance_path):
+    """Return the secret key kept in instance/secret_key, generating it on first run."""
+    key_file = Path(instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()

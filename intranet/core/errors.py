@@ -1,0 +1,47 @@
+"""Error pages in the user's language; htmx swaps them in like any page."""
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+
+MESSAGES = {
+    400: (_l("Požadavek se nepodařilo zpracovat"),
+          _l("Zkontrolujte zadané údaje a zkuste to znovu.")),
+    403: (_l("Sem nemáte přístup"),
+          _l("Tuto stránku nebo akci vaše role neumožňuje. Pokud ji potřebujete, obraťte se "
+             "na správce intranetu.")),
+    404: (_l("Stránka nenalezena"),
+          _l("Stránka neexistuje nebo byla odstraněna. Zkontrolujte adresu, nebo pokračujte "
+             "z hlavní stránky.")),
+    405: (_l("Tuto akci nelze provést"), _l("Na tuto adresu nelze odeslat takový požadavek.")),
+    429: (_l("Příliš mnoho pokusů"), _l("Chvíli počkejte a zkuste to znovu.")),
+    500: (_l("Něco se pokazilo"),
+          _l("Omlouváme se, na naší straně nastala chyba. Nic z toho, co jste uložili dříve, "
+             "se neztratilo. Zkuste to prosím znovu za chvíli.")),
+}
+CSRF_MESSAGE = (_l("Formulář vypršel"),
+                _l("Stránka byla otevřená příliš dlouho nebo jste se mezitím odhlásili. "
+                   "Vraťte se zpět, obnovte stránku a odešlete formulář znovu."))
+
+
+def render_error(code: int, title, message):
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf_error(_error):
+        return render_error(400, *CSRF_MESSAGE)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error):
+        title, message = MESSAGES.get(error.code, (error.name, error.description))
+        return render_error(error.code or 500, title, message)
+
+    @app.errorhandler(500)
+    def _server_error(_error):
+        db.session.rollback()
+        return render_error(500, *MESSAGES[500])

@@ -1,0 +1,36 @@
+"""Dashboard, health check, language switch."""
+
+import sqlalchemy as sa
+from flask import current_app, jsonify, redirect, render_template, request
+
+from ..extensions import db
+from ..i18n import set_language
+from ..policy import public
+from ..web import current_member
+from . import bp
+
+
+@bp.get("/")
+def dashboard():
+    return render_template("core/dashboard.html")
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    """For load balancers and monitoring: 200 when the database answers, 503 otherwise."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        current_app.logger.exception("health check: database unavailable")
+        db.session.rollback()
+        return jsonify(status="error", db="unavailable"), 503
+    return jsonify(status="ok", db="ok")
+
+
+@bp.post("/language")
+@public
+def switch_language():
+    set_language(request.form.get("language", ""), current_member())
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")

@@ -1,0 +1,72 @@
+"""SQLite tuning and column types shared by all models."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import has_request_context, request
+from sqlalchemy.types import TypeDecorator
+
+READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A datetime stored as naive UTC and always returned timezone-aware."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; store aware UTC datetimes")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def configure_sqlite(engine: sa.Engine) -> None:
+    """Foreign keys, WAL, a busy timeout, and BEGIN IMMEDIATE for write transactions.
+
+    pysqlite's own transaction handling is switched off so that SQLAlchemy's
+    "begin" event decides how a transaction starts (SQLAlchemy's pysqlite recipe).
+    A write transaction takes the write lock up front and so never fails on upgrade.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN" if _is_read_only_request() else "BEGIN IMMEDIATE")
+
+
+def _is_read_only_request() -> bool:
+    """GET requests only read (no state change on GET); everything else may write."""
+    return has_request_context() and request.method in READ_ONLY_METHODS
+
+
+def str_enum(enum_class, length: int = 30) -> sa.Enum:
+    """A portable enum column that stores the members' string values."""
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )

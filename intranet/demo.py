@@ -1,0 +1,105 @@
+"""Fictional demo data: a territory, its municipalities, organisations and members."""
+
+import sqlalchemy as sa
+
+from .accounts.models import Member
+from .accounts.passwords import hash_password
+from .database import utcnow
+from .extensions import db
+from .organisations.models import Municipality, Organisation, OrganisationKind
+from .policy import Role
+
+DEMO_PASSWORD = "demo-heslo-2026"
+ORP = "ORP Vranov nad Bystrou"
+MUNICIPALITIES = ["Vranov nad Bystrou", "Lipová", "Dubnice", "Horní Lhota", "Podhradí",
+                  "Zálesí", "Rybníček", "Kamenná Ves"]
+K = OrganisationKind
+ORGANISATIONS = [
+    ("Městský úřad Vranov nad Bystrou", K.MUNICIPALITY, "Vranov nad Bystrou"),
+    ("Obecní úřad Lipová", K.MUNICIPALITY, "Lipová"),
+    ("Obecní úřad Dubnice", K.MUNICIPALITY, "Dubnice"),
+    ("Obecní úřad Horní Lhota", K.MUNICIPALITY, "Horní Lhota"),
+    ("Obecní úřad Podhradí", K.MUNICIPALITY, "Podhradí"),
+    ("Obecní úřad Zálesí", K.MUNICIPALITY, "Zálesí"),
+    ("Úřad práce – kontaktní pracoviště Vranov", K.PUBLIC_OFFICE, "Vranov nad Bystrou"),
+    ("Probační a mediační služba – středisko Vranov", K.PUBLIC_OFFICE, "Vranov nad Bystrou"),
+    ("Spolek Most k domovu", K.NGO, "Vranov nad Bystrou"),
+    ("Azylový dům Přístav, z. ú.", K.NGO, "Dubnice"),
+    ("Mateřské centrum Sluníčko", K.NGO, "Lipová"),
+    ("Farní charita Vranov", K.CHURCH, "Vranov nad Bystrou"),
+    ("Základní škola Kamenná Ves", K.SCHOOL, "Kamenná Ves"),
+]
+# (e-mail, titles before, first, last, titles after, role, organisation index, position)
+NAMED_MEMBERS = [
+    ("spravce@vranov.example", "Ing.", "Petra", "Horáková", "", Role.ADMIN, 0,
+     "správkyně intranetu"),
+    ("zapisovatel@vranov.example", "Mgr.", "Tomáš", "Beneš", "", Role.SECRETARY, 0,
+     "koordinátor komunitního plánování"),
+    ("clen@vranov.example", "Bc.", "Lucie", "Dvořáková", "", Role.MEMBER, 8,
+     "sociální pracovnice"),
+    ("starosta@vranov.example", "", "Karel", "Vondráček", "", Role.READER, 1, "starosta"),
+]
+FEMALE = (["Jana", "Eva", "Hana", "Kateřina", "Lenka", "Veronika", "Alena", "Zuzana", "Monika"],
+          ["Nováková", "Černá", "Kučerová", "Marková", "Králová", "Fialová", "Zelená",
+           "Bartošová", "Kolářová"])
+MALE = (["Martin", "Pavel", "Jiří", "Michal", "Ondřej", "David", "Roman", "Filip", "Radek"],
+        ["Svoboda", "Procházka", "Veselý", "Pokorný", "Růžička", "Šimek", "Holub", "Sedlák",
+         "Urban"])
+TITLES = ["", "Bc.", "Mgr.", "", "Ing.", ""]
+POSITIONS = ["sociální pracovnice", "sociální pracovník", "terénní pracovnice", "vedoucí služby",
+             "koordinátorka", "metodik"]
+EXTRA_MEMBERS = 36
+
+
+def load_demo() -> bool:
+    """Insert the demo data unless the database already has members; True when loaded."""
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Member)):
+        return False
+    municipalities = {name: Municipality(name=name, orp=ORP) for name in MUNICIPALITIES}
+    organisations = [Organisation(name=name, kind=kind, municipality=municipalities[seat],
+                                  email=f"info{i}@vranov.example")
+                     for i, (name, kind, seat) in enumerate(ORGANISATIONS)]
+    db.session.add_all([*municipalities.values(), *organisations])
+    password_hash = hash_password(DEMO_PASSWORD)
+    db.session.add_all(_named_members(organisations, password_hash))
+    db.session.add_all(_generated_members(organisations, password_hash))
+    db.session.commit()
+    return True
+
+
+def _named_members(organisations, password_hash):
+    now = utcnow()
+    for email, before, first, last, after, role, org, position in NAMED_MEMBERS:
+        yield Member(email=email, titles_before=before, first_name=first, last_name=last,
+                     titles_after=after, role=role, organisation=organisations[org],
+                     position=position, phone="+420 600 000 000",
+                     password_hash=password_hash, activated_at=now)
+
+
+def _generated_members(organisations, password_hash):
+    for i in range(EXTRA_MEMBERS):
+        first, last = _person_name(i)
+        organisation = organisations[(i * 5) % len(organisations)]
+        role = _generated_role(i, organisation)
+        member = Member(email=f"clen{i + 1:02d}@vranov.example", titles_before=TITLES[i % 6],
+                        first_name=first, last_name=last, role=role,
+                        organisation=organisation, position=POSITIONS[i % len(POSITIONS)],
+                        phone=f"+420 601 {i:03d} {100 + i:03d}")
+        if i < EXTRA_MEMBERS - 3:  # the last three are still invited, not active
+            member.password_hash, member.activated_at = password_hash, utcnow()
+        if i == 7:
+            member.deactivated_at = utcnow()
+        yield member
+
+
+def _person_name(i: int) -> tuple[str, str]:
+    """A distinct fictional name for the i-th generated member, women and men in turn."""
+    firsts, lasts = FEMALE if i % 2 == 0 else MALE
+    k = i // 2
+    return firsts[k % 9], lasts[(k + k // 9) % 9]
+
+
+def _generated_role(i: int, organisation: Organisation) -> Role:
+    if organisation.kind is OrganisationKind.MUNICIPALITY and i % 3 == 0:
+        return Role.READER
+    return Role.SECRETARY if i % 11 == 0 else Role.MEMBER

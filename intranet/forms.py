@@ -1,0 +1,53 @@
+"""Form fields and validators shared by every feature's forms."""
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def required(message=None):
+    return InputRequired(message or _l("Toto pole je povinné."))
+
+
+def max_length(limit: int):
+    return Length(max=limit, message=_l("Nejvýše %(max)d znaků.", max=limit))
+
+
+def text_field(label, limit: int, *, optional=False, **kwargs):
+    """A stripped text field with a length limit, required unless optional."""
+    first = Optional() if optional else required()
+    return StringField(label, [first, max_length(limit)], filters=[strip], **kwargs)
+
+
+def email_field():
+    return EmailField(_l("E-mail"), [required(), max_length(254),
+                              Email(message=_l("Zadejte platnou e-mailovou adresu."),
+                                    check_deliverability=False)],
+                      filters=[strip], render_kw={"autocomplete": "email"})
+
+
+def long_enough(_form, field):
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(field.data or "") < minimum:
+        raise ValidationError(_l("Heslo musí mít alespoň %(n)d znaků.", n=minimum))
+
+
+def new_password_fields():
+    """A new password and its confirmation (long passwords and passphrases are welcome)."""
+    password = PasswordField(_l("Nové heslo"), [required(), long_enough, max_length(1000)],
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Nové heslo znovu"),
+                            [required(), EqualTo("password", _l("Hesla se neshodují."))],
+                            render_kw={"autocomplete": "new-password"})
+    return password, confirm
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Select-box choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]

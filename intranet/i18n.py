@@ -1,0 +1,57 @@
+"""Language and time: Czech by default, English second; shown in Europe/Prague."""
+
+from datetime import datetime
+
+from flask import current_app, session
+from flask_babel import format_date, format_datetime, format_time
+
+from .extensions import db
+
+FORMATS = {
+    "cs": {"datetime": "d. M. yyyy H:mm", "date": "d. M. yyyy", "time": "H:mm"},
+    "en": {"datetime": "d MMM yyyy, H:mm", "date": "d MMM yyyy", "time": "H:mm"},
+}
+
+
+def select_locale() -> str:
+    """The member's saved language, else the one chosen in this session, else Czech."""
+    from flask_login import current_user
+
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    if session.get("language") in languages:
+        return session["language"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def set_language(language: str, member) -> None:
+    """Remember the choice in the session and, for a logged-in member, in the profile."""
+    if language not in current_app.config["LANGUAGES"]:
+        return
+    session["language"] = language
+    if member.is_authenticated:
+        member.language = language
+        db.session.commit()
+
+
+def _pattern(kind: str) -> str:
+    from flask_babel import get_locale
+
+    return FORMATS.get(str(get_locale()), FORMATS["cs"])[kind]
+
+
+def register_filters(app) -> None:
+    """Jinja filters `datetime`, `date` and `time`, in Prague time and the current language."""
+
+    @app.template_filter("datetime")
+    def _datetime(value: datetime | None) -> str:
+        return format_datetime(value, _pattern("datetime")) if value else ""
+
+    @app.template_filter("date")
+    def _date(value) -> str:
+        return format_date(value, _pattern("date")) if value else ""
+
+    @app.template_filter("time")
+    def _time(value) -> str:
+        return format_time(value, _pattern("time")) if value else ""

@@ -1,0 +1,1 @@
+"""Outgoing mail: the outbox, its deliverer and transports."""

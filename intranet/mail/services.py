@@ -1,0 +1,166 @@
+"""Queueing mail in the outbox and delivering it afterwards."""
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from ..database import utcnow
+from ..extensions import db
+from .models import DeliveryStatus, OutboxDelivery, OutboxMessage
+from .transports import transport_for
+
+log = logging.getLogger(__name__)
+
+# Categories a member can switch off in the profile; account mail always goes out.
+PREFERENCE_FOR_CATEGORY = {
+    "meetings": "wants_meeting_mail",
+    "minutes": "wants_minutes_mail",
+    "list": "wants_list_mail",
+}
+ACCOUNT = "account"
+STALE_CLAIM = timedelta(minutes=15)
+
+
+def wants(member, category: str) -> bool:
+    """Whether an active member receives mail of this category."""
+    if member.deactivated_at is not None:
+        return False
+    preference = PREFERENCE_FOR_CATEGORY.get(category)
+    return preference is None or getattr(member, preference)
+
+
+def queue_mail(recipient, category: str, template: str, **context) -> list[OutboxMessage]:
+    """Queue a mail rendered from templates/mail/<template>.txt in the member's language."""
+    return queue_to_members([recipient], category, template, **context)
+
+
+def queue_to_members(recipients: Iterable, category: str, template: str, **context):
+    """Queue a message to the members who want it, one rendering per language.
+
+    It joins the caller's transaction: a rolled-back change sends nothing.
+    """
+    by_language = defaultdict(list)
+    for member in recipients:
+        if wants(member, category):
+            by_language[member.language].append(member)
+    return [
+        _queue_rendered(language, group, category, template, context)
+        for language, group in by_language.items()
+    ]
+
+
+def _queue_rendered(language, members, category, template, context) -> OutboxMessage:
+    with force_locale(language):
+        subject = render_template(f"mail/{template}.subject.txt", **context).strip()
+        body = render_template(f"mail/{template}.txt", **context)
+    message = OutboxMessage(category=category, subject=subject, body_text=body)
+    message.deliveries = [OutboxDelivery(recipient=m.email, member_id=m.id) for m in members]
+    db.session.add(message)
+    return message
+
+
+def build_email(delivery: OutboxDelivery, config) -> EmailMessage:
+    """The RFC 5322 message for one delivery; its Message-ID is stable across retries."""
+    message = delivery.message
+    email = EmailMessage()
+    email["From"] = config["MAIL_FROM"]
+    email["To"] = delivery.recipient
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(message.created_at)
+    domain = config["MAIL_FROM"].rsplit("@", 1)[-1].strip(">") or "localhost"
+    email["Message-ID"] = make_msgid(idstring=f"outbox.{delivery.id}", domain=domain)
+    email["Auto-Submitted"] = "auto-generated"
+    email.set_content(message.body_text)
+    if message.body_html:
+        email.add_alternative(message.body_html, subtype="html")
+    return email
+
+
+def release_stale_claims(now: datetime | None = None) -> int:
+    """Mark deliveries a crashed worker left mid-send as failed: better than sending twice."""
+    now = now or utcnow()
+    result = db.session.execute(
+        sa.update(OutboxDelivery)
+        .where(OutboxDelivery.status == DeliveryStatus.SENDING,
+               OutboxDelivery.claimed_at < now - STALE_CLAIM)
+        .values(status=DeliveryStatus.FAILED,
+                last_error="Doručovatel skončil během odesílání; zpráva nebyla odeslána znovu.")
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+def deliver_due(now: datetime | None = None, batch: int = 200) -> dict[str, int]:
+    """Send every delivery that is due; returns how many were sent and how many failed."""
+    now = now or utcnow()
+    due_ids = db.session.scalars(
+        sa.select(OutboxDelivery.id)
+        .where(OutboxDelivery.status == DeliveryStatus.PENDING,
+               OutboxDelivery.next_attempt_at <= now)
+        .order_by(OutboxDelivery.id).limit(batch)
+    ).all()
+    db.session.commit()
+    counts = {"sent": 0, "failed": 0}
+    transport = transport_for(current_app.config)
+    try:
+        for delivery_id in due_ids:
+            if _claim(delivery_id, now):
+                outcome = _send(delivery_id, transport, now)
+                counts[outcome] += 1
+    finally:
+        transport.close()
+    return counts
+
+
+def _claim(delivery_id: int, now: datetime) -> bool:
+    """Take a delivery for this worker; a conditional UPDATE, so two workers never both win."""
+    result = db.session.execute(
+        sa.update(OutboxDelivery)
+        .where(OutboxDelivery.id == delivery_id, OutboxDelivery.status == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.SENDING, claimed_at=now)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _send(delivery_id: int, transport, now: datetime) -> str:
+    delivery = db.session.get(OutboxDelivery, delivery_id)
+    try:
+        transport.send(build_email(delivery, current_app.config), delivery.recipient)
+    except Exception as error:  # noqa: BLE001 - any failure of the transport is retried
+        log.warning("delivery %s to %s failed: %s", delivery.id, delivery.recipient, error)
+        _schedule_retry(delivery, str(error) or error.__class__.__name__, now)
+        db.session.commit()
+        return "failed"
+    delivery.status = DeliveryStatus.SENT
+    delivery.sent_at = utcnow()
+    delivery.attempts += 1
+    db.session.commit()
+    return "sent"
+
+
+def _schedule_retry(delivery: OutboxDelivery, error: str, now: datetime) -> None:
+    """Back off exponentially (30 s, 1 min, 2 min … at most an hour); give up after the limit."""
+    delivery.attempts += 1
+    delivery.last_error = error[:500]
+    if delivery.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        delivery.status = DeliveryStatus.FAILED
+        return
+    delay = min(timedelta(seconds=30) * 2 ** (delivery.attempts - 1), timedelta(hours=1))
+    delivery.status = DeliveryStatus.PENDING
+    delivery.next_attempt_at = now + delay
+
+
+def outbox_counts() -> dict[str, int]:
+    """How many deliveries are in each state."""
+    rows = db.session.execute(
+        sa.select(OutboxDelivery.status, sa.func.count()).group_by(OutboxDelivery.status)
+    )
+    return {status.value: count for status, count in rows}

@@ -1,0 +1,35 @@
+"""Markdown → safe HTML: the one rendering path for every Markdown text in the app."""
+
+from functools import lru_cache
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code",
+    "pre", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+
+
+class _NoRawHtml(markdown.Extension):
+    """Treat raw HTML in the source as text: it is escaped, never passed through."""
+
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
+@lru_cache(maxsize=1024)
+def render_markdown(source: str) -> Markup:
+    """Render Markdown without raw HTML, then sanitise with nh3 (no data-*, no hx-* attributes)."""
+    html = markdown.markdown(source or "", extensions=["sane_lists", "tables", _NoRawHtml()])
+    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                      url_schemes={"http", "https", "mailto", "tel"},
+                      link_rel="noopener noreferrer nofollow")
+    return Markup(clean)
+
+
+def register_markdown(app) -> None:
+    app.add_template_filter(render_markdown, "markdown")

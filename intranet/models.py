@@ -1,0 +1,6 @@
+"""Imports every model so that Alembic and the mapper see all of them."""
+
+from .accounts.models import AccountToken, LoginAttempt, Member  # noqa: F401
+from .audit.models import AuditEvent  # noqa: F401
+from .mail.models import OutboxDelivery, OutboxMessage  # noqa: F401
+from .organisations.models import Municipality, Organisation  # noqa: F401

@@ -1,0 +1,68 @@
+"""Organisation, municipality and directory-search forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import URL, Email, Optional, ValidationError
+
+from ..forms import max_length, options, strip, text_field
+from . import services
+from .models import Municipality, Organisation, OrganisationKind
+
+
+class UniqueName:
+    """Shared check that no other record of the model has the same name."""
+
+    model = None
+    record_id = None
+
+    def validate_name(self, field):
+        if services.name_taken(self.model, field.data, except_id=self.record_id):
+            raise ValidationError(_l("Tento název už je v seznamu."))
+
+
+class OrganisationForm(UniqueName, FlaskForm):
+    model = Organisation
+
+    name = text_field(_l("Název"), 200)
+    kind = SelectField(_l("Druh"), choices=options((k.value, k.label) for k in OrganisationKind))
+    municipality_id = SelectField(_l("Sídlo (obec)"), coerce=int)
+    address = text_field(_l("Adresa"), 250, optional=True)
+    phone = text_field(_l("Telefon"), 40, optional=True)
+    email = StringField(_l("E-mail"), [Optional(), max_length(254),
+                                       Email(_l("Zadejte platnou e-mailovou adresu."),
+                                             check_deliverability=False)], filters=[strip])
+    website = StringField(_l("Web"), [Optional(), max_length(250),
+                                      URL(message=_l("Zadejte celou adresu, např. https://…"))],
+                          filters=[strip])
+    description = TextAreaField(_l("Popis a služby"), [Optional(), max_length(5000)],
+                                filters=[strip])
+
+    def __init__(self, *args, municipalities, record_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record_id = record_id
+        self.municipality_id.choices = options(
+            [(0, _l("— vyberte obec —"))] + [(m.id, m.name) for m in municipalities])
+
+    def validate_municipality_id(self, field):
+        if not field.data:
+            raise ValidationError(_l("Vyberte obec."))
+
+
+class MunicipalityForm(UniqueName, FlaskForm):
+    model = Municipality
+
+    name = text_field(_l("Název obce"), 120)
+    orp = text_field(_l("ORP / území"), 120, description=_l("např. ORP Horní Lhota"))
+
+    def __init__(self, *args, record_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record_id = record_id
+
+
+class DirectorySearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Hledat podle jména, organizace nebo obce"),
+                    [Optional(), max_length(100)], filters=[strip])

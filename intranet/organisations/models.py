@@ -1,0 +1,68 @@
+"""Municipalities and the organisations members belong to."""
+
+import enum
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from ..database import str_enum
+from ..extensions import db
+from ..text import fold
+
+
+class OrganisationKind(enum.StrEnum):
+    MUNICIPALITY = "municipality"
+    NGO = "ngo"
+    PUBLIC_OFFICE = "public_office"
+    CHURCH = "church"
+    SCHOOL = "school"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return KIND_LABELS[self]
+
+
+KIND_LABELS = {
+    OrganisationKind.MUNICIPALITY: _l("obecní / městský úřad"),
+    OrganisationKind.NGO: _l("nezisková organizace"),
+    OrganisationKind.PUBLIC_OFFICE: _l("veřejný úřad"),
+    OrganisationKind.CHURCH: _l("církevní organizace"),
+    OrganisationKind.SCHOOL: _l("škola"),
+    OrganisationKind.OTHER: _l("jiná organizace"),
+}
+
+
+class Municipality(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    orp: Mapped[str] = mapped_column(sa.String(120))  # the ORP / territory it belongs to
+    search_key: Mapped[str] = mapped_column(sa.String(120), index=True)
+
+    organisations: Mapped[list["Organisation"]] = relationship(back_populates="municipality")
+
+    @validates("name")
+    def _keep_search_key(self, _key, value):
+        self.search_key = fold(value)
+        return value
+
+
+class Organisation(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    kind: Mapped[OrganisationKind] = mapped_column(str_enum(OrganisationKind))
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
+    address: Mapped[str] = mapped_column(sa.String(250), default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    website: Mapped[str] = mapped_column(sa.String(250), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    search_key: Mapped[str] = mapped_column(sa.String(200), index=True)
+
+    municipality: Mapped[Municipality] = relationship(back_populates="organisations")
+
+    @validates("name")
+    def _keep_search_key(self, _key, value):
+        self.search_key = fold(value)
+        return value

@@ -1,0 +1,77 @@
+"""Organisations and municipalities: listing, creating, editing."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, raiseload
+
+from ..extensions import db
+from .models import Municipality, Organisation
+
+ORGANISATION_FIELDS = ("name", "kind", "municipality_id", "address", "phone", "email",
+                       "website", "description")
+MUNICIPALITY_FIELDS = ("name", "orp")
+
+
+def all_organisations() -> list[Organisation]:
+    """Every organisation by name (for select boxes)."""
+    return db.session.scalars(
+        sa.select(Organisation).options(raiseload("*")).order_by(Organisation.name)).all()
+
+
+def all_municipalities() -> list[Municipality]:
+    return db.session.scalars(
+        sa.select(Municipality).options(raiseload("*")).order_by(Municipality.name)).all()
+
+
+def organisation_query(kind=None) -> sa.Select:
+    """Organisations with their municipality and the number of members who are not deactivated."""
+    from ..accounts.models import Member
+
+    member_count = (
+        sa.select(sa.func.count(Member.id))
+        .where(Member.organisation_id == Organisation.id, Member.deactivated_at.is_(None))
+        .scalar_subquery()
+    )
+    query = (sa.select(Organisation, member_count.label("member_count"))
+             .options(joinedload(Organisation.municipality), raiseload("*"))
+             .order_by(Organisation.name))
+    return query.where(Organisation.kind == kind) if kind else query
+
+
+def organisations_in(municipality_id: int) -> list:
+    """(organisation, member_count) rows of the organisations seated in a municipality."""
+    query = organisation_query().where(Organisation.municipality_id == municipality_id)
+    return db.session.execute(query).all()
+
+
+def municipality_query() -> sa.Select:
+    """Municipalities with how many organisations are seated in each."""
+    org_count = (sa.select(sa.func.count(Organisation.id))
+                 .where(Organisation.municipality_id == Municipality.id).scalar_subquery())
+    return (sa.select(Municipality, org_count.label("organisation_count"))
+            .options(raiseload("*")).order_by(Municipality.name))
+
+
+def get_organisation(organisation_id: int) -> Organisation:
+    return db.first_or_404(
+        sa.select(Organisation).options(joinedload(Organisation.municipality), raiseload("*"))
+        .where(Organisation.id == organisation_id))
+
+
+def get_municipality(municipality_id: int) -> Municipality:
+    return db.get_or_404(Municipality, municipality_id)
+
+
+def name_taken(model, name: str, except_id: int | None = None) -> bool:
+    query = sa.select(model.id).where(sa.func.lower(model.name) == name.strip().lower())
+    if except_id is not None:
+        query = query.where(model.id != except_id)
+    return db.session.scalar(query) is not None
+
+
+def save(instance, fields: tuple[str, ...], **values):
+    """Create or update an organisation or municipality from form values."""
+    for name in fields:
+        setattr(instance, name, values[name])
+    db.session.add(instance)
+    db.session.commit()
+    return instance

@@ -1,0 +1,82 @@
+"""Roles and permissions: the one place that says who may do what."""
+
+import enum
+from functools import wraps
+
+from flask import abort, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    SECRETARY = "secretary"
+    MEMBER = "member"
+    READER = "reader"
+
+    @property
+    def label(self):
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("správce"),
+    Role.SECRETARY: _l("zapisovatel(ka)"),
+    Role.MEMBER: _l("člen"),
+    Role.READER: _l("čtenář (starosta)"),
+}
+
+EVERYONE = frozenset(Role)
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "directory.view": EVERYONE,
+    "profile.edit": EVERYONE,
+    "members.manage": frozenset({Role.ADMIN}),
+    "organisations.manage": frozenset({Role.ADMIN}),
+    "audit.view": frozenset({Role.ADMIN}),
+}
+
+
+def can(user, permission: str) -> bool:
+    """Whether the user holds the permission (anonymous users hold none)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.role in PERMISSIONS[permission]
+
+
+def requires(permission: str):
+    """View decorator: 403 unless the logged-in member holds the permission."""
+    if permission not in PERMISSIONS:
+        raise KeyError(permission)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not can(current_user, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def public(view):
+    """Mark a view as reachable without logging in (login, password reset, health check)."""
+    view.is_public = True
+    return view
+
+
+def login_required_everywhere(app):
+    """Every endpoint requires login unless its view is marked @public."""
+
+    @app.before_request
+    def _require_login():
+        if request.endpoint in (None, "static"):
+            return None
+        view = app.view_functions.get(request.endpoint)
+        if getattr(view, "is_public", False) or current_user.is_authenticated:
+            return None
+        from .extensions import login_manager
+
+        return login_manager.unauthorized()

@@ -1,0 +1,37 @@
+"""The long-running worker: mail delivery now, other scheduled jobs join JOBS later."""
+
+import logging
+import time
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def _deliver_mail():
+    from .mail.services import deliver_due, release_stale_claims
+
+    release_stale_claims()
+    deliver_due()
+
+
+JOBS = [_deliver_mail]
+
+
+def run_once(app) -> None:
+    """Run every job once, each in its own app context; one job's failure spares the others."""
+    for job in JOBS:
+        with app.app_context():
+            try:
+                job()
+            except Exception:
+                log.exception("worker job %s failed", job.__name__)
+                db.session.rollback()
+
+
+def run_worker(app, interval: float) -> None:
+    """Run the jobs for ever, pausing `interval` seconds between passes."""
+    log.info("worker started, interval %s s", interval)
+    while True:
+        run_once(app)
+        time.sleep(interval)

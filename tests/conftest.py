@@ -1,0 +1,237 @@
+"""Fixtures: a migrated SQLite file per test, factories, a CSRF-aware client, a real SMTP server."""
+
+import re
+import shutil
+import socket
+import time
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+
+from intranet import create_app
+from intranet.accounts.models import Member
+from intranet.accounts.passwords import hash_password
+from intranet.database import utcnow
+from intranet.extensions import db
+from intranet.organisations.models import Municipality, Organisation, OrganisationKind
+from intranet.policy import Role
+
+PASSWORD = "spravne-heslo-42"
+CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+
+
+def app_config(db_file: Path, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}",
+        "PASSWORD_HASH": CHEAP_ARGON2,
+        "MAIL_MAILDIR": str(db_file.parent / "maildir"),
+        "SERVER_NAME": "intranet.test",
+        "MAIL_FROM": "Intranet <intranet@intranet.test>",
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory) -> Path:
+    """A database file built by running every Alembic migration once per test session."""
+    from flask_migrate import upgrade
+
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    app = create_app(app_config(path))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return path
+
+
+class CSRFClient(FlaskClient):
+    """A test client that can submit forms with the CSRF token, as a browser does.
+
+    Each request runs in an app context of its own, as in production, even though the
+    test holds one open for its factories; the test's transaction is committed first, so the
+    request sees everything the test made and the test then reads what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        if _cv_app.get(None) is not None:
+            db.session.commit()
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
+    def csrf_token(self) -> str:
+        page = self.get("/password/forgot").get_data(as_text=True)
+        match = TOKEN_RE.search(page)
+        return match.group(1) or match.group(2)
+
+    def submit(self, url: str, data: dict | None = None, **kwargs):
+        data = {"csrf_token": self.csrf_token(), **(data or {})}
+        return self.post(url, data=data, **kwargs)
+
+    def login(self, member: Member, password: str = PASSWORD):
+        response = self.submit("/login", {"email": member.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+
+@pytest.fixture
+def make_app(migrated_db, tmp_path):
+    """Build an app on a fresh copy of the migrated database (overrides go into its config)."""
+
+    def build(**overrides):
+        db_file = tmp_path / "intranet.sqlite"
+        if not db_file.exists():
+            shutil.copy(migrated_db, db_file)
+        app = create_app(app_config(db_file, **overrides))
+        app.test_client_class = CSRFClient
+        return app
+
+    return build
+
+
+@pytest.fixture
+def app_overrides() -> dict:
+    """Config for the `app` fixture; a test module overrides this fixture to change it."""
+    return {}
+
+
+@pytest.fixture
+def app(make_app, app_overrides):
+    app = make_app(**app_overrides)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> CSRFClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def create_municipality(app):
+    counter = iter(range(1, 10_000))
+
+    def factory(name=None, orp="ORP Testov"):
+        municipality = Municipality(name=name or f"Obec {next(counter)}", orp=orp)
+        db.session.add(municipality)
+        db.session.commit()
+        return municipality
+
+    return factory
+
+
+@pytest.fixture
+def create_organisation(app, create_municipality):
+    counter = iter(range(1, 10_000))
+
+    def factory(name=None, kind=OrganisationKind.NGO, municipality=None):
+        organisation = Organisation(name=name or f"Organizace {next(counter)}", kind=kind,
+                                    municipality=municipality or create_municipality())
+        db.session.add(organisation)
+        db.session.commit()
+        return organisation
+
+    return factory
+
+
+@pytest.fixture
+def create_member(app, create_organisation):
+    counter = iter(range(1, 10_000))
+    password_hash = hash_password(PASSWORD)
+
+    def factory(role=Role.MEMBER, *, email=None, first_name="Jana", last_name=None,
+                organisation=None, active=True, deactivated=False, **fields):
+        n = next(counter)
+        member = Member(email=email or f"clen{n}@example.org", first_name=first_name,
+                        last_name=last_name or f"Testová{n}", role=role,
+                        organisation=organisation or create_organisation(), **fields)
+        if active:
+            member.password_hash, member.activated_at = password_hash, utcnow()
+        if deactivated:
+            member.deactivated_at = utcnow()
+        db.session.add(member)
+        db.session.commit()
+        return member
+
+    return factory
+
+
+# --- a real SMTP server -------------------------------------------------------------------
+
+class Recorder:
+    """aiosmtpd handler that keeps every envelope it accepts."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's API
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+    def messages(self):
+        from email import message_from_bytes, policy
+
+        return [(env.rcpt_tos, message_from_bytes(env.content, policy=policy.default))
+                for env in self.envelopes]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SMTPServer:
+    """An aiosmtpd server on loopback that can be stopped and started again on the same port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.recorder = Recorder()
+        self.controller = None
+
+    def start(self):
+        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def smtp_server():
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def smtp_config(server: SMTPServer) -> dict:
+    """Config that sends the app's mail to the test SMTP server."""
+    return {"MAIL_SMTP_HOST": "127.0.0.1", "MAIL_SMTP_PORT": server.port, "MAIL_SMTP_TIMEOUT": 5}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """Compile the gettext catalogues (the Makefile does the same for `make run`)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_file in Path(__file__).parent.parent.glob("translations/*/LC_MESSAGES/messages.po"):
+        with po_file.open("rb") as source:
+            catalog = read_po(source)
+        with po_file.with_suffix(".mo").open("wb") as target:
+            write_mo(target, catalog)

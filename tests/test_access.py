@@ -1,0 +1,129 @@
+"""Every route × every role (anonymous included), and CSRF on every POST route."""
+
+import pytest
+import sqlalchemy as sa
+
+from intranet.accounts.models import Member
+from intranet.extensions import db
+from intranet.policy import Role
+
+ANONYMOUS = "anonymous"
+ALL_ROLES = [ANONYMOUS, *Role]
+LOGGED_IN = set(Role)
+PUBLIC = {ANONYMOUS, *Role}
+ADMIN = {Role.ADMIN}
+
+# endpoint -> who may use it. Written out by hand: a new route must be added here.
+EXPECTED = {
+    "static": PUBLIC,
+    "core.healthz": PUBLIC,
+    "core.switch_language": PUBLIC,
+    "core.dashboard": LOGGED_IN,
+    "accounts.login": PUBLIC,
+    "accounts.forgot_password": PUBLIC,
+    "accounts.reset_password": PUBLIC,
+    "accounts.accept_invitation": PUBLIC,
+    "accounts.logout": LOGGED_IN,
+    "accounts.profile": LOGGED_IN,
+    "accounts.change_password": LOGGED_IN,
+    "accounts.member_detail": LOGGED_IN,
+    "accounts.admin_members": ADMIN,
+    "accounts.invite_member": ADMIN,
+    "accounts.edit_member": ADMIN,
+    "accounts.deactivate_member": ADMIN,
+    "accounts.reactivate_member": ADMIN,
+    "accounts.resend_invitation": ADMIN,
+    "accounts.audit_log": ADMIN,
+    "organisations.directory": LOGGED_IN,
+    "organisations.organisations": LOGGED_IN,
+    "organisations.organisation": LOGGED_IN,
+    "organisations.municipalities": LOGGED_IN,
+    "organisations.municipality": LOGGED_IN,
+    "organisations.edit_organisation": ADMIN,
+    "organisations.edit_municipality": ADMIN,
+}
+
+
+def all_routes():
+    from intranet import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, rule.rule, method
+
+
+ROUTES = list(all_routes())
+
+
+def test_every_route_is_in_the_table():
+    assert {endpoint for endpoint, _, _ in ROUTES} == set(EXPECTED)
+
+
+@pytest.fixture
+def world(create_member, create_organisation):
+    """A target member, organisation and municipality for URLs with ids."""
+    target = create_member(active=False)
+    return {"member_id": target.id, "organisation_id": target.organisation_id,
+            "municipality_id": target.organisation.municipality_id, "token": "no-such-token",
+            "filename": "css/app.css"}
+
+
+def build_url(rule: str, values: dict) -> str:
+    for name, value in values.items():
+        for converter in ("", "int:", "path:"):
+            rule = rule.replace(f"<{converter}{name}>", str(value))
+    return rule
+
+
+@pytest.mark.parametrize("role", ALL_ROLES, ids=str)
+def test_access_by_role(client, create_member, world, role):
+    if role != ANONYMOUS:
+        client.login(create_member(role))
+    for endpoint, rule, method in ROUTES:
+        url = build_url(rule, world)
+        response = (client.get(url) if method == "GET" else client.submit(url))
+        allowed = role in EXPECTED[endpoint]
+        where = f"{method} {url} as {role}"
+        assert response.status_code < 500, where
+        if allowed:
+            assert response.status_code != 403, where
+            assert "/login?next" not in (response.location or ""), where
+        elif role == ANONYMOUS:
+            assert response.status_code == 302 and "/login" in response.location, where
+        else:
+            assert response.status_code == 403, where
+        if endpoint in ("accounts.logout", "accounts.deactivate_member") and allowed:
+            client.login(db.session.get(Member, client_member_id(client, role)))
+
+
+def client_member_id(client, role):
+    return db.session.scalar(
+        sa.select(Member.id).where(Member.role == role, Member.deactivated_at.is_(None))
+        .order_by(Member.id.desc()))
+
+
+@pytest.mark.parametrize("endpoint, rule", sorted(
+    {(e, r) for e, r, m in ROUTES if m == "POST"}))
+def test_post_without_csrf_token_is_refused(client, create_member, world, endpoint, rule):
+    admin = create_member(Role.ADMIN)
+    client.login(admin)
+    before = db.session.execute(sa.select(Member.role, Member.deactivated_at,
+                                          Member.session_token)).all()
+    response = client.post(build_url(rule, world), data={"language": "en"})
+    assert response.status_code == 400
+    assert "Formulář vypršel" in response.get_data(as_text=True)
+    after = db.session.execute(sa.select(Member.role, Member.deactivated_at,
+                                         Member.session_token)).all()
+    assert before == after
+
+
+def test_htmx_post_with_token_in_header_is_accepted(client, create_member):
+    member = create_member()
+    client.login(member)
+    token = client.csrf_token()
+    response = client.post("/language", data={"language": "en"},
+                           headers={"X-CSRFToken": token, "HX-Request": "true"})
+    assert response.status_code == 302
+    db.session.refresh(member)
+    assert member.language == "en"

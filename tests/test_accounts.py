@@ -1,0 +1,348 @@
+"""Logging in and out, invitations, password resets, profiles and the administrator's work."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from intranet.accounts import services
+from intranet.accounts.models import AccountToken, LoginAttempt, Member
+from intranet.audit.models import AuditEvent
+from intranet.database import utcnow
+from intranet.extensions import db
+from intranet.policy import Role
+
+from .conftest import PASSWORD
+from .mailbox_helpers import link_in_last_mail, queued_to
+
+
+def audit_actions() -> list[str]:
+    return db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+
+
+# --- login and logout ---------------------------------------------------------------------
+
+def test_login_with_right_password_reaches_dashboard(client, create_member):
+    member = create_member(first_name="Alena")
+    response = client.submit("/login", {"email": member.email.upper(), "password": PASSWORD})
+    assert response.status_code == 302 and response.location == "/"
+    page = client.get("/").get_data(as_text=True)
+    assert "Dobrý den, Alena" in page
+    assert audit_actions() == ["login"]
+
+
+def test_wrong_password_gives_generic_error_and_keeps_email(client, create_member):
+    member = create_member()
+    response = client.submit("/login", {"email": member.email, "password": "spatne-heslo-1"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 401
+    assert "E-mail nebo heslo nesouhlasí." in page
+    assert f'value="{member.email}"' in page
+    unknown = client.submit("/login", {"email": "nikdo@example.org", "password": "x" * 12})
+    assert "E-mail nebo heslo nesouhlasí." in unknown.get_data(as_text=True)
+    assert audit_actions() == ["login_failed", "login_failed"]
+
+
+def test_malformed_email_is_reported_at_the_field(client):
+    response = client.submit("/login", {"email": "neni-email", "password": "x"})
+    assert response.status_code == 400
+    assert "Zadejte platnou e-mailovou adresu." in response.get_data(as_text=True)
+
+
+def test_login_follows_only_local_next(client, create_member):
+    member = create_member()
+    response = client.submit("/login?next=/directory", {"email": member.email,
+                                                         "password": PASSWORD})
+    assert response.location == "/directory"
+    client.post("/logout", data={"csrf_token": client.csrf_token()})
+    response = client.submit("/login?next=//evil.example/x", {"email": member.email,
+                                                              "password": PASSWORD})
+    assert response.location == "/"
+
+
+def test_deactivated_and_invited_members_cannot_log_in(client, create_member):
+    gone = create_member(deactivated=True)
+    invited = create_member(active=False)
+    for member in (gone, invited):
+        response = client.submit("/login", {"email": member.email, "password": PASSWORD})
+        assert response.status_code == 401
+
+
+def test_pages_require_login(client):
+    response = client.get("/directory")
+    assert response.status_code == 302
+    assert response.location.startswith("/login?next=")
+
+
+def test_cookie_replayed_after_logout_gets_nothing(client, app, create_member):
+    member = create_member()
+    client.login(member)
+    stolen = client.get_cookie("session", domain="intranet.test").value
+    client.submit("/logout")
+    replay = app.test_client()
+    replay.set_cookie("session", stolen, domain="intranet.test")
+    response = replay.get("/directory")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_login_starts_a_fresh_session(client, create_member):
+    member = create_member()
+    client.get("/login")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    client.login(member)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_throttling_per_account_holds_even_with_the_right_password(client, create_member):
+    member = create_member()
+    for _ in range(5):
+        client.submit("/login", {"email": member.email, "password": "spatne-heslo-1"})
+    response = client.submit("/login", {"email": member.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Příliš mnoho neúspěšných pokusů" in response.get_data(as_text=True)
+    assert "login_throttled" in audit_actions()
+
+
+def test_throttling_expires_after_the_window(client, create_member):
+    member = create_member()
+    for _ in range(5):
+        client.submit("/login", {"email": member.email, "password": "spatne-heslo-1"})
+    db.session.execute(sa.update(LoginAttempt).values(at=utcnow() - timedelta(minutes=16)))
+    db.session.commit()
+    assert client.submit("/login", {"email": member.email, "password": PASSWORD}).status_code == 302
+
+
+def test_throttling_per_ip_across_accounts(make_app, create_member):
+    app = make_app(LOGIN_MAX_FAILURES_PER_IP=3)
+    client = app.test_client()
+    with app.app_context():
+        victim = create_member()
+        for n in range(3):
+            client.submit("/login", {"email": f"x{n}@example.org", "password": "spatne-heslo"})
+        response = client.submit("/login", {"email": victim.email, "password": PASSWORD})
+    assert response.status_code == 429
+
+
+# --- invitations --------------------------------------------------------------------------
+
+def invite(client, organisation, **overrides):
+    data = {"titles_before": "Mgr.", "first_name": "Petr", "last_name": "Nový",
+            "titles_after": "", "email": "petr.novy@example.org", "phone": "+420 777 000 111",
+            "position": "sociální pracovník", "organisation_id": organisation.id,
+            "role": "secretary", **overrides}
+    return client.submit("/admin/members/new", data)
+
+
+def test_admin_invites_member_who_sets_password_and_is_logged_in(client, create_member):
+    admin = create_member(Role.ADMIN)
+    client.login(admin)
+    response = invite(client, admin.organisation)
+    assert response.status_code == 302
+    member = services.member_by_email("petr.novy@example.org")
+    assert member.status == "invited" and member.role is Role.SECRETARY
+    [mail] = queued_to(member.email)
+    assert "Pozvánka" in mail.subject and member.full_name in mail.body_text
+
+    newcomer = client.application.test_client()
+    link = link_in_last_mail(member.email)
+    page = newcomer.get(link).get_data(as_text=True)
+    assert "Vítejte, Petr" in page
+    response = newcomer.submit(link, {"password": "dlouhe heslo pro petra",
+                                      "confirm": "dlouhe heslo pro petra"})
+    assert response.status_code == 302
+    assert "Dobrý den, Petr" in newcomer.get("/").get_data(as_text=True)
+    db.session.refresh(member)
+    assert member.status == "active"
+    assert newcomer.get(link).status_code == 404  # one-time
+    assert {"invited", "activated"} <= set(audit_actions())
+
+
+def test_invitation_link_expires(client, create_member):
+    admin = create_member(Role.ADMIN)
+    client.login(admin)
+    invite(client, admin.organisation)
+    db.session.execute(sa.update(AccountToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    response = client.application.test_client().get(link_in_last_mail("petr.novy@example.org"))
+    assert response.status_code == 404
+    assert "Odkaz už neplatí" in response.get_data(as_text=True)
+
+
+def test_unknown_link_shows_what_to_do(client):
+    response = client.get("/invitation/nonsense")
+    assert response.status_code == 404
+    assert "Požádejte správce intranetu" in response.get_data(as_text=True)
+
+
+def test_invite_rejects_duplicate_email_and_keeps_values(client, create_member):
+    admin = create_member(Role.ADMIN)
+    client.login(admin)
+    response = invite(client, admin.organisation, email=admin.email.upper(), first_name="")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Člen s tímto e-mailem už existuje." in page
+    assert "Toto pole je povinné." in page
+    assert 'value="Nový"' in page and 'value="+420 777 000 111"' in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Member)) == 1
+
+
+def test_invite_rejects_overlong_fields_and_missing_organisation(client, create_member):
+    admin = create_member(Role.ADMIN)
+    client.login(admin)
+    response = invite(client, admin.organisation, last_name="x" * 81, organisation_id=0)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Nejvýše 80 znaků." in page and "Vyberte organizaci." in page
+
+
+def test_set_password_requires_length_and_match(client, create_member):
+    admin = create_member(Role.ADMIN)
+    client.login(admin)
+    invite(client, admin.organisation)
+    link = link_in_last_mail("petr.novy@example.org")
+    newcomer = client.application.test_client()
+    short = newcomer.submit(link, {"password": "kratke", "confirm": "kratke"})
+    assert short.status_code == 400
+    assert "Heslo musí mít alespoň 10 znaků." in short.get_data(as_text=True)
+    mismatch = newcomer.submit(link, {"password": "a" * 12, "confirm": "b" * 12})
+    assert "Hesla se neshodují." in mismatch.get_data(as_text=True)
+    long_passphrase = "velmi dlouhá věta " * 20
+    ok = newcomer.submit(link, {"password": long_passphrase, "confirm": long_passphrase})
+    assert ok.status_code == 302
+
+
+# --- password reset -----------------------------------------------------------------------
+
+def test_password_reset_by_email_link(client, create_member):
+    member = create_member()
+    response = client.submit("/password/forgot", {"email": member.email})
+    assert response.status_code == 302
+    link = link_in_last_mail(member.email)
+    response = client.submit(link, {"password": "nove-heslo-123", "confirm": "nove-heslo-123"})
+    assert response.status_code == 302
+    fresh = client.application.test_client()
+    assert fresh.submit("/login", {"email": member.email,
+                                   "password": "nove-heslo-123"}).status_code == 302
+    assert client.get(link).status_code == 404
+
+
+def test_reset_for_unknown_email_says_the_same_and_sends_nothing(client, create_member):
+    known = create_member()
+    answer_known = client.submit("/password/forgot", {"email": known.email}, follow_redirects=True)
+    answer_unknown = client.submit("/password/forgot", {"email": "nikdo@example.org"},
+                                   follow_redirects=True)
+    message = "Pokud u nás účet s touto adresou existuje"
+    assert message in answer_known.get_data(as_text=True)
+    assert message in answer_unknown.get_data(as_text=True)
+    assert queued_to("nikdo@example.org") == []
+
+
+def test_new_reset_link_cancels_the_older_one(client, create_member):
+    member = create_member()
+    client.submit("/password/forgot", {"email": member.email})
+    first = link_in_last_mail(member.email)
+    client.submit("/password/forgot", {"email": member.email})
+    assert client.get(first).status_code == 404
+    assert client.get(link_in_last_mail(member.email)).status_code == 200
+
+
+# --- profile and password -----------------------------------------------------------------
+
+def test_member_edits_profile_and_mail_preferences(client, create_member):
+    member = create_member()
+    client.login(member)
+    response = client.submit("/profile", {
+        "titles_before": "Bc.", "first_name": "Jana", "last_name": "Veselá", "titles_after": "",
+        "phone": "+420 123", "position": "terénní pracovnice", "language": "en",
+        "wants_meeting_mail": "y"})
+    assert response.status_code == 302
+    db.session.refresh(member)
+    assert member.full_name == "Bc. Jana Veselá"
+    assert member.language == "en"
+    assert member.wants_meeting_mail and not member.wants_minutes_mail
+    assert "My profile" in client.get("/profile").get_data(as_text=True)
+
+
+def test_change_password_ends_other_sessions(client, app, create_member):
+    member = create_member()
+    client.login(member)
+    other_device = app.test_client()
+    other_device.login(member)
+    wrong = client.submit("/profile/password", {"current": "spatne", "password": "a" * 12,
+                                                "confirm": "a" * 12})
+    assert wrong.status_code == 400
+    assert "Současné heslo nesouhlasí." in wrong.get_data(as_text=True)
+    ok = client.submit("/profile/password", {"current": PASSWORD, "password": "nove-heslo-99",
+                                             "confirm": "nove-heslo-99"})
+    assert ok.status_code == 302
+    assert client.get("/profile").status_code == 200
+    assert other_device.get("/profile").status_code == 302
+
+
+# --- administration -----------------------------------------------------------------------
+
+def test_admin_changes_role_and_it_is_audited(client, create_member):
+    admin = create_member(Role.ADMIN)
+    member = create_member()
+    client.login(admin)
+    data = {"first_name": member.first_name, "last_name": member.last_name,
+            "email": member.email, "organisation_id": member.organisation_id, "role": "reader"}
+    assert client.submit(f"/admin/members/{member.id}", data).status_code == 302
+    db.session.refresh(member)
+    assert member.role is Role.READER
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "role_changed"))
+    assert event.actor_id == admin.id and event.subject_id == member.id
+    assert "Záznam událostí" in client.get("/admin/audit").get_data(as_text=True)
+
+
+def test_deactivation_logs_member_out_and_reactivation_restores(client, app, create_member):
+    admin = create_member(Role.ADMIN)
+    member = create_member()
+    member_client = app.test_client()
+    member_client.login(member)
+    client.login(admin)
+    client.submit(f"/admin/members/{member.id}/deactivate")
+    assert member_client.get("/profile").status_code == 302
+    assert member_client.submit("/login", {"email": member.email,
+                                           "password": PASSWORD}).status_code == 401
+    client.submit(f"/admin/members/{member.id}/reactivate")
+    assert app.test_client().login(member).status_code == 302
+
+
+def test_admin_cannot_deactivate_self(client, create_member):
+    admin = create_member(Role.ADMIN)
+    client.login(admin)
+    page = client.submit(f"/admin/members/{admin.id}/deactivate",
+                         follow_redirects=True).get_data(as_text=True)
+    assert "Vlastní účet deaktivovat nelze." in page
+    db.session.refresh(admin)
+    assert admin.deactivated_at is None
+
+
+def test_admin_member_list_filters(client, create_member, create_organisation):
+    admin = create_member(Role.ADMIN, last_name="Správcová")
+    charity = create_organisation(name="Charita Testov")
+    create_member(Role.READER, last_name="Starostová", organisation=charity)
+    create_member(last_name="Pozvaná", active=False)
+    client.login(admin)
+
+    def rows(query):
+        response = client.get(f"/admin/members?{query}", headers={"HX-Request": "true"})
+        return response.get_data(as_text=True)
+
+    assert "Starostová" in rows("role=reader") and "Správcová" not in rows("role=reader")
+    assert "Pozvaná" in rows("status=invited") and "Starostová" not in rows("status=invited")
+    by_organisation = rows(f"organisation_id={charity.id}")
+    assert "Starostová" in by_organisation and "Pozvaná" not in by_organisation
+    assert "Správcová" in rows("q=spravcova")
+
+
+def test_member_list_fragment_for_htmx(client, create_member):
+    admin = create_member(Role.ADMIN)
+    client.login(admin)
+    response = client.get("/admin/members?q=test", headers={"HX-Request": "true"})
+    assert "<html" not in response.get_data(as_text=True)
+    assert "HX-Request" in response.headers["Vary"]
+    boosted = client.get("/admin/members", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert "<html" in boosted.get_data(as_text=True)

@@ -1,0 +1,170 @@
+"""Health check, security headers, error pages, language, time formats, Markdown, CLI."""
+
+import re
+import sqlite3
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+
+from intranet import create_app
+from intranet.accounts.models import Member
+from intranet.extensions import db
+from intranet.markup import render_markdown
+from intranet.organisations.models import Municipality, Organisation
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "db": "ok"}
+
+
+def test_healthz_503_when_database_is_unreachable(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/db.sqlite",
+                      "SECRET_KEY": "x", "TESTING": True})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["db"] == "unavailable"
+
+
+def test_security_headers_on_every_response(client):
+    for url in ("/login", "/healthz", "/nowhere", "/static/css/app.css"):
+        headers = client.get(url).headers
+        csp = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "object-src 'none'" in csp
+        assert "base-uri 'none'" in csp and "frame-ancestors 'none'" in csp
+        assert "unsafe-eval" not in csp and "unsafe-inline" not in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert "Strict-Transport-Security" not in headers
+
+
+def test_https_gets_hsts_and_secure_cookie(client):
+    response = client.get("/login", base_url="https://intranet.test")
+    assert "max-age" in response.headers["Strict-Transport-Security"]
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_plain_http_cookie_is_not_secure(client):
+    cookie = client.get("/login").headers["Set-Cookie"]
+    assert "Secure" not in cookie and "HttpOnly" in cookie
+
+
+def test_czech_error_pages(client, create_member):
+    client.login(create_member())
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Stránka nenalezena" in response.get_data(as_text=True)
+    response = client.get("/admin/members")
+    assert response.status_code == 403
+    assert "Sem nemáte přístup" in response.get_data(as_text=True)
+    assert client.get("/members/999999").status_code == 404
+    assert client.get("/logout").status_code == 405
+
+
+def test_unexpected_error_gives_czech_500_page(make_app):
+    app = make_app()
+    app.testing = False  # let the error handler answer, as in production
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    app.view_functions["boom"].is_public = True
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert "Něco se pokazilo" in response.get_data(as_text=True)
+
+
+def test_language_switch_for_anonymous_visitor(client):
+    assert "Přihlášení" in client.get("/login").get_data(as_text=True)
+    client.submit("/language", {"language": "en", "next": "/login"})
+    page = client.get("/login").get_data(as_text=True)
+    assert 'lang="en"' in page and "Log in" in page
+
+
+def test_language_switch_ignores_unknown_language_and_foreign_next(client):
+    response = client.submit("/language", {"language": "xx", "next": "//evil.example"})
+    assert response.location == "/"
+    assert 'lang="cs"' in client.get("/login").get_data(as_text=True)
+
+
+def test_czech_date_format_in_prague_time(app):
+    render = app.jinja_env.from_string("{{ value|datetime }} / {{ value|date }}")
+    winter = datetime(2014, 11, 11, 8, 0, tzinfo=UTC)
+    summer = datetime(2015, 6, 2, 7, 30, tzinfo=UTC)
+    with app.test_request_context(), force_locale("cs"):
+        assert render.render(value=winter) == "11. 11. 2014 9:00 / 11. 11. 2014"
+        assert render.render(value=summer) == "2. 6. 2015 9:30 / 2. 6. 2015"
+
+
+def test_markdown_escapes_raw_html_and_drops_htmx_attributes():
+    html = str(render_markdown(
+        '**tučně** <script>alert(1)</script> <a href="x" hx-post="/logout">a</a>\n\n'
+        '[odkaz](javascript:alert(1)) [web](https://example.org)'))
+    assert "<strong>tučně</strong>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html  # shown as text
+    assert not re.search(r"<[^>]*hx-post", html)
+    assert "javascript:" not in html
+    assert 'href="https://example.org"' in html
+
+
+def test_backup_command_writes_a_consistent_copy(app, create_member, tmp_path):
+    create_member(last_name="Zálohovaná")
+    dest = tmp_path / "backup" / "copy.sqlite"
+    result = app.test_cli_runner().invoke(args=["backup", str(dest)])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(dest) as copy:
+        names = [row[0] for row in copy.execute("SELECT last_name FROM member")]
+    assert names == ["Zálohovaná"]
+
+
+def test_demo_load_runs_once(app):
+    runner = app.test_cli_runner()
+    assert "nahrána" in runner.invoke(args=["demo", "load"]).output
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Member))
+    assert count >= 40
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Municipality)) >= 8
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)) >= 12
+    roles = set(db.session.scalars(sa.select(Member.role)))
+    assert len(roles) == 4
+    assert "už data obsahuje" in runner.invoke(args=["demo", "load"]).output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Member)) == count
+
+
+def test_instance_secret_key_is_generated_once(tmp_path, monkeypatch):
+    from flask import Flask
+
+    from intranet.config import load_config
+
+    first, second = Flask("a", instance_path=str(tmp_path)), Flask("b",
+                                                                     instance_path=str(tmp_path))
+    load_config(first)
+    load_config(second)
+    assert len(first.config["SECRET_KEY"]) > 40
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_environment_overrides_config(tmp_path, monkeypatch):
+    from flask import Flask
+
+    from intranet.config import load_config
+
+    monkeypatch.setenv("INTRANET_MAIL_SMTP_HOST", "smtp.example.org")
+    monkeypatch.setenv("INTRANET_MAIL_SMTP_PORT", "587")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@localhost/intranet")
+    app = Flask("c", instance_path=str(tmp_path))
+    load_config(app)
+    assert app.config["MAIL_SMTP_HOST"] == "smtp.example.org"
+    assert app.config["MAIL_SMTP_PORT"] == 587
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql://u@localhost/intranet"
+
+
+def test_sqlite_is_tuned(app):
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
