@@ -33,7 +33,7 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 install: $(VENV)/.installed
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d translations -f -q 2>/dev/null || $(BIN)/pybabel compile -d translations
+	$(BIN)/pybabel compile -d translations --statistics
 
 # Developers: after changing UI texts, refresh the catalogues and translate what is new.
 update-translations: $(VENV)/.installed
@@ -49,3 +49,6 @@ lint: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+bench: $(VENV)/.installed translations
+	$(BIN)/python bench/bench_pages.py

@@ -1,0 +1,42 @@
+"""SQLite write transactions: concurrent read-then-write work never fails on lock upgrade."""
+
+import threading
+import time
+
+import sqlalchemy as sa
+
+from intranet.accounts.models import LoginAttempt
+from intranet.extensions import db
+
+
+def read_then_write(app, errors, n):
+    try:
+        with app.app_context():
+            db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt))
+            time.sleep(0.05)  # another writer gets in between the read and the write
+            db.session.add(LoginAttempt(email=f"w{n}@example.org", ip="127.0.0.1",
+                                        succeeded=False))
+            db.session.commit()
+    except Exception as error:  # noqa: BLE001 - collected and asserted below
+        errors.append(error)
+
+
+def test_concurrent_read_then_write_transactions_all_succeed(app):
+    errors = []
+    threads = [threading.Thread(target=read_then_write, args=(app, errors, n)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt)) == 6
+
+
+def test_get_requests_read_without_taking_the_write_lock(app, client, create_member):
+    member = create_member()
+    client.login(member)
+    with db.engine.connect() as writer:
+        writer.exec_driver_sql("SELECT 1")  # outside a request: BEGIN IMMEDIATE, lock held
+        # A GET that tried to take the write lock would wait out the busy timeout and fail.
+        assert client.get("/directory").status_code == 200
+        writer.rollback()
