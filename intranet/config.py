@@ -19,7 +19,6 @@ DEFAULTS = {
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "BEHIND_PROXY": False,
     "SITE_NAME": "Intranet spolupráce obcí",
-    "SERVER_URL": "http://127.0.0.1:5000",  # for links in e-mails sent by the worker
     "MAIL_FROM": "Intranet <intranet@localhost>",
     "MAIL_SMTP_HOST": None,  # no host: mail goes to the Maildir below
     "MAIL_SMTP_PORT": 25,

@@ -346,3 +346,31 @@ def test_member_list_fragment_for_htmx(client, create_member):
     assert "HX-Request" in response.headers["Vary"]
     boosted = client.get("/admin/members", headers={"HX-Request": "true", "HX-Boosted": "true"})
     assert "<html" in boosted.get_data(as_text=True)
+
+
+def test_admin_cannot_take_away_own_admin_role(client, create_member):
+    admin = create_member(Role.ADMIN)
+    client.login(admin)
+    data = {"first_name": "Nové", "last_name": admin.last_name, "email": admin.email,
+            "organisation_id": admin.organisation_id, "role": "member"}
+    response = client.submit(f"/admin/members/{admin.id}", data)
+    assert response.status_code == 400
+    assert "Vlastní roli správce si odebrat nelze" in response.get_data(as_text=True)
+    assert 'value="Nové"' in response.get_data(as_text=True)
+    db.session.refresh(admin)
+    assert admin.role is Role.ADMIN and admin.first_name == "Jana"
+
+
+def test_csrf_token_survives_a_working_day(client, create_member, monkeypatch):
+    from itsdangerous import TimestampSigner
+
+    member = create_member()
+    client.login(member)
+    token = client.csrf_token()
+    real = TimestampSigner.get_timestamp
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: real(self) + 10 * 3600)
+    response = client.post("/profile", data={"csrf_token": token, "first_name": "Jana",
+                                             "last_name": "Odpolední", "language": "cs"})
+    assert response.status_code == 302
+    db.session.refresh(member)
+    assert member.last_name == "Odpolední"

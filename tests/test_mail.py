@@ -24,7 +24,11 @@ def statuses() -> list[str]:
     return db.session.scalars(sa.select(OutboxDelivery.status).order_by(OutboxDelivery.id)).all()
 
 
-def queue_invitation_text(member):
+def message_created(delivery_id: int) -> float:
+    return db.session.get(OutboxDelivery, delivery_id).message.created_at.timestamp()
+
+
+def queue_reset_mail(member):
     with db.session.no_autoflush:
         return services.queue_mail(member, services.ACCOUNT, "password_reset", member=member,
                                    link="https://intranet.test/x", valid_minutes=10)
@@ -33,7 +37,7 @@ def queue_invitation_text(member):
 def test_rolled_back_change_sends_nothing(app, smtp_server, create_member):
     member = create_member()
     with app.test_request_context():
-        queue_invitation_text(member)
+        queue_reset_mail(member)
         db.session.rollback()
     assert services.deliver_due() == {"sent": 0, "failed": 0}
     assert smtp_server.recorder.envelopes == []
@@ -42,7 +46,7 @@ def test_rolled_back_change_sends_nothing(app, smtp_server, create_member):
 def test_committed_mail_is_delivered_once_over_smtp(app, smtp_server, create_member):
     member = create_member(first_name="Olga")
     with app.test_request_context():
-        queue_invitation_text(member)
+        queue_reset_mail(member)
         db.session.commit()
     assert services.deliver_due() == {"sent": 1, "failed": 0}
     assert services.deliver_due() == {"sent": 0, "failed": 0}
@@ -50,7 +54,7 @@ def test_committed_mail_is_delivered_once_over_smtp(app, smtp_server, create_mem
     assert recipients == [member.email]
     assert message["To"] == member.email
     assert "Olga" in message.get_content()
-    assert message["Message-ID"]
+    assert message["Message-ID"] == f"<outbox.1.{int(message_created(1))}@intranet.test>"
 
 
 def test_smtp_down_then_up_delivers_everything_exactly_once(app, smtp_server,
@@ -58,7 +62,7 @@ def test_smtp_down_then_up_delivers_everything_exactly_once(app, smtp_server,
     members = [create_member() for _ in range(3)]
     with app.test_request_context():
         for member in members:
-            queue_invitation_text(member)
+            queue_reset_mail(member)
         db.session.commit()
     smtp_server.stop()
     assert services.deliver_due() == {"sent": 0, "failed": 3}
@@ -79,7 +83,7 @@ def test_gives_up_after_the_attempt_limit(make_app, create_member):
     with app.app_context():
         member = create_member()
         with app.test_request_context():
-            queue_invitation_text(member)
+            queue_reset_mail(member)
             db.session.commit()
         services.deliver_due()
         services.deliver_due(now=utcnow() + timedelta(hours=1))
@@ -90,7 +94,7 @@ def test_gives_up_after_the_attempt_limit(make_app, create_member):
 def test_two_workers_cannot_claim_the_same_delivery(app, create_member):
     member = create_member()
     with app.test_request_context():
-        queue_invitation_text(member)
+        queue_reset_mail(member)
         db.session.commit()
     delivery_id = db.session.scalar(sa.select(OutboxDelivery.id))
     now = utcnow()
@@ -101,7 +105,7 @@ def test_two_workers_cannot_claim_the_same_delivery(app, create_member):
 def test_stale_claim_is_not_sent_again(app, smtp_server, create_member):
     member = create_member()
     with app.test_request_context():
-        queue_invitation_text(member)
+        queue_reset_mail(member)
         db.session.commit()
     delivery_id = db.session.scalar(sa.select(OutboxDelivery.id))
     services._claim(delivery_id, utcnow() - timedelta(hours=1))  # a worker died mid-send
@@ -115,7 +119,7 @@ def test_without_smtp_host_mail_goes_to_the_maildir(make_app, smtp_server, creat
     member = create_member()
     plain = make_app()
     with plain.test_request_context():
-        queue_invitation_text(member)
+        queue_reset_mail(member)
         db.session.commit()
         assert services.deliver_due()["sent"] == 1
     [message] = list(mailbox.Maildir(plain.config["MAIL_MAILDIR"]))
@@ -151,7 +155,7 @@ def test_one_rendering_per_language(app, create_member):
 def test_mail_deliver_cli(app, create_member, create_organisation):
     admin = create_member(Role.ADMIN)
     with app.test_request_context():
-        queue_invitation_text(admin)
+        queue_reset_mail(admin)
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["mail", "deliver"])
     assert "odesláno: 1" in result.output

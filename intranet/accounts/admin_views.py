@@ -2,7 +2,6 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from ..audit.services import ACTIONS, audit_query
 from ..organisations.services import all_organisations
@@ -48,7 +47,12 @@ def edit_member(member_id):
     if not form.validate_on_submit():
         return render_form("accounts/admin_member_form.html", form, member=member)
     fields = {name: form[name].data for name in MEMBER_FIELDS}
-    services.update_member(member, current_member(), Role(form.role.data), **fields)
+    try:
+        services.update_member(member, current_member(), Role(form.role.data), **fields)
+    except services.SelfLockout:
+        form.role.errors.append(_("Vlastní roli správce si odebrat nelze; požádejte jiného "
+                                  "správce."))
+        return render_form("accounts/admin_member_form.html", form, member=member)
     flash(_("Změny u člena %(name)s byly uloženy.", name=member.full_name), "success")
     return redirect(url_for("accounts.edit_member", member_id=member.id))
 
@@ -57,11 +61,11 @@ def edit_member(member_id):
 @requires("members.manage")
 def deactivate_member(member_id):
     member = services.member_for_admin(member_id)
-    if member.id == current_user.id:
-        flash(_("Vlastní účet deaktivovat nelze."), "error")
-    else:
+    try:
         services.deactivate(member, current_member())
         flash(_("Účet %(name)s byl deaktivován.", name=member.full_name), "success")
+    except services.SelfLockout:
+        flash(_("Vlastní účet deaktivovat nelze."), "error")
     return redirect(url_for("accounts.edit_member", member_id=member.id))
 
 

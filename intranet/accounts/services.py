@@ -219,8 +219,14 @@ ADMIN_FIELDS = ("titles_before", "first_name", "last_name", "titles_after", "ema
                 "position", "organisation_id")
 
 
+class SelfLockout(Exception):
+    """An administrator may not take away their own access (nobody would be left to undo it)."""
+
+
 def update_member(member: Member, actor: Member, role: Role, **fields) -> None:
     """The administrator's edit of a member: contact details, organisation, role."""
+    if member.id == actor.id and role is not Role.ADMIN:
+        raise SelfLockout
     for name in ADMIN_FIELDS:
         if name in fields:
             setattr(member, name, fields[name])
@@ -232,6 +238,8 @@ def update_member(member: Member, actor: Member, role: Role, **fields) -> None:
 
 def deactivate(member: Member, actor: Member) -> None:
     """Stop the member logging in and receiving mail; their history stays."""
+    if member.id == actor.id:
+        raise SelfLockout
     member.deactivated_at = utcnow()
     member.session_token = new_session_token()
     record("deactivated", actor=actor, subject=member)

@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -75,7 +75,7 @@ def build_email(delivery: OutboxDelivery, config) -> EmailMessage:
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at)
     domain = config["MAIL_FROM"].rsplit("@", 1)[-1].strip(">") or "localhost"
-    email["Message-ID"] = make_msgid(idstring=f"outbox.{delivery.id}", domain=domain)
+    email["Message-ID"] = f"<outbox.{delivery.id}.{int(message.created_at.timestamp())}@{domain}>"
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.body_text)
     if message.body_html:
