@@ -5,6 +5,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_config
 from .extensions import babel, csrf, db, htmx, login_manager, migrate
+from .web import BoundedIntConverter
 
 # Feature packages and the modules that hold their routes.
 BLUEPRINTS = {
@@ -18,6 +19,7 @@ def create_app(test_config=None) -> Flask:
     """Build the app: config → extensions → blueprints → CLI → template filters."""
     app = Flask(__name__, instance_relative_config=True,
                 template_folder="../templates", static_folder="../static")
+    app.url_map.converters["int"] = BoundedIntConverter
     load_config(app, test_config)
     if app.config["BEHIND_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
@@ -30,7 +32,7 @@ def create_app(test_config=None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every model, for Alembic and relationships)
-    from .accounts.services import load_member_for_session
+    from .accounts.auth import load_member_for_session
     from .database import configure_sqlite
     from .i18n import select_locale
     from .policy import login_required_everywhere

@@ -19,6 +19,8 @@ DEFAULTS = {
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "BEHIND_PROXY": False,
     "SITE_NAME": "Intranet spolupráce obcí",
+    "PUBLIC_URL": "http://127.0.0.1:5000",  # the address members use; links in e-mails
+    "TRUSTED_HOSTS": None,  # e.g. ["intranet.example.cz"]: other Host headers get 400
     "MAIL_FROM": "Intranet <intranet@localhost>",
     "MAIL_SMTP_HOST": None,  # no host: mail goes to the Maildir below
     "MAIL_SMTP_PORT": 25,
@@ -27,7 +29,7 @@ DEFAULTS = {
     "MAIL_SMTP_PASSWORD": None,
     "MAIL_SMTP_TIMEOUT": 20,
     "MAIL_MAILDIR": None,  # defaults to instance/maildir
-    "MAIL_MAX_ATTEMPTS": 8,
+    "MAIL_MAX_ATTEMPTS": 16,  # with the backoff: about a day and a half of retries
     "INVITATION_VALID_FOR": timedelta(days=7),
     "RESET_VALID_FOR": timedelta(hours=2),
     "LOGIN_WINDOW": timedelta(minutes=15),
@@ -70,7 +72,10 @@ def _loads(value):
 def _instance_secret_key(instance_path):
     """Return the secret key kept in instance/secret_key, generating it on first run."""
     key_file = Path(instance_path) / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(48))
-        key_file.chmod(0o600)
+    try:  # O_EXCL: when two workers start at once, only one writes the key
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_urlsafe(48))
     return key_file.read_text().strip()

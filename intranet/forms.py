@@ -4,7 +4,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+
+def valid_data(field):
+    """The field's value if it passed validation, else None (for GET filter forms)."""
+    return None if field.errors else (field.data or None)
 
 
 def strip(value):
@@ -12,7 +17,8 @@ def strip(value):
 
 
 def required(message=None):
-    return InputRequired(message or _l("Toto pole je povinné."))
+    """Required after stripping: a value of spaces counts as empty."""
+    return DataRequired(message or _l("Toto pole je povinné."))
 
 
 def max_length(limit: int):
@@ -28,7 +34,7 @@ def text_field(label, limit: int, *, optional=False, **kwargs):
 def email_field():
     return EmailField(_l("E-mail"), [required(), max_length(254),
                               Email(message=_l("Zadejte platnou e-mailovou adresu."),
-                                    check_deliverability=False)],
+                                    check_deliverability=False, allow_smtputf8=False)],
                       filters=[strip], render_kw={"autocomplete": "email"})
 
 
@@ -51,3 +57,8 @@ def new_password_fields():
 def options(pairs) -> list[SelectChoice]:
     """Select-box choices from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def coerce_id(value) -> int:
+    """A select box's record id; anything that is not a number becomes 0 ("none chosen")."""
+    return int(value) if str(value).isdigit() else 0

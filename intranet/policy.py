@@ -78,5 +78,8 @@ def login_required_everywhere(app):
         if getattr(view, "is_public", False) or current_user.is_authenticated:
             return None
         from .extensions import login_manager
+        from .web import htmx_redirect, wants_fragment
 
-        return login_manager.unauthorized()
+        response = login_manager.unauthorized()
+        # A live search after the session ended must open the login page, not nest it.
+        return htmx_redirect(response.location) if wants_fragment() else response

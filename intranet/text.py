@@ -13,3 +13,8 @@ def like_pattern(query: str) -> str:
     """A LIKE pattern that finds the folded query anywhere, with wildcards escaped."""
     escaped = fold(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def normalise_email(address: str) -> str:
+    """E-mail addresses are compared and stored trimmed and in lower case."""
+    return (address or "").strip().lower()

@@ -1,8 +1,11 @@
-"""Helpers every view uses: one URL with two renderings, pagination, the page number."""
+"""Helpers every view uses: one URL with two renderings, pagination, redirects, links."""
 
-from flask import current_app, make_response, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import Response, current_app, make_response, render_template, request, url_for
 from flask_login import current_user
 from flask_sqlalchemy.pagination import SelectPagination
+from werkzeug.routing import IntegerConverter
 
 from .extensions import db, htmx
 
@@ -12,12 +15,20 @@ def wants_fragment() -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
+def htmx_redirect(location: str):
+    """Make htmx load a whole new page (used where a fragment was asked for)."""
+    return Response(status=204, headers={"HX-Redirect": location})
+
+
 def render(page: str, fragment: str, status: int = 200, **context):
     """Render the page, or only its fragment for an htmx request; the page includes the fragment."""
     template = fragment if wants_fragment() else page
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
     return response
+
+
+MAX_PAGE = 100_000
 
 
 class RowPagination(SelectPagination):
@@ -34,9 +45,18 @@ def paginate(query, per_page: int | None = None):
     A select of one entity gives entities; a select of several columns gives rows.
     """
     pagination_class = SelectPagination if len(query.column_descriptions) == 1 else RowPagination
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     return pagination_class(
-        select=query, session=db.session(), page=max(request.args.get("page", 1, type=int), 1),
+        select=query, session=db.session(), page=page,
         per_page=per_page or current_app.config["PER_PAGE"], error_out=False, count=True)
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` URL parts that fit the database: a larger number is a plain 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def render_form(template: str, form, status: int | None = None, **context):
@@ -48,8 +68,24 @@ def render_form(template: str, form, status: int | None = None, **context):
 
 def page_url(page: int) -> str:
     """This page's URL with the same filters and another page number."""
-    args = {**(request.view_args or {}), **request.args.to_dict(), "page": page}
-    return url_for(request.endpoint, **args)
+    filters = {key: value for key, value in request.args.items()
+               if key != "endpoint" and not key.startswith("_")}
+    return url_for(request.endpoint, **{**(request.view_args or {}), **filters, "page": page})
+
+
+def safe_local_target(target: str | None, fallback: str = "/") -> str:
+    """A path on this site to redirect to after a form; anything else gives the fallback."""
+    if not target or any(ord(c) < 32 or c == "\\" for c in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/"):
+        return fallback
+    return target
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for e-mails, built on the configured PUBLIC_URL, never the Host header."""
+    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def current_member():

@@ -15,7 +15,13 @@ def _deliver_mail():
     deliver_due()
 
 
-JOBS = [_deliver_mail]
+def _purge_login_attempts():
+    from .accounts.auth import purge_login_attempts
+
+    purge_login_attempts()
+
+
+JOBS = [_deliver_mail, _purge_login_attempts]
 
 
 def run_once(app) -> None:

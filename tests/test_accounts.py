@@ -2,9 +2,11 @@
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from intranet.accounts import services
+from intranet.accounts.auth import purge_login_attempts
 from intranet.accounts.models import AccountToken, LoginAttempt, Member
 from intranet.audit.models import AuditEvent
 from intranet.database import utcnow
@@ -374,3 +376,147 @@ def test_csrf_token_survives_a_working_day(client, create_member, monkeypatch):
     assert response.status_code == 302
     db.session.refresh(member)
     assert member.last_name == "Odpolední"
+
+
+# --- hardening found in review ------------------------------------------------------------
+
+def test_mailed_links_use_the_configured_address_not_the_host_header(make_app, create_member):
+    member = create_member()
+    client = make_app(SERVER_NAME=None, WTF_CSRF_ENABLED=False).test_client()
+    client.submit("/password/forgot", {"email": member.email},
+                  headers={"Host": "evil.example"})
+    body = queued_to(member.email)[-1].body_text
+    assert "http://127.0.0.1:5000/password/reset/" in body and "evil.example" not in body
+
+
+def test_trusted_hosts_refuse_other_host_headers(make_app):
+    app = make_app(TRUSTED_HOSTS=["intranet.test"])
+    assert app.test_client().get("/login", headers={"Host": "evil.example"}).status_code == 400
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "/%09/evil.example", "/\\evil.example",
+                                    "https://evil.example/", "/%0d/x", "javascript:alert(1)"])
+def test_login_never_redirects_off_site(client, create_member, target):
+    member = create_member()
+    response = client.submit(f"/login?next={target}", {"email": member.email,
+                                                        "password": PASSWORD})
+    assert response.status_code == 302 and response.location == "/"
+
+
+def test_csrf_token_of_the_page_still_works_after_login_and_logout(client, create_member):
+    member = create_member()
+    token_before_login = client.csrf_token()
+    client.post("/login", data={"csrf_token": token_before_login, "email": member.email,
+                                "password": PASSWORD})
+    # htmx keeps sending the token from <body hx-headers> of the page it was loaded with
+    response = client.post("/language", data={"language": "en"},
+                           headers={"X-CSRFToken": token_before_login})
+    assert response.status_code == 302
+    assert client.post("/logout", headers={"X-CSRFToken": token_before_login}).status_code == 302
+    assert client.post("/language", data={"language": "cs"},
+                       headers={"X-CSRFToken": token_before_login}).status_code == 302
+
+
+def test_changing_an_invited_members_email_moves_the_invitation(client, create_member):
+    admin = create_member(Role.ADMIN)
+    client.login(admin)
+    invite(client, admin.organisation, email="preklep@example.org")
+    old_link = link_in_last_mail("preklep@example.org")
+    member = services.member_by_email("preklep@example.org")
+    data = {"first_name": "Petr", "last_name": "Nový", "email": "spravne@example.org",
+            "organisation_id": admin.organisation_id, "role": "member"}
+    assert client.submit(f"/admin/members/{member.id}", data).status_code == 302
+    assert client.get(old_link).status_code == 404
+    assert client.get(link_in_last_mail("spravne@example.org")).status_code == 200
+    assert "email_changed" in audit_actions()
+
+
+def test_reset_link_dies_when_the_password_is_changed(client, create_member):
+    member = create_member()
+    client.submit("/password/forgot", {"email": member.email})
+    link = link_in_last_mail(member.email)
+    client.login(member)
+    client.submit("/profile/password", {"current": PASSWORD, "password": "nove-heslo-77",
+                                        "confirm": "nove-heslo-77"})
+    assert client.get(link).status_code == 404
+
+
+def test_guessing_the_current_password_is_throttled(client, create_member):
+    member = create_member()
+    client.login(member)
+    for _ in range(5):
+        client.submit("/profile/password", {"current": "hadam-heslo", "password": "a" * 12,
+                                            "confirm": "a" * 12})
+    response = client.submit("/profile/password", {"current": PASSWORD, "password": "a" * 12,
+                                                   "confirm": "a" * 12})
+    assert response.status_code == 429
+
+
+def test_throttled_attempts_are_audited_once_and_purged_later(client, create_member):
+    member = create_member()
+    for _ in range(9):
+        client.submit("/login", {"email": member.email, "password": "spatne-heslo-1"})
+    assert audit_actions().count("login_throttled") == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt)) == 5
+    db.session.execute(sa.update(LoginAttempt).values(at=utcnow() - timedelta(days=2)))
+    db.session.commit()
+    assert purge_login_attempts() == 5
+
+
+@pytest.mark.parametrize("query", ["role=foo", "status=bogus", "organisation_id=abc",
+                                   "page=99999999999999999999", "endpoint=x&page=1",
+                                   "_external=1", "q=" + "x" * 500])
+def test_odd_query_strings_do_not_fail(client, create_member, query):
+    admin = create_member(Role.ADMIN)
+    for n in range(30):
+        create_member(last_name=f"Člen{n:02d}")
+    client.login(admin)
+    for url in ("/admin/members", "/directory"):
+        assert client.get(f"{url}?{query}").status_code == 200, url
+
+
+def test_huge_ids_are_not_found(client, create_member):
+    client.login(create_member(Role.ADMIN))
+    for url in ("/members/99999999999999999999", "/admin/members/99999999999999999999",
+                "/organisations/99999999999999999999"):
+        assert client.get(url).status_code == 404
+
+
+def test_blank_or_non_ascii_input_is_refused_at_the_field(client, create_member):
+    admin = create_member(Role.ADMIN)
+    client.login(admin)
+    response = invite(client, admin.organisation, first_name="   ", email="žluť@příklad.cz")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Toto pole je povinné." in page and "Zadejte platnou e-mailovou adresu." in page
+
+
+def test_live_search_after_the_session_ended_opens_the_login_page(client, app, create_member):
+    member = create_member()
+    client.login(member)
+    app.test_client().login(member)
+    db.session.execute(sa.update(Member).values(session_token="rotated-elsewhere"))
+    db.session.commit()
+    response = client.get("/directory?q=x", headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"].startswith("/login?next=")
+
+
+def test_error_inside_a_fragment_replaces_the_whole_page(client, create_member):
+    client.login(create_member())
+    response = client.get("/admin/members?q=x", headers={"HX-Request": "true"})
+    assert response.status_code == 403
+    assert response.headers["HX-Retarget"] == "body"
+
+
+def test_deactivating_twice_keeps_the_first_date(client, create_member):
+    admin, member = create_member(Role.ADMIN), create_member()
+    client.login(admin)
+    client.submit(f"/admin/members/{member.id}/deactivate")
+    db.session.refresh(member)
+    first = member.deactivated_at
+    page = client.submit(f"/admin/members/{member.id}/deactivate",
+                         follow_redirects=True).get_data(as_text=True)
+    assert "Účet už je deaktivovaný." in page
+    db.session.refresh(member)
+    assert member.deactivated_at == first

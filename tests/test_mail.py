@@ -20,6 +20,9 @@ def app_overrides(smtp_server):
     return smtp_config(smtp_server)
 
 
+NOTHING = {"sent": 0, "failed": 0, "cancelled": 0}
+
+
 def statuses() -> list[str]:
     return db.session.scalars(sa.select(OutboxDelivery.status).order_by(OutboxDelivery.id)).all()
 
@@ -39,7 +42,7 @@ def test_rolled_back_change_sends_nothing(app, smtp_server, create_member):
     with app.test_request_context():
         queue_reset_mail(member)
         db.session.rollback()
-    assert services.deliver_due() == {"sent": 0, "failed": 0}
+    assert services.deliver_due() == NOTHING
     assert smtp_server.recorder.envelopes == []
 
 
@@ -48,8 +51,8 @@ def test_committed_mail_is_delivered_once_over_smtp(app, smtp_server, create_mem
     with app.test_request_context():
         queue_reset_mail(member)
         db.session.commit()
-    assert services.deliver_due() == {"sent": 1, "failed": 0}
-    assert services.deliver_due() == {"sent": 0, "failed": 0}
+    assert services.deliver_due() == {**NOTHING, "sent": 1}
+    assert services.deliver_due() == NOTHING
     [(recipients, message)] = smtp_server.recorder.messages()
     assert recipients == [member.email]
     assert message["To"] == member.email
@@ -57,29 +60,77 @@ def test_committed_mail_is_delivered_once_over_smtp(app, smtp_server, create_mem
     assert message["Message-ID"] == f"<outbox.1.{int(message_created(1))}@intranet.test>"
 
 
-def test_smtp_down_then_up_delivers_everything_exactly_once(app, smtp_server,
-                                                            create_member):
+def test_smtp_down_then_up_delivers_everything_exactly_once(app, smtp_server, create_member):
     members = [create_member() for _ in range(3)]
     with app.test_request_context():
         for member in members:
             queue_reset_mail(member)
         db.session.commit()
     smtp_server.stop()
-    assert services.deliver_due() == {"sent": 0, "failed": 3}
+    for hours in (0, 1, 5, 30):  # a long outage: nothing is given up, no attempt is counted
+        assert services.deliver_due(now=utcnow() + timedelta(hours=hours)) == NOTHING
     assert statuses() == ["pending"] * 3
-    delivery = db.session.scalars(sa.select(OutboxDelivery)).first()
-    assert delivery.attempts == 1 and delivery.last_error
-    assert services.deliver_due() == {"sent": 0, "failed": 0}  # backing off, not yet due
+    assert db.session.scalars(sa.select(OutboxDelivery.attempts)).all() == [0, 0, 0]
     smtp_server.start()
-    later = utcnow() + timedelta(minutes=1)
-    assert services.deliver_due(now=later) == {"sent": 3, "failed": 0}
-    assert services.deliver_due(now=later + timedelta(hours=2)) == {"sent": 0, "failed": 0}
+    assert services.deliver_due() == {**NOTHING, "sent": 3}
+    assert services.deliver_due(now=utcnow() + timedelta(hours=2)) == NOTHING
     received = sorted(rcpt for rcpts, _ in smtp_server.recorder.messages() for rcpt in rcpts)
     assert received == sorted(m.email for m in members)
 
 
-def test_gives_up_after_the_attempt_limit(make_app, create_member):
-    app = make_app(MAIL_SMTP_HOST="127.0.0.1", MAIL_SMTP_PORT=1, MAIL_MAX_ATTEMPTS=2)
+class Refusing:
+    """An SMTP handler that refuses recipients with the given reply."""
+
+    def __init__(self, reply):
+        self.reply, self.envelopes = reply, []
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        return self.reply
+
+
+def test_temporary_refusal_backs_off_and_permanent_refusal_gives_up(app, smtp_server,
+                                                                    create_member):
+    member = create_member()
+    with app.test_request_context():
+        queue_reset_mail(member)
+        db.session.commit()
+    smtp_server.stop()
+    smtp_server.recorder = Refusing("450 mailbox busy")
+    smtp_server.start()
+    assert services.deliver_due() == {**NOTHING, "failed": 1}
+    delivery = db.session.scalar(sa.select(OutboxDelivery))
+    assert delivery.status is DeliveryStatus.PENDING and delivery.attempts == 1
+    assert "450" in delivery.last_error
+    assert services.deliver_due() == NOTHING  # not due yet: backing off
+    smtp_server.stop()
+    smtp_server.recorder = Refusing("550 no such user")
+    smtp_server.start()
+    assert services.deliver_due(now=utcnow() + timedelta(minutes=2)) == {**NOTHING, "failed": 1}
+    db.session.refresh(delivery)
+    assert delivery.status is DeliveryStatus.FAILED and "550" in delivery.last_error
+    assert services.retry_failed() == 1
+    db.session.refresh(delivery)
+    assert delivery.status is DeliveryStatus.PENDING and delivery.attempts == 0
+
+
+def test_mail_to_a_member_deactivated_after_queueing_is_cancelled(app, smtp_server,
+                                                                  create_member):
+    member, keen = create_member(), create_member()
+    with app.test_request_context():
+        services.queue_to_members([member, keen], "minutes", "password_reset", member=member,
+                                  link="https://intranet.test/x", valid_minutes=10)
+        db.session.commit()
+    member.deactivated_at = utcnow()
+    db.session.commit()
+    assert services.deliver_due() == {**NOTHING, "sent": 1, "cancelled": 1}
+    assert [r for rcpts, _ in smtp_server.recorder.messages() for r in rcpts] == [keen.email]
+
+
+def test_gives_up_after_the_attempt_limit(make_app, smtp_server, create_member):
+    smtp_server.stop()
+    smtp_server.recorder = Refusing("451 try later")
+    smtp_server.start()
+    app = make_app(**smtp_config(smtp_server), MAIL_MAX_ATTEMPTS=2)
     with app.app_context():
         member = create_member()
         with app.test_request_context():
@@ -97,9 +148,8 @@ def test_two_workers_cannot_claim_the_same_delivery(app, create_member):
         queue_reset_mail(member)
         db.session.commit()
     delivery_id = db.session.scalar(sa.select(OutboxDelivery.id))
-    now = utcnow()
-    assert services._claim(delivery_id, now) is True
-    assert services._claim(delivery_id, now) is False
+    assert services._claim(delivery_id) is True
+    assert services._claim(delivery_id) is False
 
 
 def test_stale_claim_is_not_sent_again(app, smtp_server, create_member):
@@ -108,9 +158,9 @@ def test_stale_claim_is_not_sent_again(app, smtp_server, create_member):
         queue_reset_mail(member)
         db.session.commit()
     delivery_id = db.session.scalar(sa.select(OutboxDelivery.id))
-    services._claim(delivery_id, utcnow() - timedelta(hours=1))  # a worker died mid-send
-    assert services.release_stale_claims() == 1
-    assert services.deliver_due() == {"sent": 0, "failed": 0}
+    services._claim(delivery_id)  # a worker took it and died mid-send
+    assert services.release_stale_claims(now=utcnow() + timedelta(hours=1)) == 1
+    assert services.deliver_due() == NOTHING
     assert statuses() == ["failed"]
     assert smtp_server.recorder.envelopes == []
 

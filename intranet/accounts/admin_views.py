@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..audit.services import ACTIONS, audit_query
+from ..forms import valid_data
 from ..organisations.services import all_organisations
 from ..policy import Role, requires
 from ..web import current_member, paginate, render, render_form
@@ -18,10 +19,11 @@ MEMBER_FIELDS = services.ADMIN_FIELDS
 def admin_members():
     organisations = all_organisations()
     form = MemberFilterForm(request.args, organisations=organisations)
-    form.validate()
+    form.validate()  # an invalid filter is reported at its field and ignored
+    role = valid_data(form.role)
     query = services.member_query(
-        form.q.data or "", role=Role(form.role.data) if form.role.data else None,
-        organisation_id=form.organisation_id.data or None, status=form.status.data or None)
+        valid_data(form.q) or "", role=Role(role) if role else None,
+        organisation_id=valid_data(form.organisation_id), status=valid_data(form.status))
     return render("accounts/admin_members.html", "accounts/_admin_member_rows.html",
                   form=form, pagination=paginate(query))
 
@@ -42,7 +44,7 @@ def invite_member():
 @bp.route("/admin/members/<int:member_id>", methods=["GET", "POST"])
 @requires("members.manage")
 def edit_member(member_id):
-    member = services.member_for_admin(member_id)
+    member = services.get_member(member_id, current_member())
     form = MemberForm(obj=member, organisations=all_organisations(), member_id=member.id)
     if not form.validate_on_submit():
         return render_form("accounts/admin_member_form.html", form, member=member)
@@ -60,33 +62,39 @@ def edit_member(member_id):
 @bp.post("/admin/members/<int:member_id>/deactivate")
 @requires("members.manage")
 def deactivate_member(member_id):
-    member = services.member_for_admin(member_id)
+    member = services.get_member(member_id, current_member())
     try:
         services.deactivate(member, current_member())
         flash(_("Účet %(name)s byl deaktivován.", name=member.full_name), "success")
     except services.SelfLockout:
         flash(_("Vlastní účet deaktivovat nelze."), "error")
+    except services.WrongState:
+        flash(_("Účet už je deaktivovaný."), "error")
     return redirect(url_for("accounts.edit_member", member_id=member.id))
 
 
 @bp.post("/admin/members/<int:member_id>/reactivate")
 @requires("members.manage")
 def reactivate_member(member_id):
-    member = services.member_for_admin(member_id)
-    services.reactivate(member, current_member())
-    flash(_("Účet %(name)s je znovu aktivní.", name=member.full_name), "success")
+    member = services.get_member(member_id, current_member())
+    try:
+        services.reactivate(member, current_member())
+        flash(_("Účet %(name)s je znovu aktivní.", name=member.full_name), "success")
+    except services.WrongState:
+        flash(_("Účet není deaktivovaný."), "error")
     return redirect(url_for("accounts.edit_member", member_id=member.id))
 
 
 @bp.post("/admin/members/<int:member_id>/resend")
 @requires("members.manage")
 def resend_invitation(member_id):
-    member = services.member_for_admin(member_id)
-    if member.status != "invited":
-        flash(_("Tento člen už pozvánku přijal."), "error")
-    else:
+    member = services.get_member(member_id, current_member())
+    try:
         services.resend_invitation(member, current_member())
         flash(_("Pozvánka byla odeslána znovu na %(email)s.", email=member.email), "success")
+    except services.WrongState:
+        flash(_("Pozvánku lze poslat jen členovi, který ji ještě nepřijal a není "
+                "deaktivovaný."), "error")
     return redirect(url_for("accounts.edit_member", member_id=member.id))
 
 

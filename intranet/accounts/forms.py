@@ -7,6 +7,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import Optional, ValidationError
 
 from ..forms import (
+    coerce_id,
     email_field,
     max_length,
     new_password_fields,
@@ -67,7 +68,7 @@ class MemberForm(PersonFields, FlaskForm):
     """The administrator's form to invite or edit a member."""
 
     email = email_field()
-    organisation_id = SelectField(_lp("one", "Organizace"), coerce=int,
+    organisation_id = SelectField(_lp("one", "Organizace"), coerce=coerce_id,
                                   validate_choice=True)
     role = SelectField(_l("Role"), choices=options((r.value, r.label) for r in Role),
                        default=Role.MEMBER.value)
@@ -99,8 +100,8 @@ class MemberFilterForm(FlaskForm):
     status = SelectField(_l("Stav"), [Optional()], choices=options([
         ("", _l("všichni")), ("active", _l("aktivní")), ("invited", _l("pozvaní")),
         ("deactivated", _l("deaktivovaní"))]))
-    organisation_id = SelectField(_lp("one", "Organizace"), [Optional()], coerce=int, default=0,
-                                  validate_choice=False)
+    organisation_id = SelectField(_lp("one", "Organizace"), [Optional()], default=0,
+                                  coerce=coerce_id)
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from ..database import UTCDateTime, str_enum, utcnow
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..policy import Role
-from ..text import fold
+from ..text import fold, normalise_email
 
 
 def new_session_token() -> str:
@@ -50,7 +50,7 @@ class Member(db.Model):
 
     @validates("email")
     def _normalise_email(self, _key, value):
-        return value.strip().lower()
+        return normalise_email(value)
 
     @property
     def full_name(self) -> str:

@@ -1,12 +1,12 @@
 """Logging in and out, invitation and reset links, the member's own profile and password."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..policy import can, public, requires
-from ..web import current_member, render_form
-from . import bp, services
+from ..policy import public, requires
+from ..web import current_member, render_form, safe_local_target
+from . import auth, bp, links, services
 from .forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -15,13 +15,6 @@ from .forms import (
     SetPasswordForm,
 )
 from .models import TokenPurpose
-
-
-def _safe_next(target: str | None) -> str:
-    """Only local paths are followed after login, never another site."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("core.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -33,20 +26,20 @@ def login():
     if not form.validate_on_submit():
         return render_form("accounts/login.html", form)
     try:
-        member = services.authenticate(form.email.data, form.password.data)
-    except services.LoginThrottled:
+        member = auth.authenticate(form.email.data, form.password.data)
+    except auth.LoginThrottled:
         form.form_errors.append(_("Příliš mnoho neúspěšných pokusů. Zkuste to znovu za "
                                   "15 minut, nebo si nechte poslat odkaz pro nové heslo."))
         return render_form("accounts/login.html", form, 429)
     if member is None:
         form.form_errors.append(_("E-mail nebo heslo nesouhlasí."))
         return render_form("accounts/login.html", form, 401)
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(safe_local_target(request.args.get("next"), url_for("core.dashboard")))
 
 
 @bp.post("/logout")
 def logout():
-    services.log_out(current_member())
+    auth.log_out(current_member())
     flash(_("Byli jste odhlášeni."), "success")
     return redirect(url_for("accounts.login"))
 
@@ -57,7 +50,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if not form.validate_on_submit():
         return render_form("accounts/forgot.html", form)
-    services.request_password_reset(form.email.data)
+    links.request_password_reset(services.member_by_email(form.email.data))
     flash(_("Pokud u nás účet s touto adresou existuje, poslali jsme na ni odkaz pro nastavení "
             "nového hesla. Podívejte se do pošty."), "success")
     return redirect(url_for("accounts.login"))
@@ -76,14 +69,14 @@ def accept_invitation(token):
 
 
 def _use_link(raw_token: str, purpose: TokenPurpose, welcome: str):
-    token = services.find_valid_token(raw_token, purpose)
+    token = links.find_valid_token(raw_token, purpose)
     if token is None:
         return render_template("accounts/link_invalid.html", purpose=purpose), 404
     form = SetPasswordForm()
     if not form.validate_on_submit():
         return render_form("accounts/set_password.html", form, purpose=purpose,
                                member=token.member)
-    services.set_password_with_token(token, form.password.data)
+    links.set_password_with_token(token, form.password.data)
     flash(welcome, "success")
     return redirect(url_for("core.dashboard"))
 
@@ -106,7 +99,12 @@ def change_password():
     form = ChangePasswordForm()
     if not form.validate_on_submit():
         return render_form("accounts/password.html", form)
-    if not services.change_password(current_member(), form.current.data, form.password.data):
+    try:
+        changed = auth.change_password(current_member(), form.current.data, form.password.data)
+    except auth.LoginThrottled:
+        form.current.errors.append(_("Příliš mnoho neúspěšných pokusů. Zkuste to za 15 minut."))
+        return render_form("accounts/password.html", form, 429)
+    if not changed:
         form.current.errors.append(_("Současné heslo nesouhlasí."))
         return render_form("accounts/password.html", form)
     flash(_("Heslo bylo změněno. Ostatní přihlášení byla ukončena."), "success")
@@ -116,7 +114,5 @@ def change_password():
 @bp.route("/members/<int:member_id>")
 @requires("directory.view")
 def member_detail(member_id):
-    member = services.member_for_admin(member_id)
-    if member.deactivated_at and not can(current_user, "members.manage"):
-        abort(404)
+    member = services.get_member(member_id, current_member())
     return render_template("accounts/member.html", member=member)

@@ -19,6 +19,7 @@ ACTIONS = {
     "password_reset": _l("heslo obnoveno"),
     "password_changed": _l("heslo změněno"),
     "role_changed": _l("změna role"),
+    "email_changed": _l("změna e-mailu"),
     "deactivated": _l("účet deaktivován"),
     "reactivated": _l("účet znovu aktivován"),
 }

@@ -3,9 +3,10 @@
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from ..extensions import db
+from ..web import wants_fragment
 
 MESSAGES = {
     400: (_l("Požadavek se nepodařilo zpracovat"),
@@ -28,10 +29,18 @@ CSRF_MESSAGE = (_l("Formulář vypršel"),
 
 
 def render_error(code: int, title, message):
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    """The error page; an htmx fragment request shows it as the whole page, not in a target."""
+    headers = {"HX-Retarget": "body", "HX-Reswap": "innerHTML"} if wants_fragment() else {}
+    page = render_template("errors/error.html", code=code, title=title, message=message)
+    return page, code, headers
 
 
 def register_error_handlers(app) -> None:
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(_error):
+        # No URLs can be built for a host outside TRUSTED_HOSTS, so no page either.
+        return "400 Bad Request: untrusted host", 400, {"Content-Type": "text/plain"}
+
     @app.errorhandler(CSRFError)
     def _csrf_error(_error):
         return render_error(400, *CSRF_MESSAGE)

@@ -6,7 +6,7 @@ from flask import current_app, jsonify, redirect, render_template, request
 from ..extensions import db
 from ..i18n import set_language
 from ..policy import public
-from ..web import current_member
+from ..web import current_member, safe_local_target
 from . import bp
 
 
@@ -32,5 +32,4 @@ def healthz():
 @public
 def switch_language():
     set_language(request.form.get("language", ""), current_member())
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+    return redirect(safe_local_target(request.form.get("next")))

@@ -5,7 +5,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..worker import run_worker
-from .services import deliver_due, outbox_counts, release_stale_claims
+from .services import deliver_due, outbox_counts, release_stale_claims, retry_failed
 
 mail_cli = AppGroup("mail", help="Odchozí pošta (outbox).")
 
@@ -20,12 +20,19 @@ def deliver_command(worker: bool, interval: float):
         return
     release_stale_claims()
     counts = deliver_due()
-    click.echo(f"odesláno: {counts['sent']}, nepodařilo se: {counts['failed']}")
+    click.echo(f"odesláno: {counts['sent']}, nepodařilo se: {counts['failed']}, "
+               f"zrušeno: {counts['cancelled']}")
 
 
 @mail_cli.command("status")
 def status_command():
     """Show how many deliveries are pending, sent and failed."""
     counts = outbox_counts()
-    for status in ("pending", "sending", "sent", "failed"):
+    for status in ("pending", "sending", "sent", "failed", "cancelled"):
         click.echo(f"{status}: {counts.get(status, 0)}")
+
+
+@mail_cli.command("retry-failed")
+def retry_failed_command():
+    """Queue every failed delivery again (e.g. after fixing the SMTP settings)."""
+    click.echo(f"znovu zařazeno: {retry_failed()}")

@@ -15,6 +15,7 @@ class DeliveryStatus(enum.StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # the member was deactivated or opted out before it went
 
 
 class OutboxMessage(db.Model):
@@ -50,3 +51,4 @@ class OutboxDelivery(db.Model):
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
 
     message: Mapped[OutboxMessage] = relationship(back_populates="deliveries")
+    member: Mapped["Member | None"] = relationship()  # noqa: F821 - accounts.models.Member

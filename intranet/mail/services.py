@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from ..database import utcnow
 from ..extensions import db
 from .models import DeliveryStatus, OutboxDelivery, OutboxMessage
-from .transports import transport_for
+from .transports import PermanentFailure, TransportUnavailable, transport_for
 
 log = logging.getLogger(__name__)
 
@@ -98,64 +98,97 @@ def release_stale_claims(now: datetime | None = None) -> int:
 
 
 def deliver_due(now: datetime | None = None, batch: int = 200) -> dict[str, int]:
-    """Send every delivery that is due; returns how many were sent and how many failed."""
+    """Send the deliveries that are due; counts of sent, failed, cancelled ones.
+
+    While the server is unreachable nothing is claimed and no attempt is counted, so an
+    outage of any length loses nothing; the next pass tries again.
+    """
     now = now or utcnow()
     due_ids = db.session.scalars(
         sa.select(OutboxDelivery.id)
         .where(OutboxDelivery.status == DeliveryStatus.PENDING,
                OutboxDelivery.next_attempt_at <= now)
-        .order_by(OutboxDelivery.id).limit(batch)
-    ).all()
+        .order_by(OutboxDelivery.id).limit(batch)).all()
     db.session.commit()
-    counts = {"sent": 0, "failed": 0}
-    transport = transport_for(current_app.config)
+    counts = {"sent": 0, "failed": 0, "cancelled": 0}
+    if not due_ids:
+        return counts
+    transport, claimed = transport_for(current_app.config), None
     try:
-        for delivery_id in due_ids:
-            if _claim(delivery_id, now):
-                outcome = _send(delivery_id, transport, now)
-                counts[outcome] += 1
+        transport.open()
+        for claimed in filter(_claim, due_ids):
+            counts[_send(claimed, transport, now)] += 1
+    except TransportUnavailable as error:
+        log.warning("mail server unavailable, will try again: %s", error)
+        _unclaim(claimed)
     finally:
         transport.close()
     return counts
 
 
-def _claim(delivery_id: int, now: datetime) -> bool:
+def _claim(delivery_id: int) -> bool:
     """Take a delivery for this worker; a conditional UPDATE, so two workers never both win."""
     result = db.session.execute(
         sa.update(OutboxDelivery)
         .where(OutboxDelivery.id == delivery_id, OutboxDelivery.status == DeliveryStatus.PENDING)
-        .values(status=DeliveryStatus.SENDING, claimed_at=now)
-    )
+        .values(status=DeliveryStatus.SENDING, claimed_at=utcnow()))
     db.session.commit()
     return result.rowcount == 1
 
 
+def _unclaim(delivery_id: int | None) -> None:
+    """Give back the delivery the server went away during; no attempt is counted."""
+    db.session.rollback()
+    if delivery_id is not None:
+        db.session.execute(
+            sa.update(OutboxDelivery)
+            .where(OutboxDelivery.id == delivery_id,
+                   OutboxDelivery.status == DeliveryStatus.SENDING)
+            .values(status=DeliveryStatus.PENDING))
+        db.session.commit()
+
+
 def _send(delivery_id: int, transport, now: datetime) -> str:
     delivery = db.session.get(OutboxDelivery, delivery_id)
+    if delivery.member_id and not wants(delivery.member, delivery.message.category):
+        delivery.status = DeliveryStatus.CANCELLED  # deactivated or opted out since queueing
+        db.session.commit()
+        return "cancelled"
     try:
         transport.send(build_email(delivery, current_app.config), delivery.recipient)
-    except Exception as error:  # noqa: BLE001 - any failure of the transport is retried
+    except TransportUnavailable:
+        raise
+    except Exception as error:  # noqa: BLE001 - a failure of this one message
         log.warning("delivery %s to %s failed: %s", delivery.id, delivery.recipient, error)
-        _schedule_retry(delivery, str(error) or error.__class__.__name__, now)
+        _schedule_retry(delivery, str(error) or error.__class__.__name__, now,
+                        permanent=isinstance(error, PermanentFailure))
         db.session.commit()
         return "failed"
-    delivery.status = DeliveryStatus.SENT
-    delivery.sent_at = utcnow()
+    delivery.status, delivery.sent_at = DeliveryStatus.SENT, utcnow()
     delivery.attempts += 1
     db.session.commit()
     return "sent"
 
 
-def _schedule_retry(delivery: OutboxDelivery, error: str, now: datetime) -> None:
-    """Back off exponentially (30 s, 1 min, 2 min … at most an hour); give up after the limit."""
+def _schedule_retry(delivery: OutboxDelivery, error: str, now: datetime, permanent: bool) -> None:
+    """Back off exponentially (1 min, 2 min … at most 4 h); give up after the limit."""
     delivery.attempts += 1
     delivery.last_error = error[:500]
-    if delivery.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+    if permanent or delivery.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
         delivery.status = DeliveryStatus.FAILED
         return
-    delay = min(timedelta(seconds=30) * 2 ** (delivery.attempts - 1), timedelta(hours=1))
+    delay = min(timedelta(minutes=1) * 2 ** (delivery.attempts - 1), timedelta(hours=4))
     delivery.status = DeliveryStatus.PENDING
     delivery.next_attempt_at = now + delay
+
+
+def retry_failed() -> int:
+    """Queue every failed delivery again, with a fresh count of attempts."""
+    result = db.session.execute(
+        sa.update(OutboxDelivery).where(OutboxDelivery.status == DeliveryStatus.FAILED)
+        .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=utcnow()))
+    db.session.commit()
+    return result.rowcount
 
 
 def outbox_counts() -> dict[str, int]:

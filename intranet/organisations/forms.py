@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import URL, Email, Optional, ValidationError
 
-from ..forms import max_length, options, strip, text_field
+from ..forms import coerce_id, max_length, options, strip, text_field
 from . import services
 from .models import Municipality, Organisation, OrganisationKind
 
@@ -26,12 +26,13 @@ class OrganisationForm(UniqueName, FlaskForm):
 
     name = text_field(_l("Název"), 200)
     kind = SelectField(_l("Druh"), choices=options((k.value, k.label) for k in OrganisationKind))
-    municipality_id = SelectField(_l("Sídlo (obec)"), coerce=int)
+    municipality_id = SelectField(_l("Sídlo (obec)"), coerce=coerce_id)
     address = text_field(_l("Adresa"), 250, optional=True)
     phone = text_field(_l("Telefon"), 40, optional=True)
     email = StringField(_l("E-mail"), [Optional(), max_length(254),
                                        Email(_l("Zadejte platnou e-mailovou adresu."),
-                                             check_deliverability=False)], filters=[strip])
+                                             check_deliverability=False, allow_smtputf8=False)],
+                        filters=[strip])
     website = StringField(_l("Web"), [Optional(), max_length(250),
                                       URL(message=_l("Zadejte celou adresu, např. https://…"))],
                           filters=[strip])

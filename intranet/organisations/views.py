@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..accounts.services import member_query
+from ..forms import valid_data
 from ..policy import requires
 from ..web import paginate, render, render_form
 from . import bp, services
@@ -15,8 +16,8 @@ from .models import Municipality, Organisation
 @requires("directory.view")
 def directory():
     form = DirectorySearchForm(request.args)
-    search = form.q.data if form.validate() and form.q.data else ""
-    query = member_query(search, status="current")
+    form.validate()
+    query = member_query(valid_data(form.q) or "", status="current")
     return render("organisations/directory.html", "organisations/_directory_results.html",
                   form=form, pagination=paginate(query))
 
