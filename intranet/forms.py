@@ -62,3 +62,8 @@ def options(pairs) -> list[SelectChoice]:
 def coerce_id(value) -> int:
     """A select box's record id; anything that is not a number becomes 0 ("none chosen")."""
     return int(value) if str(value).isdigit() else 0
+
+
+def form_values(form, names) -> dict:
+    """The submitted values of the named fields, for a service call."""
+    return {name: form[name].data for name in names}

@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..audit.services import ACTIONS, audit_query
-from ..forms import valid_data
+from ..forms import form_values, valid_data
 from ..organisations.services import all_organisations
 from ..policy import Role, requires
 from ..web import current_member, paginate, render, render_form
@@ -34,7 +34,7 @@ def invite_member():
     form = MemberForm(organisations=all_organisations())
     if not form.validate_on_submit():
         return render_form("accounts/admin_member_form.html", form, member=None)
-    fields = {name: form[name].data for name in MEMBER_FIELDS}
+    fields = form_values(form, MEMBER_FIELDS)
     member = services.invite_member(current_member(), role=Role(form.role.data), **fields)
     flash(_("Pozvánka pro %(name)s byla odeslána na %(email)s.", name=member.full_name,
             email=member.email), "success")
@@ -48,7 +48,7 @@ def edit_member(member_id):
     form = MemberForm(obj=member, organisations=all_organisations(), member_id=member.id)
     if not form.validate_on_submit():
         return render_form("accounts/admin_member_form.html", form, member=member)
-    fields = {name: form[name].data for name in MEMBER_FIELDS}
+    fields = form_values(form, MEMBER_FIELDS)
     try:
         services.update_member(member, current_member(), Role(form.role.data), **fields)
     except services.SelfLockout:
@@ -59,43 +59,40 @@ def edit_member(member_id):
     return redirect(url_for("accounts.edit_member", member_id=member.id))
 
 
+def _account_action(member_id: int, action, done: str, refusals: dict):
+    """Run an account action from the member's page; flash its outcome and go back there."""
+    member = services.get_member(member_id, current_member())
+    try:
+        action(member, current_member())
+        flash(done % {"name": member.full_name, "email": member.email}, "success")
+    except tuple(refusals) as refusal:
+        flash(refusals[type(refusal)], "error")
+    return redirect(url_for("accounts.edit_member", member_id=member.id))
+
+
 @bp.post("/admin/members/<int:member_id>/deactivate")
 @requires("members.manage")
 def deactivate_member(member_id):
-    member = services.get_member(member_id, current_member())
-    try:
-        services.deactivate(member, current_member())
-        flash(_("Účet %(name)s byl deaktivován.", name=member.full_name), "success")
-    except services.SelfLockout:
-        flash(_("Vlastní účet deaktivovat nelze."), "error")
-    except services.WrongState:
-        flash(_("Účet už je deaktivovaný."), "error")
-    return redirect(url_for("accounts.edit_member", member_id=member.id))
+    return _account_action(member_id, services.deactivate, _("Účet %(name)s byl deaktivován."), {
+        services.SelfLockout: _("Vlastní účet deaktivovat nelze."),
+        services.WrongState: _("Účet už je deaktivovaný.")})
 
 
 @bp.post("/admin/members/<int:member_id>/reactivate")
 @requires("members.manage")
 def reactivate_member(member_id):
-    member = services.get_member(member_id, current_member())
-    try:
-        services.reactivate(member, current_member())
-        flash(_("Účet %(name)s je znovu aktivní.", name=member.full_name), "success")
-    except services.WrongState:
-        flash(_("Účet není deaktivovaný."), "error")
-    return redirect(url_for("accounts.edit_member", member_id=member.id))
+    return _account_action(member_id, services.reactivate, _("Účet %(name)s je znovu aktivní."), {
+        services.WrongState: _("Účet není deaktivovaný.")})
 
 
 @bp.post("/admin/members/<int:member_id>/resend")
 @requires("members.manage")
 def resend_invitation(member_id):
-    member = services.get_member(member_id, current_member())
-    try:
-        services.resend_invitation(member, current_member())
-        flash(_("Pozvánka byla odeslána znovu na %(email)s.", email=member.email), "success")
-    except services.WrongState:
-        flash(_("Pozvánku lze poslat jen členovi, který ji ještě nepřijal a není "
-                "deaktivovaný."), "error")
-    return redirect(url_for("accounts.edit_member", member_id=member.id))
+    return _account_action(
+        member_id, services.resend_invitation,
+        _("Pozvánka byla odeslána znovu na %(email)s."), {
+            services.WrongState: _("Pozvánku lze poslat jen členovi, který ji ještě nepřijal "
+                                   "a není deaktivovaný.")})
 
 
 @bp.get("/admin/audit")

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..forms import form_values
 from ..policy import public, requires
 from ..web import current_member, render_form, safe_local_target
 from . import auth, bp, links, services
@@ -87,7 +88,7 @@ def profile():
     form = ProfileForm(obj=current_user)
     if not form.validate_on_submit():
         return render_form("accounts/profile.html", form)
-    fields = {name: form[name].data for name in services.PROFILE_FIELDS}
+    fields = form_values(form, services.PROFILE_FIELDS)
     services.update_profile(current_member(), **fields)
     flash(_("Profil byl uložen."), "success")
     return redirect(url_for("accounts.profile"))

@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..accounts.services import member_query
-from ..forms import valid_data
+from ..forms import form_values, valid_data
 from ..policy import requires
 from ..web import paginate, render, render_form
 from . import bp, services
@@ -64,7 +64,7 @@ def edit_organisation(organisation_id=None):
                             record_id=organisation_id)
     if not form.validate_on_submit():
         return render_form("organisations/organisation_form.html", form, record=record)
-    values = {name: form[name].data for name in services.ORGANISATION_FIELDS}
+    values = form_values(form, services.ORGANISATION_FIELDS)
     record = services.save(record or Organisation(), services.ORGANISATION_FIELDS, **values)
     flash(_("Organizace %(name)s byla uložena.", name=record.name), "success")
     return redirect(url_for("organisations.organisation", organisation_id=record.id))
@@ -78,7 +78,7 @@ def edit_municipality(municipality_id=None):
     form = MunicipalityForm(obj=record, record_id=municipality_id)
     if not form.validate_on_submit():
         return render_form("organisations/municipality_form.html", form, record=record)
-    values = {name: form[name].data for name in services.MUNICIPALITY_FIELDS}
+    values = form_values(form, services.MUNICIPALITY_FIELDS)
     record = services.save(record or Municipality(), services.MUNICIPALITY_FIELDS, **values)
     flash(_("Obec %(name)s byla uložena.", name=record.name), "success")
     return redirect(url_for("organisations.municipality", municipality_id=record.id))
