@@ -12,6 +12,8 @@ BLUEPRINTS = {
     "core": ["views"],
     "accounts": ["views", "admin_views"],
     "organisations": ["views"],
+    "groups": ["views"],
+    "meetings": ["views", "agenda_views", "attendance_views"],
 }
 
 
@@ -80,14 +82,17 @@ def _register_cli(app: Flask) -> None:
 def _register_templating(app: Flask) -> None:
     from .i18n import register_filters
     from .markup import register_markdown
+    from .meetings.calendar import answer_link
     from .policy import can
-    from .web import page_url
+    from .web import external_url, page_url
 
     app.jinja_env.add_extension("jinja2.ext.do")
     register_filters(app)
     register_markdown(app)
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["external_url"] = external_url
+    app.jinja_env.globals["answer_url"] = answer_link
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
 
     @app.context_processor

@@ -62,7 +62,10 @@ def load_demo() -> bool:
     db.session.add_all([*municipalities.values(), *organisations])
     password_hash = hash_password(DEMO_PASSWORD)
     db.session.add_all(_named_members(organisations, password_hash))
-    db.session.add_all(_generated_members(organisations, password_hash))
+    members = list(_generated_members(organisations, password_hash))
+    db.session.add_all(members)
+    db.session.flush()
+    _groups_and_meetings(db.session.scalars(sa.select(Member).order_by(Member.id)).all())
     db.session.commit()
     return True
 
@@ -103,3 +106,45 @@ def _generated_role(i: int, organisation: Organisation) -> Role:
     if organisation.kind is OrganisationKind.MUNICIPALITY and i % 3 == 0:
         return Role.READER
     return Role.SECRETARY if i % 11 == 0 else Role.MEMBER
+
+
+GROUPS = [
+    (1, "Senioři a zdravotně postižení", "Péče o seniory a lidi se zdravotním postižením."),
+    (2, "Rodina, děti a mládež", "Děti a mládež ohrožené sociálním vyloučením, podpora rodin."),
+    (4, "Sociální služby", "Síť sociálních služeb v území, komunitní plánování."),
+]
+RULES = "- Dochvilnost\n- Svoboda názoru\n- Moderovaná diskuze\n- Hledání shody\n"
+AGENDA = [("Zahájení a kontrola úkolů", 10), ("Aktualizace katalogu poskytovatelů", 30),
+          ("Výměnné stáže v příštím roce", 20), ("Různé", 10)]
+
+
+def _groups_and_meetings(members) -> None:
+    """Three working groups with members, a held meeting with attendance and a planned one."""
+    from datetime import timedelta
+
+    from .groups.models import GroupMembership, WorkingGroup
+    from .meetings.models import AgendaItem, Meeting, MeetingStatus, Participation, Presence
+
+    secretary = next(m for m in members if m.email == "zapisovatel@vranov.example")
+    active = [m for m in members if m.password_hash and not m.deactivated_at]
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    for index, (number, name, description) in enumerate(GROUPS):
+        group = WorkingGroup(number=number, name=name, description=description, rules=RULES,
+                             last_meeting_number=2)
+        chosen = [secretary] + active[index * 7 + 1:index * 7 + 12]
+        group.memberships = [GroupMembership(member=m, is_coordinator=m is secretary)
+                             for m in dict.fromkeys(chosen)]
+        held = Meeting(group=group, number=1, starts_at=now - timedelta(days=20 + index),
+                       ends_at=now - timedelta(days=20 + index) + timedelta(hours=1),
+                       place="Městský úřad Vranov, zasedací místnost", status=MeetingStatus.HELD,
+                       organiser=secretary)
+        held.participations = [Participation(member=m, presence=Presence.PRESENT if n % 4
+                                             else Presence.EXCUSED)
+                               for n, m in enumerate(dict.fromkeys(chosen))]
+        planned = Meeting(group=group, number=2, previous=held, organiser=secretary,
+                          starts_at=now + timedelta(days=7 + index),
+                          ends_at=now + timedelta(days=7 + index, hours=1, minutes=30),
+                          place="Městský úřad Vranov, zasedací místnost")
+        planned.agenda = [AgendaItem(position=n, title=title, duration_minutes=minutes)
+                          for n, (title, minutes) in enumerate(AGENDA, start=1)]
+        db.session.add_all([group, held, planned])

@@ -4,7 +4,15 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 
 def valid_data(field):
@@ -67,3 +75,14 @@ def coerce_id(value) -> int:
 def form_values(form, names) -> dict:
     """The submitted values of the named fields, for a service call."""
     return {name: form[name].data for name in names}
+
+
+def required_value(missing, invalid):
+    """Required for fields that parse their input (dates, times): says which problem it is."""
+
+    def check(_form, field):
+        if field.data is None:
+            typed = field.raw_data and field.raw_data[0].strip()
+            raise StopValidation(invalid if typed else missing)
+
+    return check

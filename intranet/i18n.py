@@ -1,6 +1,7 @@
 """Language and time: Czech by default, English second; shown in Europe/Prague."""
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from flask import current_app, session
 from flask_babel import format_date, format_datetime, format_time
@@ -55,3 +56,15 @@ def register_filters(app) -> None:
     @app.template_filter("time")
     def _time(value) -> str:
         return format_time(value, _pattern("time")) if value else ""
+
+
+PRAGUE = ZoneInfo("Europe/Prague")
+
+
+def local_to_utc(day: date, at: time) -> datetime:
+    """A date and wall-clock time in Prague as an aware UTC datetime."""
+    return datetime.combine(day, at, tzinfo=PRAGUE).astimezone(UTC)
+
+
+def in_prague(moment: datetime) -> datetime:
+    return moment.astimezone(PRAGUE)

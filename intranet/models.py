@@ -2,5 +2,7 @@
 
 from .accounts.models import AccountToken, LoginAttempt, Member  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
-from .mail.models import OutboxDelivery, OutboxMessage  # noqa: F401
+from .groups.models import GroupMembership, WorkingGroup  # noqa: F401
+from .mail.models import OutboxAttachment, OutboxDelivery, OutboxMessage  # noqa: F401
+from .meetings.models import AgendaItem, Guest, Meeting, Participation, Presenter  # noqa: F401
 from .organisations.models import Municipality, Organisation  # noqa: F401

@@ -34,6 +34,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "members.manage": frozenset({Role.ADMIN}),
     "organisations.manage": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.ADMIN}),
+    "groups.view": EVERYONE,
+    "groups.manage_all": frozenset({Role.ADMIN, Role.SECRETARY}),
+    "meetings.view": EVERYONE,
 }
 
 
@@ -42,6 +45,28 @@ def can(user, permission: str) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return user.role in PERMISSIONS[permission]
+
+
+def may_manage_group(user, group) -> bool:
+    """Secretaries and administrators manage every group and its meetings; coordinators theirs."""
+    if can(user, "groups.manage_all"):
+        return True
+    from .groups.services import is_coordinator
+
+    return group is not None and can(user, "groups.view") and is_coordinator(user, group)
+
+
+def may_answer(user, meeting) -> bool:
+    """Members of the meeting's group answer its invitation."""
+    from .groups.services import is_member
+
+    return can(user, "meetings.view") and is_member(user, meeting.group)
+
+
+def ensure(allowed: bool) -> None:
+    """403 unless an object-level rule above allows the action."""
+    if not allowed:
+        abort(403)
 
 
 def requires(permission: str):

@@ -84,8 +84,14 @@ def safe_local_target(target: str | None, fallback: str = "/") -> str:
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for e-mails, built on the configured PUBLIC_URL, never the Host header."""
-    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
+    """An absolute link for e-mails, built on the configured PUBLIC_URL, never the Host header.
+
+    It works without a request too (the worker's reminders).
+    """
+    public = urlsplit(current_app.config["PUBLIC_URL"])
+    adapter = current_app.url_map.bind(public.netloc, script_name=public.path or "/",
+                                       url_scheme=public.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def current_member():

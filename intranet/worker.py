@@ -21,7 +21,14 @@ def _purge_login_attempts():
     purge_login_attempts()
 
 
-JOBS = [_deliver_mail, _purge_login_attempts]
+def _send_meeting_reminders():
+    from .meetings.notifications import send_due_reminders
+
+    send_due_reminders()
+
+
+# Reminders come before delivery, so that a reminder goes out in the same pass.
+JOBS = [_send_meeting_reminders, _deliver_mail, _purge_login_attempts]
 
 
 def run_once(app) -> None:

@@ -4,6 +4,7 @@ import re
 import shutil
 import socket
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,45 @@ def compiled_translations():
             catalog = read_po(source)
         with po_file.with_suffix(".mo").open("wb") as target:
             write_mo(target, catalog)
+
+
+# --- groups and meetings ------------------------------------------------------------------
+
+@pytest.fixture
+def create_group(app):
+    counter = iter(range(1, 10_000))
+
+    def factory(*, number=None, name="Sociální služby", members=(), coordinators=(), **fields):
+        from intranet.groups.models import GroupMembership, WorkingGroup
+
+        group = WorkingGroup(number=number or next(counter), name=name, **fields)
+        group.memberships = [GroupMembership(member=m) for m in members] + [
+            GroupMembership(member=m, is_coordinator=True) for m in coordinators]
+        db.session.add(group)
+        db.session.commit()
+        return group
+
+    return factory
+
+
+@pytest.fixture
+def create_meeting(app, create_group):
+    """A meeting made directly in the database (no invitations), by default next week."""
+
+    def factory(group=None, *, members=(), starts_in=timedelta(days=7), hours=1,
+                agenda=(), guests=(), **fields):
+        from intranet.meetings.models import AgendaItem, Guest, Meeting
+
+        group = group or create_group(members=members)
+        group.last_meeting_number += 1
+        starts_at = (utcnow() + starts_in).replace(second=0, microsecond=0)
+        meeting = Meeting(group=group, number=group.last_meeting_number, starts_at=starts_at,
+                          ends_at=starts_at + timedelta(hours=hours),
+                          place=fields.pop("place", "Radnice, zasedací místnost"), **fields)
+        meeting.agenda = [AgendaItem(position=n, title=t) for n, t in enumerate(agenda, 1)]
+        meeting.guests = [Guest(name=name) for name in guests]
+        db.session.add(meeting)
+        db.session.commit()
+        return meeting
+
+    return factory

@@ -12,6 +12,8 @@ ALL_ROLES = [ANONYMOUS, *Role]
 LOGGED_IN = set(Role)
 PUBLIC = {ANONYMOUS, *Role}
 ADMIN = {Role.ADMIN}
+MANAGERS = {Role.ADMIN, Role.SECRETARY}  # and a group's coordinators (tested in test_groups)
+GROUP_MEMBERS_ONLY = set()  # none of the roles as such; members of the group (test_meetings)
 
 # endpoint -> who may use it. Written out by hand: a new route must be added here.
 EXPECTED = {
@@ -41,6 +43,35 @@ EXPECTED = {
     "organisations.municipality": LOGGED_IN,
     "organisations.edit_organisation": ADMIN,
     "organisations.edit_municipality": ADMIN,
+    "accounts.calendar_link": LOGGED_IN,
+    "groups.groups": LOGGED_IN,
+    "groups.group": LOGGED_IN,
+    "groups.edit_group": MANAGERS,
+    "groups.candidates": MANAGERS,
+    "groups.add_member": MANAGERS,
+    "groups.remove_member": MANAGERS,
+    "groups.toggle_coordinator": MANAGERS,
+    "meetings.meetings": LOGGED_IN,
+    "meetings.meeting": LOGGED_IN,
+    "meetings.ics": LOGGED_IN,
+    "meetings.statistics": LOGGED_IN,
+    "meetings.statistics_csv": LOGGED_IN,
+    "meetings.schedule": MANAGERS,
+    "meetings.plan_next": MANAGERS,
+    "meetings.edit": MANAGERS,
+    "meetings.cancel": MANAGERS,
+    "meetings.add_item": MANAGERS,
+    "meetings.edit_item": MANAGERS,
+    "meetings.move_item": MANAGERS,
+    "meetings.remove_item": MANAGERS,
+    "meetings.attendance": MANAGERS,
+    "meetings.record_presence": MANAGERS,
+    "meetings.add_guest": MANAGERS,
+    "meetings.remove_guest": MANAGERS,
+    "meetings.sheet": MANAGERS,
+    "meetings.answer": GROUP_MEMBERS_ONLY,
+    "meetings.answer_by_link": PUBLIC,
+    "meetings.calendar_feed": PUBLIC,
 }
 
 
@@ -61,12 +92,14 @@ def test_every_route_is_in_the_table():
 
 
 @pytest.fixture
-def world(create_member, create_organisation):
-    """A target member, organisation and municipality for URLs with ids."""
+def world(create_member, create_meeting):
+    """A target member, organisation, municipality, group and meeting for URLs with ids."""
     target = create_member(active=False)
+    meeting = create_meeting(members=[target], agenda=["Zahájení"], guests=["Host Hostový"])
     return {"member_id": target.id, "organisation_id": target.organisation_id,
             "municipality_id": target.organisation.municipality_id, "token": "no-such-token",
-            "filename": "css/app.css"}
+            "filename": "css/app.css", "group_id": meeting.group_id, "meeting_id": meeting.id,
+            "item_id": meeting.agenda[0].id, "guest_id": meeting.guests[0].id}
 
 
 def build_url(rule: str, values: dict) -> str:

@@ -7,6 +7,8 @@ from intranet.extensions import db
 from intranet.organisations.models import Municipality, Organisation, OrganisationKind
 from intranet.policy import Role
 
+from .queries import queries_for
+
 
 @pytest.fixture
 def territory(create_municipality, create_organisation, create_member):
@@ -67,21 +69,6 @@ def test_organisation_page_lists_members(client, territory):
     assert "Farní charita Dubnice" in page and "Dvořák" in page
 
 
-class QueryCounter:
-    def __init__(self, engine):
-        self.engine, self.count = engine, 0
-
-    def __enter__(self):
-        sa.event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        sa.event.remove(self.engine, "before_cursor_execute", self._count)
-
-    def _count(self, *args):
-        self.count += 1
-
-
 @pytest.mark.parametrize("url", ["/directory", "/organisations", "/municipalities",
                                  "/admin/members", "/admin/audit", "/municipalities/{m}",
                                  "/organisations/{o}"])
@@ -92,18 +79,13 @@ def test_queries_per_page_do_not_grow_with_data(client, create_member, create_or
     organisation = admin.organisation
     url = url.format(m=organisation.municipality_id, o=organisation.id)
 
-    def queries():
-        with QueryCounter(db.engine) as counter:
-            assert client.get(url).status_code == 200
-        return counter.count
-
-    few = queries()
+    few = queries_for(client, url)
     for _ in range(3):
         extra = create_organisation(municipality=organisation.municipality)
         for _ in range(4):
             create_member(organisation=organisation)
             create_member(organisation=extra)
-    assert queries() == few
+    assert queries_for(client, url) == few
 
 
 def test_admin_creates_organisation_with_errors_kept(client, create_member, territory):

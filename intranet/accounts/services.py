@@ -1,5 +1,7 @@
 """Members: looking them up, their profile, and the administrator's changes."""
 
+import secrets
+
 import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import joinedload, raiseload
@@ -90,6 +92,18 @@ def update_profile(member: Member, **fields) -> None:
     for name in PROFILE_FIELDS:
         if name in fields:
             setattr(member, name, fields[name])
+    db.session.commit()
+
+
+def member_by_calendar_token(token: str) -> Member | None:
+    """The active member whose private calendar feed this is."""
+    member = db.session.scalar(sa.select(Member).where(Member.calendar_token == token))
+    return member if member is not None and member.is_active else None
+
+
+def renew_calendar_token(member: Member, enabled: bool = True) -> None:
+    """A new secret feed address (the old one stops working), or none at all."""
+    member.calendar_token = secrets.token_urlsafe(24) if enabled else None
     db.session.commit()
 
 

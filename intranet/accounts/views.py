@@ -94,6 +94,16 @@ def profile():
     return redirect(url_for("accounts.profile"))
 
 
+@bp.post("/profile/calendar")
+@requires("profile.edit")
+def calendar_link():
+    enabled = request.form.get("action") != "revoke"
+    services.renew_calendar_token(current_member(), enabled)
+    flash(_("Nový odkaz na kalendář je připraven; starý přestal platit.") if enabled
+          else _("Odkaz na kalendář byl zrušen."), "success")
+    return redirect(url_for("accounts.profile") + "#calendar")
+
+
 @bp.route("/profile/password", methods=["GET", "POST"])
 @requires("profile.edit")
 def change_password():

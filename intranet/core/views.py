@@ -12,7 +12,12 @@ from . import bp
 
 @bp.get("/")
 def dashboard():
-    return render_template("core/dashboard.html")
+    from ..groups.services import my_groups
+    from ..meetings.services import upcoming_for
+
+    member = current_member()
+    return render_template("core/dashboard.html", my_groups=my_groups(member),
+                           upcoming=upcoming_for(member))
 
 
 @bp.get("/healthz")

@@ -27,6 +27,18 @@ class OutboxMessage(db.Model):
     body_html: Mapped[str | None] = mapped_column(sa.Text)
 
     deliveries: Mapped[list["OutboxDelivery"]] = relationship(back_populates="message")
+    attachments: Mapped[list["OutboxAttachment"]] = relationship(
+        order_by="OutboxAttachment.id", cascade="all, delete-orphan")
+
+
+class OutboxAttachment(db.Model):
+    """A file sent with a message, e.g. a calendar invitation (text/calendar)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(sa.ForeignKey("outbox_message.id"), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content_type: Mapped[str] = mapped_column(sa.String(200))  # e.g. text/calendar; method=REQUEST
+    content: Mapped[str] = mapped_column(sa.Text)
 
 
 class OutboxDelivery(db.Model):

@@ -1,7 +1,6 @@
 """Queueing mail in the outbox and delivering it afterwards."""
 
 import logging
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -13,7 +12,7 @@ from flask_babel import force_locale
 
 from ..database import utcnow
 from ..extensions import db
-from .models import DeliveryStatus, OutboxDelivery, OutboxMessage
+from .models import DeliveryStatus, OutboxAttachment, OutboxDelivery, OutboxMessage
 from .transports import PermanentFailure, TransportUnavailable, transport_for
 
 log = logging.getLogger(__name__)
@@ -41,27 +40,29 @@ def queue_mail(recipient, category: str, template: str, **context) -> list[Outbo
     return queue_to_members([recipient], category, template, **context)
 
 
-def queue_to_members(recipients: Iterable, category: str, template: str, **context):
-    """Queue a message to the members who want it, one rendering per language.
+def queue_to_members(recipients: Iterable, category: str, template: str, *,
+                     attachments=None, **context) -> list[OutboxMessage]:
+    """Queue a message to each member who wants it, rendered for them (`recipient`, language).
 
-    It joins the caller's transaction: a rolled-back change sends nothing.
+    `attachments(member)` may return (filename, content type, text) triples. It joins the
+    caller's transaction: a rolled-back change sends nothing.
     """
-    by_language = defaultdict(list)
+    messages = []
     for member in recipients:
         if wants(member, category):
-            by_language[member.language].append(member)
-    return [
-        _queue_rendered(language, group, category, template, context)
-        for language, group in by_language.items()
-    ]
+            files = attachments(member) if attachments else []
+            messages.append(_queue_rendered(member, category, template, context, files))
+    return messages
 
 
-def _queue_rendered(language, members, category, template, context) -> OutboxMessage:
-    with force_locale(language):
-        subject = render_template(f"mail/{template}.subject.txt", **context).strip()
-        body = render_template(f"mail/{template}.txt", **context)
-    message = OutboxMessage(category=category, subject=subject, body_text=body)
-    message.deliveries = [OutboxDelivery(recipient=m.email, member_id=m.id) for m in members]
+def _queue_rendered(member, category, template, context, files) -> OutboxMessage:
+    with force_locale(member.language):
+        subject = render_template(f"mail/{template}.subject.txt", recipient=member, **context)
+        body = render_template(f"mail/{template}.txt", recipient=member, **context)
+    message = OutboxMessage(category=category, subject=subject.strip(), body_text=body)
+    message.deliveries = [OutboxDelivery(recipient=member.email, member_id=member.id)]
+    message.attachments = [OutboxAttachment(filename=name, content_type=kind, content=text)
+                           for name, kind, text in files]
     db.session.add(message)
     return message
 
@@ -80,7 +81,17 @@ def build_email(delivery: OutboxDelivery, config) -> EmailMessage:
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
+    for attachment in message.attachments:
+        _attach(email, attachment)
     return email
+
+
+def _attach(email: EmailMessage, attachment: OutboxAttachment) -> None:
+    """Attach a text file; its content type may carry parameters (text/calendar; method=…)."""
+    kind, *params = (part.strip() for part in attachment.content_type.split(";"))
+    subtype = kind.split("/", 1)[1]
+    email.add_attachment(attachment.content, subtype=subtype, filename=attachment.filename,
+                         params=dict(p.split("=", 1) for p in params))
 
 
 def release_stale_claims(now: datetime | None = None) -> int:

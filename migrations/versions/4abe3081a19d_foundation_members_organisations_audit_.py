@@ -38,7 +38,7 @@ def upgrade():
     sa.Column('orp', sa.String(length=120), nullable=False),
     sa.Column('search_key', sa.String(length=120), nullable=False),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('name')
+    sa.UniqueConstraint('name', name='uq_municipality_name')
     )
     with op.batch_alter_table('municipality', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_municipality_search_key'), ['search_key'], unique=False)
@@ -65,7 +65,7 @@ def upgrade():
     sa.Column('search_key', sa.String(length=200), nullable=False),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('name')
+    sa.UniqueConstraint('name', name='uq_organisation_name')
     )
     with op.batch_alter_table('organisation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_organisation_municipality_id'), ['municipality_id'], unique=False)
@@ -94,7 +94,7 @@ def upgrade():
     sa.Column('search_key', sa.String(length=200), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('email')
+    sa.UniqueConstraint('email', name='uq_member_email')
     )
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_member_organisation_id'), ['organisation_id'], unique=False)
@@ -110,7 +110,7 @@ def upgrade():
     sa.Column('used_at', intranet.database.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('token_hash')
+    sa.UniqueConstraint('token_hash', name='uq_account_token_token_hash')
     )
     with op.batch_alter_table('account_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_account_token_member_id'), ['member_id'], unique=False)
@@ -145,7 +145,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], ),
     sa.ForeignKeyConstraint(['message_id'], ['outbox_message.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('message_id', 'recipient')
+    sa.UniqueConstraint('message_id', 'recipient', name='uq_outbox_delivery_message_id_recipient')
     )
     with op.batch_alter_table('outbox_delivery', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_delivery_due', ['status', 'next_attempt_at'], unique=False)

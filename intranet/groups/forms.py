@@ -1,0 +1,31 @@
+"""The working-group form."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, TextAreaField
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from ..forms import max_length, required, strip, text_field
+from . import services
+
+
+class GroupForm(FlaskForm):
+    number = IntegerField(_l("Číslo skupiny"), [required(), NumberRange(
+        1, 999, _l("Zadejte číslo od %(min)d do %(max)d."))],
+        description=_l("např. 4 pro „Pracovní skupina č. 4“"))
+    name = text_field(_l("Název"), 150, description=_l("např. Sociální služby"))
+    description = TextAreaField(_l("Popis"), [Optional(), max_length(5000)], filters=[strip])
+    rules = TextAreaField(_l("Pravidla komunikace"), [Optional(), max_length(5000)],
+                          filters=[strip],
+                          description=_l("Markdown, např. „- Dochvilnost“ na každém řádku."))
+    reminder_days = IntegerField(_l("Připomenutí schůzky (dní předem)"), [
+        required(), NumberRange(0, 14, _l("Zadejte číslo od %(min)d do %(max)d."))], default=1,
+        description=_l("0 = připomínka se neposílá"))
+
+    def __init__(self, *args, group_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group_id = group_id
+
+    def validate_number(self, field):
+        if field.data and services.number_taken(field.data, except_id=self.group_id):
+            raise ValidationError(_l("Skupina s tímto číslem už existuje."))

@@ -1,0 +1,41 @@
+"""Working groups and who belongs to them."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import Member
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+
+
+class WorkingGroup(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(unique=True)  # "pracovní skupina č. 4"
+    name: Mapped[str] = mapped_column(sa.String(150))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    rules: Mapped[str] = mapped_column(sa.Text, default="")  # pravidla komunikace, Markdown
+    reminder_days: Mapped[int] = mapped_column(default=1)  # reminder lead time before a meeting
+    last_meeting_number: Mapped[int] = mapped_column(default=0)  # numbering of its meetings
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list["GroupMembership"]] = relationship(
+        back_populates="group", cascade="all, delete-orphan")
+
+    @property
+    def title(self) -> str:
+        return f"č. {self.number} – {self.name}"
+
+
+class GroupMembership(db.Model):
+    __table_args__ = (sa.UniqueConstraint("group_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("working_group.id"), index=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("member.id"), index=True)
+    is_coordinator: Mapped[bool] = mapped_column(default=False)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    group: Mapped[WorkingGroup] = relationship(back_populates="memberships")
+    member: Mapped[Member] = relationship()

@@ -1,0 +1,124 @@
+"""Working groups: listing, editing, members and coordinators."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, raiseload, selectinload
+
+from ..accounts.models import Member
+from ..accounts.services import member_query
+from ..extensions import db
+from ..organisations.models import Organisation
+from .models import GroupMembership, WorkingGroup
+
+GROUP_FIELDS = ("number", "name", "description", "rules", "reminder_days")
+CANDIDATE_LIMIT = 8
+
+
+def group_query() -> sa.Select:
+    """Groups by number, with how many current members each has."""
+    member_count = (
+        sa.select(sa.func.count(GroupMembership.id))
+        .join(GroupMembership.member)
+        .where(GroupMembership.group_id == WorkingGroup.id, Member.deactivated_at.is_(None))
+        .scalar_subquery())
+    return (sa.select(WorkingGroup, member_count.label("member_count"))
+            .options(raiseload("*")).order_by(WorkingGroup.number))
+
+
+def all_groups() -> list[WorkingGroup]:
+    return db.session.scalars(
+        sa.select(WorkingGroup).options(raiseload("*")).order_by(WorkingGroup.number)).all()
+
+
+def get_group(group_id: int) -> WorkingGroup:
+    """A group with its memberships, members and their organisations, or 404."""
+    return db.first_or_404(
+        sa.select(WorkingGroup)
+        .options(selectinload(WorkingGroup.memberships).joinedload(GroupMembership.member)
+                 .joinedload(Member.organisation).joinedload(Organisation.municipality),
+                 raiseload("*"))
+        .where(WorkingGroup.id == group_id))
+
+
+def current_memberships(group: WorkingGroup) -> list[GroupMembership]:
+    """The group's memberships of members who are not deactivated, coordinators first."""
+    memberships = [m for m in group.memberships if m.member.deactivated_at is None]
+    return sorted(memberships, key=lambda m: (not m.is_coordinator, m.member.last_name,
+                                              m.member.first_name))
+
+
+def active_members(group_id: int) -> list[Member]:
+    """The group's members who are not deactivated, with organisation and municipality."""
+    return db.session.scalars(
+        sa.select(Member).join(GroupMembership, GroupMembership.member_id == Member.id)
+        .where(GroupMembership.group_id == group_id, Member.deactivated_at.is_(None))
+        .options(joinedload(Member.organisation).joinedload(Organisation.municipality),
+                 raiseload("*"))
+        .order_by(Member.last_name, Member.first_name)).all()
+
+
+def number_taken(number: int, except_id: int | None = None) -> bool:
+    query = sa.select(WorkingGroup.id).where(WorkingGroup.number == number)
+    if except_id is not None:
+        query = query.where(WorkingGroup.id != except_id)
+    return db.session.scalar(query) is not None
+
+
+def save_group(group: WorkingGroup | None, **values) -> WorkingGroup:
+    group = group or WorkingGroup()
+    for name in GROUP_FIELDS:
+        setattr(group, name, values[name])
+    db.session.add(group)
+    db.session.commit()
+    return group
+
+
+def _membership(member_id: int, group_id: int) -> GroupMembership | None:
+    return db.session.scalar(sa.select(GroupMembership).where(
+        GroupMembership.group_id == group_id, GroupMembership.member_id == member_id))
+
+
+def is_member(member: Member, group: WorkingGroup) -> bool:
+    return _membership(member.id, group.id) is not None
+
+
+def is_coordinator(member: Member, group: WorkingGroup) -> bool:
+    membership = _membership(member.id, group.id)
+    return membership is not None and membership.is_coordinator
+
+
+def add_member(group: WorkingGroup, member_id: int) -> bool:
+    """Add an active member to the group; False when there is no such member."""
+    member = db.session.get(Member, member_id)
+    if member is None or member.deactivated_at or _membership(member_id, group.id):
+        return False
+    db.session.add(GroupMembership(group_id=group.id, member_id=member_id))
+    db.session.commit()
+    return True
+
+
+def remove_member(group: WorkingGroup, member_id: int) -> None:
+    db.session.execute(sa.delete(GroupMembership).where(
+        GroupMembership.group_id == group.id, GroupMembership.member_id == member_id))
+    db.session.commit()
+
+
+def set_coordinator(group: WorkingGroup, member_id: int, coordinator: bool) -> None:
+    db.session.execute(
+        sa.update(GroupMembership)
+        .where(GroupMembership.group_id == group.id, GroupMembership.member_id == member_id)
+        .values(is_coordinator=coordinator))
+    db.session.commit()
+
+
+def candidates(group: WorkingGroup, q: str) -> list[Member]:
+    """Members not yet in the group who match a directory search (a short list)."""
+    in_group = sa.select(GroupMembership.member_id).where(GroupMembership.group_id == group.id)
+    query = member_query(q, status="current").where(Member.id.not_in(in_group))
+    return db.session.scalars(query.limit(CANDIDATE_LIMIT)).unique().all()
+
+
+def my_groups(member: Member) -> list[WorkingGroup]:
+    return db.session.scalars(
+        sa.select(WorkingGroup).join(GroupMembership)
+        .where(GroupMembership.member_id == member.id)
+        .options(raiseload("*")).order_by(WorkingGroup.number)).all()

@@ -1,0 +1,95 @@
+"""Working groups: list, detail, editing, members (added and removed in place with htmx)."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..forms import form_values
+from ..policy import ensure, may_manage_group, requires
+from ..web import current_member, paginate, render, render_form, wants_fragment
+from . import bp, services
+from .forms import GroupForm
+
+
+@bp.get("/groups")
+@requires("groups.view")
+def groups():
+    return render_template("groups/groups.html", pagination=paginate(services.group_query()),
+                           can_create=may_manage_group(current_member(), None))
+
+
+@bp.get("/groups/<int:group_id>")
+@requires("groups.view")
+def group(group_id):
+    from ..meetings.services import group_meetings
+
+    group = services.get_group(group_id)
+    return render("groups/group.html", "groups/_members.html", group=group,
+                  can_manage=may_manage_group(current_member(), group),
+                  memberships=services.current_memberships(group),
+                  meetings=paginate(group_meetings(group)))
+
+
+@bp.route("/groups/new", methods=["GET", "POST"])
+@bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
+@requires("groups.view")
+def edit_group(group_id=None):
+    group = services.get_group(group_id) if group_id else None
+    ensure(may_manage_group(current_member(), group))
+    form = GroupForm(obj=group, group_id=group_id)
+    if not form.validate_on_submit():
+        return render_form("groups/group_form.html", form, group=group)
+    group = services.save_group(group, **form_values(form, services.GROUP_FIELDS))
+    flash(_("Skupina %(title)s byla uložena.", title=group.title), "success")
+    return redirect(url_for("groups.group", group_id=group.id))
+
+
+@bp.get("/groups/<int:group_id>/candidates")
+@requires("groups.view")
+def candidates(group_id):
+    group = _managed_group(group_id)
+    q = request.args.get("q", "")[:100]
+    return render("groups/candidates.html", "groups/_candidates.html", group=group, q=q,
+                  candidates=services.candidates(group, q) if q.strip() else [])
+
+
+@bp.post("/groups/<int:group_id>/members")
+@requires("groups.view")
+def add_member(group_id):
+    group = _managed_group(group_id)
+    if not services.add_member(group, request.form.get("member_id", type=int) or 0):
+        flash(_("Tohoto člena nelze přidat."), "error")
+    return _members_changed(group_id)
+
+
+@bp.post("/groups/<int:group_id>/members/<int:member_id>/remove")
+@requires("groups.view")
+def remove_member(group_id, member_id):
+    group = _managed_group(group_id)
+    services.remove_member(group, member_id)
+    return _members_changed(group_id)
+
+
+@bp.post("/groups/<int:group_id>/members/<int:member_id>/coordinator")
+@requires("groups.view")
+def toggle_coordinator(group_id, member_id):
+    group = _managed_group(group_id)
+    services.set_coordinator(group, member_id, request.form.get("coordinator") == "1")
+    return _members_changed(group_id)
+
+
+def _managed_group(group_id: int):
+    """The group, if the logged-in member may manage it (else 403)."""
+    group = services.get_group(group_id)
+    ensure(may_manage_group(current_member(), group))
+    return group
+
+
+def _members_changed(group_id: int):
+    """htmx gets the new member list in place; a plain form goes back to the group page."""
+    if not wants_fragment():
+        return redirect(url_for("groups.group", group_id=group_id))
+    group = services.get_group(group_id)
+    response = render("groups/group.html", "groups/_members.html", group=group,
+                      can_manage=True, memberships=services.current_memberships(group))
+    response.headers["HX-Trigger"] = "members-changed"  # refreshes the candidate list
+    return response

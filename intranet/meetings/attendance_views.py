@@ -1,0 +1,129 @@
+"""Recording attendance on the day, guests, the printable sheet, and statistics."""
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..forms import valid_data
+from ..groups.services import all_groups
+from ..i18n import local_to_utc
+from ..policy import ensure, may_manage_group, requires
+from ..web import current_member, render, wants_fragment
+from . import bp, services, stats
+from .forms import GuestForm, PeriodForm
+from .models import MeetingStatus, Presence
+from .views import MIDNIGHT
+
+
+def _managed_meeting(meeting_id: int):
+    meeting = services.get_meeting(meeting_id)
+    ensure(may_manage_group(current_member(), meeting.group))
+    return meeting
+
+
+def _attendance(meeting, guest_form=None, status=200):
+    return render("meetings/attendance.html", "meetings/_attendance.html", status=status,
+                  meeting=meeting, rows=services.attendance_rows(meeting),
+                  guests=services.guests_of(meeting), guest_form=guest_form or GuestForm(
+                      formdata=None), presences=list(Presence))
+
+
+@bp.get("/meetings/<int:meeting_id>/attendance")
+@requires("meetings.view")
+def attendance(meeting_id):
+    return _attendance(_managed_meeting(meeting_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/attendance/<int:member_id>")
+@requires("meetings.view")
+def record_presence(meeting_id, member_id):
+    meeting = _managed_meeting(meeting_id)
+    try:
+        services.record_presence(meeting, member_id, Presence(request.form.get("presence", "")))
+    except ValueError:
+        flash(_("Vyberte přítomen, omluven, nebo nepřítomen."), "error")
+    except services.MeetingCancelled:
+        return _cancelled(meeting)
+    if not wants_fragment():
+        return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
+    row = next(r for r in services.attendance_rows(meeting) if r.member.id == member_id)
+    return render_template("meetings/_attendance_row.html", meeting=meeting, row=row,
+                           presences=list(Presence))
+
+
+def _cancelled(meeting):
+    flash(_("Schůzka je zrušená; docházka se u ní nezaznamenává."), "error")
+    response = redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+    if wants_fragment():
+        response = Response(status=204, headers={
+            "HX-Redirect": url_for("meetings.meeting", meeting_id=meeting.id)})
+    return response
+
+
+@bp.post("/meetings/<int:meeting_id>/guests")
+@requires("meetings.view")
+def add_guest(meeting_id):
+    meeting = _managed_meeting(meeting_id)
+    form = GuestForm()
+    if not form.validate_on_submit():
+        return _attendance(meeting, form, status=400)
+    try:
+        services.add_guest(meeting, form.name.data, form.organisation.data or "")
+    except services.MeetingCancelled:
+        return _cancelled(meeting)
+    return _attendance(meeting) if wants_fragment() else redirect(
+        url_for("meetings.attendance", meeting_id=meeting.id) + "#guests")
+
+
+@bp.post("/meetings/<int:meeting_id>/guests/<int:guest_id>/remove")
+@requires("meetings.view")
+def remove_guest(meeting_id, guest_id):
+    meeting = _managed_meeting(meeting_id)
+    services.remove_guest(meeting, guest_id)
+    return _attendance(meeting) if wants_fragment() else redirect(
+        url_for("meetings.attendance", meeting_id=meeting.id) + "#guests")
+
+
+@bp.get("/meetings/<int:meeting_id>/sheet")
+@requires("meetings.view")
+def sheet(meeting_id):
+    meeting = _managed_meeting(meeting_id)
+    return render_template("meetings/sheet.html", meeting=meeting,
+                           rows=services.attendance_rows(meeting),
+                           guests=services.guests_of(meeting), spare_rows=8,
+                           cancelled=meeting.status is MeetingStatus.CANCELLED)
+
+
+def _period():
+    form = PeriodForm(request.args, groups=all_groups())
+    form.validate()
+    start, end = valid_data(form.start), valid_data(form.end)
+    return form, stats.Period(
+        start=local_to_utc(start, MIDNIGHT) if start else None,
+        end=local_to_utc(end, MIDNIGHT) + stats.ONE_DAY if end else None,
+        group_id=valid_data(form.group))
+
+
+@bp.get("/meetings/stats")
+@requires("meetings.view")
+def statistics():
+    form, period = _period()
+    return render_template("meetings/stats.html", form=form, summary=stats.summary(period))
+
+
+@bp.get("/meetings/stats.csv")
+@requires("meetings.view")
+def statistics_csv():
+    table = request.args.get("table", "meetings")
+    if table not in stats.CSV_TABLES:
+        table = "meetings"
+    _, period = _period()
+    body = stats.as_csv(table, period, [str(h) for h in stats_headers(table)])
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="dochazka-{table}.csv"'})
+
+
+def stats_headers(table: str):
+    if table == "meetings":
+        return [_("Začátek"), _("Skupina"), _("Schůzka č."), _("Členů přítomno"), _("Hostů"),
+                _("Celkem")]
+    return [_("Název"), _("Účastí"), _("Schůzek"), _("Lidí")]

@@ -1,0 +1,77 @@
+"""Forms of meetings: when and where, program items, guests, list and statistics filters."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
+from wtforms.validators import URL, NumberRange, Optional, ValidationError
+
+from ..forms import coerce_id, max_length, options, required_value, strip, text_field
+from ..i18n import local_to_utc
+from .services import Details
+
+BAD_TIME = _l("Zadejte čas jako hodiny a minuty, např. 9:30.")
+
+
+class MeetingForm(FlaskForm):
+    day = DateField(_l("Datum"), [required_value(
+        _l("Zadejte datum schůzky."), _l("Takové datum neexistuje; zkontrolujte den a měsíc."))])
+    time_from = TimeField(_l("Od"), [required_value(_l("Zadejte čas začátku."), BAD_TIME)])
+    time_to = TimeField(_l("Do"), [required_value(_l("Zadejte čas konce."), BAD_TIME)])
+    place = text_field(_l("Místo"), 250, description=_l("např. Městský úřad, zasedací místnost"))
+    map_url = URLField(_l("Odkaz na mapu"), [Optional(), max_length(500), URL(
+        message=_l("Zadejte celou adresu, např. https://…"))], filters=[strip])
+    version = HiddenField()
+    confirmed = BooleanField(_l("Ano, změnit čas schůzky, která už proběhla"))
+
+    def validate_time_to(self, field):
+        if self.time_from.data and field.data and field.data <= self.time_from.data:
+            raise ValidationError(_l("Konec musí být později než začátek."))
+
+    def details(self) -> Details:
+        return Details(starts_at=local_to_utc(self.day.data, self.time_from.data),
+                       ends_at=local_to_utc(self.day.data, self.time_to.data),
+                       place=self.place.data, map_url=self.map_url.data or "")
+
+
+class AgendaItemForm(FlaskForm):
+    title = text_field(_l("Bod programu"), 250)
+    duration = IntegerField(_l("Délka (min)"), [Optional(), NumberRange(
+        1, 600, _l("Zadejte počet minut od %(min)d do %(max)d."))])
+    presenters = TextAreaField(
+        _l("Přednášející"), [Optional(), max_length(2000)], filters=[strip],
+        description=_l("Každý na nový řádek. Jméno člena se propojí s jeho profilem, "
+                       "ostatní se uvedou jako hosté."))
+
+
+class GuestForm(FlaskForm):
+    name = text_field(_l("Jméno hosta"), 200)
+    organisation = text_field(_l("Organizace hosta"), 200, optional=True)
+
+
+class PeriodForm(FlaskForm):
+    """Filters of the meeting list and statistics (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    group = SelectField(_l("Skupina"), [Optional()], coerce=coerce_id, default=0)
+    start = DateField(_l("Od"), [Optional()])
+    end = DateField(_l("Do"), [Optional()])
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group.choices = options([(0, _l("všechny skupiny"))] +
+                                     [(g.id, g.title) for g in groups])
+
+    def validate_end(self, field):
+        if self.start.data and field.data and field.data < self.start.data:
+            raise ValidationError(_l("Konec období musí být po jeho začátku."))

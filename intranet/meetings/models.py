@@ -1,0 +1,141 @@
+"""Meetings, their program, members' answers and attendance, guests."""
+
+import enum
+import uuid
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import Member
+from ..database import UTCDateTime, str_enum, utcnow
+from ..extensions import db
+from ..groups.models import WorkingGroup
+from ..i18n import in_prague
+
+
+class MeetingStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self):
+        return {MeetingStatus.SCHEDULED: _l("naplánovaná"), MeetingStatus.HELD: _l("proběhla"),
+                MeetingStatus.CANCELLED: _l("zrušená")}[self]
+
+
+class Answer(enum.StrEnum):
+    COMING = "coming"
+    EXCUSED = "excused"
+
+
+class Presence(enum.StrEnum):
+    PRESENT = "present"
+    EXCUSED = "excused"
+    ABSENT = "absent"
+
+    @property
+    def label(self):
+        return {Presence.PRESENT: _l("přítomen"), Presence.EXCUSED: _l("omluven"),
+                Presence.ABSENT: _l("nepřítomen")}[self]
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
+
+
+class Meeting(db.Model):
+    __table_args__ = (
+        sa.UniqueConstraint("group_id", "number"),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("working_group.id"), index=True)
+    number: Mapped[int]  # in sequence within the group: the 5th meeting is "č. 5"
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(sa.String(250))
+    map_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    status: Mapped[MeetingStatus] = mapped_column(
+        str_enum(MeetingStatus), default=MeetingStatus.SCHEDULED)
+    uid: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_uid)  # iCalendar
+    sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE, raised on changes
+    version: Mapped[int] = mapped_column(default=1)  # a form carries it; stale saves get 409
+    previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id"), unique=True)
+    organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"))
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    group: Mapped[WorkingGroup] = relationship()
+    organiser: Mapped[Member | None] = relationship()
+    previous: Mapped["Meeting | None"] = relationship(
+        remote_side="Meeting.id", back_populates="next_meeting")
+    next_meeting: Mapped["Meeting | None"] = relationship(back_populates="previous")
+    agenda: Mapped[list["AgendaItem"]] = relationship(
+        back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan")
+    participations: Mapped[list["Participation"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan")
+    guests: Mapped[list["Guest"]] = relationship(
+        back_populates="meeting", order_by="Guest.id", cascade="all, delete-orphan")
+
+    @property
+    def title(self) -> str:
+        return f"{self.group.title}: schůzka č. {self.number}"
+
+    @property
+    def local_day(self) -> date:
+        """The day of the meeting in Prague (for grouping by day)."""
+        return in_prague(self.starts_at).date()
+
+
+class AgendaItem(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(250))
+    duration_minutes: Mapped[int | None]
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda")
+    presenters: Mapped[list["Presenter"]] = relationship(
+        order_by="Presenter.position", cascade="all, delete-orphan")
+
+
+class Presenter(db.Model):
+    """Who presents an item: a member (linked) or a guest named in free text."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id"), index=True)
+    position: Mapped[int]
+    member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"))
+    name: Mapped[str] = mapped_column(sa.String(200))  # as typed; the member's name if linked
+
+    member: Mapped[Member | None] = relationship()
+
+
+class Participation(db.Model):
+    """A group member's answer to the invitation and their recorded attendance."""
+
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("member.id"), index=True)
+    answer: Mapped[Answer | None] = mapped_column(str_enum(Answer))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    presence: Mapped[Presence | None] = mapped_column(str_enum(Presence))
+    presence_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="participations")
+    member: Mapped[Member] = relationship()
+
+
+class Guest(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    meeting: Mapped[Meeting] = relationship(back_populates="guests")

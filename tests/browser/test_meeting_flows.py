@@ -1,0 +1,94 @@
+"""Real-browser flow: schedule a meeting, build its program, reorder it, take attendance."""
+
+import re
+
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from intranet.extensions import db
+from intranet.meetings.models import Meeting, Participation, Presence
+from intranet.policy import Role
+
+from ..conftest import PASSWORD
+from .conftest import PHONE, assert_accessible
+from .test_foundation_flows import field
+
+
+def test_schedule_program_reorder_and_attendance_on_a_phone(browser, live_server, create_member,
+                                                            create_group):
+    secretary = create_member(Role.SECRETARY, first_name="Zuzana")
+    alena = create_member(first_name="Alena", last_name="Přítomná")
+    bohus = create_member(first_name="Bohuslav", last_name="Omluvený")
+    group = create_group(number=4, name="Sociální služby", members=[alena, bohus])
+    email, group_id = secretary.email, group.id
+    alena_id, bohus_id = alena.id, bohus.id
+    db.session.commit()  # the test holds no transaction while the browser writes
+
+    context = browser.new_context(viewport=PHONE, locale="cs-CZ", has_touch=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Heslo").fill(PASSWORD)
+    page.get_by_role("button", name="Přihlásit se").click()
+    page.wait_for_url(f"{live_server}/")
+
+    page.goto(f"{live_server}/groups/{group_id}")
+    assert_accessible(page)
+    page.get_by_role("link", name="Naplánovat schůzku").click()
+    field(page, "Datum").fill("2030-11-11")
+    field(page, "Od").fill("09:00")
+    field(page, "Do").fill("08:00")  # a mistake: the end before the start
+    field(page, "Místo").fill("Radnice, zasedací místnost")
+    page.get_by_role("button", name="Naplánovat a pozvat členy").click()
+    expect(page.get_by_text("Konec musí být později než začátek.")).to_be_visible()
+    expect(field(page, "Místo")).to_have_value("Radnice, zasedací místnost")
+    assert_accessible(page)
+    field(page, "Do").fill("10:00")
+    page.get_by_role("button", name="Naplánovat a pozvat členy").click()
+    expect(page.get_by_role("heading", name="Schůzka č. 1")).to_be_visible()
+    assert_accessible(page)
+
+    for title in ("Zahájení", "Gestor cíle, gestor indikátoru", "Různé"):
+        field(page, "Bod programu").fill(title)
+        page.get_by_role("button", name="Přidat do programu").click()
+        expect(page.locator("#agenda li.agenda-item", has_text=title)).to_be_visible()
+    expect(field(page, "Bod programu")).to_have_value("")  # the form is ready for the next
+    page.get_by_role("button", name="Posunout výš: Různé").click()
+    items = page.locator("#agenda li.agenda-item strong")
+    expect(items).to_have_text(["Zahájení", "Různé", "Gestor cíle, gestor indikátoru"])
+    assert_accessible(page)
+    meeting_id = int(re.search(r"/meetings/(\d+)", page.url).group(1))
+
+    page.get_by_role("link", name="Zapsat docházku").click()
+    expect(page.get_by_role("heading", name="Docházka")).to_be_visible()
+    alena_row = page.locator(f"#attendance-{alena_id}")
+    alena_row.get_by_role("button", name="přítomen", exact=True).tap()
+    expect(alena_row.get_by_role("button", name="přítomen", exact=True)).to_have_attribute(
+        "aria-pressed", "true")
+    bohus_row = page.locator(f"#attendance-{bohus_id}")
+    bohus_row.get_by_role("button", name="omluven", exact=True).tap()
+    expect(bohus_row.get_by_role("button", name="omluven", exact=True)).to_have_attribute(
+        "aria-pressed", "true")
+    field(page, "Jméno hosta").fill("Ing. Hana Hostová")
+    field(page, "Organizace hosta").fill("Úřad práce")
+    page.get_by_role("button", name="Přidat hosta").tap()
+    expect(page.locator("#guests li", has_text="Ing. Hana Hostová")).to_be_visible()
+    assert_accessible(page)
+    page.screenshot(path="test-artifacts/attendance-phone.png", full_page=True)
+
+    page.reload()  # every tap was saved
+    present = page.locator(f"#attendance-{alena_id}").get_by_role("button", name="přítomen",
+                                                                   exact=True)
+    expect(present).to_have_attribute("aria-pressed", "true")
+    presences = dict(db.session.execute(sa.select(Participation.member_id, Participation.presence)
+                                        .where(Participation.meeting_id == meeting_id)).all())
+    db.session.commit()
+    assert presences == {alena_id: Presence.PRESENT, bohus_id: Presence.EXCUSED}
+    assert [i.title for i in db.session.get(Meeting, meeting_id).agenda] == [
+        "Zahájení", "Různé", "Gestor cíle, gestor indikátoru"]
+    db.session.commit()
+    context.close()
+    assert errors == []

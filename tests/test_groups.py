@@ -1,0 +1,88 @@
+"""Working groups: editing, members added and removed in place, coordinators' rights."""
+
+import sqlalchemy as sa
+
+from intranet.extensions import db
+from intranet.groups.models import GroupMembership, WorkingGroup
+from intranet.policy import Role
+
+HTMX = {"HX-Request": "true"}
+
+
+def members_of(group) -> set[int]:
+    return set(db.session.scalars(sa.select(GroupMembership.member_id).where(
+        GroupMembership.group_id == group.id)))
+
+
+def test_secretary_creates_group_with_errors_at_the_fields(client, create_member, create_group):
+    create_group(number=4)
+    client.login(create_member(Role.SECRETARY))
+    bad = client.submit("/groups/new", {"number": "4", "name": "Sociální služby",
+                                        "reminder_days": "30", "rules": "- Dochvilnost"})
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 400
+    assert "Skupina s tímto číslem už existuje." in page
+    assert "Zadejte číslo od 0 do 14." in page and "- Dochvilnost" in page
+    good = client.submit("/groups/new", {"number": "5", "name": "Senioři", "reminder_days": "1",
+                                         "rules": "- Dochvilnost\n- Svoboda názoru"})
+    assert good.status_code == 302
+    page = client.get(good.location).get_data(as_text=True)
+    assert "č. 5 – Senioři" in page and "<li>Svoboda názoru</li>" in page
+
+
+def test_coordinator_adds_and_removes_members_in_place(client, create_member, create_group):
+    coordinator = create_member(last_name="Koordinátorová")
+    newcomer = create_member(first_name="Nela", last_name="Nováčková")
+    group = create_group(coordinators=[coordinator])
+    client.login(coordinator)
+    found = client.get(f"/groups/{group.id}/candidates?q=novack", headers=HTMX)
+    assert "Nela Nováčková" in found.get_data(as_text=True)
+    added = client.post(f"/groups/{group.id}/members", data={"member_id": newcomer.id},
+                        headers={**HTMX, "X-CSRFToken": client.csrf_token()})
+    assert added.status_code == 200 and added.headers["HX-Trigger"] == "members-changed"
+    assert "Nela Nováčková" in added.get_data(as_text=True)
+    assert "<html" not in added.get_data(as_text=True)
+    assert members_of(group) == {coordinator.id, newcomer.id}
+    assert "Nela" not in client.get(f"/groups/{group.id}/candidates?q=novack",
+                                    headers=HTMX).get_data(as_text=True)
+    client.submit(f"/groups/{group.id}/members/{newcomer.id}/coordinator", {"coordinator": "1"})
+    assert db.session.scalar(sa.select(GroupMembership.is_coordinator).where(
+        GroupMembership.member_id == newcomer.id))
+    removed = client.submit(f"/groups/{group.id}/members/{newcomer.id}/remove")
+    assert removed.status_code == 302  # without htmx: back to the group page
+    assert members_of(group) == {coordinator.id}
+
+
+def test_plain_member_and_other_coordinators_may_not_manage(client, create_member, create_group):
+    member, other = create_member(), create_member()
+    group = create_group(members=[member])
+    create_group(coordinators=[other])
+    for who in (member, other):
+        client.login(who)
+        assert client.get(f"/groups/{group.id}/edit").status_code == 403
+        assert client.submit(f"/groups/{group.id}/members",
+                             {"member_id": who.id}).status_code == 403
+        assert client.get(f"/groups/{group.id}/meetings/new").status_code == 403
+        client.submit("/logout")
+    assert members_of(group) == {member.id}
+
+
+def test_deactivated_member_cannot_be_added(client, create_member, create_group):
+    gone = create_member(deactivated=True)
+    group = create_group()
+    client.login(create_member(Role.ADMIN))
+    page = client.submit(f"/groups/{group.id}/members", {"member_id": gone.id},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "Tohoto člena nelze přidat." in page
+    assert members_of(group) == set()
+
+
+def test_dashboard_shows_my_groups_and_upcoming_meetings(client, create_member, create_meeting):
+    me = create_member()
+    meeting = create_meeting(members=[me], place="Hasičská zbrojnice")
+    create_meeting(place="Cizí schůzka")
+    client.login(me)
+    page = client.get("/").get_data(as_text=True)
+    assert meeting.group.title in page and "Hasičská zbrojnice" in page
+    assert "Cizí schůzka" not in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(WorkingGroup)) == 2

@@ -1,0 +1,444 @@
+"""Meetings: scheduling with invitations and calendar files, changes, answers, attendance."""
+
+import csv
+import io
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+import icalendar
+import pytest
+import sqlalchemy as sa
+
+from intranet.database import utcnow
+from intranet.extensions import db
+from intranet.mail.services import deliver_due
+from intranet.meetings import notifications, services
+from intranet.meetings.calendar import answer_token
+from intranet.meetings.models import Answer, Meeting, MeetingStatus, Participation, Presence
+from intranet.policy import Role
+
+from .conftest import smtp_config
+from .queries import queries_for
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def app_overrides(smtp_server):
+    return smtp_config(smtp_server)
+
+
+def schedule_form(**overrides):
+    return {"day": "2030-11-11", "time_from": "09:00", "time_to": "10:00",
+            "place": "Chomutov, radnice", "map_url": "", **overrides}
+
+
+def received(smtp_server):
+    """(recipient, message, parsed calendar or None) for every e-mail the SMTP server got."""
+    deliver_due()
+    out = []
+    for rcpts, message in smtp_server.recorder.messages():
+        parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+        ics = icalendar.Calendar.from_ical(parts[0].get_content()) if parts else None
+        out.append((rcpts[0], message, ics))
+    smtp_server.recorder.envelopes.clear()
+    return out
+
+
+def event_of(ics):
+    return next(c for c in ics.walk() if c.name == "VEVENT")
+
+
+@pytest.fixture
+def team(create_member, create_group):
+    secretary = create_member(Role.SECRETARY, first_name="Zapisovatelka")
+    keen = create_member(first_name="Klára", last_name="Horlivá")
+    quiet = create_member(first_name="Tichý", wants_meeting_mail=False)
+    gone = create_member(first_name="Odešlý")
+    group = create_group(number=4, name="Sociální služby", members=[keen, quiet, gone])
+    gone.deactivated_at = utcnow()
+    db.session.commit()
+    return {"secretary": secretary, "keen": keen, "quiet": quiet, "gone": gone, "group": group}
+
+
+def test_scheduling_invites_members_with_a_calendar_request(client, team, smtp_server):
+    client.login(team["secretary"])
+    response = client.submit(f"/groups/{team['group'].id}/meetings/new", schedule_form())
+    assert response.status_code == 302
+    meeting = db.session.scalar(sa.select(Meeting))
+    assert meeting.number == 1 and meeting.starts_at == datetime(2030, 11, 11, 8, tzinfo=UTC)
+    mails = received(smtp_server)
+    assert [to for to, _, _ in mails] == [team["keen"].email]  # opted out and deactivated: none
+    _, message, ics = mails[0]
+    assert "Pozvánka" in message["Subject"] and "11. 11. 2030 9:00" in message["Subject"]
+    assert ics["METHOD"] == "REQUEST"
+    event = event_of(ics)
+    assert str(event["UID"]) == f"{meeting.uid}@intranet" and event["SEQUENCE"] == 0
+    assert str(event["ORGANIZER"]) == "mailto:intranet@intranet.test"
+    assert str(event["ATTENDEE"]) == f"mailto:{team['keen'].email}"
+    assert event.decoded("DTSTART") == datetime(2030, 11, 11, 8, tzinfo=UTC)
+    body = message.get_body(("plain",)).get_content()
+    assert "http://127.0.0.1:5000/answer/" in body
+
+
+def test_change_sends_update_and_cancel_sends_cancel_with_same_uid(client, team, smtp_server):
+    client.login(team["secretary"])
+    client.submit(f"/groups/{team['group'].id}/meetings/new", schedule_form())
+    meeting = db.session.scalar(sa.select(Meeting))
+    received(smtp_server)
+    response = client.submit(f"/meetings/{meeting.id}/edit",
+                             schedule_form(time_from="10:00", time_to="11:30", version="1"))
+    assert response.status_code == 302
+    [(_, message, ics)] = received(smtp_server)
+    assert "Změna schůzky" in message["Subject"]
+    event = event_of(ics)
+    assert ics["METHOD"] == "REQUEST" and event["SEQUENCE"] == 1
+    assert str(event["UID"]) == f"{meeting.uid}@intranet"
+    client.submit(f"/meetings/{meeting.id}/cancel")
+    [(_, message, ics)] = received(smtp_server)
+    assert ics["METHOD"] == "CANCEL" and event_of(ics)["SEQUENCE"] == 2
+    assert event_of(ics)["STATUS"] == "CANCELLED"
+    db.session.refresh(meeting)
+    assert meeting.status is MeetingStatus.CANCELLED
+
+
+def test_unchanged_save_sends_nothing(client, team, smtp_server):
+    client.login(team["secretary"])
+    client.submit(f"/groups/{team['group'].id}/meetings/new", schedule_form())
+    meeting = db.session.scalar(sa.select(Meeting))
+    received(smtp_server)
+    client.submit(f"/meetings/{meeting.id}/edit", schedule_form(version="1"))
+    assert received(smtp_server) == []
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"time_to": "08:00"}, "Konec musí být později než začátek."),
+    ({"day": "2030-02-30"}, "Takové datum neexistuje"),
+    ({"time_from": "25:99"}, "Zadejte čas jako hodiny a minuty"),
+    ({"day": ""}, "Zadejte datum schůzky."),
+    ({"place": "   "}, "Toto pole je povinné."),
+    ({"map_url": "mapa"}, "Zadejte celou adresu"),
+])
+def test_bad_schedule_input_is_refused_at_the_field(client, team, overrides, message):
+    client.login(team["secretary"])
+    response = client.submit(f"/groups/{team['group'].id}/meetings/new",
+                             schedule_form(place="Radnice", **overrides) if "place" not in
+                             overrides else schedule_form(**overrides))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 0
+
+
+def test_values_are_kept_after_an_error(client, team):
+    client.login(team["secretary"])
+    page = client.submit(f"/groups/{team['group'].id}/meetings/new",
+                         schedule_form(time_to="08:00", place="Hasičárna")).get_data(as_text=True)
+    assert 'value="Hasičárna"' in page and 'value="2030-11-11"' in page and 'value="09:00"' in page
+
+
+def test_numbering_is_unique_under_concurrent_scheduling(app, team):
+    group_id, secretary_id = team["group"].id, team["secretary"].id
+    db.session.commit()  # the test thread holds no transaction while the workers write
+    errors = []
+
+    def schedule_one(n):
+        try:
+            with app.test_request_context(method="POST"):
+                from intranet.accounts.models import Member
+                from intranet.groups.models import WorkingGroup
+
+                start = datetime(2031, 1, 1, 8, tzinfo=UTC) + timedelta(days=n)
+                services.schedule(db.session.get(WorkingGroup, group_id),
+                                  db.session.get(Member, secretary_id),
+                                  services.Details(start, start + timedelta(hours=1), "Radnice"))
+        except Exception as error:  # noqa: BLE001 - collected and asserted
+            errors.append(error)
+
+    threads = [threading.Thread(target=schedule_one, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    numbers = sorted(db.session.scalars(sa.select(Meeting.number)))
+    assert numbers == list(range(1, 9))
+
+
+def test_changing_a_held_meetings_time_asks_for_confirmation(client, team, create_meeting,
+                                                            smtp_server):
+    meeting = create_meeting(team["group"], status=MeetingStatus.HELD,
+                             starts_in=-timedelta(days=1))
+    client.login(team["secretary"])
+    page = client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    data = {"day": (meeting.starts_at + timedelta(days=1)).astimezone().strftime("%Y-%m-%d"),
+            "time_from": "09:00", "time_to": "10:00", "place": meeting.place, "version": "1"}
+    assert 'name="version" type="hidden" value="1"' in page
+    response = client.submit(f"/meetings/{meeting.id}/edit", data)
+    assert response.status_code == 409
+    assert "Potvrďte změnu času" in response.get_data(as_text=True)
+    assert received(smtp_server) == []
+    response = client.submit(f"/meetings/{meeting.id}/edit", {**data, "confirmed": "y"})
+    assert response.status_code == 302
+    assert len(received(smtp_server)) == 1
+
+
+def test_stale_form_is_refused_with_409(client, team, create_meeting):
+    meeting = create_meeting(team["group"], version=3)
+    client.login(team["secretary"])
+    response = client.submit(f"/meetings/{meeting.id}/edit", schedule_form(version="2"))
+    assert response.status_code == 409
+    assert "upravil někdo jiný" in response.get_data(as_text=True)
+
+
+def test_plan_next_meeting_is_prefilled_and_linked(client, team, create_meeting):
+    first = create_meeting(team["group"], place="Knihovna, sál")
+    client.login(team["secretary"])
+    page = client.get(f"/meetings/{first.id}/next").get_data(as_text=True)
+    assert 'value="Knihovna, sál"' in page
+    suggested = (first.starts_at + timedelta(weeks=4)).astimezone().date()
+    assert f'value="{suggested.isoformat()}"' in page
+    response = client.submit(f"/meetings/{first.id}/next", schedule_form(place="Knihovna, sál"))
+    second = db.session.scalar(sa.select(Meeting).where(Meeting.previous_id == first.id))
+    assert response.status_code == 302 and second.number == first.number + 1
+    first_page = client.get(f"/meetings/{first.id}").get_data(as_text=True)
+    assert "Příští schůzka" in first_page and "11. 11. 2030 9:00" in first_page
+    again = client.get(f"/meetings/{first.id}/next")
+    assert again.status_code == 302 and again.location == f"/meetings/{second.id}"
+
+
+def test_calendar_download_parses(client, team, create_meeting):
+    meeting = create_meeting(team["group"], agenda=["Zahájení", "Různé"])
+    client.login(team["keen"])
+    response = client.get(f"/meetings/{meeting.id}/calendar.ics")
+    ics = icalendar.Calendar.from_ical(response.data)
+    assert ics["METHOD"] == "PUBLISH"
+    assert "2. Různé" in str(event_of(ics)["DESCRIPTION"])
+
+
+# --- answers ------------------------------------------------------------------------------
+
+def test_answer_by_signed_link_without_logging_in(client, team, create_meeting):
+    meeting = create_meeting(team["group"])
+    with client.application.test_request_context():
+        token = answer_token(meeting, team["keen"], Answer.EXCUSED)
+    page = client.get(f"/answer/{token}").get_data(as_text=True)
+    assert "Potvrdit: omlouvám se" in page
+    assert services.answer_of(meeting, team["keen"]) is None  # GET changes nothing
+    response = client.submit(f"/answer/{token}")
+    assert "Zapsali jsme vaši omluvu." in response.get_data(as_text=True)
+    assert services.answer_of(meeting, team["keen"]) is Answer.EXCUSED
+
+
+def test_tampered_expired_or_foreign_links_are_refused(client, team, create_meeting,
+                                                      create_member):
+    meeting = create_meeting(team["group"])
+    past = create_meeting(team["group"], starts_in=-timedelta(days=2))
+    outsider = create_member()
+    with client.application.test_request_context():
+        good = answer_token(meeting, team["keen"], Answer.COMING)
+        expired = answer_token(past, team["keen"], Answer.COMING)
+        foreign = answer_token(meeting, outsider, Answer.COMING)
+    tampered = good[:-3] + ("abc" if not good.endswith("abc") else "xyz")
+    for token in (tampered, expired, foreign, "garbage"):
+        response = client.get(f"/answer/{token}")
+        assert response.status_code == 404
+        assert "Odkaz už neplatí" in response.get_data(as_text=True)
+
+
+def test_member_answers_on_the_meeting_page(client, team, create_meeting, create_member):
+    meeting = create_meeting(team["group"])
+    client.login(team["keen"])
+    response = client.post(f"/meetings/{meeting.id}/answer", data={"answer": "coming"},
+                           headers={**HTMX, "X-CSRFToken": client.csrf_token()})
+    assert "Odpověděli jste: přijdu." in response.get_data(as_text=True)
+    assert services.answer_of(meeting, team["keen"]) is Answer.COMING
+    client.submit("/logout")
+    client.login(create_member())
+    assert client.submit(f"/meetings/{meeting.id}/answer",
+                         {"answer": "coming"}).status_code == 403
+
+
+# --- attendance ---------------------------------------------------------------------------
+
+def test_attendance_taps_persist_and_excuses_are_prefilled(client, team, create_meeting):
+    meeting = create_meeting(team["group"])
+    services.answer(meeting, team["quiet"].id, Answer.EXCUSED)
+    client.login(team["secretary"])
+    page = client.get(f"/meetings/{meeting.id}/attendance").get_data(as_text=True)
+    assert "omluvil(a) se předem" in page
+    response = client.post(f"/meetings/{meeting.id}/attendance/{team['keen'].id}",
+                           data={"presence": "present"},
+                           headers={**HTMX, "X-CSRFToken": client.csrf_token()})
+    assert response.status_code == 200 and 'aria-pressed="true"' in response.get_data(
+        as_text=True)
+    client.submit(f"/meetings/{meeting.id}/attendance/{team['keen'].id}", {"presence": "absent"})
+    presence = db.session.scalar(sa.select(Participation.presence).where(
+        Participation.member_id == team["keen"].id))
+    assert presence is Presence.ABSENT
+    db.session.refresh(meeting)
+    assert meeting.status is MeetingStatus.HELD
+
+
+def test_attendance_refused_for_a_cancelled_meeting(client, team, create_meeting):
+    meeting = create_meeting(team["group"], status=MeetingStatus.CANCELLED)
+    client.login(team["secretary"])
+    response = client.submit(f"/meetings/{meeting.id}/attendance/{team['keen'].id}",
+                             {"presence": "present"}, follow_redirects=True)
+    assert "docházka se u ní nezaznamenává" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Participation)) == 0
+
+
+def test_guests_are_added_inline_and_errors_shown(client, team, create_meeting):
+    meeting = create_meeting(team["group"])
+    client.login(team["secretary"])
+    bad = client.submit(f"/meetings/{meeting.id}/guests", {"name": "", "organisation": "ÚP"})
+    assert bad.status_code == 400 and 'value="ÚP"' in bad.get_data(as_text=True)
+    client.submit(f"/meetings/{meeting.id}/guests", {"name": "Ing. Host", "organisation": "ÚP"})
+    assert [g.name for g in services.guests_of(meeting)] == ["Ing. Host"]
+
+
+def test_print_sheet_lists_every_participant_and_spare_rows(client, team, create_meeting):
+    meeting = create_meeting(team["group"], guests=["Mgr. Hostující"])
+    client.login(team["secretary"])
+    page = client.get(f"/meetings/{meeting.id}/sheet").get_data(as_text=True)
+    for member in (team["keen"], team["quiet"]):
+        assert member.full_name in page and member.organisation.name in page
+    assert team["gone"].full_name not in page
+    assert "Mgr. Hostující" in page and "Podpis" in page
+    assert page.count('class="spare"') == 8
+    assert "print.css" in page
+
+
+# --- reminders and the calendar feed ------------------------------------------------------
+
+def test_reminder_goes_once_and_not_to_the_excused(app, team, create_meeting, create_member,
+                                                   smtp_server):
+    extra = create_member(first_name="Omluvená")
+    team["group"].memberships.append(
+        __import__("intranet.groups.models", fromlist=["GroupMembership"]).GroupMembership(
+            member=extra))
+    db.session.commit()
+    soon = create_meeting(team["group"], starts_in=timedelta(hours=20))
+    create_meeting(team["group"], starts_in=timedelta(days=3))  # outside the 1-day lead time
+    services.answer(soon, extra.id, Answer.EXCUSED)
+    with app.test_request_context():
+        assert notifications.send_due_reminders() == 1
+        assert notifications.send_due_reminders() == 0
+    mails = received(smtp_server)
+    assert [to for to, _, _ in mails] == [team["keen"].email]
+    assert "Připomínka" in mails[0][1]["Subject"]
+
+
+def test_private_calendar_feed_can_be_revoked(client, team, create_meeting):
+    mine = create_meeting(team["group"], place="Moje schůzka")
+    create_meeting(place="Cizí schůzka")
+    client.login(team["keen"])
+    client.submit("/profile/calendar", {"action": "renew"})
+    db.session.refresh(team["keen"])
+    token = team["keen"].calendar_token
+    feed = client.application.test_client().get(f"/calendar/{token}.ics")
+    ics = icalendar.Calendar.from_ical(feed.data)
+    assert [str(e["LOCATION"]) for e in ics.walk("VEVENT")] == [mine.place]
+    client.submit("/profile/calendar", {"action": "revoke"})
+    assert client.application.test_client().get(f"/calendar/{token}.ics").status_code == 404
+
+
+# --- statistics and the calendar list -----------------------------------------------------
+
+def test_statistics_match_a_hand_computed_fixture(client, team, create_meeting, create_member,
+                                                  create_organisation, create_municipality):
+    lipova = create_municipality("Lipová")
+    office = create_organisation("OÚ Lipová", municipality=lipova)
+    mayor = create_member(first_name="Starosta", organisation=office)
+    one = create_meeting(team["group"], starts_in=-timedelta(days=10), guests=["Host A"])
+    two = create_meeting(team["group"], starts_in=-timedelta(days=3))
+    create_meeting(team["group"], starts_in=timedelta(days=3))  # not held: not counted
+    for meeting, present in ((one, [team["keen"], mayor]), (two, [team["keen"]])):
+        for member in present:
+            services.record_presence(meeting, member.id, Presence.PRESENT)
+    services.record_presence(two, mayor.id, Presence.EXCUSED)
+    client.login(team["keen"])
+    page = client.get("/meetings/stats").get_data(as_text=True)
+    assert '<strong>2</strong><span>proběhlých schůzek' in page
+    assert '<strong>4</strong><span>účastí celkem' in page  # 2 + guest, then 1
+    response = client.get("/meetings/stats.csv?table=municipalities")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")),
+                           delimiter=";"))
+    by_name = {row[0]: row[1:] for row in rows[1:]}
+    assert by_name["Lipová"] == ["1", "1", "1"]
+    assert by_name[team["keen"].organisation.municipality.name] == ["2", "2", "1"]
+    response = client.get("/meetings/stats.csv?table=organisations")
+    assert "OÚ Lipová;1;1;1" in response.get_data(as_text=True)
+    start = (utcnow() - timedelta(days=5)).date().isoformat()
+    page = client.get(f"/meetings/stats?start={start}").get_data(as_text=True)
+    assert '<strong>1</strong><span>proběhlých schůzek' in page
+
+
+def test_meeting_list_filters_by_month_and_group(client, team, create_meeting, create_group):
+    other = create_group(number=9, name="Jiná")
+    create_meeting(team["group"], place="V listopadu")
+    create_meeting(other, place="Jiná skupina")
+    client.login(team["keen"])
+    month = (utcnow() + timedelta(days=7)).strftime("%Y-%m")
+    page = client.get(f"/meetings?month={month}").get_data(as_text=True)
+    assert "V listopadu" in page and "Jiná skupina" in page
+    page = client.get(f"/meetings?month={month}&group={team['group'].id}",
+                      headers=HTMX).get_data(as_text=True)
+    assert "V listopadu" in page and "Jiná skupina" not in page
+    assert client.get("/meetings?month=nonsense").status_code == 200
+    assert date.today().year  # the default month is today's
+
+
+# --- the program --------------------------------------------------------------------------
+
+def test_program_items_added_reordered_edited_and_removed(client, team, create_meeting):
+    meeting = create_meeting(team["group"])
+    client.login(team["secretary"])
+    token = client.csrf_token()
+    for title, presenters in (("Zahájení", ""), ("Gestor cíle", "Klára Horlivá\nIng. Host"),
+                              ("Různé", "")):
+        response = client.post(f"/meetings/{meeting.id}/agenda",
+                               data={"csrf_token": token, "title": title,
+                                     "presenters": presenters}, headers=HTMX)
+        assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert html.index("Zahájení") < html.index("Gestor cíle") < html.index("Různé")
+    assert f'href="/members/{team["keen"].id}"' in html and "Ing. Host" in html
+    db.session.refresh(meeting)
+    items = {i.title: i for i in meeting.agenda}
+    client.submit(f"/meetings/{meeting.id}/agenda/{items['Různé'].id}/move", {"direction": "up"})
+    db.session.refresh(meeting)
+    assert [i.title for i in meeting.agenda] == ["Zahájení", "Různé", "Gestor cíle"]
+    bad = client.post(f"/meetings/{meeting.id}/agenda/{items['Zahájení'].id}/edit",
+                      data={"csrf_token": token, "title": " "}, headers=HTMX)
+    assert bad.status_code == 400 and bad.headers["HX-Retarget"] == f"#item-{items['Zahájení'].id}"
+    client.submit(f"/meetings/{meeting.id}/agenda/{items['Zahájení'].id}/edit",
+                  {"title": "Úvod", "duration": "5"})
+    client.submit(f"/meetings/{meeting.id}/agenda/{items['Různé'].id}/remove")
+    db.session.refresh(meeting)
+    assert [(i.position, i.title) for i in meeting.agenda] == [(1, "Úvod"), (2, "Gestor cíle")]
+    assert meeting.sequence == 6  # every program change is a new calendar version
+
+
+@pytest.mark.parametrize("url", ["/", "/groups", "/groups/{g}", "/meetings", "/meetings/{m}",
+                                 "/meetings/{m}/attendance", "/meetings/{m}/sheet",
+                                 "/meetings/stats"])
+def test_queries_per_page_do_not_grow_with_data(client, team, create_meeting, create_member,
+                                                url):
+    from intranet.groups.models import GroupMembership
+
+    meeting = create_meeting(team["group"], starts_in=timedelta(days=1), agenda=["A"])
+    client.login(team["secretary"])
+    url = url.format(g=team["group"].id, m=meeting.id)
+
+    few = queries_for(client, url)
+    for n in range(4):
+        member = create_member()
+        team["group"].memberships.append(GroupMembership(member=member))
+        extra = create_meeting(team["group"], starts_in=timedelta(days=2 + n), agenda=["B", "C"],
+                               guests=["Host"])
+        services.record_presence(extra, member.id, Presence.PRESENT)
+        services.answer(meeting, member.id, Answer.COMING)
+        services.record_presence(meeting, member.id, Presence.PRESENT)
+    assert queries_for(client, url) == few
