@@ -1,8 +1,8 @@
 """Benchmark: response time and SQL query count of the list pages on a large territory.
 
 Run with `make bench`. Targets: every page answers in under 150 ms (median) with 5,000
-members, 600 organisations and 200 municipalities, and issues the same number of SQL
-queries as on an almost empty database.
+members, 600 organisations, 200 municipalities, 20 groups of 50 members and 500 meetings,
+and issues the same number of SQL queries as on an almost empty database.
 """
 
 import statistics
@@ -21,7 +21,9 @@ from intranet.extensions import db  # noqa: E402
 
 PAGES = ["/", "/directory", "/directory?q=nov", "/directory?q=obec%201", "/organisations",
          "/municipalities", "/municipalities/1", "/organisations/1", "/admin/members",
-         "/admin/members?role=reader&q=mar", "/admin/audit"]
+         "/admin/members?role=reader&q=mar", "/admin/audit", "/groups", "/groups/1",
+         "/meetings", "/meetings/13", "/meetings/13/attendance", "/meetings/13/sheet",
+         "/meetings/stats"]
 TARGET_MS = 150
 REPEAT = 20
 

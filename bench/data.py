@@ -1,11 +1,16 @@
 """Generate a large fictional territory for benchmarks."""
 
 import random
+from datetime import timedelta
+
+import sqlalchemy as sa
 
 from intranet.accounts.models import Member
 from intranet.accounts.passwords import hash_password
 from intranet.database import utcnow
 from intranet.extensions import db
+from intranet.groups.models import GroupMembership, WorkingGroup
+from intranet.meetings.models import AgendaItem, Meeting, MeetingStatus, Participation, Presence
 from intranet.organisations.models import Municipality, Organisation, OrganisationKind
 from intranet.policy import Role
 
@@ -30,4 +35,29 @@ def generate(municipalities=200, organisations=600, members=5000, seed=1) -> Non
             last_name=f"{rng.choice(LAST)}", organisation=rng.choice(orgs),
             role=Role.ADMIN if n == 0 else rng.choice(list(Role)), password_hash=password_hash,
             activated_at=now))
+    db.session.commit()
+    _groups_and_meetings(rng, db.session.scalars(sa.select(Member)).all())
+
+
+def _groups_and_meetings(rng, members, groups=20, meetings_per_group=25) -> None:
+    """Groups of 50 members, each with past meetings (program, attendance) and future ones."""
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    for number in range(1, groups + 1):
+        chosen = rng.sample(members, min(50, len(members)))
+        group = WorkingGroup(number=number, name=f"Skupina {number}",
+                             last_meeting_number=meetings_per_group)
+        group.memberships = [GroupMembership(member=m, is_coordinator=(m is chosen[0]))
+                             for m in chosen]
+        for n in range(1, meetings_per_group + 1):
+            start = now + timedelta(days=14 * (n - meetings_per_group // 2) + number)
+            meeting = Meeting(group=group, number=n, starts_at=start,
+                              ends_at=start + timedelta(hours=2), place=f"Obec {n}",
+                              status=MeetingStatus.HELD if start < now else
+                              MeetingStatus.SCHEDULED)
+            meeting.agenda = [AgendaItem(position=i, title=f"Bod {i}") for i in range(1, 6)]
+            if start < now:
+                meeting.participations = [Participation(member=m, presence=Presence.PRESENT)
+                                          for m in chosen[:30]]
+            db.session.add(meeting)
+        db.session.add(group)
     db.session.commit()
