@@ -83,6 +83,18 @@ def required_value(missing, invalid):
     def check(_form, field):
         if field.data is None:
             typed = field.raw_data and field.raw_data[0].strip()
+            field.errors[:] = []  # instead of WTForms' own parse error: one clear message
             raise StopValidation(invalid if typed else missing)
+
+    return check
+
+
+def within_years(first: int = 2000, last: int = 2100):
+    """A date in a sensible range (the calendar maths breaks near years 1 and 9999)."""
+
+    def check(_form, field):
+        if field.data and not first <= field.data.year <= last:
+            raise ValidationError(_l("Zadejte datum mezi roky %(first)d a %(last)d.",
+                                     first=first, last=last))
 
     return check

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, format_time
 
 from .extensions import db
@@ -19,6 +19,8 @@ def select_locale() -> str:
     from flask_login import current_user
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the worker: mail is rendered with force_locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     if session.get("language") in languages:
@@ -68,3 +70,26 @@ def local_to_utc(day: date, at: time) -> datetime:
 
 def in_prague(moment: datetime) -> datetime:
     return moment.astimezone(PRAGUE)
+
+
+def exists_in_prague(day: date, at: time) -> bool:
+    """False for a wall-clock time skipped by the change to summer time."""
+    moment = datetime.combine(day, at, tzinfo=PRAGUE)
+    return moment.astimezone(UTC).astimezone(PRAGUE).replace(tzinfo=None) == moment.replace(
+        tzinfo=None)
+
+
+def month_bounds(value: str | None, today: date) -> tuple[date, date]:
+    """The first day of the month given as YYYY-MM (today's month if absent, wrong or out of
+    range), and the first day of the following month."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        first = date(year, month, 1) if 2000 <= year <= 2100 else None
+    except ValueError:
+        first = None
+    first = first or today.replace(day=1)
+    return first, date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def previous_month(first: date) -> date:
+    return date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)

@@ -60,7 +60,7 @@ def may_answer(user, meeting) -> bool:
     """Members of the meeting's group answer its invitation."""
     from .groups.services import is_member
 
-    return can(user, "meetings.view") and is_member(user, meeting.group)
+    return can(user, "meetings.view") and is_member(user.id, meeting.group_id)
 
 
 def ensure(allowed: bool) -> None:

@@ -55,7 +55,7 @@ class BoundedIntConverter(IntegerConverter):
     """`<int:…>` URL parts that fit the database: a larger number is a plain 404."""
 
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
 
 
@@ -97,3 +97,15 @@ def external_url(endpoint: str, **values) -> str:
 def current_member():
     """The logged-in member itself, not Flask-Login's proxy (services keep and compare it)."""
     return current_user._get_current_object()
+
+
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """A record id from a query string or form value; None for anything else."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None

@@ -63,9 +63,11 @@ def team(create_member, create_group):
 
 def test_scheduling_invites_members_with_a_calendar_request(client, team, smtp_server):
     client.login(team["secretary"])
-    response = client.submit(f"/groups/{team['group'].id}/meetings/new", schedule_form())
+    response = client.submit(f"/groups/{team['group'].id}/meetings/new",
+                             schedule_form(program="Zahájení\n\nGestor cíle\nRůzné"))
     assert response.status_code == 302
     meeting = db.session.scalar(sa.select(Meeting))
+    assert [i.title for i in meeting.agenda] == ["Zahájení", "Gestor cíle", "Různé"]
     assert meeting.number == 1 and meeting.starts_at == datetime(2030, 11, 11, 8, tzinfo=UTC)
     mails = received(smtp_server)
     assert [to for to, _, _ in mails] == [team["keen"].email]  # opted out and deactivated: none
@@ -74,11 +76,17 @@ def test_scheduling_invites_members_with_a_calendar_request(client, team, smtp_s
     assert ics["METHOD"] == "REQUEST"
     event = event_of(ics)
     assert str(event["UID"]) == f"{meeting.uid}@intranet" and event["SEQUENCE"] == 0
-    assert str(event["ORGANIZER"]) == "mailto:intranet@intranet.test"
+    assert str(event["ORGANIZER"]) == f"mailto:{team['secretary'].email}"
+    assert event["ORGANIZER"].params["SENT-BY"] == "mailto:intranet@intranet.test"
     assert str(event["ATTENDEE"]) == f"mailto:{team['keen'].email}"
+    assert event["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
+    assert "3. Různé" in str(event["DESCRIPTION"])
+    alternative = next(p for p in message.walk() if p.get_content_type() == "multipart/alternative")
+    assert [p.get_content_type() for p in alternative.iter_parts()] == ["text/plain",
+                                                                       "text/calendar"]
     assert event.decoded("DTSTART") == datetime(2030, 11, 11, 8, tzinfo=UTC)
     body = message.get_body(("plain",)).get_content()
-    assert "http://127.0.0.1:5000/answer/" in body
+    assert "http://127.0.0.1:5000/answer/" in body and "2. Gestor cíle" in body
 
 
 def test_change_sends_update_and_cancel_sends_cancel_with_same_uid(client, team, smtp_server):
@@ -277,7 +285,13 @@ def test_attendance_taps_persist_and_excuses_are_prefilled(client, team, create_
         Participation.member_id == team["keen"].id))
     assert presence is Presence.ABSENT
     db.session.refresh(meeting)
-    assert meeting.status is MeetingStatus.HELD
+    assert meeting.status is MeetingStatus.SCHEDULED  # next week: not held yet
+    started = create_meeting(team["group"], starts_in=-timedelta(minutes=10))
+    client.submit(f"/meetings/{started.id}/attendance/{team['keen'].id}", {"presence": "present"})
+    db.session.refresh(started)
+    assert started.status is MeetingStatus.HELD
+    outsider = client.submit(f"/meetings/{started.id}/attendance/999999", {"presence": "present"})
+    assert outsider.status_code == 404
 
 
 def test_attendance_refused_for_a_cancelled_meeting(client, team, create_meeting):
@@ -285,7 +299,9 @@ def test_attendance_refused_for_a_cancelled_meeting(client, team, create_meeting
     client.login(team["secretary"])
     response = client.submit(f"/meetings/{meeting.id}/attendance/{team['keen'].id}",
                              {"presence": "present"}, follow_redirects=True)
-    assert "docházka se u ní nezaznamenává" in response.get_data(as_text=True)
+    assert "Schůzka je zrušená; už ji nelze měnit." in response.get_data(as_text=True)
+    for url in (f"/meetings/{meeting.id}/edit", f"/meetings/{meeting.id}/agenda"):
+        assert client.submit(url, {"title": "X"}).status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Participation)) == 0
 
 
@@ -351,6 +367,10 @@ def test_statistics_match_a_hand_computed_fixture(client, team, create_meeting, 
     lipova = create_municipality("Lipová")
     office = create_organisation("OÚ Lipová", municipality=lipova)
     mayor = create_member(first_name="Starosta", organisation=office)
+    from intranet.groups.models import GroupMembership
+
+    team["group"].memberships.append(GroupMembership(member=mayor))
+    db.session.commit()
     one = create_meeting(team["group"], starts_in=-timedelta(days=10), guests=["Host A"])
     two = create_meeting(team["group"], starts_in=-timedelta(days=3))
     create_meeting(team["group"], starts_in=timedelta(days=3))  # not held: not counted
@@ -442,3 +462,99 @@ def test_queries_per_page_do_not_grow_with_data(client, team, create_meeting, cr
         services.answer(meeting, member.id, Answer.COMING)
         services.record_presence(meeting, member.id, Presence.PRESENT)
     assert queries_for(client, url) == few
+
+
+# --- found in review ----------------------------------------------------------------------
+
+def test_cancelled_follow_up_is_unlinked_so_another_can_be_planned(client, team,
+                                                                   create_meeting):
+    first = create_meeting(team["group"])
+    client.login(team["secretary"])
+    client.submit(f"/meetings/{first.id}/next", schedule_form())
+    follow_up = db.session.scalar(sa.select(Meeting).where(Meeting.previous_id == first.id))
+    client.submit(f"/meetings/{follow_up.id}/cancel")
+    assert "Příští schůzka" not in client.get(f"/meetings/{first.id}").get_data(as_text=True)
+    assert client.get(f"/meetings/{first.id}/next").status_code == 200
+    client.submit(f"/meetings/{first.id}/next", schedule_form(day="2030-11-18"))
+    assert db.session.scalar(sa.select(Meeting.number).where(Meeting.previous_id == first.id))
+
+
+def test_moving_a_meeting_reminds_again_and_fresh_invites_are_not_reminded(app, team,
+                                                                           smtp_server):
+    with app.test_request_context(method="POST"):
+        soon = utcnow() + timedelta(hours=5)
+        meeting = services.schedule(team["group"], team["secretary"],
+                                    services.Details(soon, soon + timedelta(hours=1), "Radnice"))
+        assert meeting.reminder_sent_at is not None  # the invitation is the reminder
+        assert notifications.send_due_reminders() == 0
+        later = soon + timedelta(days=3)
+        services.change(meeting, services.Details(later, later + timedelta(hours=1), "Radnice"),
+                        meeting.version)
+        assert meeting.reminder_sent_at is None
+        assert notifications.send_due_reminders(now=later - timedelta(hours=2)) == 1
+
+
+def test_members_excused_on_the_attendance_list_get_no_reminder(app, team, create_meeting,
+                                                                smtp_server):
+    soon = create_meeting(team["group"], starts_in=timedelta(hours=3))
+    soon.participations.append(Participation(member_id=team["keen"].id,
+                                             presence=Presence.EXCUSED))
+    db.session.commit()
+    with app.test_request_context():
+        assert notifications.send_due_reminders() == 1
+    assert received(smtp_server) == []
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"day": "2027-03-28", "time_from": "02:30", "time_to": "03:30"}, "posouvají hodiny"),
+    ({"day": "0001-01-01"}, "mezi roky 2000 a 2100"),
+    ({"day": "9999-12-31"}, "mezi roky 2000 a 2100"),
+])
+def test_impossible_times_are_refused(client, team, overrides, message):
+    client.login(team["secretary"])
+    response = client.submit(f"/groups/{team['group'].id}/meetings/new",
+                             schedule_form(**overrides))
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/meetings?month=9999-12", "/meetings?month=0001-01",
+                                 "/meetings?group=99999999999999999999",
+                                 "/meetings/stats?start=0001-01-01&end=abc",
+                                 "/meetings/stats.csv?table=nope&group=x"])
+def test_odd_query_strings_do_not_fail(client, team, url):
+    client.login(team["keen"])
+    assert client.get(url).status_code == 200
+
+
+def test_unreadable_version_counts_as_stale(client, team, create_meeting):
+    meeting = create_meeting(team["group"])
+    client.login(team["secretary"])
+    assert client.submit(f"/meetings/{meeting.id}/edit",
+                         schedule_form(version="abc")).status_code == 409
+
+
+def test_answer_links_follow_the_meeting_as_it_now_stands(client, team, create_meeting):
+    meeting = create_meeting(team["group"], starts_in=timedelta(hours=1))
+    with client.application.test_request_context():
+        token = answer_token(meeting, team["keen"], Answer.COMING)
+    meeting.starts_at -= timedelta(days=1)  # moved into the past: the link has expired
+    meeting.ends_at -= timedelta(days=1)
+    db.session.commit()
+    assert client.get(f"/answer/{token}").status_code == 404
+    meeting.starts_at += timedelta(days=3)
+    meeting.ends_at += timedelta(days=3)
+    meeting.status = MeetingStatus.CANCELLED
+    db.session.commit()
+    response = client.get(f"/answer/{token}")
+    assert response.status_code == 409 and "Schůzka je zrušená" in response.get_data(as_text=True)
+
+
+def test_next_meeting_keeps_the_wall_clock_across_a_clock_change(app, create_meeting, team):
+    from intranet.i18n import in_prague, local_to_utc
+
+    start = local_to_utc(date(2027, 3, 16), datetime.min.time().replace(hour=9))
+    meeting = create_meeting(team["group"])
+    meeting.starts_at, meeting.ends_at = start, start + timedelta(hours=1)
+    suggested = services.suggested_next(meeting)
+    assert in_prague(suggested.starts_at).hour == 9
+    assert in_prague(suggested.starts_at).date() == date(2027, 4, 13)

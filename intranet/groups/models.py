@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Member
@@ -25,7 +26,7 @@ class WorkingGroup(db.Model):
 
     @property
     def title(self) -> str:
-        return f"č. {self.number} – {self.name}"
+        return gettext("č. %(number)d – %(name)s", number=self.number, name=self.name)
 
 
 class GroupMembership(db.Model):

@@ -77,8 +77,12 @@ def _membership(member_id: int, group_id: int) -> GroupMembership | None:
         GroupMembership.group_id == group_id, GroupMembership.member_id == member_id))
 
 
-def is_member(member: Member, group: WorkingGroup) -> bool:
-    return _membership(member.id, group.id) is not None
+def is_member(member_id: int, group_id: int) -> bool:
+    """Whether the member belongs to the group and is not deactivated."""
+    return db.session.scalar(
+        sa.select(GroupMembership.id).join(Member, Member.id == GroupMembership.member_id)
+        .where(GroupMembership.group_id == group_id, GroupMembership.member_id == member_id,
+               Member.deactivated_at.is_(None))) is not None
 
 
 def is_coordinator(member: Member, group: WorkingGroup) -> bool:

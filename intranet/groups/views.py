@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from ..forms import form_values
 from ..policy import ensure, may_manage_group, requires
-from ..web import current_member, paginate, render, render_form, wants_fragment
+from ..web import current_member, paginate, parse_id, render, render_form, wants_fragment
 from . import bp, services
 from .forms import GroupForm
 
@@ -56,9 +56,9 @@ def candidates(group_id):
 @requires("groups.view")
 def add_member(group_id):
     group = _managed_group(group_id)
-    if not services.add_member(group, request.form.get("member_id", type=int) or 0):
-        flash(_("Tohoto člena nelze přidat."), "error")
-    return _members_changed(group_id)
+    if services.add_member(group, parse_id(request.form.get("member_id")) or 0):
+        return _members_changed(group_id)
+    return _members_changed(group_id, error=_("Tohoto člena nelze přidat."))
 
 
 @bp.post("/groups/<int:group_id>/members/<int:member_id>/remove")
@@ -84,12 +84,15 @@ def _managed_group(group_id: int):
     return group
 
 
-def _members_changed(group_id: int):
+def _members_changed(group_id: int, error: str | None = None):
     """htmx gets the new member list in place; a plain form goes back to the group page."""
     if not wants_fragment():
+        if error:
+            flash(error, "error")
         return redirect(url_for("groups.group", group_id=group_id))
     group = services.get_group(group_id)
-    response = render("groups/group.html", "groups/_members.html", group=group,
-                      can_manage=True, memberships=services.current_memberships(group))
+    response = render("groups/group.html", "groups/_members.html", status=400 if error else 200,
+                      group=group, can_manage=True, error=error,
+                      memberships=services.current_memberships(group))
     response.headers["HX-Trigger"] = "members-changed"  # refreshes the candidate list
     return response

@@ -81,17 +81,21 @@ def build_email(delivery: OutboxDelivery, config) -> EmailMessage:
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
+    calendars = [a for a in message.attachments if a.content_type.startswith("text/calendar")]
+    for attachment in calendars:  # Outlook shows Accept/Decline only for an alternative part
+        subtype, params = _content_type(attachment)
+        email.add_alternative(attachment.content, subtype=subtype, params=params)
     for attachment in message.attachments:
-        _attach(email, attachment)
+        subtype, params = _content_type(attachment)
+        email.add_attachment(attachment.content, subtype=subtype, filename=attachment.filename,
+                             params=params)
     return email
 
 
-def _attach(email: EmailMessage, attachment: OutboxAttachment) -> None:
-    """Attach a text file; its content type may carry parameters (text/calendar; method=…)."""
+def _content_type(attachment: OutboxAttachment) -> tuple[str, dict]:
+    """The text subtype and parameters of e.g. 'text/calendar; method=REQUEST'."""
     kind, *params = (part.strip() for part in attachment.content_type.split(";"))
-    subtype = kind.split("/", 1)[1]
-    email.add_attachment(attachment.content, subtype=subtype, filename=attachment.filename,
-                         params=dict(p.split("=", 1) for p in params))
+    return kind.split("/", 1)[1], dict(p.split("=", 1) for p in params if p)
 
 
 def release_stale_claims(now: datetime | None = None) -> int:

@@ -3,16 +3,17 @@
 from flask import redirect, request, url_for
 
 from ..groups.services import active_members
-from ..policy import ensure, may_manage_group, requires
+from ..policy import requires
 from ..web import current_member, render, wants_fragment
 from . import agenda, bp, services
 from .forms import AgendaItemForm
-from .views import render_meeting
+from .views import managed_meeting, render_meeting
 
 
-def _managed_meeting(meeting_id: int):
-    meeting = services.get_meeting(meeting_id)
-    ensure(may_manage_group(current_member(), meeting.group))
+def _open_meeting(meeting_id: int):
+    """The meeting whose program may be changed: managed by this member, not cancelled."""
+    meeting = managed_meeting(meeting_id)
+    services.ensure_open(meeting)
     return meeting
 
 
@@ -31,13 +32,11 @@ def _candidates(meeting):
 @bp.post("/meetings/<int:meeting_id>/agenda")
 @requires("meetings.view")
 def add_item(meeting_id):
-    meeting = _managed_meeting(meeting_id)
+    meeting = _open_meeting(meeting_id)
     form = AgendaItemForm()
     if not form.validate_on_submit():
-        response = render_meeting(meeting, current_member(), "meetings/_agenda.html",
-                                  new_item=form)
-        response.status_code = 400
-        return response
+        return render_meeting(meeting, current_member(), "meetings/_agenda.html", status=400,
+                              new_item=form)
     agenda.add_item(meeting, form.title.data, form.duration.data, form.presenters.data,
                     _candidates(meeting))
     return _agenda_changed(meeting_id)
@@ -46,7 +45,7 @@ def add_item(meeting_id):
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
 @requires("meetings.view")
 def edit_item(meeting_id, item_id):
-    meeting = _managed_meeting(meeting_id)
+    meeting = _open_meeting(meeting_id)
     item = agenda.get_item(meeting, item_id)
     form = AgendaItemForm(data=None if request.method == "POST" else {
         "title": item.title, "duration": item.duration_minutes,
@@ -66,7 +65,7 @@ def edit_item(meeting_id, item_id):
 @bp.post("/meetings/<int:meeting_id>/agenda/<int:item_id>/move")
 @requires("meetings.view")
 def move_item(meeting_id, item_id):
-    meeting = _managed_meeting(meeting_id)
+    meeting = _open_meeting(meeting_id)
     agenda.move_item(meeting, agenda.get_item(meeting, item_id),
                      -1 if request.form.get("direction") == "up" else 1)
     return _agenda_changed(meeting_id)
@@ -75,6 +74,6 @@ def move_item(meeting_id, item_id):
 @bp.post("/meetings/<int:meeting_id>/agenda/<int:item_id>/remove")
 @requires("meetings.view")
 def remove_item(meeting_id, item_id):
-    meeting = _managed_meeting(meeting_id)
+    meeting = _open_meeting(meeting_id)
     agenda.remove_item(meeting, agenda.get_item(meeting, item_id))
     return _agenda_changed(meeting_id)

@@ -1,23 +1,17 @@
 """Recording attendance on the day, guests, the printable sheet, and statistics."""
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..forms import valid_data
 from ..groups.services import all_groups
 from ..i18n import local_to_utc
-from ..policy import ensure, may_manage_group, requires
-from ..web import current_member, render, wants_fragment
+from ..policy import requires
+from ..web import render, wants_fragment
 from . import bp, services, stats
 from .forms import GuestForm, PeriodForm
 from .models import MeetingStatus, Presence
-from .views import MIDNIGHT
-
-
-def _managed_meeting(meeting_id: int):
-    meeting = services.get_meeting(meeting_id)
-    ensure(may_manage_group(current_member(), meeting.group))
-    return meeting
+from .views import MIDNIGHT, managed_meeting
 
 
 def _attendance(meeting, guest_form=None, status=200):
@@ -30,46 +24,37 @@ def _attendance(meeting, guest_form=None, status=200):
 @bp.get("/meetings/<int:meeting_id>/attendance")
 @requires("meetings.view")
 def attendance(meeting_id):
-    return _attendance(_managed_meeting(meeting_id))
+    return _attendance(managed_meeting(meeting_id))
 
 
 @bp.post("/meetings/<int:meeting_id>/attendance/<int:member_id>")
 @requires("meetings.view")
 def record_presence(meeting_id, member_id):
-    meeting = _managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id)
+    error = None
     try:
         services.record_presence(meeting, member_id, Presence(request.form.get("presence", "")))
     except ValueError:
-        flash(_("Vyberte přítomen, omluven, nebo nepřítomen."), "error")
-    except services.MeetingCancelled:
-        return _cancelled(meeting)
+        error = _("Vyberte přítomen, omluven, nebo nepřítomen.")
+    except services.NotInvited:
+        abort(404)
     if not wants_fragment():
+        if error:
+            flash(error, "error")
         return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
-    row = next(r for r in services.attendance_rows(meeting) if r.member.id == member_id)
+    [row] = services.attendance_rows(meeting, member_id)
     return render_template("meetings/_attendance_row.html", meeting=meeting, row=row,
-                           presences=list(Presence))
-
-
-def _cancelled(meeting):
-    flash(_("Schůzka je zrušená; docházka se u ní nezaznamenává."), "error")
-    response = redirect(url_for("meetings.meeting", meeting_id=meeting.id))
-    if wants_fragment():
-        response = Response(status=204, headers={
-            "HX-Redirect": url_for("meetings.meeting", meeting_id=meeting.id)})
-    return response
+                           presences=list(Presence), error=error), 400 if error else 200
 
 
 @bp.post("/meetings/<int:meeting_id>/guests")
 @requires("meetings.view")
 def add_guest(meeting_id):
-    meeting = _managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id)
     form = GuestForm()
     if not form.validate_on_submit():
         return _attendance(meeting, form, status=400)
-    try:
-        services.add_guest(meeting, form.name.data, form.organisation.data or "")
-    except services.MeetingCancelled:
-        return _cancelled(meeting)
+    services.add_guest(meeting, form.name.data, form.organisation.data or "")
     return _attendance(meeting) if wants_fragment() else redirect(
         url_for("meetings.attendance", meeting_id=meeting.id) + "#guests")
 
@@ -77,7 +62,7 @@ def add_guest(meeting_id):
 @bp.post("/meetings/<int:meeting_id>/guests/<int:guest_id>/remove")
 @requires("meetings.view")
 def remove_guest(meeting_id, guest_id):
-    meeting = _managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id)
     services.remove_guest(meeting, guest_id)
     return _attendance(meeting) if wants_fragment() else redirect(
         url_for("meetings.attendance", meeting_id=meeting.id) + "#guests")
@@ -86,7 +71,7 @@ def remove_guest(meeting_id, guest_id):
 @bp.get("/meetings/<int:meeting_id>/sheet")
 @requires("meetings.view")
 def sheet(meeting_id):
-    meeting = _managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id)
     return render_template("meetings/sheet.html", meeting=meeting,
                            rows=services.attendance_rows(meeting),
                            guests=services.guests_of(meeting), spare_rows=8,
@@ -95,7 +80,7 @@ def sheet(meeting_id):
 
 def _period():
     form = PeriodForm(request.args, groups=all_groups())
-    form.validate()
+    form.validate()  # an invalid filter is shown at its field and ignored
     start, end = valid_data(form.start), valid_data(form.end)
     return form, stats.Period(
         start=local_to_utc(start, MIDNIGHT) if start else None,

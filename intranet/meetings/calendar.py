@@ -38,19 +38,23 @@ def _event(meeting: Meeting, method: str, attendee) -> Event:
     event.add("url", external_url("meetings.meeting", meeting_id=meeting.id))
     cancelled = method == "CANCEL" or meeting.status is MeetingStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("organizer", _organizer())
+    event.add("organizer", _organizer(meeting))
     if attendee is not None:
         address = vCalAddress(f"mailto:{attendee.email}")
-        address.params["cn"] = vText(attendee.full_name)
-        address.params["role"] = vText("REQ-PARTICIPANT")
+        address.params.update({"cn": vText(attendee.full_name), "role": "REQ-PARTICIPANT",
+                               "partstat": "NEEDS-ACTION", "rsvp": "TRUE"})
         event.add("attendee", address, encode=0)
     return event
 
 
-def _organizer() -> vCalAddress:
-    name, address = parseaddr(current_app.config["MAIL_FROM"])
-    organizer = vCalAddress(f"mailto:{address}")
-    organizer.params["cn"] = vText(name or address)
+def _organizer(meeting: Meeting) -> vCalAddress:
+    """The member who scheduled the meeting, sent by the intranet's address."""
+    sender_name, sender = parseaddr(current_app.config["MAIL_FROM"])
+    person = meeting.organiser
+    organizer = vCalAddress(f"mailto:{person.email if person else sender}")
+    organizer.params["cn"] = vText(person.full_name if person else sender_name or sender)
+    if person:
+        organizer.params["sent-by"] = vText(f"mailto:{sender}")
     return organizer
 
 
@@ -66,21 +70,20 @@ def _signer() -> URLSafeSerializer:
 
 
 def answer_token(meeting: Meeting, member, answer: Answer) -> str:
-    """A link token that lets the member answer without logging in, until the meeting ends."""
-    return _signer().dumps({"m": meeting.id, "u": member.id, "a": answer.value,
-                            "e": int(meeting.ends_at.timestamp())})
+    """A link token that lets the member answer without logging in (see read_answer_token)."""
+    return _signer().dumps({"m": meeting.id, "u": member.id, "a": answer.value})
 
 
 def read_answer_token(token: str) -> tuple[int, int, Answer] | None:
-    """(meeting id, member id, answer) from a valid, unexpired token; None otherwise."""
+    """(meeting id, member id, answer) from an untampered token; None otherwise.
+
+    The link expires with the meeting: the caller checks the meeting's current end.
+    """
     try:
         data = _signer().loads(token)
-        answer = Answer(data["a"])
+        return int(data["m"]), int(data["u"]), Answer(data["a"])
     except (BadSignature, KeyError, TypeError, ValueError):
         return None
-    if not isinstance(data.get("e"), int) or data["e"] < utcnow().timestamp():
-        return None
-    return data["m"], data["u"], answer
 
 
 def answer_url(meeting: Meeting, member, answer: Answer) -> str:

@@ -14,8 +14,16 @@ from wtforms import (
 )
 from wtforms.validators import URL, NumberRange, Optional, ValidationError
 
-from ..forms import coerce_id, max_length, options, required_value, strip, text_field
-from ..i18n import local_to_utc
+from ..forms import (
+    coerce_id,
+    max_length,
+    options,
+    required_value,
+    strip,
+    text_field,
+    within_years,
+)
+from ..i18n import exists_in_prague, local_to_utc
 from .services import Details
 
 BAD_TIME = _l("Zadejte čas jako hodiny a minuty, např. 9:30.")
@@ -23,18 +31,38 @@ BAD_TIME = _l("Zadejte čas jako hodiny a minuty, např. 9:30.")
 
 class MeetingForm(FlaskForm):
     day = DateField(_l("Datum"), [required_value(
-        _l("Zadejte datum schůzky."), _l("Takové datum neexistuje; zkontrolujte den a měsíc."))])
+        _l("Zadejte datum schůzky."), _l("Takové datum neexistuje; zkontrolujte den a měsíc.")),
+        within_years()])
     time_from = TimeField(_l("Od"), [required_value(_l("Zadejte čas začátku."), BAD_TIME)])
     time_to = TimeField(_l("Do"), [required_value(_l("Zadejte čas konce."), BAD_TIME)])
     place = text_field(_l("Místo"), 250, description=_l("např. Městský úřad, zasedací místnost"))
     map_url = URLField(_l("Odkaz na mapu"), [Optional(), max_length(500), URL(
         message=_l("Zadejte celou adresu, např. https://…"))], filters=[strip])
     version = HiddenField()
+    program = TextAreaField(
+        _l("Program"), [Optional(), max_length(5000)], filters=[strip],
+        description=_l("Každý bod na nový řádek. Přednášející a délku doplníte na stránce "
+                       "schůzky."))
     confirmed = BooleanField(_l("Ano, změnit čas schůzky, která už proběhla"))
+
+    def validate_time_from(self, field):
+        self._check_wall_clock(field)
 
     def validate_time_to(self, field):
         if self.time_from.data and field.data and field.data <= self.time_from.data:
             raise ValidationError(_l("Konec musí být později než začátek."))
+        self._check_wall_clock(field)
+
+    def _check_wall_clock(self, field):
+        """A time skipped when the clocks go forward (e.g. 2:30 in late March) does not exist."""
+        if self.day.data and field.data and not self.day.errors and \
+                not exists_in_prague(self.day.data, field.data):
+            raise ValidationError(_l("V tuto dobu se posouvají hodiny na letní čas; "
+                                     "zvolte jiný čas."))
+
+    def program_items(self) -> list[str]:
+        return [line.strip()[:250] for line in (self.program.data or "").splitlines()
+                if line.strip()]
 
     def details(self) -> Details:
         return Details(starts_at=local_to_utc(self.day.data, self.time_from.data),
@@ -64,8 +92,8 @@ class PeriodForm(FlaskForm):
         csrf = False
 
     group = SelectField(_l("Skupina"), [Optional()], coerce=coerce_id, default=0)
-    start = DateField(_l("Od"), [Optional()])
-    end = DateField(_l("Do"), [Optional()])
+    start = DateField(_l("Od"), [Optional(), within_years()])
+    end = DateField(_l("Do"), [Optional(), within_years()])
 
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ import uuid
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -83,7 +84,8 @@ class Meeting(db.Model):
 
     @property
     def title(self) -> str:
-        return f"{self.group.title}: schůzka č. {self.number}"
+        return gettext("%(group)s: schůzka č. %(number)d", group=self.group.title,
+                       number=self.number)
 
     @property
     def local_day(self) -> date:

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..groups.services import active_members
 from ..mail.services import queue_to_members
 from .calendar import calendar
-from .models import AgendaItem, Answer, Meeting, MeetingStatus, Participation
+from .models import AgendaItem, Answer, Meeting, MeetingStatus, Participation, Presence
 
 CATEGORY = "meetings"
 REMINDER_HORIZON = timedelta(days=15)  # longer than the longest lead time a group can set
@@ -18,7 +18,7 @@ REMINDER_HORIZON = timedelta(days=15)  # longer than the longest lead time a gro
 
 def _send(meeting: Meeting, members, template: str, method: str) -> None:
     def invitation(member):
-        return [("pozvanka.ics", f"text/calendar; method={method}; charset=utf-8",
+        return [("pozvanka.ics", f"text/calendar; method={method}",
                  calendar([meeting], method, attendee=member))]
 
     queue_to_members(members, CATEGORY, template, attachments=invitation, meeting=meeting)
@@ -41,13 +41,18 @@ def send_due_reminders(now: datetime | None = None) -> int:
     now = now or utcnow()
     candidates = db.session.scalars(
         sa.select(Meeting)
-        .options(joinedload(Meeting.group),
+        .options(joinedload(Meeting.group), joinedload(Meeting.organiser),
                  selectinload(Meeting.agenda).selectinload(AgendaItem.presenters))
         .where(Meeting.status == MeetingStatus.SCHEDULED, Meeting.reminder_sent_at.is_(None),
                Meeting.starts_at > now, Meeting.starts_at <= now + REMINDER_HORIZON)).all()
-    due = [m for m in candidates if m.group.reminder_days
-           and m.starts_at - timedelta(days=m.group.reminder_days) <= now]
+    due = [m for m in candidates if within_reminder_time(m, now)]
     return sum(_remind(meeting, now) for meeting in due)
+
+
+def within_reminder_time(meeting: Meeting, now: datetime) -> bool:
+    """Whether the meeting is within its group's reminder lead time (0 days: never)."""
+    days = meeting.group.reminder_days
+    return bool(days) and meeting.starts_at - timedelta(days=days) <= now < meeting.starts_at
 
 
 def _remind(meeting: Meeting, now: datetime) -> bool:
@@ -59,7 +64,9 @@ def _remind(meeting: Meeting, now: datetime) -> bool:
         db.session.rollback()
         return False
     excused = set(db.session.scalars(sa.select(Participation.member_id).where(
-        Participation.meeting_id == meeting.id, Participation.answer == Answer.EXCUSED)))
+        Participation.meeting_id == meeting.id,
+        sa.or_(Participation.answer == Answer.EXCUSED,
+               Participation.presence == Presence.EXCUSED))))
     members = [m for m in active_members(meeting.group_id) if m.id not in excused]
     queue_to_members(members, CATEGORY, "meeting_reminder", meeting=meeting)
     db.session.commit()

@@ -43,12 +43,11 @@ def per_meeting(period: Period) -> list[dict]:
     guests = sa.select(sa.func.count(Guest.id)).where(Guest.meeting_id == Meeting.id) \
         .scalar_subquery()
     rows = db.session.execute(
-        sa.select(Meeting.starts_at, WorkingGroup.number, WorkingGroup.name, Meeting.number,
-                  present, guests)
+        sa.select(Meeting.starts_at, WorkingGroup, Meeting.number, present, guests)
         .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
         .where(Meeting.id.in_(sa.select(held.c.id))).order_by(Meeting.starts_at))
-    return [{"starts_at": s, "group": f"č. {gn} – {name}", "number": n, "members": m,
-             "guests": g, "total": m + g} for s, gn, name, n, m, g in rows]
+    return [{"starts_at": s, "group": group.title, "number": n, "members": m, "guests": g,
+             "total": m + g} for s, group, n, m, g in rows]
 
 
 def _per(label_column, join_path, period: Period) -> list[dict]:
