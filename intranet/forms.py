@@ -86,6 +86,7 @@ def required_value(missing, invalid):
             field.errors[:] = []  # instead of WTForms' own parse error: one clear message
             raise StopValidation(invalid if typed else missing)
 
+    check.field_flags = {"required": True}
     return check
 
 

@@ -92,3 +92,25 @@ def test_schedule_program_reorder_and_attendance_on_a_phone(browser, live_server
     db.session.commit()
     context.close()
     assert errors == []
+
+
+def test_coordinator_adds_a_member_from_the_directory_without_reload(browse, create_member,
+                                                                    create_group):
+    coordinator = create_member(first_name="Kamila", last_name="Koordinátorová")
+    create_member(first_name="Norbert", last_name="Nováček")
+    group = create_group(number=2, name="Rodina a děti", coordinators=[coordinator])
+    email, group_id = coordinator.email, group.id
+    db.session.commit()
+    page = browse.page
+    browse.login(email, PASSWORD)
+    browse.goto(f"/groups/{group_id}")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Jméno, organizace nebo obec").press_sequentially("novac", delay=30)
+    page.get_by_role("button", name="Přidat – Norbert Nováček").click()
+    members = page.locator("#group-members")
+    expect(members.get_by_role("link", name="Norbert Nováček")).to_be_visible()
+    expect(page.locator("#candidates").get_by_text("Norbert Nováček")).to_have_count(0)
+    assert page.evaluate("window.notReloaded") is True  # swapped in place
+    assert_accessible(page)
+    members.get_by_role("button", name="odebrat – Norbert Nováček").click()
+    expect(members.get_by_role("link", name="Norbert Nováček")).to_have_count(0)

@@ -1,0 +1,23 @@
+"""The long-running worker's jobs run without a request, as in production."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from intranet.extensions import db
+from intranet.mail.models import OutboxMessage
+from intranet.worker import run_once
+
+
+def test_worker_pass_sends_reminders_and_delivers_them(app, create_member, create_meeting,
+                                                       tmp_path):
+    member = create_member(language="en")
+    meeting = create_meeting(members=[member], starts_in=timedelta(hours=6), agenda=["Úvod"])
+    run_once(app)  # no request context here: the worker's situation
+    message = db.session.scalar(sa.select(OutboxMessage))
+    assert message.subject.startswith("Reminder")
+    assert "http://127.0.0.1:5000/meetings/" in message.body_text
+    assert "1. Úvod" in message.body_text
+    assert message.deliveries[0].status == "sent"
+    db.session.refresh(meeting)
+    assert meeting.reminder_sent_at is not None
