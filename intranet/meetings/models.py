@@ -84,7 +84,7 @@ class Meeting(db.Model):
 
     @property
     def title(self) -> str:
-        return gettext("%(group)s: schůzka č. %(number)d", group=self.group.title,
+        return gettext("PS %(group)s, schůzka č. %(number)d", group=self.group.title,
                        number=self.number)
 
     @property
