@@ -114,3 +114,29 @@ def test_coordinator_adds_a_member_from_the_directory_without_reload(browse, cre
     assert_accessible(page)
     members.get_by_role("button", name="odebrat – Norbert Nováček").click()
     expect(members.get_by_role("link", name="Norbert Nováček")).to_have_count(0)
+
+
+def test_reading_pages_are_accessible(browse, create_member, create_meeting):
+    """A reader (mayor) browses meetings, statistics and their profile."""
+    from datetime import timedelta
+
+    from intranet.meetings.models import MeetingStatus
+
+    mayor = create_member(Role.READER, first_name="Starosta")
+    held = create_meeting(members=[mayor], starts_in=-timedelta(days=3),
+                          status=MeetingStatus.HELD, agenda=["Zahájení"], guests=["Host"])
+    email, meeting_id = mayor.email, held.id
+    db.session.commit()
+    page = browse.page
+    browse.login(email, PASSWORD)
+    for path, heading in ((f"/meetings/{meeting_id}", "Schůzka č. 1 proběhla"),
+                          ("/meetings/stats", "Statistika účasti"),
+                          ("/groups", "Pracovní skupiny"), ("/profile", "Můj profil")):
+        browse.goto(path)
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        assert_accessible(page)
+    browse.goto("/meetings")
+    page.get_by_role("link", name=re.compile("^← ")).click()  # the previous month, in place
+    expect(page.get_by_role("heading", level=2).first).to_be_visible()
+    assert_accessible(page)
+    assert page.locator("#month-input").input_value() == page.url.split("month=")[1][:7]
