@@ -109,3 +109,15 @@ def parse_id(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 0 < number <= MAX_ID else None
+
+
+def confirmed() -> bool:
+    """Whether a destructive POST was confirmed (htmx's dialog or the confirmation page)."""
+    return request.form.get("confirmed") == "1"
+
+
+def ask_to_confirm(question: str, back: str):
+    """Without JavaScript there is no dialog: ask on a page that re-sends the same form."""
+    fields = [(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"]
+    return render_template("confirm.html", question=question, back=back, fields=fields,
+                           action=request.path)

@@ -16,6 +16,8 @@ from intranet.policy import Role
 from .conftest import PASSWORD
 from .mailbox_helpers import link_in_last_mail, queued_to
 
+CONFIRMED = {"confirmed": "1"}
+
 
 def audit_actions() -> list[str]:
     return db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
@@ -304,7 +306,7 @@ def test_deactivation_logs_member_out_and_reactivation_restores(client, app, cre
     member_client = app.test_client()
     member_client.login(member)
     client.login(admin)
-    client.submit(f"/admin/members/{member.id}/deactivate")
+    client.submit(f"/admin/members/{member.id}/deactivate", CONFIRMED)
     assert member_client.get("/profile").status_code == 302
     assert member_client.submit("/login", {"email": member.email,
                                            "password": PASSWORD}).status_code == 401
@@ -315,7 +317,7 @@ def test_deactivation_logs_member_out_and_reactivation_restores(client, app, cre
 def test_admin_cannot_deactivate_self(client, create_member):
     admin = create_member(Role.ADMIN)
     client.login(admin)
-    page = client.submit(f"/admin/members/{admin.id}/deactivate",
+    page = client.submit(f"/admin/members/{admin.id}/deactivate", CONFIRMED,
                          follow_redirects=True).get_data(as_text=True)
     assert "Vlastní účet deaktivovat nelze." in page
     db.session.refresh(admin)
@@ -512,10 +514,10 @@ def test_error_inside_a_fragment_replaces_the_whole_page(client, create_member):
 def test_deactivating_twice_keeps_the_first_date(client, create_member):
     admin, member = create_member(Role.ADMIN), create_member()
     client.login(admin)
-    client.submit(f"/admin/members/{member.id}/deactivate")
+    client.submit(f"/admin/members/{member.id}/deactivate", CONFIRMED)
     db.session.refresh(member)
     first = member.deactivated_at
-    page = client.submit(f"/admin/members/{member.id}/deactivate",
+    page = client.submit(f"/admin/members/{member.id}/deactivate", CONFIRMED,
                          follow_redirects=True).get_data(as_text=True)
     assert "Účet už je deaktivovaný." in page
     db.session.refresh(member)

@@ -7,6 +7,7 @@ from intranet.groups.models import GroupMembership, WorkingGroup
 from intranet.policy import Role
 
 HTMX = {"HX-Request": "true"}
+CONFIRMED = {"confirmed": "1"}
 
 
 def members_of(group) -> set[int]:
@@ -48,7 +49,7 @@ def test_coordinator_adds_and_removes_members_in_place(client, create_member, cr
     client.submit(f"/groups/{group.id}/members/{newcomer.id}/coordinator", {"coordinator": "1"})
     assert db.session.scalar(sa.select(GroupMembership.is_coordinator).where(
         GroupMembership.member_id == newcomer.id))
-    removed = client.submit(f"/groups/{group.id}/members/{newcomer.id}/remove")
+    removed = client.submit(f"/groups/{group.id}/members/{newcomer.id}/remove", CONFIRMED)
     assert removed.status_code == 302  # without htmx: back to the group page
     assert members_of(group) == {coordinator.id}
 

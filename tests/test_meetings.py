@@ -21,6 +21,7 @@ from .conftest import smtp_config
 from .queries import queries_for
 
 HTMX = {"HX-Request": "true"}
+CONFIRMED = {"confirmed": "1"}
 
 
 @pytest.fixture
@@ -102,7 +103,7 @@ def test_change_sends_update_and_cancel_sends_cancel_with_same_uid(client, team,
     event = event_of(ics)
     assert ics["METHOD"] == "REQUEST" and event["SEQUENCE"] == 1
     assert str(event["UID"]) == f"{meeting.uid}@intranet"
-    client.submit(f"/meetings/{meeting.id}/cancel")
+    client.submit(f"/meetings/{meeting.id}/cancel", CONFIRMED)
     [(_, message, ics)] = received(smtp_server)
     assert ics["METHOD"] == "CANCEL" and event_of(ics)["SEQUENCE"] == 2
     assert event_of(ics)["STATUS"] == "CANCELLED"
@@ -435,7 +436,7 @@ def test_program_items_added_reordered_edited_and_removed(client, team, create_m
     assert bad.status_code == 400 and bad.headers["HX-Retarget"] == f"#item-{items['Zahájení'].id}"
     client.submit(f"/meetings/{meeting.id}/agenda/{items['Zahájení'].id}/edit",
                   {"title": "Úvod", "duration": "5"})
-    client.submit(f"/meetings/{meeting.id}/agenda/{items['Různé'].id}/remove")
+    client.submit(f"/meetings/{meeting.id}/agenda/{items['Různé'].id}/remove", CONFIRMED)
     db.session.refresh(meeting)
     assert [(i.position, i.title) for i in meeting.agenda] == [(1, "Úvod"), (2, "Gestor cíle")]
     assert meeting.sequence == 6  # every program change is a new calendar version
@@ -472,7 +473,7 @@ def test_cancelled_follow_up_is_unlinked_so_another_can_be_planned(client, team,
     client.login(team["secretary"])
     client.submit(f"/meetings/{first.id}/next", schedule_form())
     follow_up = db.session.scalar(sa.select(Meeting).where(Meeting.previous_id == first.id))
-    client.submit(f"/meetings/{follow_up.id}/cancel")
+    client.submit(f"/meetings/{follow_up.id}/cancel", CONFIRMED)
     assert "Příští schůzka" not in client.get(f"/meetings/{first.id}").get_data(as_text=True)
     assert client.get(f"/meetings/{first.id}/next").status_code == 200
     client.submit(f"/meetings/{first.id}/next", schedule_form(day="2030-11-18"))
@@ -558,3 +559,21 @@ def test_next_meeting_keeps_the_wall_clock_across_a_clock_change(app, create_mee
     suggested = services.suggested_next(meeting)
     assert in_prague(suggested.starts_at).hour == 9
     assert in_prague(suggested.starts_at).date() == date(2027, 4, 13)
+
+
+def test_destructive_actions_ask_first_without_javascript(client, team, create_meeting):
+    meeting = create_meeting(team["group"], agenda=["Zahájení"], guests=["Host"])
+    client.login(team["secretary"])
+    asked = client.submit(f"/meetings/{meeting.id}/cancel")
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Opravdu zrušit schůzku?" in page
+    assert 'name="confirmed" value="1"' in page
+    assert f'action="/meetings/{meeting.id}/cancel"' in page
+    db.session.refresh(meeting)
+    assert meeting.status is MeetingStatus.SCHEDULED
+    item = meeting.agenda[0]
+    page = client.submit(f"/meetings/{meeting.id}/agenda/{item.id}/remove").get_data(as_text=True)
+    assert "Odebrat bod „Zahájení“?" in page
+    client.submit(f"/meetings/{meeting.id}/agenda/{item.id}/remove", {"confirmed": "1"})
+    db.session.refresh(meeting)
+    assert meeting.agenda == []

@@ -7,7 +7,7 @@ from ..audit.services import ACTIONS, audit_query
 from ..forms import form_values, valid_data
 from ..organisations.services import all_organisations
 from ..policy import Role, requires
-from ..web import current_member, paginate, render, render_form
+from ..web import ask_to_confirm, confirmed, current_member, paginate, render, render_form
 from . import bp, services
 from .forms import MemberFilterForm, MemberForm
 
@@ -73,6 +73,10 @@ def _account_action(member_id: int, action, done: str, refusals: dict):
 @bp.post("/admin/members/<int:member_id>/deactivate")
 @requires("members.manage")
 def deactivate_member(member_id):
+    if not confirmed():
+        member = services.get_member(member_id, current_member())
+        return ask_to_confirm(_("Opravdu deaktivovat účet %(name)s?", name=member.full_name),
+                              url_for("accounts.edit_member", member_id=member_id))
     return _account_action(member_id, services.deactivate, _("Účet %(name)s byl deaktivován."), {
         services.SelfLockout: _("Vlastní účet deaktivovat nelze."),
         services.WrongState: _("Účet už je deaktivovaný.")})

@@ -5,7 +5,16 @@ from flask_babel import gettext as _
 
 from ..forms import form_values
 from ..policy import ensure, may_manage_group, requires
-from ..web import current_member, paginate, parse_id, render, render_form, wants_fragment
+from ..web import (
+    ask_to_confirm,
+    confirmed,
+    current_member,
+    paginate,
+    parse_id,
+    render,
+    render_form,
+    wants_fragment,
+)
 from . import bp, services
 from .forms import GroupForm
 
@@ -65,6 +74,11 @@ def add_member(group_id):
 @requires("groups.view")
 def remove_member(group_id, member_id):
     group = _managed_group(group_id)
+    if not confirmed():
+        name = next((m.member.full_name for m in group.memberships
+                     if m.member_id == member_id), "")
+        return ask_to_confirm(_("Odebrat %(name)s ze skupiny?", name=name),
+                              url_for("groups.group", group_id=group.id))
     services.remove_member(group, member_id)
     return _members_changed(group_id)
 

@@ -1,10 +1,11 @@
 """The program editor: items added, edited, reordered and removed in place with htmx."""
 
 from flask import redirect, request, url_for
+from flask_babel import gettext as _
 
 from ..groups.services import active_members
 from ..policy import requires
-from ..web import current_member, render, wants_fragment
+from ..web import ask_to_confirm, confirmed, current_member, render, wants_fragment
 from . import agenda, bp, services
 from .forms import AgendaItemForm
 from .views import managed_meeting, render_meeting
@@ -75,5 +76,9 @@ def move_item(meeting_id, item_id):
 @requires("meetings.view")
 def remove_item(meeting_id, item_id):
     meeting = _open_meeting(meeting_id)
-    agenda.remove_item(meeting, agenda.get_item(meeting, item_id))
+    item = agenda.get_item(meeting, item_id)
+    if not confirmed():
+        return ask_to_confirm(_("Odebrat bod „%(title)s“?", title=item.title),
+                              url_for("meetings.meeting", meeting_id=meeting.id))
+    agenda.remove_item(meeting, item)
     return _agenda_changed(meeting_id)

@@ -7,7 +7,7 @@ from ..forms import valid_data
 from ..groups.services import all_groups
 from ..i18n import local_to_utc
 from ..policy import requires
-from ..web import render, wants_fragment
+from ..web import ask_to_confirm, confirmed, render, wants_fragment
 from . import bp, services, stats
 from .forms import GuestForm, PeriodForm
 from .models import MeetingStatus, Presence
@@ -63,6 +63,9 @@ def add_guest(meeting_id):
 @requires("meetings.view")
 def remove_guest(meeting_id, guest_id):
     meeting = managed_meeting(meeting_id)
+    if not confirmed():
+        return ask_to_confirm(_("Odebrat hosta?"),
+                              url_for("meetings.attendance", meeting_id=meeting.id))
     services.remove_guest(meeting, guest_id)
     return _attendance(meeting) if wants_fragment() else redirect(
         url_for("meetings.attendance", meeting_id=meeting.id) + "#guests")

@@ -9,7 +9,16 @@ from ..database import utcnow
 from ..groups.services import all_groups, get_group, is_member
 from ..i18n import in_prague, local_to_utc, month_bounds, previous_month
 from ..policy import ensure, may_answer, may_manage_group, public, requires
-from ..web import current_member, paginate, parse_id, render, render_form, wants_fragment
+from ..web import (
+    ask_to_confirm,
+    confirmed,
+    current_member,
+    paginate,
+    parse_id,
+    render,
+    render_form,
+    wants_fragment,
+)
 from . import bp, services
 from .calendar import calendar, read_answer_token
 from .forms import AgendaItemForm, MeetingForm
@@ -142,6 +151,9 @@ def form_defaults(source) -> dict:
 @requires("meetings.view")
 def cancel(meeting_id):
     meeting = managed_meeting(meeting_id)
+    if not confirmed():
+        return ask_to_confirm(_("Opravdu zrušit schůzku? Členové dostanou oznámení."),
+                              url_for("meetings.meeting", meeting_id=meeting.id))
     services.cancel(meeting)
     flash(_("Schůzka byla zrušena; členové dostanou oznámení."), "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting.id))

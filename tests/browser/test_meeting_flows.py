@@ -112,8 +112,11 @@ def test_coordinator_adds_a_member_from_the_directory_without_reload(browse, cre
     expect(page.locator("#candidates").get_by_text("Norbert Nováček")).to_have_count(0)
     assert page.evaluate("window.notReloaded") is True  # swapped in place
     assert_accessible(page)
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     members.get_by_role("button", name="odebrat – Norbert Nováček").click()
     expect(members.get_by_role("link", name="Norbert Nováček")).to_have_count(0)
+    assert questions == ["Odebrat Norbert Nováček ze skupiny?"]
 
 
 def test_reading_pages_are_accessible(browse, create_member, create_meeting):
