@@ -13,6 +13,7 @@ BLUEPRINTS = {
     "accounts": ["views", "admin_views"],
     "organisations": ["views"],
     "groups": ["views"],
+    "mail": ["views"],
     "meetings": ["views", "agenda_views", "attendance_views"],
 }
 

@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "members.manage": frozenset({Role.ADMIN}),
     "organisations.manage": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.ADMIN}),
+    "mail.manage": frozenset({Role.ADMIN}),
     "groups.view": EVERYONE,
     "groups.manage_all": frozenset({Role.ADMIN, Role.SECRETARY}),
     "meetings.view": EVERYONE,

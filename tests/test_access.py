@@ -44,6 +44,8 @@ EXPECTED = {
     "organisations.edit_organisation": ADMIN,
     "organisations.edit_municipality": ADMIN,
     "accounts.calendar_link": LOGGED_IN,
+    "mail.outbox": ADMIN,
+    "mail.retry": ADMIN,
     "groups.groups": LOGGED_IN,
     "groups.group": LOGGED_IN,
     "groups.edit_group": MANAGERS,

@@ -212,3 +212,20 @@ def test_mail_deliver_cli(app, create_member, create_organisation):
     status = app.test_cli_runner().invoke(args=["mail", "status"])
     assert "sent: 1" in status.output
     assert db.session.scalar(sa.select(OutboxDelivery.status)) is DeliveryStatus.SENT
+
+
+def test_admin_sees_failed_mail_and_queues_it_again(client, create_member, smtp_server):
+    admin = create_member(Role.ADMIN)
+    with client.application.test_request_context():
+        queue_reset_mail(admin)
+        db.session.commit()
+    delivery = db.session.scalar(sa.select(OutboxDelivery))
+    delivery.status, delivery.last_error = DeliveryStatus.FAILED, "550 no such user"
+    db.session.commit()
+    client.login(admin)
+    page = client.get("/admin/mail").get_data(as_text=True)
+    assert "550 no such user" in page and admin.email in page
+    client.submit("/admin/mail/retry")
+    db.session.refresh(delivery)
+    assert delivery.status is DeliveryStatus.PENDING
+    assert services.deliver_due()["sent"] == 1

@@ -1,0 +1,33 @@
+"""The administrator's view of the outbox: what is waiting, what failed, and a retry."""
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, raiseload
+
+from ..policy import requires
+from ..web import paginate
+from . import bp, services
+from .models import DeliveryStatus, OutboxDelivery
+
+SHOWN = {"failed": DeliveryStatus.FAILED, "pending": DeliveryStatus.PENDING,
+         "sent": DeliveryStatus.SENT, "cancelled": DeliveryStatus.CANCELLED}
+
+
+@bp.get("/admin/mail")
+@requires("mail.manage")
+def outbox():
+    status = SHOWN.get(request.args.get("status", ""), DeliveryStatus.FAILED)
+    query = (sa.select(OutboxDelivery).where(OutboxDelivery.status == status)
+             .options(joinedload(OutboxDelivery.message), raiseload("*"))
+             .order_by(OutboxDelivery.id.desc()))
+    return render_template("mail/outbox.html", counts=services.outbox_counts(), status=status,
+                           pagination=paginate(query))
+
+
+@bp.post("/admin/mail/retry")
+@requires("mail.manage")
+def retry():
+    count = services.retry_failed()
+    flash(_("Znovu k odeslání zařazeno zpráv: %(n)d.", n=count), "success")
+    return redirect(url_for("mail.outbox"))
