@@ -4,9 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 CHROMIUM := /usr/bin/chromium
+# The W3C Nu HTML Checker for tests/test_html_valid.py, from npm's vnu-jar (Java runs it).
+VNU_VERSION := 26.9.27
+VNU_JAR := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install translations update-translations chromium lint bench clean
+.PHONY: run test install translations update-translations chromium java lint bench clean
 
 run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
@@ -16,7 +19,7 @@ run: $(VENV)/.installed translations
 	  $(FLASK) mail deliver --worker & \
 	  $(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.installed-test translations chromium
+test: $(VENV)/.installed-test translations chromium java $(VNU_JAR)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -37,12 +40,21 @@ translations: $(VENV)/.installed
 
 # Developers: after changing UI texts, refresh the catalogues and translate what is new.
 update-translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k _lp:1c,2 -k pgettext:1c,2 -k lazy_pgettext:1c,2 -o translations/messages.pot --sort-output --no-location --ignore-dirs='.venv node_modules' .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k _lp:1c,2 -k pgettext:1c,2 -k lazy_pgettext:1c,2 -o translations/messages.pot --sort-output --no-location --ignore-dirs='.* node_modules' .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 # Debian's chromium for the real-browser tests (Playwright cannot download browsers here).
 chromium:
 	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+# Java for the HTML checker, and the checker itself (pinned; bump VNU_VERSION to update).
+java:
+	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq default-jre-headless; }
+
+$(VNU_JAR): | $(VENV)/.installed java
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
+	npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/vnu vnu-jar@$(VNU_VERSION)
+	@[ -f $@ ] && touch $@
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

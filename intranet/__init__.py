@@ -14,7 +14,8 @@ BLUEPRINTS = {
     "organisations": ["views"],
     "groups": ["views"],
     "mail": ["views"],
-    "meetings": ["views", "agenda_views", "attendance_views"],
+    "meetings": ["views", "agenda_views", "attendance_views", "invitation_views",
+                 "history_views"],
 }
 
 
@@ -67,7 +68,10 @@ def _register_blueprints(app: Flask) -> None:
     for package, modules in BLUEPRINTS.items():
         for module in modules:  # the view modules attach their routes to the package's bp
             importlib.import_module(f"intranet.{package}.{module}")
-        app.register_blueprint(importlib.import_module(f"intranet.{package}").bp)
+        feature = importlib.import_module(f"intranet.{package}")
+        app.register_blueprint(feature.bp)
+        if hasattr(feature, "init_app"):  # e.g. connect handlers to other features' signals
+            feature.init_app(app)
     register_error_handlers(app)
 
 
@@ -84,6 +88,7 @@ def _register_templating(app: Flask) -> None:
     from .i18n import register_filters
     from .markup import register_markdown
     from .meetings.calendar import answer_link
+    from .panels import render_panels
     from .policy import can
     from .web import external_url, page_url
 
@@ -91,6 +96,7 @@ def _register_templating(app: Flask) -> None:
     register_filters(app)
     register_markdown(app)
     app.jinja_env.globals["can"] = can
+    app.jinja_env.globals["panels"] = render_panels
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["external_url"] = external_url
     app.jinja_env.globals["answer_url"] = answer_link

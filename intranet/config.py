@@ -32,9 +32,16 @@ DEFAULTS = {
     "MAIL_MAX_ATTEMPTS": 16,  # with the backoff: about a day and a half of retries
     "INVITATION_VALID_FOR": timedelta(days=7),
     "RESET_VALID_FOR": timedelta(hours=2),
+    # Failed log-ins: per account from one address, per address, per account from anywhere.
     "LOGIN_WINDOW": timedelta(minutes=15),
-    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP": 5,
     "LOGIN_MAX_FAILURES_PER_IP": 30,
+    "LOGIN_ACCOUNT_WINDOW": timedelta(hours=24),
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 50,
+    # "Forgotten password": mails per account, requests per address.
+    "RESET_WINDOW": timedelta(hours=1),
+    "RESET_MAX_MAILS_PER_ACCOUNT": 3,
+    "RESET_MAX_REQUESTS_PER_IP": 10,
     "PASSWORD_MIN_LENGTH": 10,
     "PASSWORD_HASH": {},  # argon2 PasswordHasher parameters; the library defaults are RFC 9106
     "PER_PAGE": 25,

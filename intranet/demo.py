@@ -1,11 +1,14 @@
 """Fictional demo data: a territory, its municipalities, organisations and members."""
 
+from datetime import time, timedelta
+
 import sqlalchemy as sa
 
 from .accounts.models import Member
 from .accounts.passwords import hash_password
 from .database import utcnow
 from .extensions import db
+from .i18n import in_prague, local_to_utc
 from .organisations.models import Municipality, Organisation, OrganisationKind
 from .policy import Role
 
@@ -118,33 +121,40 @@ AGENDA = [("Zahájení a kontrola úkolů", 10), ("Aktualizace katalogu poskytov
           ("Výměnné stáže v příštím roce", 20), ("Různé", 10)]
 
 
-def _groups_and_meetings(members) -> None:
-    """Three working groups with members, a held meeting with attendance and a planned one."""
-    from datetime import timedelta
+HOURS = [time(9, 0), time(13, 0), time(9, 30)]  # believable meeting hours, Prague time
 
+
+def _groups_and_meetings(members) -> None:
+    """Three working groups with members, a held meeting with attendance and a planned one.
+
+    The administrator belongs to the first group, so that her dashboard is not empty."""
     from .groups.models import GroupMembership, WorkingGroup
-    from .meetings.models import AgendaItem, Meeting, MeetingStatus, Participation, Presence
+    from .meetings.models import AgendaItem, Meeting, Participation, Presence
 
     secretary = next(m for m in members if m.email == "zapisovatel@vranov.example")
+    admin = next(m for m in members if m.role is Role.ADMIN)
     active = [m for m in members if m.password_hash and not m.deactivated_at]
-    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    today = in_prague(utcnow()).date()
     for index, (number, name, description) in enumerate(GROUPS):
         group = WorkingGroup(number=number, name=name, description=description, rules=RULES,
                              last_meeting_number=2)
-        chosen = [secretary] + active[index * 7 + 1:index * 7 + 12]
+        chosen = list(dict.fromkeys([secretary] + ([admin] if index == 0 else [])
+                                    + active[index * 7 + 1:index * 7 + 12]))
         group.memberships = [GroupMembership(member=m, is_coordinator=m is secretary)
-                             for m in dict.fromkeys(chosen)]
-        held = Meeting(group=group, number=1, starts_at=now - timedelta(days=20 + index),
-                       ends_at=now - timedelta(days=20 + index) + timedelta(hours=1),
-                       place="Městský úřad Vranov, zasedací místnost", status=MeetingStatus.HELD,
-                       organiser=secretary)
+                             for m in chosen]
+        held_at = local_to_utc(today - timedelta(days=20 + index), HOURS[index])
+        held = Meeting(group=group, number=1, starts_at=held_at,
+                       ends_at=held_at + timedelta(hours=1, minutes=30),
+                       place="Městský úřad Vranov, zasedací místnost", organiser=secretary,
+                       invited_at=held_at - timedelta(days=14), attendance_taken_at=held_at)
         held.participations = [Participation(member=m, presence=Presence.PRESENT if n % 4
-                                             else Presence.EXCUSED)
-                               for n, m in enumerate(dict.fromkeys(chosen))]
+                                             else Presence.EXCUSED, invited_at=held.invited_at)
+                               for n, m in enumerate(chosen)]
+        planned_at = local_to_utc(today + timedelta(days=7 + index), HOURS[index])
         planned = Meeting(group=group, number=2, previous=held, organiser=secretary,
-                          starts_at=now + timedelta(days=7 + index),
-                          ends_at=now + timedelta(days=7 + index, hours=1, minutes=30),
+                          starts_at=planned_at, ends_at=planned_at + timedelta(hours=1, minutes=30),
                           place="Městský úřad Vranov, zasedací místnost")
         planned.agenda = [AgendaItem(position=n, title=title, duration_minutes=minutes)
                           for n, (title, minutes) in enumerate(AGENDA, start=1)]
+        planned.participations = [Participation(member=m) for m in chosen]
         db.session.add_all([group, held, planned])

@@ -14,6 +14,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from .text import single_line
+
 
 def valid_data(field):
     """The field's value if it passed validation, else None (for GET filter forms)."""
@@ -21,6 +23,7 @@ def valid_data(field):
 
 
 def strip(value):
+    """Trim a multi-line text (a text area); single-line fields use `single_line`."""
     return value.strip() if isinstance(value, str) else value
 
 
@@ -34,16 +37,16 @@ def max_length(limit: int):
 
 
 def text_field(label, limit: int, *, optional=False, **kwargs):
-    """A stripped text field with a length limit, required unless optional."""
+    """A single-line text field (trimmed, no line breaks), required unless optional."""
     first = Optional() if optional else required()
-    return StringField(label, [first, max_length(limit)], filters=[strip], **kwargs)
+    return StringField(label, [first, max_length(limit)], filters=[single_line], **kwargs)
 
 
 def email_field():
     return EmailField(_l("E-mail"), [required(), max_length(254),
                               Email(message=_l("Zadejte platnou e-mailovou adresu."),
                                     check_deliverability=False, allow_smtputf8=False)],
-                      filters=[strip], render_kw={"autocomplete": "email"})
+                      filters=[single_line], render_kw={"autocomplete": "email"})
 
 
 def long_enough(_form, field):

@@ -3,8 +3,11 @@
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import parse_pattern
 from flask import current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, format_time
+from jinja2 import pass_context
 
 from .extensions import db
 
@@ -44,20 +47,81 @@ def _pattern(kind: str) -> str:
     return FORMATS.get(str(get_locale()), FORMATS["cs"])[kind]
 
 
+_COMPILED: dict = {}  # (language, kind) → Babel locale and parsed pattern; they never change
+
+
+def _compiled(context, kind: str):
+    """The Babel locale and parsed pattern of the kind, for the language the template is
+    rendered in (`current_language` of its context, else Flask-Babel's current locale)."""
+    language = context.get("current_language")
+    if language is None:
+        from flask_babel import get_locale
+
+        language = str(get_locale() or "cs")
+    try:
+        return _COMPILED[language, kind]
+    except KeyError:
+        compiled = _COMPILED[language, kind] = (
+            Locale.parse(language), parse_pattern(FORMATS.get(language, FORMATS["cs"])[kind]))
+        return compiled
+
+
+def _in_prague(moment: datetime) -> datetime:
+    """Flask-Babel's rebasing: a naive datetime is UTC."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(PRAGUE)
+
+
 def register_filters(app) -> None:
-    """Jinja filters `datetime`, `date` and `time`, in Prague time and the current language."""
+    """Jinja filters `datetime`, `date` and `time`, in Prague time and the current language.
+
+    They give what Flask-Babel's format_* would, a few times faster (lists format a date per
+    row): the pattern is parsed once per process and applied in Prague time directly.
+    """
 
     @app.template_filter("datetime")
-    def _datetime(value: datetime | None) -> str:
-        return format_datetime(value, _pattern("datetime")) if value else ""
+    @pass_context
+    def _datetime(context, value: datetime | None) -> str:
+        if not value:
+            return ""
+        if not isinstance(value, datetime):
+            return format_datetime(value, _pattern("datetime"))
+        locale, pattern = _compiled(context, "datetime")
+        return pattern.apply(_in_prague(value), locale)
 
     @app.template_filter("date")
-    def _date(value) -> str:
-        return format_date(value, _pattern("date")) if value else ""
+    @pass_context
+    def _date(context, value) -> str:
+        if not value:
+            return ""
+        if not isinstance(value, date):
+            return format_date(value, _pattern("date"))
+        locale, pattern = _compiled(context, "date")
+        day = _in_prague(value).date() if isinstance(value, datetime) else value
+        return pattern.apply(day, locale)
 
     @app.template_filter("time")
-    def _time(value) -> str:
-        return format_time(value, _pattern("time")) if value else ""
+    @pass_context
+    def _time(context, value) -> str:
+        if not value:
+            return ""
+        if not isinstance(value, datetime):
+            return format_time(value, _pattern("time"))
+        locale, pattern = _compiled(context, "time")
+        return pattern.apply(_in_prague(value).timetz(), locale)
+
+    @app.template_filter("moment")
+    def _moment(value: datetime | None) -> str:
+        return format_moment(value) if value else ""
+
+
+def format_moment(value: datetime) -> str:
+    """A moment soon, e.g. when a link expires: its time if that is today in Prague, else its
+    date and time."""
+    from .database import utcnow
+
+    if in_prague(value).date() == in_prague(utcnow()).date():
+        return format_time(value, _pattern("time"))
+    return format_datetime(value, _pattern("datetime"))
 
 
 PRAGUE = ZoneInfo("Europe/Prague")

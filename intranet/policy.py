@@ -20,10 +20,10 @@ class Role(enum.StrEnum):
 
 
 ROLE_LABELS = {
-    Role.ADMIN: _l("správce"),
+    Role.ADMIN: _l("správce / správkyně"),
     Role.SECRETARY: _l("zapisovatel(ka)"),
-    Role.MEMBER: _l("člen"),
-    Role.READER: _l("čtenář (starosta)"),
+    Role.MEMBER: _l("člen / členka"),
+    Role.READER: _l("čtenář(ka) – starosta / starostka"),
 }
 
 EVERYONE = frozenset(Role)

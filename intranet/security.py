@@ -32,6 +32,6 @@ def init_security(app) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if response.mimetype == "text/html":
+        if request.endpoint != "static":  # pages, downloads, feeds: personal, never cached
             headers.setdefault("Cache-Control", "no-store")
         return response

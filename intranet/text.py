@@ -1,6 +1,11 @@
-"""Text helpers shared by models and searches."""
+"""Text helpers shared by models and searches: folding for search, Czech sort order."""
 
+import threading
 import unicodedata
+
+import icu
+
+_local = threading.local()
 
 
 def fold(text: str | None) -> str:
@@ -18,3 +23,27 @@ def like_pattern(query: str) -> str:
 def normalise_email(address: str) -> str:
     """E-mail addresses are compared and stored trimmed and in lower case."""
     return (address or "").strip().lower()
+
+
+def _czech_collator():
+    """ICU's Czech collation (č after c, ch after h, ř, š, ž), one instance per thread."""
+    collator = getattr(_local, "collator", None)
+    if collator is None:
+        collator = _local.collator = icu.Collator.createInstance(icu.Locale("cs_CZ"))
+    return collator
+
+
+def czech_key(*parts: str | None) -> bytes:
+    """A binary sort key in Czech order: compared byte by byte (SQL or Python) it sorts
+    "Černá" after "Cibulka", "Chalupa" after "Hrubá" and "Úřad práce" among the U's.
+
+    Several parts (surname, first name) are compared in turn."""
+    text = " ".join(part or "" for part in parts).strip()
+    return bytes(_czech_collator().getSortKey(text))
+
+
+def single_line(value):
+    """A single-line field's value: trimmed, line breaks and other control characters as spaces."""
+    if not isinstance(value, str):
+        return value
+    return "".join(" " if unicodedata.category(c) == "Cc" else c for c in value).strip()

@@ -259,20 +259,25 @@ def create_group(app):
 
 @pytest.fixture
 def create_meeting(app, create_group):
-    """A meeting made directly in the database (no invitations), by default next week."""
+    """A meeting made directly in the database, by default next week, its invitations
+    recorded as sent (no mail is queued) to the group's active members, who are expected."""
 
     def factory(group=None, *, members=(), starts_in=timedelta(days=7), hours=1,
-                agenda=(), guests=(), **fields):
-        from intranet.meetings.models import AgendaItem, Guest, Meeting
+                agenda=(), guests=(), invited=True, **fields):
+        from intranet.meetings.models import AgendaItem, Guest, Meeting, Participation
 
         group = group or create_group(members=members)
         group.last_meeting_number += 1
         starts_at = (utcnow() + starts_in).replace(second=0, microsecond=0)
         meeting = Meeting(group=group, number=group.last_meeting_number, starts_at=starts_at,
                           ends_at=starts_at + timedelta(hours=hours),
-                          place=fields.pop("place", "Radnice, zasedací místnost"), **fields)
+                          place=fields.pop("place", "Radnice, zasedací místnost"),
+                          invited_at=utcnow() if invited else None, **fields)
         meeting.agenda = [AgendaItem(position=n, title=t) for n, t in enumerate(agenda, 1)]
         meeting.guests = [Guest(name=name) for name in guests]
+        meeting.participations = [
+            Participation(member=m.member, invited_at=meeting.invited_at)
+            for m in group.memberships if m.member.deactivated_at is None]
         db.session.add(meeting)
         db.session.commit()
         return meeting

@@ -35,6 +35,7 @@ EXPECTED = {
     "accounts.deactivate_member": ADMIN,
     "accounts.reactivate_member": ADMIN,
     "accounts.resend_invitation": ADMIN,
+    "accounts.send_password_reset": ADMIN,
     "accounts.audit_log": ADMIN,
     "organisations.directory": LOGGED_IN,
     "organisations.organisations": LOGGED_IN,
@@ -53,6 +54,8 @@ EXPECTED = {
     "groups.add_member": MANAGERS,
     "groups.remove_member": MANAGERS,
     "groups.toggle_coordinator": MANAGERS,
+    "groups.delete_group": MANAGERS,
+    "groups.archive_group": MANAGERS,
     "meetings.meetings": LOGGED_IN,
     "meetings.meeting": LOGGED_IN,
     "meetings.ics": LOGGED_IN,
@@ -74,6 +77,15 @@ EXPECTED = {
     "meetings.answer": GROUP_MEMBERS_ONLY,
     "meetings.answer_by_link": PUBLIC,
     "meetings.calendar_feed": PUBLIC,
+    "meetings.group_calendar_feed": PUBLIC,
+    "meetings.delete": MANAGERS,
+    "meetings.invitations": MANAGERS,
+    "meetings.send_invitations": MANAGERS,
+    "meetings.send_update": MANAGERS,
+    "meetings.resend": MANAGERS,
+    "meetings.mark_everyone_present": MANAGERS,
+    "meetings.member_attendance": LOGGED_IN,
+    "meetings.organisation_attendance": LOGGED_IN,
 }
 
 

@@ -3,7 +3,7 @@
 import csv
 import io
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import icalendar
 import pytest
@@ -11,8 +11,9 @@ import sqlalchemy as sa
 
 from intranet.database import utcnow
 from intranet.extensions import db
+from intranet.i18n import in_prague
 from intranet.mail.services import deliver_due
-from intranet.meetings import notifications, services
+from intranet.meetings import attendance, notifications, services
 from intranet.meetings.calendar import answer_token
 from intranet.meetings.models import Answer, Meeting, MeetingStatus, Participation, Presence
 from intranet.policy import Role
@@ -29,9 +30,24 @@ def app_overrides(smtp_server):
     return smtp_config(smtp_server)
 
 
+DAY = in_prague(utcnow()).date() + timedelta(days=60)  # a meeting two months ahead
+DAY_TEXT = f"{DAY.day}. {DAY.month}. {DAY.year} 9:00"
+
+
 def schedule_form(**overrides):
-    return {"day": "2030-11-11", "time_from": "09:00", "time_to": "10:00",
+    return {"day": DAY.isoformat(), "time_from": "09:00", "time_to": "10:00",
             "place": "Chomutov, radnice", "map_url": "", **overrides}
+
+
+def schedule_and_send(client, group, **overrides):
+    """Schedule through the form, then press "send the invitation"; the new meeting."""
+    response = client.submit(f"/groups/{group.id}/meetings/new", schedule_form(**overrides))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    meeting = db.session.scalars(sa.select(Meeting).order_by(Meeting.id.desc())).first()
+    assert response.location == f"/meetings/{meeting.id}/invitations"
+    assert client.submit(f"/meetings/{meeting.id}/invitations/send").status_code == 302
+    db.session.refresh(meeting)
+    return meeting
 
 
 def received(smtp_server):
@@ -62,38 +78,43 @@ def team(create_member, create_group):
     return {"secretary": secretary, "keen": keen, "quiet": quiet, "gone": gone, "group": group}
 
 
-def test_scheduling_invites_members_with_a_calendar_request(client, team, smtp_server):
+def test_scheduling_then_sending_invites_members_with_a_calendar_file(client, team,
+                                                                      smtp_server):
     client.login(team["secretary"])
     response = client.submit(f"/groups/{team['group'].id}/meetings/new",
                              schedule_form(program="Zahájení\n\nGestor cíle\nRůzné"))
-    assert response.status_code == 302
     meeting = db.session.scalar(sa.select(Meeting))
+    assert response.location == f"/meetings/{meeting.id}/invitations"
+    assert received(smtp_server) == []  # scheduled, not sent yet
+    preview = client.get(response.location).get_data(as_text=True)
+    assert "Jak pozvánku uvidí členové" in preview and "3. Různé" in preview
+    client.submit(f"/meetings/{meeting.id}/invitations/send")
+    client.submit(f"/meetings/{meeting.id}/invitations/send")  # a second click sends nothing
     assert [i.title for i in meeting.agenda] == ["Zahájení", "Gestor cíle", "Různé"]
-    assert meeting.number == 1 and meeting.starts_at == datetime(2030, 11, 11, 8, tzinfo=UTC)
+    assert meeting.number == 1 and in_prague(meeting.starts_at).hour == 9
     mails = received(smtp_server)
     assert [to for to, _, _ in mails] == [team["keen"].email]  # opted out and deactivated: none
     _, message, ics = mails[0]
-    assert "Pozvánka" in message["Subject"] and "11. 11. 2030 9:00" in message["Subject"]
-    assert ics["METHOD"] == "REQUEST"
+    assert "Pozvánka" in message["Subject"] and DAY_TEXT in message["Subject"]
+    assert message["Reply-To"] == f"{team['secretary'].full_name} <{team['secretary'].email}>"
+    assert ics["METHOD"] == "PUBLISH"  # no calendar client asks for replies nobody reads
     event = event_of(ics)
     assert str(event["UID"]) == f"{meeting.uid}@intranet" and event["SEQUENCE"] == 0
     assert str(event["ORGANIZER"]) == f"mailto:{team['secretary'].email}"
     assert event["ORGANIZER"].params["SENT-BY"] == "mailto:intranet@intranet.test"
-    assert str(event["ATTENDEE"]) == f"mailto:{team['keen'].email}"
-    assert event["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
+    assert "ATTENDEE" not in event and "RSVP" not in ics.to_ical().decode()
     assert "3. Různé" in str(event["DESCRIPTION"])
     alternative = next(p for p in message.walk() if p.get_content_type() == "multipart/alternative")
     assert [p.get_content_type() for p in alternative.iter_parts()] == ["text/plain",
                                                                        "text/calendar"]
-    assert event.decoded("DTSTART") == datetime(2030, 11, 11, 8, tzinfo=UTC)
+    assert event.decoded("DTSTART") == meeting.starts_at
     body = message.get_body(("plain",)).get_content()
     assert "http://127.0.0.1:5000/answer/" in body and "2. Gestor cíle" in body
 
 
 def test_change_sends_update_and_cancel_sends_cancel_with_same_uid(client, team, smtp_server):
     client.login(team["secretary"])
-    client.submit(f"/groups/{team['group'].id}/meetings/new", schedule_form())
-    meeting = db.session.scalar(sa.select(Meeting))
+    meeting = schedule_and_send(client, team["group"])
     received(smtp_server)
     response = client.submit(f"/meetings/{meeting.id}/edit",
                              schedule_form(time_from="10:00", time_to="11:30", version="1"))
@@ -101,11 +122,13 @@ def test_change_sends_update_and_cancel_sends_cancel_with_same_uid(client, team,
     [(_, message, ics)] = received(smtp_server)
     assert "Změna schůzky" in message["Subject"]
     event = event_of(ics)
-    assert ics["METHOD"] == "REQUEST" and event["SEQUENCE"] == 1
+    assert ics["METHOD"] == "PUBLISH" and event["SEQUENCE"] == 1
     assert str(event["UID"]) == f"{meeting.uid}@intranet"
-    client.submit(f"/meetings/{meeting.id}/cancel", CONFIRMED)
+    client.submit(f"/meetings/{meeting.id}/cancel", {**CONFIRMED, "reason": "Nemoc"})
     [(_, message, ics)] = received(smtp_server)
     assert ics["METHOD"] == "CANCEL" and event_of(ics)["SEQUENCE"] == 2
+    assert "Důvod: Nemoc" in message.get_body(("plain",)).get_content()
+    assert [p.get_filename() for p in message.iter_attachments()] == ["zruseni-schuzky.ics"]
     assert event_of(ics)["STATUS"] == "CANCELLED"
     db.session.refresh(meeting)
     assert meeting.status is MeetingStatus.CANCELLED
@@ -113,8 +136,7 @@ def test_change_sends_update_and_cancel_sends_cancel_with_same_uid(client, team,
 
 def test_unchanged_save_sends_nothing(client, team, smtp_server):
     client.login(team["secretary"])
-    client.submit(f"/groups/{team['group'].id}/meetings/new", schedule_form())
-    meeting = db.session.scalar(sa.select(Meeting))
+    meeting = schedule_and_send(client, team["group"])
     received(smtp_server)
     client.submit(f"/meetings/{meeting.id}/edit", schedule_form(version="1"))
     assert received(smtp_server) == []
@@ -143,7 +165,8 @@ def test_values_are_kept_after_an_error(client, team):
     client.login(team["secretary"])
     page = client.submit(f"/groups/{team['group'].id}/meetings/new",
                          schedule_form(time_to="08:00", place="Hasičárna")).get_data(as_text=True)
-    assert 'value="Hasičárna"' in page and 'value="2030-11-11"' in page and 'value="09:00"' in page
+    assert 'value="Hasičárna"' in page and f'value="{DAY.isoformat()}"' in page
+    assert 'value="09:00"' in page
 
 
 def test_numbering_is_unique_under_concurrent_scheduling(app, team):
@@ -157,7 +180,7 @@ def test_numbering_is_unique_under_concurrent_scheduling(app, team):
                 from intranet.accounts.models import Member
                 from intranet.groups.models import WorkingGroup
 
-                start = datetime(2031, 1, 1, 8, tzinfo=UTC) + timedelta(days=n)
+                start = utcnow() + timedelta(days=10 + n)
                 services.schedule(db.session.get(WorkingGroup, group_id),
                                   db.session.get(Member, secretary_id),
                                   services.Details(start, start + timedelta(hours=1), "Radnice"))
@@ -176,7 +199,7 @@ def test_numbering_is_unique_under_concurrent_scheduling(app, team):
 
 def test_changing_a_held_meetings_time_asks_for_confirmation(client, team, create_meeting,
                                                             smtp_server):
-    meeting = create_meeting(team["group"], status=MeetingStatus.HELD,
+    meeting = create_meeting(team["group"], attendance_taken_at=utcnow(),
                              starts_in=-timedelta(days=1))
     client.login(team["secretary"])
     page = client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
@@ -211,7 +234,7 @@ def test_plan_next_meeting_is_prefilled_and_linked(client, team, create_meeting)
     second = db.session.scalar(sa.select(Meeting).where(Meeting.previous_id == first.id))
     assert response.status_code == 302 and second.number == first.number + 1
     first_page = client.get(f"/meetings/{first.id}").get_data(as_text=True)
-    assert "Příští schůzka" in first_page and "11. 11. 2030 9:00" in first_page
+    assert "Příští schůzka" in first_page and DAY_TEXT in first_page
     again = client.get(f"/meetings/{first.id}/next")
     assert again.status_code == 302 and again.location == f"/meetings/{second.id}"
 
@@ -233,10 +256,10 @@ def test_answer_by_signed_link_without_logging_in(client, team, create_meeting):
         token = answer_token(meeting, team["keen"], Answer.EXCUSED)
     page = client.get(f"/answer/{token}").get_data(as_text=True)
     assert "Potvrdit: omlouvám se" in page
-    assert services.answer_of(meeting, team["keen"]) is None  # GET changes nothing
+    assert attendance.answer_of(meeting, team["keen"]).answer is None  # GET changes nothing
     response = client.submit(f"/answer/{token}")
     assert "Zapsali jsme vaši omluvu." in response.get_data(as_text=True)
-    assert services.answer_of(meeting, team["keen"]) is Answer.EXCUSED
+    assert attendance.answer_of(meeting, team["keen"]).answer is Answer.EXCUSED
 
 
 def test_tampered_expired_or_foreign_links_are_refused(client, team, create_meeting,
@@ -249,10 +272,15 @@ def test_tampered_expired_or_foreign_links_are_refused(client, team, create_meet
         expired = answer_token(past, team["keen"], Answer.COMING)
         foreign = answer_token(meeting, outsider, Answer.COMING)
     tampered = good[:-3] + ("abc" if not good.endswith("abc") else "xyz")
-    for token in (tampered, expired, foreign, "garbage"):
+    for token in (tampered, foreign, "garbage"):
         response = client.get(f"/answer/{token}")
         assert response.status_code == 404
         assert "Odkaz už neplatí" in response.get_data(as_text=True)
+    for method in (client.get, client.submit):  # a meeting that is over takes no answers
+        response = method(f"/answer/{expired}")
+        assert response.status_code == 409
+        assert "Schůzka už proběhla" in response.get_data(as_text=True)
+    assert attendance.answer_of(past, team["keen"]).answer is None
 
 
 def test_member_answers_on_the_meeting_page(client, team, create_meeting, create_member):
@@ -261,7 +289,7 @@ def test_member_answers_on_the_meeting_page(client, team, create_meeting, create
     response = client.post(f"/meetings/{meeting.id}/answer", data={"answer": "coming"},
                            headers={**HTMX, "X-CSRFToken": client.csrf_token()})
     assert "Odpověděli jste: přijdu." in response.get_data(as_text=True)
-    assert services.answer_of(meeting, team["keen"]) is Answer.COMING
+    assert attendance.answer_of(meeting, team["keen"]).answer is Answer.COMING
     client.submit("/logout")
     client.login(create_member())
     assert client.submit(f"/meetings/{meeting.id}/answer",
@@ -272,7 +300,7 @@ def test_member_answers_on_the_meeting_page(client, team, create_meeting, create
 
 def test_attendance_taps_persist_and_excuses_are_prefilled(client, team, create_meeting):
     meeting = create_meeting(team["group"])
-    services.answer(meeting, team["quiet"].id, Answer.EXCUSED)
+    attendance.answer(meeting, team["quiet"].id, Answer.EXCUSED)
     client.login(team["secretary"])
     page = client.get(f"/meetings/{meeting.id}/attendance").get_data(as_text=True)
     assert "omluvil(a) se předem" in page
@@ -290,7 +318,7 @@ def test_attendance_taps_persist_and_excuses_are_prefilled(client, team, create_
     started = create_meeting(team["group"], starts_in=-timedelta(minutes=10))
     client.submit(f"/meetings/{started.id}/attendance/{team['keen'].id}", {"presence": "present"})
     db.session.refresh(started)
-    assert started.status is MeetingStatus.HELD
+    assert started.is_held
     outsider = client.submit(f"/meetings/{started.id}/attendance/999999", {"presence": "present"})
     assert outsider.status_code == 404
 
@@ -303,7 +331,8 @@ def test_attendance_refused_for_a_cancelled_meeting(client, team, create_meeting
     assert "Schůzka je zrušená; už ji nelze měnit." in response.get_data(as_text=True)
     for url in (f"/meetings/{meeting.id}/edit", f"/meetings/{meeting.id}/agenda"):
         assert client.submit(url, {"title": "X"}).status_code == 302
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Participation)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Participation).where(
+        Participation.presence.is_not(None))) == 0
 
 
 def test_guests_are_added_inline_and_errors_shown(client, team, create_meeting):
@@ -312,7 +341,7 @@ def test_guests_are_added_inline_and_errors_shown(client, team, create_meeting):
     bad = client.submit(f"/meetings/{meeting.id}/guests", {"name": "", "organisation": "ÚP"})
     assert bad.status_code == 400 and 'value="ÚP"' in bad.get_data(as_text=True)
     client.submit(f"/meetings/{meeting.id}/guests", {"name": "Ing. Host", "organisation": "ÚP"})
-    assert [g.name for g in services.guests_of(meeting)] == ["Ing. Host"]
+    assert [g.name for g in attendance.guests_of(meeting)] == ["Ing. Host"]
 
 
 def test_print_sheet_lists_every_participant_and_spare_rows(client, team, create_meeting):
@@ -338,7 +367,7 @@ def test_reminder_goes_once_and_not_to_the_excused(app, team, create_meeting, cr
     db.session.commit()
     soon = create_meeting(team["group"], starts_in=timedelta(hours=20))
     create_meeting(team["group"], starts_in=timedelta(days=3))  # outside the 1-day lead time
-    services.answer(soon, extra.id, Answer.EXCUSED)
+    attendance.answer(soon, extra.id, Answer.EXCUSED)
     with app.test_request_context():
         assert notifications.send_due_reminders() == 1
         assert notifications.send_due_reminders() == 0
@@ -377,12 +406,12 @@ def test_statistics_match_a_hand_computed_fixture(client, team, create_meeting, 
     create_meeting(team["group"], starts_in=timedelta(days=3))  # not held: not counted
     for meeting, present in ((one, [team["keen"], mayor]), (two, [team["keen"]])):
         for member in present:
-            services.record_presence(meeting, member.id, Presence.PRESENT)
-    services.record_presence(two, mayor.id, Presence.EXCUSED)
+            attendance.record_presence(meeting, member.id, Presence.PRESENT)
+    attendance.record_presence(two, mayor.id, Presence.EXCUSED)
     client.login(team["keen"])
     page = client.get("/meetings/stats").get_data(as_text=True)
-    assert '<strong>2</strong><span>proběhlých schůzek' in page
-    assert '<strong>4</strong><span>účastí celkem' in page  # 2 + guest, then 1
+    assert '<strong>2</strong><span>proběhlé schůzky' in page  # Czech plural forms
+    assert '<strong>4</strong><span>účasti celkem' in page  # 2 + guest, then 1
     response = client.get("/meetings/stats.csv?table=municipalities")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")),
                            delimiter=";"))
@@ -393,7 +422,7 @@ def test_statistics_match_a_hand_computed_fixture(client, team, create_meeting, 
     assert "OÚ Lipová;1;1;1" in response.get_data(as_text=True)
     start = (utcnow() - timedelta(days=5)).date().isoformat()
     page = client.get(f"/meetings/stats?start={start}").get_data(as_text=True)
-    assert '<strong>1</strong><span>proběhlých schůzek' in page
+    assert '<strong>1</strong><span>proběhlá schůzka' in page
 
 
 def test_meeting_list_filters_by_month_and_group(client, team, create_meeting, create_group):
@@ -459,9 +488,9 @@ def test_queries_per_page_do_not_grow_with_data(client, team, create_meeting, cr
         team["group"].memberships.append(GroupMembership(member=member))
         extra = create_meeting(team["group"], starts_in=timedelta(days=2 + n), agenda=["B", "C"],
                                guests=["Host"])
-        services.record_presence(extra, member.id, Presence.PRESENT)
-        services.answer(meeting, member.id, Answer.COMING)
-        services.record_presence(meeting, member.id, Presence.PRESENT)
+        attendance.record_presence(extra, member.id, Presence.PRESENT)
+        attendance.answer(meeting, member.id, Answer.COMING)
+        attendance.record_presence(meeting, member.id, Presence.PRESENT)
     assert queries_for(client, url) == few
 
 
@@ -476,7 +505,8 @@ def test_cancelled_follow_up_is_unlinked_so_another_can_be_planned(client, team,
     client.submit(f"/meetings/{follow_up.id}/cancel", CONFIRMED)
     assert "Příští schůzka" not in client.get(f"/meetings/{first.id}").get_data(as_text=True)
     assert client.get(f"/meetings/{first.id}/next").status_code == 200
-    client.submit(f"/meetings/{first.id}/next", schedule_form(day="2030-11-18"))
+    client.submit(f"/meetings/{first.id}/next",
+                  schedule_form(day=(DAY + timedelta(days=7)).isoformat()))
     assert db.session.scalar(sa.select(Meeting.number).where(Meeting.previous_id == first.id))
 
 
@@ -486,6 +516,8 @@ def test_moving_a_meeting_reminds_again_and_fresh_invites_are_not_reminded(app, 
         soon = utcnow() + timedelta(hours=5)
         meeting = services.schedule(team["group"], team["secretary"],
                                     services.Details(soon, soon + timedelta(hours=1), "Radnice"))
+        assert notifications.send_due_reminders() == 0  # no invitation sent yet: no reminder
+        notifications.send_invitations(meeting)
         assert meeting.reminder_sent_at is not None  # the invitation is the reminder
         assert notifications.send_due_reminders() == 0
         later = soon + timedelta(days=3)
@@ -498,8 +530,8 @@ def test_moving_a_meeting_reminds_again_and_fresh_invites_are_not_reminded(app, 
 def test_members_excused_on_the_attendance_list_get_no_reminder(app, team, create_meeting,
                                                                 smtp_server):
     soon = create_meeting(team["group"], starts_in=timedelta(hours=3))
-    soon.participations.append(Participation(member_id=team["keen"].id,
-                                             presence=Presence.EXCUSED))
+    soon.participations[0].presence = Presence.EXCUSED
+    assert soon.participations[0].member_id == team["keen"].id
     db.session.commit()
     with app.test_request_context():
         assert notifications.send_due_reminders() == 1
@@ -541,7 +573,7 @@ def test_answer_links_follow_the_meeting_as_it_now_stands(client, team, create_m
     meeting.starts_at -= timedelta(days=1)  # moved into the past: the link has expired
     meeting.ends_at -= timedelta(days=1)
     db.session.commit()
-    assert client.get(f"/answer/{token}").status_code == 404
+    assert client.get(f"/answer/{token}").status_code == 409
     meeting.starts_at += timedelta(days=3)
     meeting.ends_at += timedelta(days=3)
     meeting.status = MeetingStatus.CANCELLED

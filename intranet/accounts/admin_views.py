@@ -36,7 +36,7 @@ def invite_member():
         return render_form("accounts/admin_member_form.html", form, member=None)
     fields = form_values(form, MEMBER_FIELDS)
     member = services.invite_member(current_member(), role=Role(form.role.data), **fields)
-    flash(_("Pozvánka pro %(name)s byla odeslána na %(email)s.", name=member.full_name,
+    flash(_("Pozvánka odeslána: %(name)s, %(email)s", name=member.full_name,
             email=member.email), "success")
     return redirect(url_for("accounts.admin_members"))
 
@@ -52,10 +52,10 @@ def edit_member(member_id):
     try:
         services.update_member(member, current_member(), Role(form.role.data), **fields)
     except services.SelfLockout:
-        form.role.errors.append(_("Vlastní roli správce si odebrat nelze; požádejte jiného "
-                                  "správce."))
+        form.role.errors.append(_("Vlastní roli správce si odebrat nelze; požádejte o to "
+                                  "jiného správce nebo správkyni."))
         return render_form("accounts/admin_member_form.html", form, member=member)
-    flash(_("Změny u člena %(name)s byly uloženy.", name=member.full_name), "success")
+    flash(_("Změny uloženy: %(name)s", name=member.full_name), "success")
     return redirect(url_for("accounts.edit_member", member_id=member.id))
 
 
@@ -75,9 +75,9 @@ def _account_action(member_id: int, action, done: str, refusals: dict):
 def deactivate_member(member_id):
     if not confirmed():
         member = services.get_member(member_id, current_member())
-        return ask_to_confirm(_("Opravdu deaktivovat účet %(name)s?", name=member.full_name),
+        return ask_to_confirm(_("Opravdu deaktivovat účet: %(name)s?", name=member.full_name),
                               url_for("accounts.edit_member", member_id=member_id))
-    return _account_action(member_id, services.deactivate, _("Účet %(name)s byl deaktivován."), {
+    return _account_action(member_id, services.deactivate, _("Účet deaktivován: %(name)s"), {
         services.SelfLockout: _("Vlastní účet deaktivovat nelze."),
         services.WrongState: _("Účet už je deaktivovaný.")})
 
@@ -85,7 +85,7 @@ def deactivate_member(member_id):
 @bp.post("/admin/members/<int:member_id>/reactivate")
 @requires("members.manage")
 def reactivate_member(member_id):
-    return _account_action(member_id, services.reactivate, _("Účet %(name)s je znovu aktivní."), {
+    return _account_action(member_id, services.reactivate, _("Účet znovu aktivní: %(name)s"), {
         services.WrongState: _("Účet není deaktivovaný.")})
 
 
@@ -94,9 +94,18 @@ def reactivate_member(member_id):
 def resend_invitation(member_id):
     return _account_action(
         member_id, services.resend_invitation,
-        _("Pozvánka byla odeslána znovu na %(email)s."), {
-            services.WrongState: _("Pozvánku lze poslat jen členovi, který ji ještě nepřijal "
-                                   "a není deaktivovaný.")})
+        _("Pozvánka odeslána znovu: %(name)s, %(email)s"), {
+            services.WrongState: _("Pozvánku lze poslat jen na účet, který ještě nebyl "
+                                   "aktivován ani deaktivován.")})
+
+
+@bp.post("/admin/members/<int:member_id>/password-reset")
+@requires("members.manage")
+def send_password_reset(member_id):
+    return _account_action(
+        member_id, services.send_password_reset, _("Odkaz pro nové heslo odeslán: %(name)s"), {
+            services.WrongState: _("Odkaz pro nové heslo lze poslat jen na aktivní účet "
+                                   "(nepřijatou pozvánku pošlete znovu).")})
 
 
 @bp.get("/admin/audit")

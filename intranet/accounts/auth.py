@@ -1,7 +1,8 @@
 """Logging in and out, throttling, passwords. Argon2 runs outside the SQLite write lock."""
 
+import math
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, session
@@ -19,7 +20,17 @@ KEPT_ACROSS_LOGIN = ("csrf_token", "language")  # htmx keeps the page's CSRF hea
 
 
 class LoginThrottled(Exception):
-    """Too many failed attempts for this account or address; try later."""
+    """Too many attempts for this account or from this address; `retry_after` seconds to wait."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+    @property
+    def until(self) -> datetime:
+        """When to try again, rounded up to a whole minute (as the message shows it)."""
+        moment = utcnow() + timedelta(seconds=self.retry_after)
+        return moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
 def load_member_for_session(user_id: str) -> Member | None:
@@ -43,6 +54,9 @@ def fresh_session() -> None:
 
 
 def start_session(member: Member) -> None:
+    """Log the member in on a fresh session and remember when."""
+    member.last_login_at = utcnow()
+    db.session.commit()
     fresh_session()
     login_user(member)
 
@@ -53,33 +67,72 @@ def end_transaction() -> None:
 
 
 # --- throttling ---------------------------------------------------------------------------
+# LoginAttempt rows of kind "login" count failed log-ins (succeeded=False); rows of kind
+# "reset" count "forgotten password" requests (succeeded=True when a mail was sent).
 
-def _recent_failures(column, value) -> int:
-    since = utcnow() - current_app.config["LOGIN_WINDOW"]
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(LoginAttempt)
-        .where(column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since))
+LOGIN, RESET = "login", "reset"
 
 
-def _limits_reached(email: str, ip: str) -> bool:
+def seconds_until_below(limit: int, window: timedelta, *conditions) -> int | None:
+    """Seconds until fewer than `limit` matching attempts lie in the window; None if they do."""
+    now = utcnow()
+    nth_newest = db.session.scalar(
+        sa.select(LoginAttempt.at).where(LoginAttempt.at >= now - window, *conditions)
+        .order_by(LoginAttempt.at.desc()).offset(limit - 1).limit(1))
+    if nth_newest is None:
+        return None
+    return max(1, math.ceil((nth_newest + window - now).total_seconds()))
+
+
+def _login_wait(email: str, ip: str) -> int | None:
+    """Seconds until every log-in limit lets this account try from this address, or None."""
     config = current_app.config
-    return (_recent_failures(LoginAttempt.email, email) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-            or _recent_failures(LoginAttempt.ip, ip) >= config["LOGIN_MAX_FAILURES_PER_IP"])
+    failed = (LoginAttempt.kind == LOGIN, LoginAttempt.succeeded.is_(False))
+    by_email, by_ip = LoginAttempt.email == email, LoginAttempt.ip == ip
+    waits = [
+        seconds_until_below(config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP"],
+                            config["LOGIN_WINDOW"], *failed, by_email, by_ip),
+        seconds_until_below(config["LOGIN_MAX_FAILURES_PER_IP"], config["LOGIN_WINDOW"],
+                            *failed, by_ip),
+        seconds_until_below(config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+                            config["LOGIN_ACCOUNT_WINDOW"], *failed, by_email)]
+    return max(filter(None, waits), default=None)
 
 
 def _count_attempt(email: str, ip: str, member: Member | None, ok: bool) -> None:
     """Store the attempt; the failure that reaches a limit is audited once as a lockout."""
-    db.session.add(LoginAttempt(email=email, ip=ip, succeeded=ok))
+    db.session.add(LoginAttempt(kind=LOGIN, email=email, ip=ip, succeeded=ok))
     record("login" if ok else "login_failed", actor=member if ok else None, subject=member,
            detail=email)
     db.session.flush()
-    if not ok and _limits_reached(email, ip):
+    if not ok and _login_wait(email, ip):
         record("login_throttled", subject=member, detail=email)
 
 
+def may_mail_reset(email: str) -> bool:
+    """Whether this account may get another reset mail now; raises LoginThrottled when this
+    address has asked too often (for any account)."""
+    config, ip = current_app.config, client_ip()
+    reset = LoginAttempt.kind == RESET
+    wait = seconds_until_below(config["RESET_MAX_REQUESTS_PER_IP"], config["RESET_WINDOW"],
+                               reset, LoginAttempt.ip == ip)
+    if wait:
+        raise LoginThrottled(wait)
+    return seconds_until_below(config["RESET_MAX_MAILS_PER_ACCOUNT"], config["RESET_WINDOW"],
+                               reset, LoginAttempt.email == email,
+                               LoginAttempt.succeeded.is_(True)) is None
+
+
+def count_reset_request(email: str, mailed: bool) -> None:
+    db.session.add(LoginAttempt(kind=RESET, email=email, ip=client_ip(), succeeded=mailed))
+
+
 def purge_login_attempts() -> int:
-    """Forget attempts older than a day (throttling looks back only minutes)."""
-    cutoff = utcnow() - max(current_app.config["LOGIN_WINDOW"], timedelta(days=1))
+    """Forget attempts that no limit looks at any more (at least a day old)."""
+    config = current_app.config
+    kept_for = max(config["LOGIN_WINDOW"], config["LOGIN_ACCOUNT_WINDOW"],
+                   config["RESET_WINDOW"], timedelta(days=1))
+    cutoff = utcnow() - kept_for
     result = db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.at < cutoff))
     db.session.commit()
     return result.rowcount
@@ -88,8 +141,9 @@ def purge_login_attempts() -> int:
 def check_password(email: str, password: str) -> Member | None:
     """The active member with these credentials, counting the attempt; raises when throttled."""
     email, ip = normalise_email(email), client_ip()
-    if _limits_reached(email, ip):
-        raise LoginThrottled
+    wait = _login_wait(email, ip)
+    if wait:
+        raise LoginThrottled(wait)
     member = db.session.scalar(sa.select(Member).where(Member.email == email))
     password_hash, active = (member.password_hash, member.is_active) if member else (None, False)
     end_transaction()

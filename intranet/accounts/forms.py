@@ -13,7 +13,7 @@ from ..forms import (
     new_password_fields,
     options,
     required,
-    strip,
+    single_line,
     text_field,
 )
 from ..policy import Role
@@ -81,7 +81,7 @@ class MemberForm(PersonFields, FlaskForm):
 
     def validate_email(self, field):
         if services.email_taken(field.data, except_member_id=self.member_id):
-            raise ValidationError(_l("Člen s tímto e-mailem už existuje."))
+            raise ValidationError(_l("Účet s tímto e-mailem už existuje."))
 
     def validate_organisation_id(self, field):
         if not field.data:
@@ -94,7 +94,7 @@ class MemberFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Hledat"), [Optional(), max_length(100)], filters=[strip])
+    q = StringField(_l("Hledat"), [Optional(), max_length(100)], filters=[single_line])
     role = SelectField(_l("Role"), [Optional()], choices=options(
         [("", _l("všechny role"))] + [(r.value, r.label) for r in Role]))
     status = SelectField(_l("Stav"), [Optional()], choices=options([

@@ -11,7 +11,7 @@ from ..database import UTCDateTime, str_enum, utcnow
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..policy import Role
-from ..text import fold, normalise_email
+from ..text import czech_key, fold, normalise_email
 
 
 def new_session_token() -> str:
@@ -39,7 +39,9 @@ class Member(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     search_key: Mapped[str] = mapped_column(sa.String(200), index=True)
+    sort_key: Mapped[bytes] = mapped_column(sa.LargeBinary, index=True)  # Czech order
 
     organisation: Mapped[Organisation] = relationship()
 
@@ -47,6 +49,7 @@ class Member(db.Model):
     def _keep_search_key(self, key, value):
         names = {"first_name": self.first_name, "last_name": self.last_name, key: value}
         self.search_key = fold(f"{names['first_name'] or ''} {names['last_name'] or ''}")
+        self.sort_key = czech_key(names["last_name"], names["first_name"])
         return value
 
     @validates("email")
@@ -104,6 +107,8 @@ class LoginAttempt(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), default="login",
+                                      server_default="login")  # login | reset
     email: Mapped[str] = mapped_column(sa.String(254))
     ip: Mapped[str] = mapped_column(sa.String(64))
     succeeded: Mapped[bool]

@@ -13,7 +13,7 @@ from ..organisations.models import Municipality, Organisation
 from ..policy import Role, can
 from ..text import like_pattern, normalise_email
 from .auth import expire_links
-from .links import queue_invitation
+from .links import queue_invitation, queue_password_reset
 from .models import Member, new_session_token
 
 
@@ -58,26 +58,33 @@ STATUS_FILTERS = {
 
 def member_query(q: str = "", *, role: Role | None = None, organisation_id: int | None = None,
                  municipality_id: int | None = None, status: str | None = "active") -> sa.Select:
-    """Members matching a search by name, organisation or municipality, with filters.
+    """Members matching a search by name, organisation or municipality, with filters,
+    in Czech order (the indexed sort key).
 
     The organisation and municipality are loaded with the members; anything else raises.
+    The filters on organisations are subqueries, not joins, so that the page count does
+    not join two tables for each of thousands of members.
     """
     query = (
         sa.select(Member)
-        .join(Member.organisation).join(Organisation.municipality)
-        .options(joinedload(Member.organisation).joinedload(Organisation.municipality),
-                 raiseload("*"))
-        .order_by(Member.last_name, Member.first_name, Member.id))
+        .options(joinedload(Member.organisation, innerjoin=True)
+                 .joinedload(Organisation.municipality, innerjoin=True), raiseload("*"))
+        .order_by(Member.sort_key, Member.id))
     if q.strip():
         pattern = like_pattern(q)
-        query = query.where(sa.or_(*(key.like(pattern, escape="\\") for key in (
-            Member.search_key, Organisation.search_key, Municipality.search_key))))
+        matching_organisations = (
+            sa.select(Organisation.id).join(Organisation.municipality)
+            .where(Organisation.search_key.like(pattern, escape="\\")
+                   | Municipality.search_key.like(pattern, escape="\\")))
+        query = query.where(Member.search_key.like(pattern, escape="\\")
+                            | Member.organisation_id.in_(matching_organisations))
     if role:
         query = query.where(Member.role == role)
     if organisation_id:
         query = query.where(Member.organisation_id == organisation_id)
     if municipality_id:
-        query = query.where(Organisation.municipality_id == municipality_id)
+        query = query.where(Member.organisation_id.in_(
+            sa.select(Organisation.id).where(Organisation.municipality_id == municipality_id)))
     return query.where(STATUS_FILTERS[status]) if status else query
 
 
@@ -162,14 +169,25 @@ def deactivate(member: Member, actor: Member) -> None:
         raise WrongState
     member.deactivated_at = utcnow()
     member.session_token = new_session_token()
+    member.calendar_token = None  # the calendar address stops working, also after reactivation
     expire_links(member)
     record("deactivated", actor=actor, subject=member)
     db.session.commit()
 
 
 def reactivate(member: Member, actor: Member) -> None:
+    """Let the member back in; a calendar address from before must be made anew."""
     if not member.deactivated_at:
         raise WrongState
     member.deactivated_at = None
+    member.calendar_token = None
     record("reactivated", actor=actor, subject=member)
+    db.session.commit()
+
+
+def send_password_reset(member: Member, actor: Member) -> None:
+    """The administrator mails an active member a link to set a new password (audited)."""
+    if not member.is_active:
+        raise WrongState
+    queue_password_reset(member, actor)
     db.session.commit()

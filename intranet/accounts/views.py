@@ -1,10 +1,11 @@
 """Logging in and out, invitation and reset links, the member's own profile and password."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..forms import form_values
+from ..i18n import format_moment
 from ..policy import public, requires
 from ..web import current_member, render_form, safe_local_target
 from . import auth, bp, links, services
@@ -28,20 +29,28 @@ def login():
         return render_form("accounts/login.html", form)
     try:
         member = auth.authenticate(form.email.data, form.password.data)
-    except auth.LoginThrottled:
-        form.form_errors.append(_("Příliš mnoho neúspěšných pokusů. Zkuste to znovu za "
-                                  "15 minut, nebo si nechte poslat odkaz pro nové heslo."))
-        return render_form("accounts/login.html", form, 429)
+    except auth.LoginThrottled as throttled:
+        form.form_errors.append(_(
+            "Příliš mnoho neúspěšných pokusů. Znovu to můžete zkusit od %(time)s, nebo si "
+            "nechte poslat odkaz pro nové heslo.", time=format_moment(throttled.until)))
+        return _too_many("accounts/login.html", form, throttled)
     if member is None:
         form.form_errors.append(_("E-mail nebo heslo nesouhlasí."))
         return render_form("accounts/login.html", form, 401)
     return redirect(safe_local_target(request.args.get("next"), url_for("core.dashboard")))
 
 
+def _too_many(template: str, form, throttled: auth.LoginThrottled):
+    """The form again with its error: 429 and when to try again (Retry-After)."""
+    response = make_response(render_form(template, form, 429))
+    response.headers["Retry-After"] = str(throttled.retry_after)
+    return response
+
+
 @bp.post("/logout")
 def logout():
     auth.log_out(current_member())
-    flash(_("Byli jste odhlášeni."), "success")
+    flash(_("Odhlášení proběhlo."), "success")
     return redirect(url_for("accounts.login"))
 
 
@@ -51,7 +60,13 @@ def forgot_password():
     form = ForgotPasswordForm()
     if not form.validate_on_submit():
         return render_form("accounts/forgot.html", form)
-    links.request_password_reset(services.member_by_email(form.email.data))
+    try:
+        links.request_password_reset(form.email.data)
+    except auth.LoginThrottled as throttled:
+        form.form_errors.append(_("Příliš mnoho žádostí o nové heslo z této sítě. Znovu to "
+                                  "můžete zkusit od %(time)s.",
+                                  time=format_moment(throttled.until)))
+        return _too_many("accounts/forgot.html", form, throttled)
     flash(_("Pokud u nás účet s touto adresou existuje, poslali jsme na ni odkaz pro nastavení "
             "nového hesla. Podívejte se do pošty."), "success")
     return redirect(url_for("accounts.login"))
@@ -112,9 +127,10 @@ def change_password():
         return render_form("accounts/password.html", form)
     try:
         changed = auth.change_password(current_member(), form.current.data, form.password.data)
-    except auth.LoginThrottled:
-        form.current.errors.append(_("Příliš mnoho neúspěšných pokusů. Zkuste to za 15 minut."))
-        return render_form("accounts/password.html", form, 429)
+    except auth.LoginThrottled as throttled:
+        form.current.errors.append(_("Příliš mnoho neúspěšných pokusů. Znovu to můžete zkusit "
+                                     "od %(time)s.", time=format_moment(throttled.until)))
+        return _too_many("accounts/password.html", form, throttled)
     if not changed:
         form.current.errors.append(_("Současné heslo nesouhlasí."))
         return render_form("accounts/password.html", form)

@@ -17,7 +17,8 @@ class GroupForm(FlaskForm):
     description = TextAreaField(_l("Popis"), [Optional(), max_length(5000)], filters=[strip])
     rules = TextAreaField(_l("Pravidla komunikace"), [Optional(), max_length(5000)],
                           filters=[strip],
-                          description=_l("Markdown, např. „- Dochvilnost“ na každém řádku."))
+                          description=_l("Každé pravidlo na nový řádek začínající pomlčkou, "
+                                         "např. „- Dochvilnost“."))
     reminder_days = IntegerField(_l("Připomenutí schůzky (dní předem)"), [
         required(), NumberRange(0, 14, _l("Zadejte číslo od %(min)d do %(max)d."))], default=1,
         description=_l("0 = připomínka se neposílá"))

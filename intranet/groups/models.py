@@ -4,11 +4,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..accounts.models import Member
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
+from ..text import fold
 
 
 class WorkingGroup(db.Model):
@@ -18,11 +19,19 @@ class WorkingGroup(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     rules: Mapped[str] = mapped_column(sa.Text, default="")  # pravidla komunikace, Markdown
     reminder_days: Mapped[int] = mapped_column(default=1)  # reminder lead time before a meeting
-    last_meeting_number: Mapped[int] = mapped_column(default=0)  # numbering of its meetings
+    last_meeting_number: Mapped[int] = mapped_column(default=0)  # how many meetings it has
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # kept, no new meetings
+    search_key: Mapped[str] = mapped_column(sa.String(200), default="")
 
     memberships: Mapped[list["GroupMembership"]] = relationship(
         back_populates="group", cascade="all, delete-orphan")
+
+    @validates("number", "name")
+    def _keep_search_key(self, key, value):
+        values = {"number": self.number, "name": self.name, key: value}
+        self.search_key = fold(f"{values['number'] or ''} {values['name'] or ''}")
+        return value
 
     @property
     def title(self) -> str:

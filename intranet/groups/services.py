@@ -5,22 +5,30 @@ from sqlalchemy.orm import joinedload, raiseload, selectinload
 
 from ..accounts.models import Member
 from ..accounts.services import member_query
+from ..database import utcnow
 from ..extensions import db
 from ..organisations.models import Organisation
+from . import member_joined, member_left
 from .models import GroupMembership, WorkingGroup
 
 GROUP_FIELDS = ("number", "name", "description", "rules", "reminder_days")
 CANDIDATE_LIMIT = 8
 
 
-def group_query() -> sa.Select:
-    """Groups by number, with how many current members each has."""
+class HasMeetings(Exception):
+    """The group has meetings: it can be archived, not deleted."""
+
+
+def group_query(archived: bool = False) -> sa.Select:
+    """Groups by number (current ones, or the archive), with how many current members each has."""
     member_count = (
         sa.select(sa.func.count(GroupMembership.id))
         .join(GroupMembership.member)
         .where(GroupMembership.group_id == WorkingGroup.id, Member.deactivated_at.is_(None))
         .scalar_subquery())
-    return (sa.select(WorkingGroup, member_count.label("member_count"))
+    archive = WorkingGroup.archived_at.is_not(None) if archived else WorkingGroup.archived_at.is_(
+        None)
+    return (sa.select(WorkingGroup, member_count.label("member_count")).where(archive)
             .options(raiseload("*")).order_by(WorkingGroup.number))
 
 
@@ -40,10 +48,10 @@ def get_group(group_id: int) -> WorkingGroup:
 
 
 def current_memberships(group: WorkingGroup) -> list[GroupMembership]:
-    """The group's memberships of members who are not deactivated, coordinators first."""
+    """The group's memberships of members who are not deactivated, coordinators first,
+    then in Czech order of names."""
     memberships = [m for m in group.memberships if m.member.deactivated_at is None]
-    return sorted(memberships, key=lambda m: (not m.is_coordinator, m.member.last_name,
-                                              m.member.first_name))
+    return sorted(memberships, key=lambda m: (not m.is_coordinator, m.member.sort_key))
 
 
 def active_members(group_id: int) -> list[Member]:
@@ -53,7 +61,7 @@ def active_members(group_id: int) -> list[Member]:
         .where(GroupMembership.group_id == group_id, Member.deactivated_at.is_(None))
         .options(joinedload(Member.organisation).joinedload(Organisation.municipality),
                  raiseload("*"))
-        .order_by(Member.last_name, Member.first_name)).all()
+        .order_by(Member.sort_key)).all()
 
 
 def number_taken(number: int, except_id: int | None = None) -> bool:
@@ -70,6 +78,24 @@ def save_group(group: WorkingGroup | None, **values) -> WorkingGroup:
     db.session.add(group)
     db.session.commit()
     return group
+
+
+def has_meetings(group: WorkingGroup) -> bool:
+    return group.last_meeting_number > 0
+
+
+def delete_group(group: WorkingGroup) -> None:
+    """Delete a group created by mistake (its memberships go with it); not one with meetings."""
+    if has_meetings(group):
+        raise HasMeetings
+    db.session.delete(group)
+    db.session.commit()
+
+
+def archive_group(group: WorkingGroup, archived: bool = True) -> None:
+    """Archive a group that has finished (its meetings stay readable), or restore it."""
+    group.archived_at = utcnow() if archived else None
+    db.session.commit()
 
 
 def _membership(member_id: int, group_id: int) -> GroupMembership | None:
@@ -96,6 +122,7 @@ def add_member(group: WorkingGroup, member_id: int) -> bool:
     if member is None or member.deactivated_at or _membership(member_id, group.id):
         return False
     db.session.add(GroupMembership(group_id=group.id, member_id=member_id))
+    member_joined.send(group.id, member=member)
     db.session.commit()
     return True
 
@@ -103,6 +130,7 @@ def add_member(group: WorkingGroup, member_id: int) -> bool:
 def remove_member(group: WorkingGroup, member_id: int) -> None:
     db.session.execute(sa.delete(GroupMembership).where(
         GroupMembership.group_id == group.id, GroupMembership.member_id == member_id))
+    member_left.send(group.id, member_id=member_id)
     db.session.commit()
 
 

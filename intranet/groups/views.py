@@ -22,7 +22,9 @@ from .forms import GroupForm
 @bp.get("/groups")
 @requires("groups.view")
 def groups():
-    return render_template("groups/groups.html", pagination=paginate(services.group_query()),
+    archived = request.args.get("archived") == "1"
+    return render_template("groups/groups.html", archived=archived,
+                           pagination=paginate(services.group_query(archived)),
                            can_create=may_manage_group(current_member(), None))
 
 
@@ -110,3 +112,31 @@ def _members_changed(group_id: int, error: str | None = None):
                       memberships=services.current_memberships(group))
     response.headers["HX-Trigger"] = "members-changed"  # refreshes the candidate list
     return response
+
+
+@bp.post("/groups/<int:group_id>/delete")
+@requires("groups.view")
+def delete_group(group_id):
+    group = _managed_group(group_id)
+    back = url_for("groups.group", group_id=group.id)
+    if services.has_meetings(group):
+        flash(_("Skupina má schůzky, proto ji nelze smazat. Můžete ji archivovat."), "error")
+        return redirect(back)
+    if not confirmed():
+        return ask_to_confirm(_("Smazat skupinu? Zatím nemá žádné schůzky."), back)
+    services.delete_group(group)
+    flash(_("Skupina byla smazána."), "success")
+    return redirect(url_for("groups.groups"))
+
+
+@bp.post("/groups/<int:group_id>/archive")
+@requires("groups.view")
+def archive_group(group_id):
+    group = _managed_group(group_id)
+    archived = request.form.get("archived") != "0"
+    if archived and not confirmed():
+        return ask_to_confirm(_("Archivovat skupinu? Její schůzky zůstanou k nahlédnutí, nové "
+                                "už nepůjde plánovat."), url_for("groups.group", group_id=group.id))
+    services.archive_group(group, archived)
+    flash(_("Skupina je v archivu.") if archived else _("Skupina je znovu aktivní."), "success")
+    return redirect(url_for("groups.group", group_id=group.id))

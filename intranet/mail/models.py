@@ -25,6 +25,7 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(sa.String(300))
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)
+    reply_to: Mapped[str] = mapped_column(sa.String(300), default="")  # e.g. the organiser
 
     deliveries: Mapped[list["OutboxDelivery"]] = relationship(back_populates="message")
     attachments: Mapped[list["OutboxAttachment"]] = relationship(

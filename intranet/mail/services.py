@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -12,6 +13,7 @@ from flask_babel import force_locale
 
 from ..database import utcnow
 from ..extensions import db
+from ..text import single_line
 from .models import DeliveryStatus, OutboxAttachment, OutboxDelivery, OutboxMessage
 from .transports import PermanentFailure, TransportUnavailable, transport_for
 
@@ -41,17 +43,20 @@ def queue_mail(recipient, category: str, template: str, **context) -> list[Outbo
 
 
 def queue_to_members(recipients: Iterable, category: str, template: str, *,
-                     attachments=None, **context) -> list[OutboxMessage]:
+                     attachments=None, reply_to: str = "", **context) -> list[OutboxMessage]:
     """Queue a message to each member who wants it, rendered for them (`recipient`, language).
 
-    `attachments(member)` may return (filename, content type, text) triples. It joins the
-    caller's transaction: a rolled-back change sends nothing.
+    `attachments(member)` may return (filename, content type, text) triples; `reply_to` is
+    where a plain reply goes (e.g. the meeting's organiser). It joins the caller's
+    transaction: a rolled-back change sends nothing.
     """
     messages = []
     for member in recipients:
         if wants(member, category):
             files = attachments(member) if attachments else []
-            messages.append(_queue_rendered(member, category, template, context, files))
+            message = _queue_rendered(member, category, template, context, files)
+            message.reply_to = reply_to
+            messages.append(message)
     return messages
 
 
@@ -59,7 +64,7 @@ def _queue_rendered(member, category, template, context, files) -> OutboxMessage
     with force_locale(member.language):
         subject = render_template(f"mail/{template}.subject.txt", recipient=member, **context)
         body = render_template(f"mail/{template}.txt", recipient=member, **context)
-    message = OutboxMessage(category=category, subject=subject.strip(), body_text=body)
+    message = OutboxMessage(category=category, subject=single_line(subject), body_text=body)
     message.deliveries = [OutboxDelivery(recipient=member.email, member_id=member.id)]
     message.attachments = [OutboxAttachment(filename=name, content_type=kind, content=text)
                            for name, kind, text in files]
@@ -78,6 +83,8 @@ def build_email(delivery: OutboxDelivery, config) -> EmailMessage:
     domain = config["MAIL_FROM"].rsplit("@", 1)[-1].strip(">") or "localhost"
     email["Message-ID"] = f"<outbox.{delivery.id}.{int(message.created_at.timestamp())}@{domain}>"
     email["Auto-Submitted"] = "auto-generated"
+    if message.reply_to:
+        email["Reply-To"] = message.reply_to
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
@@ -170,7 +177,9 @@ def _send(delivery_id: int, transport, now: datetime) -> str:
         db.session.commit()
         return "cancelled"
     try:
-        transport.send(build_email(delivery, current_app.config), delivery.recipient)
+        transport.send(_buildable(delivery), delivery.recipient)
+    except UnbuildableMessage as error:
+        return _give_up(delivery, str(error), now)
     except TransportUnavailable:
         raise
     except Exception as error:  # noqa: BLE001 - a failure of this one message
@@ -183,6 +192,29 @@ def _send(delivery_id: int, transport, now: datetime) -> str:
     delivery.attempts += 1
     db.session.commit()
     return "sent"
+
+
+class UnbuildableMessage(Exception):
+    """The e-mail library refuses this message (e.g. a line break in a header): never retried."""
+
+
+def _buildable(delivery: OutboxDelivery) -> EmailMessage:
+    """The delivery's e-mail, built and serialised once to prove that it can be sent."""
+    try:
+        email = build_email(delivery, current_app.config)
+        email.as_bytes()
+    except (ValueError, TypeError, MessageError) as error:
+        cause = str(error) or error.__class__.__name__
+        raise UnbuildableMessage(f"Zprávu nelze sestavit: {cause}") from error
+    return email
+
+
+def _give_up(delivery: OutboxDelivery, error: str, now: datetime) -> str:
+    """Fail a delivery that can never succeed, without retrying it."""
+    log.warning("delivery %s to %s cannot be built: %s", delivery.id, delivery.recipient, error)
+    _schedule_retry(delivery, error, now, permanent=True)
+    db.session.commit()
+    return "failed"
 
 
 def _schedule_retry(delivery: OutboxDelivery, error: str, now: datetime, permanent: bool) -> None:

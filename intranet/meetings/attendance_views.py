@@ -1,23 +1,28 @@
 """Recording attendance on the day, guests, the printable sheet, and statistics."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from ..exports import download
 from ..forms import valid_data
 from ..groups.services import all_groups
 from ..i18n import local_to_utc
-from ..policy import requires
-from ..web import ask_to_confirm, confirmed, render, wants_fragment
-from . import bp, services, stats
+from ..organisations.services import all_municipalities
+from ..policy import Role, requires
+from ..web import ask_to_confirm, confirmed, paginate, render, wants_fragment
+from . import attendance as service
+from . import bp, stats
 from .forms import GuestForm, PeriodForm
 from .models import MeetingStatus, Presence
 from .views import MIDNIGHT, managed_meeting
 
 
 def _attendance(meeting, guest_form=None, status=200):
+    rows = service.attendance_rows(meeting)
     return render("meetings/attendance.html", "meetings/_attendance.html", status=status,
-                  meeting=meeting, rows=services.attendance_rows(meeting),
-                  guests=services.guests_of(meeting), guest_form=guest_form or GuestForm(
+                  meeting=meeting, rows=rows, present=service.present_count(rows),
+                  guests=service.guests_of(meeting), guest_form=guest_form or GuestForm(
                       formdata=None), presences=list(Presence))
 
 
@@ -33,18 +38,29 @@ def record_presence(meeting_id, member_id):
     meeting = managed_meeting(meeting_id)
     error = None
     try:
-        services.record_presence(meeting, member_id, Presence(request.form.get("presence", "")))
+        service.record_presence(meeting, member_id, Presence(request.form.get("presence", "")))
     except ValueError:
-        error = _("Vyberte přítomen, omluven, nebo nepřítomen.")
-    except services.NotInvited:
+        error = _("Vyberte účast, omluvu, nebo absenci.")
+    except service.NotInvited:
         abort(404)
     if not wants_fragment():
         if error:
             flash(error, "error")
         return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
-    [row] = services.attendance_rows(meeting, member_id)
+    rows = service.attendance_rows(meeting)
+    [row] = [r for r in rows if r.member.id == member_id]
     return render_template("meetings/_attendance_row.html", meeting=meeting, row=row,
-                           presences=list(Presence), error=error), 400 if error else 200
+                           presences=list(Presence), error=error, count_update=True,
+                           rows=rows, present=service.present_count(rows)), 400 if error else 200
+
+
+@bp.post("/meetings/<int:meeting_id>/attendance/everyone")
+@requires("meetings.view")
+def mark_everyone_present(meeting_id):
+    meeting = managed_meeting(meeting_id)
+    service.mark_everyone_present(meeting)
+    return _attendance(meeting) if wants_fragment() else redirect(
+        url_for("meetings.attendance", meeting_id=meeting.id))
 
 
 @bp.post("/meetings/<int:meeting_id>/guests")
@@ -54,7 +70,7 @@ def add_guest(meeting_id):
     form = GuestForm()
     if not form.validate_on_submit():
         return _attendance(meeting, form, status=400)
-    services.add_guest(meeting, form.name.data, form.organisation.data or "")
+    service.add_guest(meeting, form.name.data, form.organisation.data or "")
     return _attendance(meeting) if wants_fragment() else redirect(
         url_for("meetings.attendance", meeting_id=meeting.id) + "#guests")
 
@@ -66,7 +82,7 @@ def remove_guest(meeting_id, guest_id):
     if not confirmed():
         return ask_to_confirm(_("Odebrat hosta?"),
                               url_for("meetings.attendance", meeting_id=meeting.id))
-    services.remove_guest(meeting, guest_id)
+    service.remove_guest(meeting, guest_id)
     return _attendance(meeting) if wants_fragment() else redirect(
         url_for("meetings.attendance", meeting_id=meeting.id) + "#guests")
 
@@ -76,13 +92,13 @@ def remove_guest(meeting_id, guest_id):
 def sheet(meeting_id):
     meeting = managed_meeting(meeting_id)
     return render_template("meetings/sheet.html", meeting=meeting,
-                           rows=services.attendance_rows(meeting),
-                           guests=services.guests_of(meeting), spare_rows=8,
+                           rows=service.attendance_rows(meeting),
+                           guests=service.guests_of(meeting), spare_rows=8,
                            cancelled=meeting.status is MeetingStatus.CANCELLED)
 
 
 def _period():
-    form = PeriodForm(request.args, groups=all_groups())
+    form = PeriodForm(request.args, groups=all_groups(), municipalities=all_municipalities())
     form.validate()  # an invalid filter is shown at its field and ignored
     start, end = valid_data(form.start), valid_data(form.end)
     return form, stats.Period(
@@ -95,7 +111,20 @@ def _period():
 @requires("meetings.view")
 def statistics():
     form, period = _period()
-    return render_template("meetings/stats.html", form=form, summary=stats.summary(period))
+    municipality_id = valid_data(form.municipality) or _own_municipality(form)
+    attended = paginate(stats.meetings_attended_from(period, municipality_id),
+                        per_page=10) if municipality_id else None
+    return render_template("meetings/stats.html", form=form, summary=stats.summary(period),
+                           attended=attended, attendees=stats.attendees_from(
+                               attended.items, municipality_id) if attended else {})
+
+
+def _own_municipality(form) -> int | None:
+    """A mayor first sees the people of their own municipality (until they choose another)."""
+    if "municipality" in request.args or current_user.role is not Role.READER:
+        return None
+    form.municipality.data = current_user.organisation.municipality_id
+    return form.municipality.data
 
 
 @bp.get("/meetings/stats.csv")
@@ -104,10 +133,22 @@ def statistics_csv():
     table = request.args.get("table", "meetings")
     if table not in stats.CSV_TABLES:
         table = "meetings"
-    _, period = _period()
+    form, period = _period()
     body = stats.as_csv(table, period, [str(h) for h in stats_headers(table)])
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="dochazka-{table}.csv"'})
+    return download(body, _csv_filename(table, form), "text/csv")
+
+
+CSV_NAMES = {"meetings": "účast-na-schůzkách", "organisations": "účast-organizací",
+             "municipalities": "účast-obcí"}
+
+
+def _csv_filename(table: str, form) -> str:
+    """A Czech file name with the period, e.g. účast-obcí-2026-01-01–2026-03-31.csv."""
+    start, end = valid_data(form.start), valid_data(form.end)
+    if start and end:
+        return f"{CSV_NAMES[table]}-{start.isoformat()}–{end.isoformat()}.csv"
+    label = f"od-{start.isoformat()}" if start else f"do-{end.isoformat()}" if end else "vše"
+    return f"{CSV_NAMES[table]}-{label}.csv"
 
 
 def stats_headers(table: str):

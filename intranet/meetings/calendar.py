@@ -13,19 +13,19 @@ from .models import Answer, Meeting, MeetingStatus
 PRODID = "-//Intranet spolupráce obcí//CS"
 
 
-def calendar(meetings, method: str = "PUBLISH", attendee=None) -> str:
-    """A VCALENDAR with one VEVENT per meeting (METHOD REQUEST, CANCEL or PUBLISH)."""
+def calendar(meetings, method: str = "PUBLISH") -> str:
+    """A VCALENDAR with one VEVENT per meeting (METHOD PUBLISH, or CANCEL)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("method", method)
     cal.add("x-wr-calname", current_app.config["SITE_NAME"])
     for meeting in meetings:
-        cal.add_component(_event(meeting, method, attendee))
+        cal.add_component(_event(meeting, method))
     return cal.to_ical().decode()
 
 
-def _event(meeting: Meeting, method: str, attendee) -> Event:
+def _event(meeting: Meeting, method: str) -> Event:
     event = Event()
     event.add("uid", f"{meeting.uid}@intranet")
     event.add("sequence", meeting.sequence)
@@ -39,11 +39,6 @@ def _event(meeting: Meeting, method: str, attendee) -> Event:
     cancelled = method == "CANCEL" or meeting.status is MeetingStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("organizer", _organizer(meeting))
-    if attendee is not None:
-        address = vCalAddress(f"mailto:{attendee.email}")
-        address.params.update({"cn": vText(attendee.full_name), "role": "REQ-PARTICIPANT",
-                               "partstat": "NEEDS-ACTION", "rsvp": "TRUE"})
-        event.add("attendee", address, encode=0)
     return event
 
 
@@ -60,7 +55,9 @@ def _organizer(meeting: Meeting) -> vCalAddress:
 
 def _description(meeting: Meeting) -> str:
     lines = [f"{n}. {item.title}" for n, item in enumerate(meeting.agenda, start=1)]
-    return "\n".join(["Program:", *lines]) if lines else ""
+    program = ["Program:", *lines] if lines else []
+    online = [f"Online: {meeting.online_url}"] if meeting.online_url else []
+    return "\n".join(online + program)
 
 
 # --- signed one-click answers -------------------------------------------------------------

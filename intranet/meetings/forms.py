@@ -19,12 +19,13 @@ from ..forms import (
     max_length,
     options,
     required_value,
+    single_line,
     strip,
     text_field,
     within_years,
 )
 from ..i18n import exists_in_prague, local_to_utc
-from .services import Details
+from .services import Details, in_the_past, too_far_ahead
 
 BAD_TIME = _l("Zadejte čas jako hodiny a minuty, např. 9:30.")
 
@@ -37,8 +38,13 @@ class MeetingForm(FlaskForm):
     time_to = TimeField(_l("Do"), [required_value(_l("Zadejte čas konce."), BAD_TIME)])
     place = text_field(_l("Místo"), 250, description=_l("např. Městský úřad, zasedací místnost"))
     map_url = URLField(_l("Odkaz na mapu"), [Optional(), max_length(500), URL(
-        message=_l("Zadejte celou adresu, např. https://…"))], filters=[strip])
+        message=_l("Zadejte celou adresu, např. https://…"))], filters=[single_line])
+    online_url = URLField(_l("Odkaz na online schůzku"), [Optional(), max_length(500), URL(
+        message=_l("Zadejte celou adresu, např. https://…"))], filters=[single_line],
+        description=_l("Nepovinné: Zoom, Teams, Jitsi… pro ty, kdo se připojí na dálku."))
     version = HiddenField()
+    record_past = BooleanField(_l("Ano, zapisuji schůzku, která už proběhla (pozvánky se "
+                                  "nepošlou)"))
     program = TextAreaField(
         _l("Program"), [Optional(), max_length(5000)], filters=[strip],
         description=_l("Každý bod na nový řádek. Přednášející a délku doplníte na stránce "
@@ -47,6 +53,20 @@ class MeetingForm(FlaskForm):
 
     def validate_time_from(self, field):
         self._check_wall_clock(field)
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then the date rules (shown at the date)."""
+        if not super().validate(extra_validators):
+            return False
+        starts_at = local_to_utc(self.day.data, self.time_from.data)
+        if too_far_ahead(starts_at):
+            self.day.errors.append(_l("Schůzku lze naplánovat nejvýše dva roky dopředu; "
+                                      "zkontrolujte rok."))
+        elif in_the_past(starts_at) and self.asks_about_past and not self.record_past.data:
+            self.day.errors.append(_l("Toto datum už je v minulosti. Zapisujete-li schůzku, "
+                                      "která proběhla, zaškrtněte to níže; jinak datum opravte."))
+            self.past_warning = True
+        return not self.day.errors
 
     def validate_time_to(self, field):
         if self.time_from.data and field.data and field.data <= self.time_from.data:
@@ -60,6 +80,9 @@ class MeetingForm(FlaskForm):
             raise ValidationError(_l("V tuto dobu se posouvají hodiny na letní čas; "
                                      "zvolte jiný čas."))
 
+    asks_about_past = True  # a new meeting; a change of an existing one does not ask
+    past_warning = False
+
     def program_items(self) -> list[str]:
         return [line.strip()[:250] for line in (self.program.data or "").splitlines()
                 if line.strip()]
@@ -67,7 +90,8 @@ class MeetingForm(FlaskForm):
     def details(self) -> Details:
         return Details(starts_at=local_to_utc(self.day.data, self.time_from.data),
                        ends_at=local_to_utc(self.day.data, self.time_to.data),
-                       place=self.place.data, map_url=self.map_url.data or "")
+                       place=self.place.data, map_url=self.map_url.data or "",
+                       online_url=self.online_url.data or "")
 
 
 class AgendaItemForm(FlaskForm):
@@ -85,6 +109,11 @@ class GuestForm(FlaskForm):
     organisation = text_field(_l("Organizace hosta"), 200, optional=True)
 
 
+class CancelForm(FlaskForm):
+    reason = TextAreaField(_l("Důvod zrušení (nepovinné)"), [Optional(), max_length(500)],
+                           filters=[strip], description=_l("Dostanou ho členové v oznámení."))
+
+
 class PeriodForm(FlaskForm):
     """Filters of the meeting list and statistics (a GET form)."""
 
@@ -94,11 +123,15 @@ class PeriodForm(FlaskForm):
     group = SelectField(_l("Skupina"), [Optional()], coerce=coerce_id, default=0)
     start = DateField(_l("Od"), [Optional(), within_years()])
     end = DateField(_l("Do"), [Optional(), within_years()])
+    municipality = SelectField(_l("Účast lidí z obce"), [Optional()], coerce=coerce_id,
+                               default=0)
 
-    def __init__(self, *args, groups, **kwargs):
+    def __init__(self, *args, groups, municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.group.choices = options([(0, _l("všechny skupiny"))] +
                                      [(g.id, g.title) for g in groups])
+        self.municipality.choices = options([(0, _l("— vyberte obec —"))] +
+                                            [(m.id, m.name) for m in municipalities])
 
     def validate_end(self, field):
         if self.start.data and field.data and field.data < self.start.data:

@@ -7,24 +7,37 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..accounts.models import Member
 from ..database import UTCDateTime, str_enum, utcnow
 from ..extensions import db
 from ..groups.models import WorkingGroup
 from ..i18n import in_prague
+from ..text import fold
 
 
 class MeetingStatus(enum.StrEnum):
+    """What is stored; whether a meeting was held is derived (see Meeting.is_held)."""
+
     SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class MeetingState(enum.StrEnum):
+    """What members see: planned, held (begun, with attendance), over without attendance."""
+
+    PLANNED = "planned"
     HELD = "held"
+    UNRECORDED = "unrecorded"
     CANCELLED = "cancelled"
 
     @property
     def label(self):
-        return {MeetingStatus.SCHEDULED: _l("naplánovaná"), MeetingStatus.HELD: _l("proběhla"),
-                MeetingStatus.CANCELLED: _l("zrušená")}[self]
+        return {MeetingState.PLANNED: _l("naplánovaná"), MeetingState.HELD: _l("proběhla"),
+                MeetingState.UNRECORDED: _l("bez zapsané docházky"),
+                MeetingState.CANCELLED: _l("zrušená")}[self]
 
 
 class Answer(enum.StrEnum):
@@ -39,8 +52,8 @@ class Presence(enum.StrEnum):
 
     @property
     def label(self):
-        return {Presence.PRESENT: _l("přítomen"), Presence.EXCUSED: _l("omluven"),
-                Presence.ABSENT: _l("nepřítomen")}[self]
+        return {Presence.PRESENT: _l("účast"), Presence.EXCUSED: _l("omluva"),
+                Presence.ABSENT: _l("absence")}[self]
 
 
 def new_uid() -> str:
@@ -55,11 +68,13 @@ class Meeting(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(sa.ForeignKey("working_group.id"), index=True)
-    number: Mapped[int]  # in sequence within the group: the 5th meeting is "č. 5"
+    number: Mapped[int]  # the group's meetings numbered by date: the 5th meeting is "č. 5"
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     place: Mapped[str] = mapped_column(sa.String(250))
     map_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    online_url: Mapped[str] = mapped_column(sa.String(500), default="")  # video call link
+    search_key: Mapped[str] = mapped_column(sa.String(300), default="")  # the place, folded
     status: Mapped[MeetingStatus] = mapped_column(
         str_enum(MeetingStatus), default=MeetingStatus.SCHEDULED)
     uid: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_uid)  # iCalendar
@@ -68,6 +83,10 @@ class Meeting(db.Model):
     previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id"), unique=True)
     organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"))
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # invitations sent
+    notified_sequence: Mapped[int] = mapped_column(default=0)  # what members' mail last said
+    attendance_taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first record
+    cancel_reason: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     group: Mapped[WorkingGroup] = relationship()
@@ -81,6 +100,46 @@ class Meeting(db.Model):
         back_populates="meeting", cascade="all, delete-orphan")
     guests: Mapped[list["Guest"]] = relationship(
         back_populates="meeting", order_by="Guest.id", cascade="all, delete-orphan")
+
+    @validates("place")
+    def _keep_search_key(self, _key, value):
+        self.search_key = fold(value)
+        return value
+
+    @hybrid_property
+    def is_held(self) -> bool:
+        """Held: not cancelled, begun, and attendance recorded (whenever it was recorded)."""
+        return (self.status is MeetingStatus.SCHEDULED and self.attendance_taken_at is not None
+                and self.starts_at <= utcnow())
+
+    @is_held.inplace.expression
+    @classmethod
+    def _is_held_expression(cls):
+        return sa.and_(cls.status == MeetingStatus.SCHEDULED,
+                       cls.attendance_taken_at.is_not(None), cls.starts_at <= utcnow())
+
+    @property
+    def state(self) -> MeetingState:
+        if self.status is MeetingStatus.CANCELLED:
+            return MeetingState.CANCELLED
+        if self.is_held:
+            return MeetingState.HELD
+        return MeetingState.UNRECORDED if self.ends_at <= utcnow() else MeetingState.PLANNED
+
+    @property
+    def has_begun(self) -> bool:
+        return self.starts_at <= utcnow()
+
+    @property
+    def accepts_answers(self) -> bool:
+        """Members answer the invitation until the meeting ends (not once it is held)."""
+        return self.state is MeetingState.PLANNED
+
+    @property
+    def update_pending(self) -> bool:
+        """Invitations went out and the program changed since: members may be told once."""
+        return (self.invited_at is not None and self.sequence > self.notified_sequence
+                and self.status is MeetingStatus.SCHEDULED and not self.has_begun)
 
     @property
     def title(self) -> str:
@@ -129,6 +188,8 @@ class Participation(db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     presence: Mapped[Presence | None] = mapped_column(str_enum(Presence))
     presence_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last invitation sent
+    comment: Mapped[str] = mapped_column(sa.String(300), default="")  # e.g. with an excuse
 
     meeting: Mapped[Meeting] = relationship(back_populates="participations")
     member: Mapped[Member] = relationship()

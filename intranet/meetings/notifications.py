@@ -1,40 +1,175 @@
-"""Mail about meetings: invitations with calendar files, updates, cancellations, reminders."""
+"""Mail about meetings: invitations (sent when the minute-taker is ready), updates,
+cancellations, reminders, and invitations for members who join a group later.
+
+Calendar files are published, not requests: nobody reads calendar replies yet, so no
+calendar client offers Yes/No buttons that would go nowhere. Members answer with the links
+in the mail or on the meeting page; a plain reply goes to the organiser (Reply-To).
+"""
 
 from datetime import datetime, timedelta
+from email.utils import formataddr
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from flask import render_template
+from flask_babel import force_locale
+from sqlalchemy.orm import joinedload, raiseload, selectinload
 
+from ..accounts.models import Member
 from ..database import utcnow
 from ..extensions import db
-from ..groups.services import active_members
 from ..mail.services import queue_to_members
+from ..organisations.models import Organisation
 from .calendar import calendar
 from .models import AgendaItem, Answer, Meeting, MeetingStatus, Participation, Presence
 
 CATEGORY = "meetings"
 REMINDER_HORIZON = timedelta(days=15)  # longer than the longest lead time a group can set
+INVITATION, UPDATE, CANCELLATION = "meeting_invitation", "meeting_update", "meeting_cancelled"
+CALENDAR_FILES = {INVITATION: ("pozvanka.ics", "PUBLISH"), UPDATE: ("zmena-schuzky.ics", "PUBLISH"),
+                  CANCELLATION: ("zruseni-schuzky.ics", "CANCEL")}
 
 
-def _send(meeting: Meeting, members, template: str, method: str) -> None:
-    def invitation(member):
-        return [("pozvanka.ics", f"text/calendar; method={method}",
-                 calendar([meeting], method, attendee=member))]
-
-    queue_to_members(members, CATEGORY, template, attachments=invitation, meeting=meeting)
+class NotSendable(Exception):
+    """The meeting has begun, was cancelled, or its invitations already went out."""
 
 
-def invite(meeting: Meeting, members) -> None:
-    _send(meeting, members, "meeting_invitation", "REQUEST")
+def _reply_to(meeting: Meeting) -> str:
+    person = meeting.organiser
+    return formataddr((person.full_name, person.email)) if person else ""
 
 
-def update(meeting: Meeting, members) -> None:
-    _send(meeting, members, "meeting_update", "REQUEST")
+def _send(meeting: Meeting, members, template: str) -> None:
+    filename, method = CALENDAR_FILES.get(template, CALENDAR_FILES[INVITATION])
+
+    def calendar_file(_member):
+        return [(filename, f"text/calendar; method={method}", calendar([meeting], method))]
+
+    queue_to_members(members, CATEGORY, template, attachments=calendar_file,
+                     reply_to=_reply_to(meeting), meeting=meeting)
 
 
-def cancel(meeting: Meeting, members) -> None:
-    _send(meeting, members, "meeting_cancelled", "CANCEL")
+def invited_members(meeting: Meeting, unanswered_only: bool = False) -> list[Member]:
+    """The expected participants who are still active (optionally: not answered yet)."""
+    query = (sa.select(Member).join(Participation, Participation.member_id == Member.id)
+             .where(Participation.meeting_id == meeting.id, Member.deactivated_at.is_(None))
+             .options(joinedload(Member.organisation).joinedload(Organisation.municipality),
+                      raiseload("*"))
+             .order_by(Member.sort_key))
+    if unanswered_only:
+        query = query.where(Participation.answer.is_(None))
+    return db.session.scalars(query).all()
 
+
+def _mark_invited(meeting: Meeting, members) -> None:
+    db.session.execute(sa.update(Participation).where(
+        Participation.meeting_id == meeting.id,
+        Participation.member_id.in_([m.id for m in members])).values(invited_at=utcnow()))
+
+
+def send_invitations(meeting: Meeting) -> int:
+    """Send the invitation to every expected participant, exactly once (a double click
+    claims nothing the second time). Returns how many members were invited."""
+    if meeting.status is MeetingStatus.CANCELLED or meeting.has_begun:
+        raise NotSendable
+    now = utcnow()
+    claimed = db.session.execute(
+        sa.update(Meeting).where(Meeting.id == meeting.id, Meeting.invited_at.is_(None))
+        .values(invited_at=now, notified_sequence=Meeting.sequence)).rowcount
+    if not claimed:
+        db.session.rollback()
+        raise NotSendable
+    members = invited_members(meeting)
+    if within_reminder_time(meeting, now):
+        meeting.reminder_sent_at = now  # the invitation is reminder enough
+    _send(meeting, members, INVITATION)
+    _mark_invited(meeting, members)
+    db.session.commit()
+    return len(members)
+
+
+def send_update(meeting: Meeting) -> None:
+    """Tell the invited members what changed (time, place or program), in the caller's
+    transaction; their calendars get the new version."""
+    meeting.notified_sequence = meeting.sequence
+    _send(meeting, invited_members(meeting), UPDATE)
+
+
+def send_pending_update(meeting: Meeting) -> bool:
+    """The "send the update" button: once per change, whoever presses it first."""
+    if not meeting.update_pending:
+        return False
+    claimed = db.session.execute(
+        sa.update(Meeting).where(Meeting.id == meeting.id,
+                                 Meeting.notified_sequence < Meeting.sequence)
+        .values(notified_sequence=Meeting.sequence)).rowcount
+    if claimed:
+        _send(meeting, invited_members(meeting), UPDATE)
+    db.session.commit()
+    return bool(claimed)
+
+
+def cancel(meeting: Meeting) -> None:
+    _send(meeting, invited_members(meeting), CANCELLATION)
+
+
+def resend(meeting: Meeting, member_id: int | None = None) -> int:
+    """The invitation again: to one member, or to everyone who has not answered yet."""
+    if meeting.invited_at is None or not meeting.accepts_answers:
+        raise NotSendable
+    members = invited_members(meeting, unanswered_only=member_id is None)
+    if member_id is not None:
+        members = [m for m in members if m.id == member_id]
+    _send(meeting, members, INVITATION)
+    _mark_invited(meeting, members)
+    db.session.commit()
+    return len(members)
+
+
+def preview(meeting: Meeting, recipient: Member) -> tuple[str, str]:
+    """The invitation's subject and text as this member would receive it."""
+    with force_locale(recipient.language):
+        subject = render_template(f"mail/{INVITATION}.subject.txt", recipient=recipient,
+                                  meeting=meeting)
+        body = render_template(f"mail/{INVITATION}.txt", recipient=recipient, meeting=meeting)
+    return subject.strip(), body
+
+
+# --- members joining and leaving a group --------------------------------------------------
+
+def _upcoming(group_id: int) -> list[Meeting]:
+    return db.session.scalars(
+        sa.select(Meeting)
+        .options(joinedload(Meeting.group), joinedload(Meeting.organiser),
+                 selectinload(Meeting.agenda).selectinload(AgendaItem.presenters))
+        .where(Meeting.group_id == group_id, Meeting.status == MeetingStatus.SCHEDULED,
+               Meeting.starts_at > utcnow())).all()
+
+
+def member_joined(group_id: int, member: Member) -> None:
+    """A new member is expected at the group's upcoming meetings and invited to those whose
+    invitations already went out (in the caller's transaction)."""
+    for meeting in _upcoming(group_id):
+        exists = db.session.scalar(sa.select(Participation.id).where(
+            Participation.meeting_id == meeting.id, Participation.member_id == member.id))
+        if exists:
+            continue
+        invited = meeting.invited_at is not None
+        db.session.add(Participation(meeting_id=meeting.id, member_id=member.id,
+                                     invited_at=utcnow() if invited else None))
+        if invited:
+            _send(meeting, [member], INVITATION)
+
+
+def member_left(group_id: int, member_id: int) -> None:
+    """Someone who left the group is no longer expected at meetings that have not begun."""
+    upcoming = sa.select(Meeting.id).where(Meeting.group_id == group_id,
+                                           Meeting.starts_at > utcnow())
+    db.session.execute(sa.delete(Participation).where(
+        Participation.member_id == member_id, Participation.meeting_id.in_(upcoming),
+        Participation.presence.is_(None)))
+
+
+# --- reminders ----------------------------------------------------------------------------
 
 def send_due_reminders(now: datetime | None = None) -> int:
     """Remind members of meetings within their group's lead time; each meeting only once."""
@@ -44,6 +179,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
         .options(joinedload(Meeting.group), joinedload(Meeting.organiser),
                  selectinload(Meeting.agenda).selectinload(AgendaItem.presenters))
         .where(Meeting.status == MeetingStatus.SCHEDULED, Meeting.reminder_sent_at.is_(None),
+               Meeting.invited_at.is_not(None),
                Meeting.starts_at > now, Meeting.starts_at <= now + REMINDER_HORIZON)).all()
     due = [m for m in candidates if within_reminder_time(m, now)]
     return sum(_remind(meeting, now) for meeting in due)
@@ -67,8 +203,8 @@ def _remind(meeting: Meeting, now: datetime) -> bool:
         Participation.meeting_id == meeting.id,
         sa.or_(Participation.answer == Answer.EXCUSED,
                Participation.presence == Presence.EXCUSED))))
-    members = [m for m in active_members(meeting.group_id) if m.id not in excused]
-    queue_to_members(members, CATEGORY, "meeting_reminder", meeting=meeting)
+    members = [m for m in invited_members(meeting) if m.id not in excused]
+    queue_to_members(members, CATEGORY, "meeting_reminder", reply_to=_reply_to(meeting),
+                     meeting=meeting)
     db.session.commit()
     return True
-

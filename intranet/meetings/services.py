@@ -1,10 +1,10 @@
-"""Meetings: listing, scheduling, changing, cancelling, answers and attendance."""
+"""Meetings: listing, scheduling, changing, cancelling and deleting; numbering by date."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, raiseload, selectinload
+from sqlalchemy.orm import aliased, joinedload, raiseload, selectinload
 
 from ..accounts.models import Member
 from ..database import utcnow
@@ -12,17 +12,11 @@ from ..extensions import db
 from ..groups.models import GroupMembership, WorkingGroup
 from ..groups.services import active_members
 from ..i18n import in_prague, local_to_utc
+from ..text import like_pattern
 from . import notifications
-from .models import (
-    AgendaItem,
-    Answer,
-    Guest,
-    Meeting,
-    MeetingStatus,
-    Participation,
-    Presence,
-    Presenter,
-)
+from .models import AgendaItem, Guest, Meeting, MeetingStatus, Participation, Presenter
+
+FURTHEST_AHEAD = timedelta(days=2 * 365)
 
 
 class StaleEdit(Exception):
@@ -41,8 +35,8 @@ class AlreadyPlanned(Exception):
     """The meeting already has a next meeting."""
 
 
-class NotInvited(Exception):
-    """Attendance is recorded only for the meeting's expected participants."""
+class NotDeletable(Exception):
+    """Invitations went out or attendance was taken: the meeting can only be cancelled."""
 
 
 @dataclass
@@ -53,6 +47,18 @@ class Details:
     ends_at: datetime
     place: str
     map_url: str = ""
+    online_url: str = ""
+
+
+# --- date rules (the forms show them at the date field) -----------------------------------
+
+def too_far_ahead(starts_at: datetime) -> bool:
+    """Meetings are planned at most about two years ahead (a typo such as 2099 is caught)."""
+    return starts_at > utcnow() + FURTHEST_AHEAD
+
+
+def in_the_past(starts_at: datetime) -> bool:
+    return starts_at < utcnow()
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -83,31 +89,54 @@ def group_meetings(group: WorkingGroup) -> sa.Select:
             .where(Meeting.group_id == group.id).order_by(Meeting.starts_at.desc()))
 
 
-def meeting_query(group_id: int | None = None, start: datetime | None = None,
-                  end: datetime | None = None) -> sa.Select:
-    """Meetings in a period (for the calendar list), optionally of one group, by time."""
+@dataclass
+class Filters:
+    """What the meeting list is narrowed to."""
+
+    group_id: int | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    member: Member | None = None  # only this member's groups
+    q: str = ""  # group number or name, or place
+
+
+def meeting_query(filters: Filters | None = None) -> sa.Select:
+    """Meetings by time, narrowed by group, period, the member's groups and a search."""
+    f = filters or Filters()
     query = sa.select(Meeting).options(*_with_group(), raiseload("*")).order_by(Meeting.starts_at)
-    if group_id:
-        query = query.where(Meeting.group_id == group_id)
-    if start:
-        query = query.where(Meeting.starts_at >= start)
-    if end:
-        query = query.where(Meeting.starts_at < end)
+    if f.group_id:
+        query = query.where(Meeting.group_id == f.group_id)
+    if f.start:
+        query = query.where(Meeting.starts_at >= f.start)
+    if f.end:
+        query = query.where(Meeting.starts_at < f.end)
+    if f.member is not None:
+        query = query.where(Meeting.group_id.in_(_groups_of(f.member)))
+    if f.q.strip():
+        pattern = like_pattern(f.q)
+        matching_groups = sa.select(WorkingGroup.id).where(
+            WorkingGroup.search_key.like(pattern, escape="\\"))
+        query = query.where(sa.or_(Meeting.search_key.like(pattern, escape="\\"),
+                                   Meeting.group_id.in_(matching_groups)))
     return query
+
+
+def _groups_of(member: Member) -> sa.Select:
+    return sa.select(GroupMembership.group_id).where(GroupMembership.member_id == member.id)
 
 
 def meetings_of_member(member: Member) -> sa.Select:
     """Meetings of every group the member belongs to."""
-    groups = sa.select(GroupMembership.group_id).where(GroupMembership.member_id == member.id)
-    return meeting_query().where(Meeting.group_id.in_(groups))
+    return meeting_query(Filters(member=member))
 
 
 FEED_PAST = timedelta(days=180)
 
 
-def feed_meetings(member: Member) -> list[Meeting]:
-    """The member's groups' meetings from half a year back, with their programs."""
-    query = meetings_of_member(member).where(Meeting.starts_at >= utcnow() - FEED_PAST)
+def feed_meetings(member: Member, group_id: int | None = None) -> list[Meeting]:
+    """Meetings from half a year back, with their programs: the member's groups, or one group."""
+    filters = Filters(group_id=group_id) if group_id else Filters(member=member)
+    query = meeting_query(filters).where(Meeting.starts_at >= utcnow() - FEED_PAST)
     return db.session.scalars(query.options(
         selectinload(Meeting.agenda).selectinload(AgendaItem.presenters))).all()
 
@@ -118,36 +147,56 @@ def upcoming_for(member: Member, limit: int = 5) -> list[Meeting]:
     return db.session.scalars(query.limit(limit)).all()
 
 
+# --- numbering ----------------------------------------------------------------------------
+
+def _renumber(group_id: int) -> None:
+    """Number the group's meetings by date (č. 1 is the earliest).
+
+    Updating the group row first serialises concurrent renumbering (a row lock on
+    PostgreSQL; SQLite's write transactions are serial anyway). Numbers go negative first,
+    so that the unique (group, number) pair holds after every single row's update.
+    """
+    db.session.flush()
+    count = sa.select(sa.func.count(Meeting.id)).where(Meeting.group_id == group_id)
+    earlier = aliased(Meeting)
+    rank = (sa.select(sa.func.count(earlier.id))
+            .where(earlier.group_id == Meeting.group_id,
+                   sa.or_(earlier.starts_at < Meeting.starts_at,
+                          sa.and_(earlier.starts_at == Meeting.starts_at,
+                                  earlier.id <= Meeting.id))).scalar_subquery())
+    for statement in (
+            sa.update(WorkingGroup).where(WorkingGroup.id == group_id)
+            .values(last_meeting_number=count.scalar_subquery()),
+            sa.update(Meeting).where(Meeting.group_id == group_id).values(number=-Meeting.id),
+            sa.update(Meeting).where(Meeting.group_id == group_id).values(number=rank)):
+        db.session.execute(statement, execution_options={"synchronize_session": False})
+    for loaded in list(db.session.identity_map.values()):  # objects in memory: read again
+        if isinstance(loaded, Meeting) and loaded.group_id == group_id:
+            db.session.expire(loaded, ["number"])
+        elif isinstance(loaded, WorkingGroup) and loaded.id == group_id:
+            db.session.expire(loaded, ["last_meeting_number"])
+
+
 # --- scheduling and changing --------------------------------------------------------------
-
-def _next_number(group: WorkingGroup) -> int:
-    """The group's next meeting number: an atomic increment, unique under concurrency."""
-    db.session.execute(
-        sa.update(WorkingGroup).where(WorkingGroup.id == group.id)
-        .values(last_meeting_number=WorkingGroup.last_meeting_number + 1))
-    return db.session.scalar(
-        sa.select(WorkingGroup.last_meeting_number).where(WorkingGroup.id == group.id))
-
 
 def schedule(group: WorkingGroup, organiser: Member, details: Details,
              previous: Meeting | None = None, program: list[str] = ()) -> Meeting:
-    """Create the meeting with its program and invite the group's members.
+    """Create the meeting with its program; the group's members are its expected participants.
 
-    The members invited are remembered as the meeting's expected participants.
+    Invitations go out later, when the minute-taker sends them (send_invitations); a meeting
+    recorded after it took place never sends any.
     """
     if previous is not None and planned_next(previous) is not None:
         raise AlreadyPlanned
-    members = active_members(group.id)
-    meeting = Meeting(group=group, number=_next_number(group), organiser=organiser,
-                      previous=previous, starts_at=details.starts_at, ends_at=details.ends_at,
-                      place=details.place, map_url=details.map_url)
+    meeting = Meeting(group=group, number=0, organiser=organiser, previous=previous,
+                      starts_at=details.starts_at, ends_at=details.ends_at, place=details.place,
+                      map_url=details.map_url, online_url=details.online_url)
     meeting.agenda = [AgendaItem(position=n, title=title) for n, title in enumerate(program, 1)]
-    meeting.participations = [Participation(member_id=m.id) for m in members]
+    meeting.participations = [Participation(member_id=m.id) for m in active_members(group.id)]
+    if in_the_past(details.starts_at):
+        meeting.reminder_sent_at = utcnow()  # nobody is reminded of the past
     db.session.add(meeting)
-    db.session.flush()
-    if notifications.within_reminder_time(meeting, utcnow()):
-        meeting.reminder_sent_at = utcnow()  # the invitation is reminder enough
-    notifications.invite(meeting, members)
+    _renumber(group.id)
     db.session.commit()
     return meeting
 
@@ -166,39 +215,67 @@ def ensure_open(meeting: Meeting) -> None:
 
 def change(meeting: Meeting, details: Details, version: int | None,
            confirmed: bool = False) -> bool:
-    """Save new time or place; members get an update when either changed. True if changed."""
+    """Save new time or place; invited members get an update at once. True if changed."""
     ensure_open(meeting)
     if version != meeting.version:
         raise StaleEdit
     moved = (details.starts_at, details.ends_at) != (meeting.starts_at, meeting.ends_at)
-    relocated = details.place != meeting.place or details.map_url != meeting.map_url
-    if moved and meeting.status is MeetingStatus.HELD and not confirmed:
+    relocated = (details.place, details.map_url, details.online_url) != (
+        meeting.place, meeting.map_url, meeting.online_url)
+    if moved and meeting.is_held and not confirmed:
         raise NeedsConfirmation
     if not (moved or relocated):
         return False
     if details.starts_at != meeting.starts_at:
         meeting.reminder_sent_at = None  # remind again before the new date
-    for name in ("starts_at", "ends_at", "place", "map_url"):
+    for name in ("starts_at", "ends_at", "place", "map_url", "online_url"):
         setattr(meeting, name, getattr(details, name))
     meeting.sequence += 1
     meeting.version += 1
-    notifications.update(meeting, active_members(meeting.group_id))
+    if meeting.invited_at is not None:
+        notifications.send_update(meeting)
+    if moved:
+        _renumber(meeting.group_id)
     db.session.commit()
     return True
 
 
-def cancel(meeting: Meeting) -> None:
-    """Cancel the meeting; members' calendars get a cancellation.
+def cancel(meeting: Meeting, reason: str = "") -> None:
+    """Cancel the meeting; invited members get a cancellation (with the reason, if given).
 
     A cancelled follow-up is unlinked, so that another next meeting can be planned.
     """
     if meeting.status is MeetingStatus.CANCELLED:
         return
     meeting.status = MeetingStatus.CANCELLED
+    meeting.cancel_reason = reason
     meeting.previous_id = None
     meeting.sequence += 1
     meeting.version += 1
-    notifications.cancel(meeting, active_members(meeting.group_id))
+    if meeting.invited_at is not None:
+        notifications.cancel(meeting)
+    db.session.commit()
+
+
+def deletable(meeting: Meeting) -> bool:
+    """Nothing depends on it yet: no invitation sent, no answer, no attendance, no guest."""
+    if meeting.invited_at is not None or meeting.attendance_taken_at is not None:
+        return False
+    answered = sa.select(Participation.id).where(
+        Participation.meeting_id == meeting.id, Participation.answer.is_not(None))
+    guests = sa.select(Guest.id).where(Guest.meeting_id == meeting.id)
+    return db.session.scalar(sa.select(sa.or_(sa.exists(answered), sa.exists(guests)))) is False
+
+
+def delete(meeting: Meeting) -> None:
+    """Delete a meeting created by mistake; the rest of the group's meetings are renumbered."""
+    if not deletable(meeting):
+        raise NotDeletable
+    group_id = meeting.group_id
+    db.session.execute(sa.update(Meeting).where(Meeting.previous_id == meeting.id)
+                       .values(previous_id=None))
+    db.session.delete(meeting)
+    _renumber(group_id)
     db.session.commit()
 
 
@@ -208,107 +285,4 @@ def suggested_next(meeting: Meeting) -> Details:
     day = start.date() + timedelta(weeks=4)
     return Details(starts_at=local_to_utc(day, start.time()),
                    ends_at=local_to_utc(day, end.time()),
-                   place=meeting.place, map_url=meeting.map_url)
-
-
-# --- answers and attendance ---------------------------------------------------------------
-
-def _participation(meeting_id: int, member_id: int) -> Participation:
-    found = db.session.scalar(sa.select(Participation).where(
-        Participation.meeting_id == meeting_id, Participation.member_id == member_id))
-    if found is None:
-        found = Participation(meeting_id=meeting_id, member_id=member_id)
-        db.session.add(found)
-    return found
-
-
-def answer(meeting: Meeting, member_id: int, value: Answer) -> None:
-    """The member's "přijdu" / "omlouvám se"; an excuse also pre-fills the attendance."""
-    ensure_open(meeting)
-    participation = _participation(meeting.id, member_id)
-    participation.answer, participation.answered_at = value, utcnow()
-    db.session.commit()
-
-
-def answer_of(meeting: Meeting, member: Member) -> Answer | None:
-    return db.session.scalar(sa.select(Participation.answer).where(
-        Participation.meeting_id == meeting.id, Participation.member_id == member.id))
-
-
-def record_presence(meeting: Meeting, member_id: int, presence: Presence) -> None:
-    """One tap on the attendance list, saved at once; a meeting that has begun counts as held."""
-    ensure_open(meeting)
-    expected = {row.member.id for row in attendance_rows(meeting)}
-    if member_id not in expected:
-        raise NotInvited
-    if meeting.starts_at <= utcnow() and meeting.status is MeetingStatus.SCHEDULED:
-        _freeze_expected(meeting, expected)
-    participation = _participation(meeting.id, member_id)
-    participation.presence, participation.presence_recorded_at = presence, utcnow()
-    db.session.commit()
-
-
-def _freeze_expected(meeting: Meeting, expected: set[int]) -> None:
-    """The meeting is held: from now on its expected participants no longer follow the group."""
-    recorded = set(db.session.scalars(sa.select(Participation.member_id).where(
-        Participation.meeting_id == meeting.id)))
-    db.session.add_all(Participation(meeting_id=meeting.id, member_id=member_id)
-                       for member_id in expected - recorded)
-    meeting.status = MeetingStatus.HELD
-
-
-@dataclass
-class Row:
-    """One line of the attendance list or sheet."""
-
-    member: Member
-    answer: Answer | None
-    presence: Presence | None
-
-    @property
-    def shown_presence(self) -> Presence | None:
-        """The recorded presence, else an excuse taken from the member's answer."""
-        if self.presence is None and self.answer is Answer.EXCUSED:
-            return Presence.EXCUSED
-        return self.presence
-
-
-def attendance_rows(meeting: Meeting, member_id: int | None = None) -> list[Row]:
-    """The expected participants (invited, or recorded), by name; optionally just one.
-
-    Until the meeting is held, members who joined the group since are expected too.
-    """
-    query = (sa.select(Participation).where(Participation.meeting_id == meeting.id)
-             .options(joinedload(Participation.member).joinedload(Member.organisation),
-                      raiseload("*")))
-    if member_id is not None:
-        query = query.where(Participation.member_id == member_id)
-    participations = db.session.scalars(query).all()
-    by_member = {p.member_id: p for p in participations}
-    members = {p.member_id: p.member for p in participations}
-    if meeting.status is MeetingStatus.SCHEDULED:
-        members |= {m.id: m for m in active_members(meeting.group_id)
-                    if member_id in (None, m.id) and m.id not in members}
-    rows = [Row(m, by_member[m.id].answer if m.id in by_member else None,
-                by_member[m.id].presence if m.id in by_member else None)
-            for m in members.values()]
-    return sorted(rows, key=lambda r: (r.member.last_name, r.member.first_name))
-
-
-def add_guest(meeting: Meeting, name: str, organisation: str) -> Guest:
-    ensure_open(meeting)
-    guest = Guest(meeting_id=meeting.id, name=name, organisation=organisation)
-    db.session.add(guest)
-    db.session.commit()
-    return guest
-
-
-def remove_guest(meeting: Meeting, guest_id: int) -> None:
-    db.session.execute(sa.delete(Guest).where(Guest.id == guest_id,
-                                              Guest.meeting_id == meeting.id))
-    db.session.commit()
-
-
-def guests_of(meeting: Meeting) -> list[Guest]:
-    return db.session.scalars(sa.select(Guest).where(Guest.meeting_id == meeting.id)
-                              .order_by(Guest.id)).all()
+                   place=meeting.place, map_url=meeting.map_url, online_url=meeting.online_url)

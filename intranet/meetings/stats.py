@@ -1,17 +1,17 @@
 """Attendance statistics of a period: meetings held, participants, organisations, places."""
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, raiseload
 
 from ..accounts.models import Member
+from ..exports import csv_text
 from ..extensions import db
 from ..groups.models import WorkingGroup
 from ..organisations.models import Municipality, Organisation
-from .models import Guest, Meeting, MeetingStatus, Participation, Presence
+from .models import Guest, Meeting, Participation, Presence
 
 ONE_DAY = timedelta(days=1)
 
@@ -24,7 +24,7 @@ class Period:
 
 
 def _held(period: Period) -> sa.Select:
-    query = sa.select(Meeting.id).where(Meeting.status == MeetingStatus.HELD)
+    query = sa.select(Meeting.id).where(Meeting.is_held)
     if period.start:
         query = query.where(Meeting.starts_at >= period.start)
     if period.end:
@@ -50,9 +50,11 @@ def per_meeting(period: Period) -> list[dict]:
              "total": m + g} for s, group, n, m, g in rows]
 
 
-def _per(label_column, join_path, period: Period) -> list[dict]:
+def _per(record, join_path, period: Period) -> list[dict]:
+    """Attendance per organisation or municipality (`record`), most attendances first, then
+    in Czech order of names."""
     held = _held(period).subquery()
-    query = (sa.select(label_column.label("name"),
+    query = (sa.select(record.id, record.name.label("name"),
                        sa.func.count(Participation.id).label("attendances"),
                        sa.func.count(sa.distinct(Participation.meeting_id)).label("meetings"),
                        sa.func.count(sa.distinct(Participation.member_id)).label("people"))
@@ -61,19 +63,19 @@ def _per(label_column, join_path, period: Period) -> list[dict]:
         query = query.join(target, condition)
     query = (query.where(Participation.presence == Presence.PRESENT,
                          Participation.meeting_id.in_(sa.select(held.c.id)))
-             .group_by(label_column).order_by(sa.desc("attendances"), label_column))
+             .group_by(record.id, record.name, record.sort_key)
+             .order_by(sa.desc("attendances"), record.sort_key))
     return [dict(row._mapping) for row in db.session.execute(query)]
 
 
 def per_organisation(period: Period) -> list[dict]:
     """Organisations whose people attended: attendances, meetings, distinct people."""
-    return _per(Organisation.name,
-                [(Organisation, Organisation.id == Member.organisation_id)], period)
+    return _per(Organisation, [(Organisation, Organisation.id == Member.organisation_id)], period)
 
 
 def per_municipality(period: Period) -> list[dict]:
     """Municipalities (by the attendee's organisation's seat) that took part."""
-    return _per(Municipality.name,
+    return _per(Municipality,
                 [(Organisation, Organisation.id == Member.organisation_id),
                  (Municipality, Municipality.id == Organisation.municipality_id)], period)
 
@@ -86,6 +88,37 @@ def summary(period: Period) -> dict:
             "municipalities": per_municipality(period)}
 
 
+def meetings_attended_from(period: Period, municipality_id: int) -> sa.Select:
+    """Held meetings of the period where someone from the municipality was present, newest
+    first (a page of them goes to attendees_from)."""
+    present_from = (
+        sa.select(Participation.meeting_id)
+        .join(Member, Member.id == Participation.member_id)
+        .join(Organisation, Organisation.id == Member.organisation_id)
+        .where(Participation.presence == Presence.PRESENT,
+               Organisation.municipality_id == municipality_id))
+    return (sa.select(Meeting).options(joinedload(Meeting.group), raiseload("*"))
+            .where(Meeting.id.in_(_held(period)), Meeting.id.in_(present_from))
+            .order_by(Meeting.starts_at.desc()))
+
+
+def attendees_from(meetings: list[Meeting], municipality_id: int) -> dict[int, list[Member]]:
+    """Who from the municipality was present at each of these meetings, in Czech order."""
+    rows = db.session.execute(
+        sa.select(Participation.meeting_id, Member)
+        .join(Member, Member.id == Participation.member_id)
+        .join(Organisation, Organisation.id == Member.organisation_id)
+        .options(joinedload(Member.organisation), raiseload("*"))
+        .where(Participation.meeting_id.in_([m.id for m in meetings]),
+               Participation.presence == Presence.PRESENT,
+               Organisation.municipality_id == municipality_id)
+        .order_by(Member.sort_key))
+    found: dict[int, list[Member]] = {m.id: [] for m in meetings}
+    for meeting_id, member in rows:
+        found[meeting_id].append(member)
+    return found
+
+
 CSV_TABLES = {
     "meetings": (per_meeting, ["starts_at", "group", "number", "members", "guests", "total"]),
     "organisations": (per_organisation, ["name", "attendances", "meetings", "people"]),
@@ -96,12 +129,8 @@ CSV_TABLES = {
 def as_csv(table: str, period: Period, headers: list[str]) -> str:
     """One statistics table as CSV (semicolons and a BOM, as Czech Excel expects)."""
     rows_of, columns = CSV_TABLES[table]
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(headers)
-    for row in rows_of(period):
-        writer.writerow([_cell(row[column]) for column in columns])
-    return "\ufeff" + out.getvalue()
+    return csv_text(headers, ([_cell(row[column]) for column in columns]
+                              for row in rows_of(period)))
 
 
 def _cell(value):
@@ -110,3 +139,36 @@ def _cell(value):
 
         return in_prague(value).strftime("%d.%m.%Y %H:%M")
     return value
+
+
+# --- attendance history of a member and of an organisation ---------------------------------
+
+def member_history(member_id: int) -> sa.Select:
+    """The held meetings the member was expected at, newest first, with their presence."""
+    return (sa.select(Meeting, Participation.presence)
+            .join(Participation, Participation.meeting_id == Meeting.id)
+            .options(joinedload(Meeting.group), raiseload("*"))
+            .where(Participation.member_id == member_id, Meeting.is_held)
+            .order_by(Meeting.starts_at.desc()))
+
+
+def organisation_history(organisation_id: int) -> sa.Select:
+    """The held meetings someone from the organisation attended, newest first, with how
+    many of its people were present."""
+    present = sa.func.count(Participation.id).label("present")
+    return (sa.select(Meeting, present)
+            .join(Participation, Participation.meeting_id == Meeting.id)
+            .join(Member, Member.id == Participation.member_id)
+            .options(joinedload(Meeting.group), raiseload("*"))
+            .where(Member.organisation_id == organisation_id, Meeting.is_held,
+                   Participation.presence == Presence.PRESENT)
+            .group_by(Meeting.id).order_by(Meeting.starts_at.desc()))
+
+
+def member_summary(member_id: int) -> tuple[int, int]:
+    """(meetings attended, held meetings the member was expected at)."""
+    history = member_history(member_id).subquery()
+    row = db.session.execute(sa.select(
+        sa.func.count().filter(history.c.presence == Presence.PRESENT),
+        sa.func.count())).one()
+    return row[0], row[1]

@@ -1,4 +1,4 @@
-"""Meetings: the calendar list, a meeting's page, scheduling and changes, answers, .ics."""
+"""Meetings: the list, a meeting's page, scheduling and changes, answers, .ics."""
 
 from datetime import time
 
@@ -19,9 +19,9 @@ from ..web import (
     render_form,
     wants_fragment,
 )
-from . import bp, services
+from . import attendance, bp, services
 from .calendar import calendar, read_answer_token
-from .forms import AgendaItemForm, MeetingForm
+from .forms import AgendaItemForm, CancelForm, MeetingForm
 from .models import Answer, MeetingStatus
 
 MIDNIGHT = time(0, 0)
@@ -38,24 +38,37 @@ def managed_meeting(meeting_id: int):
 def render_meeting(meeting, member, fragment="meetings/_answer.html", status=200, **context):
     """The meeting page (or one of its fragments for htmx) as this member sees it."""
     context.setdefault("new_item", AgendaItemForm(formdata=None))
+    can_manage = may_manage_group(member, meeting.group)
     return render("meetings/meeting.html", fragment, status=status, meeting=meeting,
-                  can_manage=may_manage_group(member, meeting.group),
-                  can_answer=may_answer(member, meeting),
-                  answer=services.answer_of(meeting, member),
+                  can_manage=can_manage, can_answer=may_answer(member, meeting),
+                  participation=attendance.answer_of(meeting, member),
+                  deletable=can_manage and services.deletable(meeting),
+                  cancel_form=CancelForm(formdata=None),
                   next_meeting=services.planned_next(meeting), **context)
+
+
+def _list_filters():
+    """The meeting list's filters from the query string: group, only mine, search."""
+    return services.Filters(group_id=parse_id(request.args.get("group")),
+                            member=current_member() if request.args.get("mine") else None,
+                            q=request.args.get("q", "")[:100])
 
 
 @bp.get("/meetings")
 @requires("meetings.view")
 def meetings():
-    first, following = month_bounds(request.args.get("month"), in_prague(utcnow()).date())
-    group_id = parse_id(request.args.get("group"))
-    query = services.meeting_query(group_id, local_to_utc(first, MIDNIGHT),
-                                   local_to_utc(following, MIDNIGHT))
-    return render("meetings/meetings.html", "meetings/_month.html",
-                  pagination=paginate(query, per_page=100), month=first, group_id=group_id,
-                  previous_month=previous_month(first), next_month=following,
-                  groups=all_groups())
+    filters = _list_filters()
+    context = {"filters": filters, "groups": all_groups(), "view": "month"}
+    if request.args.get("view") == "upcoming":
+        filters.start = utcnow()
+        context.update(view="upcoming", pagination=paginate(services.meeting_query(filters)))
+    else:
+        first, following = month_bounds(request.args.get("month"), in_prague(utcnow()).date())
+        filters.start = local_to_utc(first, MIDNIGHT)
+        filters.end = local_to_utc(following, MIDNIGHT)
+        context.update(pagination=paginate(services.meeting_query(filters), per_page=100),
+                       month=first, previous_month=previous_month(first), next_month=following)
+    return render("meetings/meetings.html", "meetings/_month.html", **context)
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -69,14 +82,26 @@ def meeting(meeting_id):
 def schedule(group_id):
     group = get_group(group_id)
     ensure(may_manage_group(current_member(), group))
+    if group.archived_at:
+        flash(_("Skupina je v archivu; nové schůzky se v ní neplánují."), "error")
+        return redirect(url_for("groups.group", group_id=group.id))
     form = MeetingForm()
     if not form.validate_on_submit():
         return render_form(FORM, form, group=group, meeting=None)
     meeting = services.schedule(group, current_member(), form.details(),
                                 program=form.program_items())
-    flash(_("Schůzka č. %(number)d je naplánovaná; pozvánky odcházejí členům skupiny.",
+    return _scheduled(meeting)
+
+
+def _scheduled(meeting):
+    """After scheduling: the invitation is shown before it is sent (past meetings send none)."""
+    if meeting.has_begun:
+        flash(_("Schůzka č. %(number)d je zapsaná; pozvánky se nepošlou.",
+                number=meeting.number), "success")
+        return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+    flash(_("Schůzka č. %(number)d je naplánovaná. Zkontrolujte pozvánku a odešlete ji.",
             number=meeting.number), "success")
-    return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+    return redirect(url_for("meetings.invitations", meeting_id=meeting.id))
 
 
 @bp.route("/meetings/<int:meeting_id>/next", methods=["GET", "POST"])
@@ -94,8 +119,7 @@ def plan_next(meeting_id):
                                     program=form.program_items())
     except services.AlreadyPlanned:  # planned meanwhile (a second click)
         return _already_planned(previous)
-    flash(_("Příští schůzka (č. %(number)d) je naplánovaná.", number=meeting.number), "success")
-    return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+    return _scheduled(meeting)
 
 
 def _already_planned(previous):
@@ -107,8 +131,9 @@ def _already_planned(previous):
 @requires("meetings.view")
 def edit(meeting_id):
     meeting = managed_meeting(meeting_id)
-    form = MeetingForm(data=None if request.method == "POST" else form_defaults(meeting))
     services.ensure_open(meeting)
+    form = MeetingForm(data=None if request.method == "POST" else form_defaults(meeting))
+    form.asks_about_past = False
     if not form.validate_on_submit():
         return render_form(FORM, form, group=meeting.group, meeting=meeting)
     try:
@@ -119,13 +144,19 @@ def edit(meeting_id):
                                   "zadejte změny znovu."))
         return render_form(FORM, form, 409, group=meeting.group, meeting=meeting)
     except services.NeedsConfirmation:
-        form.confirmed.errors.append(_("Schůzka už proběhla. Potvrďte změnu času; členům "
-                                       "odejde oznámení o změně."))
+        form.confirmed.errors.append(_("Schůzka už proběhla. Potvrďte změnu času."))
         return render_form(FORM, form, 409, group=meeting.group, meeting=meeting,
                            needs_confirmation=True)
-    flash(_("Změny byly uloženy a členům odchází oznámení.") if changed
-          else _("Nic se nezměnilo."), "success")
+    flash(_change_message(meeting, changed), "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+
+
+def _change_message(meeting, changed: bool) -> str:
+    if not changed:
+        return _("Nic se nezměnilo.")
+    if meeting.invited_at is None:
+        return _("Změny byly uloženy.")
+    return _("Změny byly uloženy a pozvaným členům odchází oznámení.")
 
 
 @bp.errorhandler(services.MeetingCancelled)
@@ -143,7 +174,7 @@ def form_defaults(source) -> dict:
     """Form values from a meeting (or suggested details), in Prague time."""
     start, end = in_prague(source.starts_at), in_prague(source.ends_at)
     return {"day": start.date(), "time_from": start.time(), "time_to": end.time(),
-            "place": source.place, "map_url": source.map_url,
+            "place": source.place, "map_url": source.map_url, "online_url": source.online_url,
             "version": getattr(source, "version", "")}
 
 
@@ -151,12 +182,33 @@ def form_defaults(source) -> dict:
 @requires("meetings.view")
 def cancel(meeting_id):
     meeting = managed_meeting(meeting_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return render_meeting(meeting, current_member(), "meetings/meeting.html", status=400,
+                              cancel_form=form)
     if not confirmed():
-        return ask_to_confirm(_("Opravdu zrušit schůzku? Členové dostanou oznámení."),
+        return ask_to_confirm(_("Opravdu zrušit schůzku? Pozvaní členové dostanou oznámení."),
                               url_for("meetings.meeting", meeting_id=meeting.id))
-    services.cancel(meeting)
-    flash(_("Schůzka byla zrušena; členové dostanou oznámení."), "success")
+    services.cancel(meeting, form.reason.data or "")
+    flash(_("Schůzka byla zrušena."), "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+
+
+@bp.post("/meetings/<int:meeting_id>/delete")
+@requires("meetings.view")
+def delete(meeting_id):
+    meeting = managed_meeting(meeting_id)
+    back = url_for("meetings.meeting", meeting_id=meeting.id)
+    if not services.deletable(meeting):
+        flash(_("Schůzku už nelze smazat: pozvánky odešly nebo je zapsaná docházka. "
+                "Můžete ji zrušit."), "error")
+        return redirect(back)
+    if not confirmed():
+        return ask_to_confirm(_("Smazat schůzku? Nikdo o ní zatím nedostal zprávu."), back)
+    group_id = meeting.group_id
+    services.delete(meeting)
+    flash(_("Schůzka byla smazána."), "success")
+    return redirect(url_for("groups.group", group_id=group_id))
 
 
 @bp.get("/meetings/<int:meeting_id>/calendar.ics")
@@ -173,17 +225,25 @@ def answer(meeting_id):
     meeting = services.get_meeting(meeting_id)
     member = current_member()
     ensure(may_answer(member, meeting))
-    error = None
-    try:
-        services.answer(meeting, member.id, Answer(request.form.get("answer", "")))
-    except ValueError:
-        error = _("Vyberte, zda přijdete.")
-    except services.MeetingCancelled:
-        error = _("Schůzka je zrušená.")
+    error = _save_answer(meeting, member.id)
     if not wants_fragment():
         flash(error or _("Odpověď je uložená."), "error" if error else "success")
         return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     return render_meeting(meeting, member, status=400 if error else 200, answer_error=error)
+
+
+def _save_answer(meeting, member_id: int) -> str | None:
+    """Save the answer from the form; the error to show, if any."""
+    comment = " ".join(request.form.get("comment", "").split())[:300]
+    try:
+        attendance.answer(meeting, member_id, Answer(request.form.get("answer", "")), comment)
+    except ValueError:
+        return _("Vyberte, zda přijdete.")
+    except services.MeetingCancelled:
+        return _("Schůzka je zrušená.")
+    except attendance.AnswersClosed:
+        return _("Schůzka už proběhla; odpověď na pozvánku už nelze změnit.")
+    return None
 
 
 @bp.route("/answer/<token>", methods=["GET", "POST"])
@@ -195,14 +255,15 @@ def answer_by_link(token):
     """
     found = read_answer_token(token)
     meeting = services.find_meeting(found[0]) if found else None
-    if meeting is None or meeting.ends_at <= utcnow() or not is_member(found[1],
-                                                                       meeting.group_id):
+    if meeting is None or not is_member(found[1], meeting.group_id):
         return render_template("meetings/answer_invalid.html"), 404
     if meeting.status is MeetingStatus.CANCELLED:
         return render_template("meetings/answer_invalid.html", cancelled=True), 409
+    if not meeting.accepts_answers:
+        return render_template("meetings/answer_invalid.html", over=True), 409
     _, member_id, value = found
     if request.method == "POST":
-        services.answer(meeting, member_id, value)
+        attendance.answer(meeting, member_id, value)
         return render_template("meetings/answer_done.html", meeting=meeting, value=value)
     return render_template("meetings/answer_confirm.html", meeting=meeting, value=value)
 
@@ -211,9 +272,20 @@ def answer_by_link(token):
 @public
 def calendar_feed(token):
     """A member's private feed of their groups' meetings, for calendar subscriptions."""
+    return _feed(token)
+
+
+@bp.get("/calendar/<token>/groups/<int:group_id>.ics")
+@public
+def group_calendar_feed(token, group_id):
+    """The same private feed for one working group's meetings."""
+    return _feed(token, group_id)
+
+
+def _feed(token: str, group_id: int | None = None):
     from ..accounts.services import member_by_calendar_token
 
     member = member_by_calendar_token(token)
     if member is None:
         return Response("", status=404)
-    return Response(calendar(services.feed_meetings(member)), mimetype="text/calendar")
+    return Response(calendar(services.feed_meetings(member, group_id)), mimetype="text/calendar")

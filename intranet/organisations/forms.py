@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import URL, Email, Optional, ValidationError
 
-from ..forms import coerce_id, max_length, options, strip, text_field
+from ..forms import coerce_id, max_length, options, single_line, strip, text_field
 from . import services
 from .models import Municipality, Organisation, OrganisationKind
 
@@ -32,10 +32,10 @@ class OrganisationForm(UniqueName, FlaskForm):
     email = StringField(_l("E-mail"), [Optional(), max_length(254),
                                        Email(_l("Zadejte platnou e-mailovou adresu."),
                                              check_deliverability=False, allow_smtputf8=False)],
-                        filters=[strip])
+                        filters=[single_line])
     website = StringField(_l("Web"), [Optional(), max_length(250),
                                       URL(message=_l("Zadejte celou adresu, např. https://…"))],
-                          filters=[strip])
+                          filters=[single_line])
     description = TextAreaField(_l("Popis a služby"), [Optional(), max_length(5000)],
                                 filters=[strip])
 
@@ -66,4 +66,4 @@ class DirectorySearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Hledat podle jména, organizace nebo obce"),
-                    [Optional(), max_length(100)], filters=[strip])
+                    [Optional(), max_length(100)], filters=[single_line])

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..database import str_enum
 from ..extensions import db
-from ..text import fold
+from ..text import czech_key, fold
 
 
 class OrganisationKind(enum.StrEnum):
@@ -39,12 +39,13 @@ class Municipality(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     orp: Mapped[str] = mapped_column(sa.String(120))  # the ORP / territory it belongs to
     search_key: Mapped[str] = mapped_column(sa.String(120), index=True)
+    sort_key: Mapped[bytes] = mapped_column(sa.LargeBinary, index=True)  # Czech order
 
     organisations: Mapped[list["Organisation"]] = relationship(back_populates="municipality")
 
     @validates("name")
     def _keep_search_key(self, _key, value):
-        self.search_key = fold(value)
+        self.search_key, self.sort_key = fold(value), czech_key(value)
         return value
 
 
@@ -59,10 +60,11 @@ class Organisation(db.Model):
     website: Mapped[str] = mapped_column(sa.String(250), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
     search_key: Mapped[str] = mapped_column(sa.String(200), index=True)
+    sort_key: Mapped[bytes] = mapped_column(sa.LargeBinary, index=True)  # Czech order
 
     municipality: Mapped[Municipality] = relationship(back_populates="organisations")
 
     @validates("name")
     def _keep_search_key(self, _key, value):
-        self.search_key = fold(value)
+        self.search_key, self.sort_key = fold(value), czech_key(value)
         return value

@@ -11,19 +11,22 @@ ORGANISATION_FIELDS = ("name", "kind", "municipality_id", "address", "phone", "e
 MUNICIPALITY_FIELDS = ("name", "orp")
 
 
-def all_organisations() -> list[Organisation]:
-    """Every organisation by name (for select boxes)."""
-    return db.session.scalars(
-        sa.select(Organisation).options(raiseload("*")).order_by(Organisation.name)).all()
+def all_organisations() -> list[sa.Row]:
+    """Every organisation's id and name in Czech order (for select boxes: only what they show,
+    not hundreds of whole records)."""
+    return db.session.execute(
+        sa.select(Organisation.id, Organisation.name).order_by(Organisation.sort_key)).all()
 
 
-def all_municipalities() -> list[Municipality]:
-    return db.session.scalars(
-        sa.select(Municipality).options(raiseload("*")).order_by(Municipality.name)).all()
+def all_municipalities() -> list[sa.Row]:
+    """Every municipality's id and name in Czech order (for select boxes)."""
+    return db.session.execute(
+        sa.select(Municipality.id, Municipality.name).order_by(Municipality.sort_key)).all()
 
 
 def organisation_query(kind=None) -> sa.Select:
-    """Organisations with their municipality and the number of members who are not deactivated."""
+    """Organisations in Czech order with their municipality and the number of members who are
+    not deactivated."""
     from ..accounts.models import Member
 
     member_count = (
@@ -33,7 +36,7 @@ def organisation_query(kind=None) -> sa.Select:
     )
     query = (sa.select(Organisation, member_count.label("member_count"))
              .options(joinedload(Organisation.municipality), raiseload("*"))
-             .order_by(Organisation.name))
+             .order_by(Organisation.sort_key, Organisation.id))
     return query.where(Organisation.kind == kind) if kind else query
 
 
@@ -44,11 +47,11 @@ def organisations_in(municipality_id: int) -> list:
 
 
 def municipality_query() -> sa.Select:
-    """Municipalities with how many organisations are seated in each."""
+    """Municipalities in Czech order with how many organisations are seated in each."""
     org_count = (sa.select(sa.func.count(Organisation.id))
                  .where(Organisation.municipality_id == Municipality.id).scalar_subquery())
     return (sa.select(Municipality, org_count.label("organisation_count"))
-            .options(raiseload("*")).order_by(Municipality.name))
+            .options(raiseload("*")).order_by(Municipality.sort_key, Municipality.id))
 
 
 def get_organisation(organisation_id: int) -> Organisation:

@@ -105,3 +105,19 @@ def browse(browser, live_server, viewport):
     yield wrapped
     context.close()
     assert wrapped.errors == [], wrapped.errors
+
+
+def logged_in_page(browser, live_server: str, email: str, viewport: dict, password: str):
+    """A new browser context, logged in as `email`, with a touch screen: (context, page,
+    errors); the caller closes the context and asserts `errors == []`."""
+    context = browser.new_context(viewport=viewport, locale="cs-CZ", has_touch=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Heslo").fill(password)
+    page.get_by_role("button", name="Přihlásit se").click()
+    page.wait_for_url(f"{live_server}/")
+    return context, page, errors

@@ -10,7 +10,8 @@ from intranet.meetings.models import Meeting, Participation, Presence
 from intranet.policy import Role
 
 from ..conftest import PASSWORD
-from .conftest import PHONE, assert_accessible
+from ..test_meetings import DAY
+from .conftest import PHONE, assert_accessible, logged_in_page
 from .test_foundation_flows import field
 
 
@@ -24,30 +25,24 @@ def test_schedule_program_reorder_and_attendance_on_a_phone(browser, live_server
     alena_id, bohus_id = alena.id, bohus.id
     db.session.commit()  # the test holds no transaction while the browser writes
 
-    context = browser.new_context(viewport=PHONE, locale="cs-CZ", has_touch=True)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Heslo").fill(PASSWORD)
-    page.get_by_role("button", name="Přihlásit se").click()
-    page.wait_for_url(f"{live_server}/")
+    context, page, errors = logged_in_page(browser, live_server, email, PHONE, PASSWORD)
 
     page.goto(f"{live_server}/groups/{group_id}")
     assert_accessible(page)
     page.get_by_role("link", name="Naplánovat schůzku").click()
-    field(page, "Datum").fill("2030-11-11")
+    field(page, "Datum").fill(DAY.isoformat())
     field(page, "Od").fill("09:00")
     field(page, "Do").fill("08:00")  # a mistake: the end before the start
     field(page, "Místo").fill("Radnice, zasedací místnost")
-    page.get_by_role("button", name="Naplánovat a pozvat členy").click()
+    page.get_by_role("button", name="Naplánovat schůzku").click()
     expect(page.get_by_text("Konec musí být později než začátek.")).to_be_visible()
     expect(field(page, "Místo")).to_have_value("Radnice, zasedací místnost")
     assert_accessible(page)
     field(page, "Do").fill("10:00")
-    page.get_by_role("button", name="Naplánovat a pozvat členy").click()
+    page.get_by_role("button", name="Naplánovat schůzku").click()
+    expect(page.get_by_role("heading", name="Pozvánka a odpovědi")).to_be_visible()
+    assert_accessible(page)  # the invitation as members will get it, not sent yet
+    page.get_by_role("link", name="Nejdřív upravit program").click()
     expect(page.get_by_role("heading", name="Schůzka č. 1")).to_be_visible()
     assert_accessible(page)
 
@@ -56,21 +51,28 @@ def test_schedule_program_reorder_and_attendance_on_a_phone(browser, live_server
         page.get_by_role("button", name="Přidat do programu").click()
         expect(page.locator("#agenda li.agenda-item", has_text=title)).to_be_visible()
     expect(field(page, "Bod programu")).to_have_value("")  # the form is ready for the next
+    expect(field(page, "Bod programu")).to_be_focused()  # focus stays where one types
     page.get_by_role("button", name="Posunout výš: Různé").click()
     items = page.locator("#agenda li.agenda-item strong")
     expect(items).to_have_text(["Zahájení", "Různé", "Gestor cíle, gestor indikátoru"])
     assert_accessible(page)
     meeting_id = int(re.search(r"/meetings/(\d+)", page.url).group(1))
 
+    page.get_by_role("link", name="Zobrazit a odeslat pozvánku").click()
+    expect(page.locator(".mail-preview")).to_contain_text("3. Gestor cíle, gestor indikátoru")
+    page.get_by_role("button", name="Odeslat pozvánku všem pozvaným (2)").tap()
+    expect(page.get_by_text("Odcházejí 2 pozvánky.")).to_be_visible()
+    expect(page.get_by_role("link", name="Zobrazit a odeslat pozvánku")).to_have_count(0)
+
     page.get_by_role("link", name="Zapsat docházku").click()
     expect(page.get_by_role("heading", name="Docházka")).to_be_visible()
     alena_row = page.locator(f"#attendance-{alena_id}")
-    alena_row.get_by_role("button", name="přítomen", exact=True).tap()
-    expect(alena_row.get_by_role("button", name="přítomen", exact=True)).to_have_attribute(
+    alena_row.get_by_role("button", name="účast", exact=True).tap()
+    expect(alena_row.get_by_role("button", name="účast", exact=True)).to_have_attribute(
         "aria-pressed", "true")
     bohus_row = page.locator(f"#attendance-{bohus_id}")
-    bohus_row.get_by_role("button", name="omluven", exact=True).tap()
-    expect(bohus_row.get_by_role("button", name="omluven", exact=True)).to_have_attribute(
+    bohus_row.get_by_role("button", name="omluva", exact=True).tap()
+    expect(bohus_row.get_by_role("button", name="omluva", exact=True)).to_have_attribute(
         "aria-pressed", "true")
     field(page, "Jméno hosta").fill("Ing. Hana Hostová")
     field(page, "Organizace hosta").fill("Úřad práce")
@@ -80,7 +82,7 @@ def test_schedule_program_reorder_and_attendance_on_a_phone(browser, live_server
     page.screenshot(path="test-artifacts/attendance-phone.png", full_page=True)
 
     page.reload()  # every tap was saved
-    present = page.locator(f"#attendance-{alena_id}").get_by_role("button", name="přítomen",
+    present = page.locator(f"#attendance-{alena_id}").get_by_role("button", name="účast",
                                                                    exact=True)
     expect(present).to_have_attribute("aria-pressed", "true")
     presences = dict(db.session.execute(sa.select(Participation.member_id, Participation.presence)
@@ -116,18 +118,18 @@ def test_coordinator_adds_a_member_from_the_directory_without_reload(browse, cre
     page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     members.get_by_role("button", name="odebrat – Norbert Nováček").click()
     expect(members.get_by_role("link", name="Norbert Nováček")).to_have_count(0)
-    assert questions == ["Odebrat Norbert Nováček ze skupiny?"]
+    assert questions == ["Odebrat ze skupiny: Norbert Nováček?"]
 
 
 def test_reading_pages_are_accessible(browse, create_member, create_meeting):
     """A reader (mayor) browses meetings, statistics and their profile."""
     from datetime import timedelta
 
-    from intranet.meetings.models import MeetingStatus
+    from intranet.database import utcnow
 
     mayor = create_member(Role.READER, first_name="Starosta")
     held = create_meeting(members=[mayor], starts_in=-timedelta(days=3),
-                          status=MeetingStatus.HELD, agenda=["Zahájení"], guests=["Host"])
+                          attendance_taken_at=utcnow(), agenda=["Zahájení"], guests=["Host"])
     email, meeting_id = mayor.email, held.id
     db.session.commit()
     page = browse.page

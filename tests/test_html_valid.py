@@ -1,0 +1,215 @@
+"""Every page each role sees is valid HTML (the W3C Nu HTML Checker), htmx's hx-* aside.
+
+`make test` installs the checker (npm's vnu-jar) and Java. The pages are collected from the
+app's URL map, so a new route is checked as soon as the world below can fill its URL.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from intranet.database import utcnow
+from intranet.extensions import db
+from intranet.organisations.models import OrganisationKind
+from intranet.policy import Role
+
+from .test_access import build_url
+
+ROOT = Path(__file__).parent.parent
+VNU_JAR = Path(os.environ.get(
+    "VNU_JAR", ROOT / ".venv" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"))
+# htmx's attributes are not in the HTML standard; everything else must be valid.
+HTMX_ATTRIBUTE = re.compile(r"^Attribute “hx-[\w:.-]+” not allowed on element “[\w-]+”")
+# Pages that only exist with a query string (filters, tabs, an invalid filter).
+VARIANTS = {
+    "meetings.meetings": ["?view=upcoming", "?mine=1&q=radnice"],
+    "meetings.statistics": ["?start=2026-13-40"],
+    "mail.outbox": ["?status=pending", "?status=sent"],
+    "organisations.directory": ["?q=Testov", "?q=nikdo-takovy"],
+    "accounts.admin_members": ["?q=Jana&status=invited"],
+    "groups.candidates": ["?q=Jana"],
+}
+# Pages a person meets through a wrong or stale link.
+ERROR_PAGES = ["/no-such-page", "/password/reset/no-such-token", "/answer/no-such-token"]
+
+
+@pytest.fixture
+def world(app, create_member, create_group, create_meeting, create_organisation,
+          create_municipality):
+    """A small territory: members of every role, a group with a past and a coming meeting."""
+    from intranet.meetings.models import Answer, MeetingStatus, Participation, Presence, Presenter
+
+    town, village = create_municipality("Horní Lhota"), create_municipality("Dolní Lhota")
+    office = create_organisation("Městský úřad Horní Lhota", kind=OrganisationKind.MUNICIPALITY,
+                                 municipality=town)
+    ngo = create_organisation("Charita Dolní Lhota", municipality=village)
+    ngo.address, ngo.phone, ngo.website = "Náves 1, Dolní Lhota", "+420 777 111 222", "https://charita.example"
+    ngo.description = "Pomáháme **rodinám** v nouzi.\n\n- poradna\n- terénní služba"
+    people = {
+        Role.ADMIN: create_member(Role.ADMIN, first_name="Alena", organisation=office),
+        Role.SECRETARY: create_member(Role.SECRETARY, first_name="Zuzana", organisation=office),
+        Role.MEMBER: create_member(first_name="Klára", organisation=ngo, phone="+420 777 333 444",
+                                   position="sociální pracovnice"),
+        "coordinator": create_member(first_name="Petr", organisation=ngo),
+        Role.READER: create_member(Role.READER, first_name="Jan", organisation=office),
+    }
+    invited = create_member(active=False, organisation=ngo)
+    gone = create_member(deactivated=True, organisation=ngo)
+    group = create_group(number=4, name="Sociální služby", description="Plánujeme **služby**.",
+                         rules="- Dochvilnost\n- Slušnost",
+                         members=[people[Role.MEMBER], people[Role.READER], gone],
+                         coordinators=[people["coordinator"]])
+    create_group(number=5, name="Děti a mládež")
+    held = create_meeting(group, starts_in=-timedelta(days=7), hours=2,
+                          agenda=["Zahájení", "Novinky z obcí"], guests=["Host Hostový"])
+    coming = create_meeting(group, agenda=["Zahájení", "Plán na příští rok"],
+                            guests=["Mgr. Eva Hostová"])
+    create_meeting(group, starts_in=timedelta(days=14), status=MeetingStatus.CANCELLED)
+    for meeting in (held, coming):
+        meeting.agenda[0].duration_minutes = 15
+        meeting.agenda[1].presenters = [
+            Presenter(position=1, member=people["coordinator"],
+                      name=people["coordinator"].full_name),
+            Presenter(position=2, name="Ing. Host z kraje")]
+    now = utcnow()
+    held.attendance_taken_at = now - timedelta(days=7)
+    for meeting, member, fields in [
+            (held, Role.MEMBER, {"presence": Presence.PRESENT,
+                                 "presence_recorded_at": held.attendance_taken_at}),
+            (held, Role.READER, {"presence": Presence.EXCUSED, "answer": Answer.EXCUSED,
+                                 "comment": "dovolená"}),
+            (held, "coordinator", {"presence": Presence.ABSENT}),
+            (coming, Role.MEMBER, {"answer": Answer.COMING, "answered_at": now}),
+            (coming, Role.READER, {"answer": Answer.EXCUSED, "answered_at": now})]:
+        participation = next((p for p in meeting.participations
+                              if p.member_id == people[member].id), None)
+        if participation is None:
+            participation = Participation(member=people[member])
+            meeting.participations.append(participation)
+        for name, value in fields.items():
+            setattr(participation, name, value)
+    db.session.commit()
+    return people, _url_values(app, people, invited, ngo, group, coming)
+
+
+def _url_values(app, people, invited, organisation, group, meeting) -> dict:
+    """Values for every URL variable; tokens that open real pages, not error pages."""
+    from intranet.accounts import links
+    from intranet.accounts.models import TokenPurpose
+    from intranet.meetings.calendar import answer_token
+    from intranet.meetings.models import Answer
+
+    with app.test_request_context():
+        links.queue_invitation(invited, people[Role.ADMIN])  # the outbox has mail to show
+        reset = links.issue_token(people[Role.MEMBER], TokenPurpose.PASSWORD_RESET)
+        invitation = links.issue_token(invited, TokenPurpose.INVITATION)
+        answer = answer_token(meeting, people[Role.MEMBER], Answer.COMING)
+        db.session.commit()
+    return {
+        "member_id": people[Role.MEMBER].id, "organisation_id": organisation.id,
+        "municipality_id": organisation.municipality_id, "group_id": group.id,
+        "meeting_id": meeting.id, "item_id": meeting.agenda[1].id,
+        "guest_id": meeting.guests[0].id, "filename": "css/app.css",
+        "tokens": {"accounts.reset_password": _raw(reset),
+                   "accounts.accept_invitation": _raw(invitation),
+                   "meetings.answer_by_link": answer},
+    }
+
+
+def _raw(issued) -> str:
+    """The link token of issue_token(), which may also return its expiry."""
+    return issued[0] if isinstance(issued, tuple) else issued
+
+
+def page_urls(app, values: dict) -> list[tuple[str, str]]:
+    """(endpoint, url) of every GET route, with its query-string variants."""
+    urls = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        filled = {**values, "token": values["tokens"].get(rule.endpoint, "no-such-token")}
+        url = build_url(rule.rule, filled)
+        assert "<" not in url, f"the world has no value for {rule.rule}: add it to _url_values"
+        urls += [(rule.endpoint, url + query) for query in ["", *VARIANTS.get(rule.endpoint, [])]]
+    return urls
+
+
+def is_page(response) -> bool:
+    return response.mimetype == "text/html" and response.status_code not in (403, 404) \
+        and not 300 <= response.status_code < 400
+
+
+def save(directory: Path, who: str, url: str, html: str) -> None:
+    name = re.sub(r"[^\w-]+", "_", f"{who}{url}").strip("_")[:150]
+    (directory / f"{name}.html").write_text(html, encoding="utf-8")
+
+
+def collect_pages(app, people, values, directory: Path) -> int:
+    """Write every page each role can open (and the forms re-shown with errors) as files."""
+    urls = page_urls(app, values)
+    saved = 0
+    for who in ["anonymous", *people]:
+        client = app.test_client()
+        if who != "anonymous":
+            client.login(people[who])
+        for _endpoint, url in urls:
+            response = client.get(url)
+            if is_page(response):
+                save(directory, str(who), url, response.get_data(as_text=True))
+                saved += 1
+    for url in ERROR_PAGES:
+        save(directory, "error", url, app.test_client().get(url).get_data(as_text=True))
+    return saved + len(ERROR_PAGES) + _invalid_forms(app, people[Role.ADMIN], urls, directory)
+
+
+def _invalid_forms(app, admin, urls, directory: Path) -> int:
+    """Each form sent empty by the administrator: the page that shows the errors."""
+    forms = {rule.endpoint for rule in app.url_map.iter_rules() if {"GET", "POST"} <= rule.methods}
+    forms -= {"accounts.login", "meetings.answer_by_link"}  # would log in or answer
+    client = app.test_client()
+    client.login(admin)
+    saved = 0
+    for endpoint, url in urls:
+        if endpoint in forms and "?" not in url:
+            response = client.submit(url, {})
+            if is_page(response):
+                save(directory, "admin-invalid", url, response.get_data(as_text=True))
+                saved += 1
+    return saved
+
+
+def run_checker(directory: Path) -> list[dict]:
+    if not VNU_JAR.exists():
+        pytest.fail(f"{VNU_JAR} is missing: `make test` installs the Nu HTML Checker")
+    if shutil.which("java") is None:
+        pytest.fail("java is missing: `make test` installs Debian's default-jre-headless")
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--skip-non-html",
+         str(directory)], capture_output=True, text=True, timeout=300, check=False)
+    report = result.stderr or result.stdout
+    return json.loads(report)["messages"]
+
+
+def describe(message: dict) -> str:
+    where = message.get("url", "").rsplit("/", 1)[-1]
+    line = message.get("lastLine", "?")
+    extract = " ".join(message.get("extract", "").split())
+    return f"{where}:{line}: {message['message']}\n    {extract}"
+
+
+def test_every_page_is_valid_html(app, world, tmp_path):
+    people, values = world
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    count = collect_pages(app, people, values, pages)
+    assert count > 100, "too few pages: did logging in fail?"
+    messages = [m for m in run_checker(pages)
+                if m.get("type") != "info" and not HTMX_ATTRIBUTE.match(m.get("message", ""))]
+    assert not messages, f"{len(messages)} HTML errors in {count} pages:\n" + "\n".join(
+        describe(m) for m in messages)
