@@ -91,6 +91,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # a batch migration copies tables: references are checked afterwards
+            _sqlite_pragma(connection, "foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -99,6 +102,16 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = _sqlite_pragma(connection, "foreign_key_check")
+            _sqlite_pragma(connection, "foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
+
+
+def _sqlite_pragma(connection, pragma):
+    """Run a PRAGMA outside any transaction (foreign_keys is ignored inside one)."""
+    return connection.connection.driver_connection.execute(f"PRAGMA {pragma}").fetchall()
 
 
 if context.is_offline_mode():

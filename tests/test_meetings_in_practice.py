@@ -259,11 +259,21 @@ def test_a_group_is_deleted_while_it_has_no_meetings_else_archived(client, team,
     empty_id = create_group(number=77, name="Omylem").id
     client.submit(f"/groups/{empty_id}/delete", CONFIRMED)
     assert client.get(f"/groups/{empty_id}").status_code == 404
-    create_meeting(team["group"])
+    coming = create_meeting(team["group"])
     refused = client.submit(f"/groups/{team['group'].id}/delete", CONFIRMED,
                             follow_redirects=True)
     assert "nelze smazat" in refused.get_data(as_text=True)
+    refused = client.submit(f"/groups/{team['group'].id}/archive", CONFIRMED,
+                            follow_redirects=True)
+    assert "Skupina má naplánované schůzky" in refused.get_data(as_text=True)
+    client.submit(f"/meetings/{coming.id}/cancel", CONFIRMED)
     client.submit(f"/groups/{team['group'].id}/archive", CONFIRMED)
+    for url in (f"/meetings/{coming.id}/next", f"/groups/{team['group'].id}/members"):
+        response = client.submit(url, {**schedule_form(), "member_id": team["secretary"].id},
+                                 follow_redirects=True)
+        assert "Skupina je v archivu" in response.get_data(as_text=True) or \
+            "nelze přidat" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Meeting.id))) == 1
     assert "Sociální služby" not in client.get("/groups").get_data(as_text=True)
     assert "Sociální služby" in client.get("/groups?archived=1").get_data(as_text=True)
     refused = client.get(f"/groups/{team['group'].id}/meetings/new", follow_redirects=True)
@@ -404,3 +414,80 @@ def test_member_and_organisation_pages_show_their_attendance_history(client, tea
     page = client.get(f"/organisations/{team['keen'].organisation_id}/attendance").get_data(
         as_text=True)
     assert page.count("schůzka č.") == 2
+
+
+# --- found in review ----------------------------------------------------------------------
+
+def test_a_held_meeting_cannot_be_cancelled_and_a_past_one_is_cancelled_quietly(
+        client, team, create_meeting, smtp_server):
+    held = create_meeting(team["group"], starts_in=-timedelta(days=3))
+    attendance.record_presence(held, team["keen"].id, Presence.PRESENT)
+    past = create_meeting(team["group"], starts_in=-timedelta(days=10))
+    client.login(team["secretary"])
+    response = client.submit(f"/meetings/{held.id}/cancel", CONFIRMED, follow_redirects=True)
+    assert "zrušit ji už nelze" in response.get_data(as_text=True)
+    assert held.state is MeetingState.HELD
+    client.submit(f"/meetings/{past.id}/cancel", CONFIRMED)
+    db.session.refresh(past)
+    assert past.state is MeetingState.CANCELLED and received(smtp_server) == []
+
+
+def test_everyone_present_leaves_out_deactivated_members(client, team, create_meeting):
+    meeting = create_meeting(team["group"], starts_in=-timedelta(minutes=5))
+    team["other"].deactivated_at = utcnow()
+    db.session.commit()
+    client.login(team["secretary"])
+    client.submit(f"/meetings/{meeting.id}/attendance/everyone")
+    presences = dict(db.session.execute(sa.select(Participation.member_id,
+                                                  Participation.presence)).all())
+    assert presences == {team["keen"].id: Presence.PRESENT, team["other"].id: None}
+
+
+def test_a_reactivated_member_is_expected_again(client, team, create_member, create_meeting):
+    admin = create_member(Role.ADMIN)
+    team["other"].deactivated_at = utcnow()
+    db.session.commit()
+    coming = create_meeting(team["group"])
+    assert team["other"].id not in {r.member.id for r in attendance.attendance_rows(coming)}
+    client.login(admin)
+    client.submit(f"/admin/members/{team['other'].id}/reactivate")
+    assert team["other"].id in {r.member.id for r in attendance.attendance_rows(coming)}
+
+
+def test_moving_a_coming_meeting_into_the_past_asks_first_and_mails_nobody(
+        client, team, smtp_server):
+    client.login(team["secretary"])
+    meeting = schedule_and_send(client, team["group"])
+    received(smtp_server)
+    past = (in_prague(utcnow()) - timedelta(days=3)).date().isoformat()
+    response = client.submit(f"/meetings/{meeting.id}/edit", schedule_form(day=past, version="1"))
+    assert response.status_code == 400
+    assert "Toto datum už je v minulosti" in response.get_data(as_text=True)
+    client.submit(f"/meetings/{meeting.id}/edit",
+                  schedule_form(day=past, version="1", record_past="y"))
+    db.session.refresh(meeting)
+    assert meeting.has_begun and received(smtp_server) == []
+
+
+def test_odd_input_gets_clear_4xx_answers(client, team, create_meeting):
+    meeting = create_meeting(team["group"])
+    client.login(team["secretary"])
+    response = client.submit(f"/meetings/{meeting.id}/cancel",
+                             {**CONFIRMED, "reason": "x" * 600})
+    assert response.status_code == 400 and "Nejvýše 500 znaků." in response.get_data(
+        as_text=True)
+    response = client.post(f"/meetings/{meeting.id}/attendance/999999",
+                           data={"presence": "zz"},
+                           headers={**HTMX, "X-CSRFToken": client.csrf_token()})
+    assert response.status_code == 404
+    response = client.submit(f"/meetings/{meeting.id}/invitations/resend", {"member_id": "abc"})
+    assert response.status_code == 400
+
+
+def test_a_guest_announced_in_advance_does_not_make_the_meeting_held(client, team,
+                                                                     create_meeting):
+    meeting = create_meeting(team["group"], starts_in=timedelta(days=2))
+    client.login(team["secretary"])
+    client.submit(f"/meetings/{meeting.id}/guests", {"name": "Host z kraje"})
+    db.session.refresh(meeting)
+    assert meeting.attendance_taken_at is None and services.deletable(meeting) is False

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..organisations.models import Municipality, Organisation
 from ..policy import Role, can
 from ..text import like_pattern, normalise_email
+from . import member_reactivated
 from .auth import expire_links
 from .links import queue_invitation, queue_password_reset
 from .models import Member, new_session_token
@@ -182,6 +183,7 @@ def reactivate(member: Member, actor: Member) -> None:
     member.deactivated_at = None
     member.calendar_token = None
     record("reactivated", actor=actor, subject=member)
+    member_reactivated.send(member)
     db.session.commit()
 
 

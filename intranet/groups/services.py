@@ -119,7 +119,8 @@ def is_coordinator(member: Member, group: WorkingGroup) -> bool:
 def add_member(group: WorkingGroup, member_id: int) -> bool:
     """Add an active member to the group; False when there is no such member."""
     member = db.session.get(Member, member_id)
-    if member is None or member.deactivated_at or _membership(member_id, group.id):
+    if (member is None or member.deactivated_at or group.archived_at
+            or _membership(member_id, group.id)):
         return False
     db.session.add(GroupMembership(group_id=group.id, member_id=member_id))
     member_joined.send(group.id, member=member)

@@ -79,7 +79,7 @@ def remove_member(group_id, member_id):
     if not confirmed():
         name = next((m.member.full_name for m in group.memberships
                      if m.member_id == member_id), "")
-        return ask_to_confirm(_("Odebrat %(name)s ze skupiny?", name=name),
+        return ask_to_confirm(_("Odebrat ze skupiny: %(name)s?", name=name),
                               url_for("groups.group", group_id=group.id))
     services.remove_member(group, member_id)
     return _members_changed(group_id)
@@ -132,8 +132,14 @@ def delete_group(group_id):
 @bp.post("/groups/<int:group_id>/archive")
 @requires("groups.view")
 def archive_group(group_id):
+    from ..meetings.services import has_upcoming
+
     group = _managed_group(group_id)
     archived = request.form.get("archived") != "0"
+    if archived and has_upcoming(group.id):
+        flash(_("Skupina má naplánované schůzky. Nejdřív je zrušte nebo smažte, pak ji "
+                "archivujte."), "error")
+        return redirect(url_for("groups.group", group_id=group.id))
     if archived and not confirmed():
         return ask_to_confirm(_("Archivovat skupinu? Její schůzky zůstanou k nahlédnutí, nové "
                                 "už nepůjde plánovat."), url_for("groups.group", group_id=group.id))

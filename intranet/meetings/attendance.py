@@ -66,9 +66,11 @@ def record_presence(meeting: Meeting, member_id: int, presence: Presence) -> Non
 def mark_everyone_present(meeting: Meeting) -> int:
     """"Všichni přítomni": everyone not yet recorded and not excused in advance is present."""
     ensure_open(meeting)
+    active = sa.select(Member.id).where(Member.deactivated_at.is_(None))
     result = db.session.execute(
         sa.update(Participation)
         .where(Participation.meeting_id == meeting.id, Participation.presence.is_(None),
+               Participation.member_id.in_(active),
                sa.or_(Participation.answer.is_(None), Participation.answer != Answer.EXCUSED))
         .values(presence=Presence.PRESENT, presence_recorded_at=utcnow()))
     _attendance_taken(meeting)
@@ -124,7 +126,8 @@ def add_guest(meeting: Meeting, name: str, organisation: str) -> Guest:
     ensure_open(meeting)
     guest = Guest(meeting_id=meeting.id, name=name, organisation=organisation)
     db.session.add(guest)
-    _attendance_taken(meeting)
+    if meeting.has_begun:  # a guest announced in advance is no attendance yet
+        _attendance_taken(meeting)
     db.session.commit()
     return guest
 

@@ -36,6 +36,9 @@ def attendance(meeting_id):
 @requires("meetings.view")
 def record_presence(meeting_id, member_id):
     meeting = managed_meeting(meeting_id)
+    rows = {row.member.id: row for row in service.attendance_rows(meeting)}
+    if member_id not in rows:
+        abort(404)
     error = None
     try:
         service.record_presence(meeting, member_id, Presence(request.form.get("presence", "")))

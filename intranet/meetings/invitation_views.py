@@ -1,6 +1,6 @@
 """The invitation: shown as members will receive it, sent when ready, updates, resending."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -53,8 +53,11 @@ def send_update(meeting_id):
 def resend(meeting_id):
     """The invitation again: to one member (member_id) or to all who have not answered."""
     meeting = managed_meeting(meeting_id)
+    member_id = parse_id(request.form.get("member_id"))
+    if member_id is None and request.form.get("member_id"):
+        abort(400)
     try:
-        count = notifications.resend(meeting, parse_id(request.form.get("member_id")))
+        count = notifications.resend(meeting, member_id)
     except notifications.NotSendable:
         flash(_("Pozvánku teď nelze poslat: ještě nebyla odeslána, nebo schůzka už "
                 "proběhla."), "error")

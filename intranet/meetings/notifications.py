@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, raiseload, selectinload
 from ..accounts.models import Member
 from ..database import utcnow
 from ..extensions import db
+from ..groups.services import my_groups
 from ..mail.services import queue_to_members
 from ..organisations.models import Organisation
 from .calendar import calendar
@@ -38,14 +39,15 @@ def _reply_to(meeting: Meeting) -> str:
     return formataddr((person.full_name, person.email)) if person else ""
 
 
-def _send(meeting: Meeting, members, template: str) -> None:
+def _send(meeting: Meeting, members, template: str) -> int:
+    """Queue the mail to the members who want meeting mail; how many messages were queued."""
     filename, method = CALENDAR_FILES.get(template, CALENDAR_FILES[INVITATION])
 
     def calendar_file(_member):
         return [(filename, f"text/calendar; method={method}", calendar([meeting], method))]
 
-    queue_to_members(members, CATEGORY, template, attachments=calendar_file,
-                     reply_to=_reply_to(meeting), meeting=meeting)
+    return len(queue_to_members(members, CATEGORY, template, attachments=calendar_file,
+                                reply_to=_reply_to(meeting), meeting=meeting))
 
 
 def invited_members(meeting: Meeting, unanswered_only: bool = False) -> list[Member]:
@@ -69,7 +71,8 @@ def _mark_invited(meeting: Meeting, members) -> None:
 def send_invitations(meeting: Meeting) -> int:
     """Send the invitation to every expected participant, exactly once (a double click
     claims nothing the second time). Returns how many members were invited."""
-    if meeting.status is MeetingStatus.CANCELLED or meeting.has_begun:
+    if (meeting.status is MeetingStatus.CANCELLED or meeting.has_begun
+            or meeting.group.archived_at is not None):
         raise NotSendable
     now = utcnow()
     claimed = db.session.execute(
@@ -81,10 +84,10 @@ def send_invitations(meeting: Meeting) -> int:
     members = invited_members(meeting)
     if within_reminder_time(meeting, now):
         meeting.reminder_sent_at = now  # the invitation is reminder enough
-    _send(meeting, members, INVITATION)
+    sent = _send(meeting, members, INVITATION)
     _mark_invited(meeting, members)
     db.session.commit()
-    return len(members)
+    return sent
 
 
 def send_update(meeting: Meeting) -> None:
@@ -119,10 +122,10 @@ def resend(meeting: Meeting, member_id: int | None = None) -> int:
     members = invited_members(meeting, unanswered_only=member_id is None)
     if member_id is not None:
         members = [m for m in members if m.id == member_id]
-    _send(meeting, members, INVITATION)
+    sent = _send(meeting, members, INVITATION)
     _mark_invited(meeting, members)
     db.session.commit()
-    return len(members)
+    return sent
 
 
 def preview(meeting: Meeting, recipient: Member) -> tuple[str, str]:
@@ -158,6 +161,12 @@ def member_joined(group_id: int, member: Member) -> None:
                                      invited_at=utcnow() if invited else None))
         if invited:
             _send(meeting, [member], INVITATION)
+
+
+def member_reactivated(member: Member) -> None:
+    """A member let back in is expected (and invited) again in their groups' coming meetings."""
+    for group in my_groups(member):
+        member_joined(group.id, member)
 
 
 def member_left(group_id: int, member_id: int) -> None:

@@ -39,6 +39,10 @@ class NotDeletable(Exception):
     """Invitations went out or attendance was taken: the meeting can only be cancelled."""
 
 
+class AlreadyHeld(Exception):
+    """A meeting that took place (it has attendance) cannot be cancelled."""
+
+
 @dataclass
 class Details:
     """What the scheduling form sets: when and where."""
@@ -141,6 +145,13 @@ def feed_meetings(member: Member, group_id: int | None = None) -> list[Meeting]:
         selectinload(Meeting.agenda).selectinload(AgendaItem.presenters))).all()
 
 
+def has_upcoming(group_id: int) -> bool:
+    """Whether the group has a meeting still to come (it cannot be archived then)."""
+    return db.session.scalar(sa.select(sa.exists().where(
+        Meeting.group_id == group_id, Meeting.status == MeetingStatus.SCHEDULED,
+        Meeting.starts_at > utcnow())))
+
+
 def upcoming_for(member: Member, limit: int = 5) -> list[Meeting]:
     query = meetings_of_member(member).where(
         Meeting.ends_at >= utcnow(), Meeting.status == MeetingStatus.SCHEDULED)
@@ -188,14 +199,15 @@ def schedule(group: WorkingGroup, organiser: Member, details: Details,
     """
     if previous is not None and planned_next(previous) is not None:
         raise AlreadyPlanned
+    members = active_members(group.id)
     meeting = Meeting(group=group, number=0, organiser=organiser, previous=previous,
                       starts_at=details.starts_at, ends_at=details.ends_at, place=details.place,
                       map_url=details.map_url, online_url=details.online_url)
+    db.session.add(meeting)
     meeting.agenda = [AgendaItem(position=n, title=title) for n, title in enumerate(program, 1)]
-    meeting.participations = [Participation(member_id=m.id) for m in active_members(group.id)]
+    meeting.participations = [Participation(member_id=m.id) for m in members]
     if in_the_past(details.starts_at):
         meeting.reminder_sent_at = utcnow()  # nobody is reminded of the past
-    db.session.add(meeting)
     _renumber(group.id)
     db.session.commit()
     return meeting
@@ -232,27 +244,30 @@ def change(meeting: Meeting, details: Details, version: int | None,
         setattr(meeting, name, getattr(details, name))
     meeting.sequence += 1
     meeting.version += 1
-    if meeting.invited_at is not None:
-        notifications.send_update(meeting)
     if moved:
         _renumber(meeting.group_id)
+    if meeting.invited_at is not None and not meeting.has_begun:
+        notifications.send_update(meeting)
     db.session.commit()
     return True
 
 
 def cancel(meeting: Meeting, reason: str = "") -> None:
-    """Cancel the meeting; invited members get a cancellation (with the reason, if given).
+    """Cancel the meeting; invited members get a cancellation (with the reason, if given)
+    unless it is already past. A held meeting cannot be cancelled.
 
     A cancelled follow-up is unlinked, so that another next meeting can be planned.
     """
     if meeting.status is MeetingStatus.CANCELLED:
         return
+    if meeting.is_held:
+        raise AlreadyHeld
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancel_reason = reason
     meeting.previous_id = None
     meeting.sequence += 1
     meeting.version += 1
-    if meeting.invited_at is not None:
+    if meeting.invited_at is not None and not meeting.has_begun:
         notifications.cancel(meeting)
     db.session.commit()
 

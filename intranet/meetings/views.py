@@ -6,6 +6,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..database import utcnow
+from ..exports import download
 from ..groups.services import all_groups, get_group, is_member
 from ..i18n import in_prague, local_to_utc, month_bounds, previous_month
 from ..policy import ensure, may_answer, may_manage_group, public, requires
@@ -43,8 +44,8 @@ def render_meeting(meeting, member, fragment="meetings/_answer.html", status=200
                   can_manage=can_manage, can_answer=may_answer(member, meeting),
                   participation=attendance.answer_of(meeting, member),
                   deletable=can_manage and services.deletable(meeting),
-                  cancel_form=CancelForm(formdata=None),
-                  next_meeting=services.planned_next(meeting), **context)
+                  next_meeting=services.planned_next(meeting),
+                  **{"cancel_form": CancelForm(formdata=None), **context})
 
 
 def _list_filters():
@@ -83,14 +84,18 @@ def schedule(group_id):
     group = get_group(group_id)
     ensure(may_manage_group(current_member(), group))
     if group.archived_at:
-        flash(_("Skupina je v archivu; nové schůzky se v ní neplánují."), "error")
-        return redirect(url_for("groups.group", group_id=group.id))
+        return _archived(group)
     form = MeetingForm()
     if not form.validate_on_submit():
         return render_form(FORM, form, group=group, meeting=None)
     meeting = services.schedule(group, current_member(), form.details(),
                                 program=form.program_items())
     return _scheduled(meeting)
+
+
+def _archived(group):
+    flash(_("Skupina je v archivu; nové schůzky se v ní neplánují."), "error")
+    return redirect(url_for("groups.group", group_id=group.id))
 
 
 def _scheduled(meeting):
@@ -108,6 +113,8 @@ def _scheduled(meeting):
 @requires("meetings.view")
 def plan_next(meeting_id):
     previous = managed_meeting(meeting_id)
+    if previous.group.archived_at:
+        return _archived(previous.group)
     if services.planned_next(previous):
         return _already_planned(previous)
     form = MeetingForm(data=None if request.method == "POST" else
@@ -133,7 +140,7 @@ def edit(meeting_id):
     meeting = managed_meeting(meeting_id)
     services.ensure_open(meeting)
     form = MeetingForm(data=None if request.method == "POST" else form_defaults(meeting))
-    form.asks_about_past = False
+    form.asks_about_past = not meeting.has_begun  # moving a coming meeting into the past
     if not form.validate_on_submit():
         return render_form(FORM, form, group=meeting.group, meeting=meeting)
     try:
@@ -189,7 +196,11 @@ def cancel(meeting_id):
     if not confirmed():
         return ask_to_confirm(_("Opravdu zrušit schůzku? Pozvaní členové dostanou oznámení."),
                               url_for("meetings.meeting", meeting_id=meeting.id))
-    services.cancel(meeting, form.reason.data or "")
+    try:
+        services.cancel(meeting, form.reason.data or "")
+    except services.AlreadyHeld:
+        flash(_("Schůzka proběhla a má zapsanou docházku; zrušit ji už nelze."), "error")
+        return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     flash(_("Schůzka byla zrušena."), "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
 
@@ -215,8 +226,9 @@ def delete(meeting_id):
 @requires("meetings.view")
 def ics(meeting_id):
     meeting = services.get_meeting(meeting_id)
-    return Response(calendar([meeting]), mimetype="text/calendar", headers={
-        "Content-Disposition": f'attachment; filename="schuzka-{meeting.id}.ics"'})
+    day = in_prague(meeting.starts_at).date().isoformat()
+    filename = f"schůzka-PS-{meeting.group.number}-{day}.ics"
+    return download(calendar([meeting]), filename, "text/calendar")
 
 
 @bp.post("/meetings/<int:meeting_id>/answer")

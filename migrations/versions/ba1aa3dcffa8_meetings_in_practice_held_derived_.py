@@ -5,6 +5,8 @@ Revises: 3e6cc3e908a4
 Create Date: 2026-12-02 18:21:12.478546
 
 """
+from datetime import UTC, datetime
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -34,15 +36,15 @@ def upgrade():
 
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_login_at', intranet.database.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('sort_key', sa.LargeBinary(), server_default=sa.text("x''"), nullable=False))
+        batch_op.add_column(sa.Column('sort_key', sa.LargeBinary(), server_default="", nullable=False))
         batch_op.create_index(batch_op.f('ix_member_sort_key'), ['sort_key'], unique=False)
 
     with op.batch_alter_table('municipality', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('sort_key', sa.LargeBinary(), server_default=sa.text("x''"), nullable=False))
+        batch_op.add_column(sa.Column('sort_key', sa.LargeBinary(), server_default="", nullable=False))
         batch_op.create_index(batch_op.f('ix_municipality_sort_key'), ['sort_key'], unique=False)
 
     with op.batch_alter_table('organisation', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('sort_key', sa.LargeBinary(), server_default=sa.text("x''"), nullable=False))
+        batch_op.add_column(sa.Column('sort_key', sa.LargeBinary(), server_default="", nullable=False))
         batch_op.create_index(batch_op.f('ix_organisation_sort_key'), ['sort_key'], unique=False)
 
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
@@ -61,16 +63,52 @@ def upgrade():
 
 
 def _backfill():
-    """Existing data: held becomes derived, sent invitations are recorded, keys are computed."""
+    """Existing data: held becomes derived, sent invitations are recorded, members who joined
+    since are expected, meetings are numbered by date, sort and search keys are computed."""
     connection = op.get_bind()
+    now = datetime.now(UTC).replace(tzinfo=None)  # stored as naive UTC
+    recorded = ("FROM participation p WHERE p.meeting_id = meeting.id "
+                "AND p.presence IS NOT NULL")
     connection.execute(sa.text(
-        "UPDATE meeting SET attendance_taken_at = starts_at, status = 'scheduled' "
-        "WHERE status = 'held'"))
+        f"UPDATE meeting SET attendance_taken_at = COALESCE("
+        f"(SELECT MIN(p.presence_recorded_at) {recorded}), starts_at) "
+        f"WHERE status = 'held' OR EXISTS (SELECT 1 {recorded}) "
+        f"OR EXISTS (SELECT 1 FROM guest g WHERE g.meeting_id = meeting.id)"))
+    connection.execute(sa.text("UPDATE meeting SET status = 'scheduled' WHERE status = 'held'"))
     connection.execute(sa.text(  # every meeting scheduled so far sent its invitations at once
         "UPDATE meeting SET invited_at = created_at, notified_sequence = sequence"))
     connection.execute(sa.text(
         "UPDATE participation SET invited_at = "
         "(SELECT created_at FROM meeting WHERE meeting.id = participation.meeting_id)"))
+    connection.execute(sa.text(  # members who joined since scheduling were expected, uninvited
+        "INSERT INTO participation (meeting_id, member_id, comment) "
+        "SELECT m.id, gm.member_id, '' FROM meeting m "
+        "JOIN group_membership gm ON gm.group_id = m.group_id "
+        "JOIN member mb ON mb.id = gm.member_id "
+        "WHERE m.status = 'scheduled' AND m.starts_at > :now AND mb.deactivated_at IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM participation p "
+        "WHERE p.meeting_id = m.id AND p.member_id = gm.member_id)"), {"now": now})
+    _number_by_date(connection)
+    _compute_keys(connection)
+
+
+def _number_by_date(connection):
+    """Each group's meetings numbered 1, 2, … by date (negative first: numbers are unique)."""
+    connection.execute(sa.text("UPDATE meeting SET number = -id"))
+    rows = connection.execute(sa.text(
+        "SELECT id, group_id FROM meeting ORDER BY group_id, starts_at, id")).all()
+    counts = {}
+    for meeting_id, group_id in rows:
+        counts[group_id] = counts.get(group_id, 0) + 1
+        connection.execute(sa.text("UPDATE meeting SET number = :n WHERE id = :id"),
+                           {"n": counts[group_id], "id": meeting_id})
+    for group_id, count in counts.items():
+        connection.execute(sa.text(
+            "UPDATE working_group SET last_meeting_number = :n WHERE id = :id"),
+            {"n": count, "id": group_id})
+
+
+def _compute_keys(connection):
     for table, columns, keys in (
             ("member", "last_name, first_name", lambda r: {"sort_key": czech_key(r[1], r[2])}),
             ("organisation", "name", lambda r: {"sort_key": czech_key(r[1])}),
@@ -88,7 +126,8 @@ def _backfill():
 def downgrade():
     op.get_bind().execute(sa.text(
         "UPDATE meeting SET status = 'held' WHERE status = 'scheduled' "
-        "AND attendance_taken_at IS NOT NULL AND starts_at <= CURRENT_TIMESTAMP"))
+        "AND attendance_taken_at IS NOT NULL AND starts_at <= :now"),
+        {"now": datetime.now(UTC).replace(tzinfo=None)})
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('working_group', schema=None) as batch_op:
         batch_op.drop_column('search_key')

@@ -7,20 +7,33 @@
      a clear message with a retry. The pressed state changes only when the server answers. */
   function statusOf(form) { return form.querySelector(".save-status"); }
 
+  function liveForm(event) {  /* the live-saved form that sent this request, if any */
+    var config = event.detail.requestConfig;
+    var sender = (config && config.elt) || event.detail.elt;
+    return sender && sender.closest ? sender.closest("form.live-save") : null;
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest("form.live-save button[type=submit]");
     if (button) { button.form.lastButton = button; }
   });
 
+  /* A server error (or a proxy's error page) never replaces the row: the state shown stays
+     the last saved one, and the message below offers a retry. */
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var form = liveForm(event);
+    if (form && event.detail.xhr.status >= 500) { event.detail.shouldSwap = false; }
+  });
+
   document.addEventListener("htmx:beforeRequest", function (event) {
-    var form = event.detail.elt.closest && event.detail.elt.closest("form.live-save");
+    var form = liveForm(event);
     if (!form) { return; }
     form.setAttribute("aria-busy", "true");
     statusOf(form).textContent = form.dataset.saving;
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
-    var form = event.detail.elt.closest && event.detail.elt.closest("form.live-save");
+    var form = liveForm(event);
     if (!form || !form.isConnected) { return; }
     form.removeAttribute("aria-busy");
     var status = statusOf(form);

@@ -50,6 +50,12 @@ def test_attendance_on_a_small_phone_fits_keeps_focus_and_survives_a_lost_connec
     expect(present).to_have_attribute("aria-pressed", "false")  # nothing unsaved is shown
     expect(absent).to_have_attribute("aria-pressed", "true")
     page.unroute("**/attendance/*")
+    page.route("**/attendance/*", lambda route: route.fulfill(status=503, body="Bad gateway"))
+    present.tap()  # a proxy's error page never replaces the row
+    expect(row.get_by_text("Neuloženo – zkontrolujte připojení.")).to_be_visible()
+    expect(page.get_by_text("Bad gateway")).to_have_count(0)
+    expect(absent).to_have_attribute("aria-pressed", "true")
+    page.unroute("**/attendance/*")
     row.get_by_role("button", name="Zkusit znovu").tap()
     expect(row.get_by_role("button", name="účast", exact=True)).to_have_attribute(
         "aria-pressed", "true")
@@ -120,5 +126,21 @@ def test_an_invalid_guest_moves_focus_to_the_field_with_the_error(browser, live_
     page.keyboard.press("Enter")
     expect(page.locator("#guests li", has_text="Host Hostovský")).to_be_visible()
     expect(page.get_by_label("Jméno hosta")).to_be_focused()  # ready for the next guest
+    context.close()
+    assert errors == []
+
+
+def test_enter_in_the_excuse_note_sends_the_excuse(browser, live_server, create_member,
+                                                  create_meeting):
+    member = create_member()
+    meeting = create_meeting(members=[member])
+    email, meeting_id = member.email, meeting.id
+    db.session.commit()
+    context, page, errors = open_as(browser, live_server, email, viewport=DESKTOP)
+    page.goto(f"{live_server}/meetings/{meeting_id}")
+    page.get_by_label("Poznámka k omluvě (nepovinné)").fill("jsem nemocná")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Odpověděli jste: omlouvám se.")).to_be_visible()
+    expect(page.get_by_text("(jsem nemocná)")).to_be_visible()
     context.close()
     assert errors == []
