@@ -1,8 +1,10 @@
 """Form fields and validators shared by every feature's forms."""
 
+import wtforms
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, StringField
+from markupsafe import Markup, escape
+from wtforms import EmailField, PasswordField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -102,3 +104,30 @@ def within_years(first: int = 2000, last: int = 2100):
                                      first=first, last=last))
 
     return check
+
+
+class FastSelect(widgets.Select):
+    """WTForms' select box, its options written in one pass: a list of hundreds of
+    organisations or municipalities renders in a fraction of the time, as the same HTML."""
+
+    def __call__(self, field, **kwargs):
+        if self.multiple or field.has_groups():
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        for flag in self.validation_attrs:
+            if flag not in kwargs and getattr(field.flags, flag, False):
+                kwargs[flag] = getattr(field.flags, flag)
+        current = str(field.data)
+        options = "".join(
+            f'<option value="{escape(choice.value)}"'
+            f'{" selected" if str(choice.value) == current else ""}>'
+            f"{escape(choice.label or choice.value)}</option>"
+            for choice in field._choices_from_input(field.choices) or [])
+        params = widgets.html_params(name=field.name, **kwargs)
+        return Markup(f"<select {params}>{options}</select>")
+
+
+class SelectField(wtforms.SelectField):
+    """The select field every form uses (with the fast widget above)."""
+
+    widget = FastSelect()

@@ -39,16 +39,19 @@ class RowPagination(SelectPagination):
         return list(self._query_args["session"].execute(select).unique().all())
 
 
-def paginate(query, per_page: int | None = None):
-    """A page of a select, the page number taken from ?page= (bad numbers give page 1).
+def paginate(query, per_page: int | None = None, param: str = "page"):
+    """A page of a select, the page number taken from ?page= (bad numbers give page 1); a
+    page with several lists gives each its own parameter, which its pager links change.
 
     A select of one entity gives entities; a select of several columns gives rows.
     """
     pagination_class = SelectPagination if len(query.column_descriptions) == 1 else RowPagination
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-    return pagination_class(
+    page = min(max(request.args.get(param, 1, type=int), 1), MAX_PAGE)
+    pagination = pagination_class(
         select=query, session=db.session(), page=page,
         per_page=per_page or current_app.config["PER_PAGE"], error_out=False, count=True)
+    pagination.param = param
+    return pagination
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -66,11 +69,11 @@ def render_form(template: str, form, status: int | None = None, **context):
     return render_template(template, form=form, **context), status
 
 
-def page_url(page: int) -> str:
-    """This page's URL with the same filters and another page number."""
+def page_url(page: int, param: str = "page") -> str:
+    """This page's URL with the same filters and another page number (of list `param`)."""
     filters = {key: value for key, value in request.args.items()
                if key != "endpoint" and not key.startswith("_")}
-    return url_for(request.endpoint, **{**(request.view_args or {}), **filters, "page": page})
+    return url_for(request.endpoint, **{**(request.view_args or {}), **filters, param: page})
 
 
 def safe_local_target(target: str | None, fallback: str = "/") -> str:

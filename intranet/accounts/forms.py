@@ -3,10 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import Optional, ValidationError
 
 from ..forms import (
+    SelectField,
     coerce_id,
     email_field,
     max_length,

@@ -18,12 +18,20 @@ from .models import MeetingStatus, Presence
 from .views import MIDNIGHT, managed_meeting
 
 
+def row_texts() -> dict:
+    """The texts of an attendance row, translated once for all the rows of a page."""
+    return {"excused_before": _("omluvil(a) se předem"), "confirmed": _("potvrdil(a) účast"),
+            "saving": _("Ukládám…"), "failed": _("Neuloženo – zkontrolujte připojení."),
+            "retry": _("Zkusit znovu"), "attendance": _("Účast"),
+            "presences": [(presence.value, str(presence.label)) for presence in Presence]}
+
+
 def _attendance(meeting, guest_form=None, status=200):
     rows = service.attendance_rows(meeting)
     return render("meetings/attendance.html", "meetings/_attendance.html", status=status,
                   meeting=meeting, rows=rows, present=service.present_count(rows),
                   guests=service.guests_of(meeting), guest_form=guest_form or GuestForm(
-                      formdata=None), presences=list(Presence))
+                      formdata=None), row_texts=row_texts())
 
 
 @bp.get("/meetings/<int:meeting_id>/attendance")
@@ -53,7 +61,7 @@ def record_presence(meeting_id, member_id):
     rows = service.attendance_rows(meeting)
     [row] = [r for r in rows if r.member.id == member_id]
     return render_template("meetings/_attendance_row.html", meeting=meeting, row=row,
-                           presences=list(Presence), error=error, count_update=True,
+                           row_texts=row_texts(), error=error, count_update=True,
                            rows=rows, present=service.present_count(rows)), 400 if error else 200
 
 
@@ -116,9 +124,11 @@ def statistics():
     form, period = _period()
     municipality_id = valid_data(form.municipality) or _own_municipality(form)
     attended = paginate(stats.meetings_attended_from(period, municipality_id),
-                        per_page=10) if municipality_id else None
+                        per_page=10, param="attended_page") if municipality_id else None
+    tables = {name: paginate(query_of(period), param=f"{name}_page")
+              for name, (query_of, _columns) in stats.CSV_TABLES.items()}
     return render_template("meetings/stats.html", form=form, summary=stats.summary(period),
-                           attended=attended, attendees=stats.attendees_from(
+                           tables=tables, attended=attended, attendees=stats.attendees_from(
                                attended.items, municipality_id) if attended else {})
 
 

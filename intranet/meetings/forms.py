@@ -7,7 +7,6 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
-    SelectField,
     TextAreaField,
     TimeField,
     URLField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.validators import URL, NumberRange, Optional, ValidationError
 
 from ..forms import (
+    SelectField,
     coerce_id,
     max_length,
     options,

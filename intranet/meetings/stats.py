@@ -4,12 +4,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import joinedload, raiseload
 
 from ..accounts.models import Member
 from ..exports import csv_text
 from ..extensions import db
 from ..groups.models import WorkingGroup
+from ..i18n import in_prague
 from ..organisations.models import Municipality, Organisation
 from .models import Guest, Meeting, Participation, Presence
 
@@ -34,26 +36,24 @@ def _held(period: Period) -> sa.Select:
     return query
 
 
-def per_meeting(period: Period) -> list[dict]:
-    """Each meeting held: when, which group, present members, guests."""
-    held = _held(period).subquery()
+def per_meeting(period: Period) -> sa.Select:
+    """Each meeting held, by date: when, which group, present members, guests, total."""
     present = (sa.select(sa.func.count()).where(
         Participation.meeting_id == Meeting.id, Participation.presence == Presence.PRESENT)
         .scalar_subquery())
     guests = sa.select(sa.func.count(Guest.id)).where(Guest.meeting_id == Meeting.id) \
         .scalar_subquery()
-    rows = db.session.execute(
-        sa.select(Meeting.starts_at, WorkingGroup, Meeting.number, present, guests)
-        .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
-        .where(Meeting.id.in_(sa.select(held.c.id))).order_by(Meeting.starts_at))
-    return [{"starts_at": s, "group": group.title, "number": n, "members": m, "guests": g,
-             "total": m + g} for s, group, n, m, g in rows]
+    return (sa.select(Meeting.starts_at, WorkingGroup.number.label("group_number"),
+                      WorkingGroup.name.label("group_name"), Meeting.number,
+                      present.label("members"), guests.label("guests"),
+                      (present + guests).label("total"))
+            .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
+            .where(Meeting.id.in_(_held(period))).order_by(Meeting.starts_at, Meeting.id))
 
 
-def _per(record, join_path, period: Period) -> list[dict]:
+def _per(record, join_path, period: Period) -> sa.Select:
     """Attendance per organisation or municipality (`record`), most attendances first, then
     in Czech order of names."""
-    held = _held(period).subquery()
     query = (sa.select(record.id, record.name.label("name"),
                        sa.func.count(Participation.id).label("attendances"),
                        sa.func.count(sa.distinct(Participation.meeting_id)).label("meetings"),
@@ -61,31 +61,45 @@ def _per(record, join_path, period: Period) -> list[dict]:
              .select_from(Participation).join(Member, Member.id == Participation.member_id))
     for target, condition in join_path:
         query = query.join(target, condition)
-    query = (query.where(Participation.presence == Presence.PRESENT,
-                         Participation.meeting_id.in_(sa.select(held.c.id)))
-             .group_by(record.id, record.name, record.sort_key)
-             .order_by(sa.desc("attendances"), record.sort_key))
-    return [dict(row._mapping) for row in db.session.execute(query)]
+    return (query.where(Participation.presence == Presence.PRESENT,
+                        Participation.meeting_id.in_(_held(period)))
+            .group_by(record.id, record.name, record.sort_key)
+            .order_by(sa.desc("attendances"), record.sort_key))
 
 
-def per_organisation(period: Period) -> list[dict]:
+ORGANISATION_JOIN = [(Organisation, Organisation.id == Member.organisation_id)]
+MUNICIPALITY_JOIN = [*ORGANISATION_JOIN,
+                     (Municipality, Municipality.id == Organisation.municipality_id)]
+
+
+def per_organisation(period: Period) -> sa.Select:
     """Organisations whose people attended: attendances, meetings, distinct people."""
-    return _per(Organisation, [(Organisation, Organisation.id == Member.organisation_id)], period)
+    return _per(Organisation, ORGANISATION_JOIN, period)
 
 
-def per_municipality(period: Period) -> list[dict]:
+def per_municipality(period: Period) -> sa.Select:
     """Municipalities (by the attendee's organisation's seat) that took part."""
-    return _per(Municipality,
-                [(Organisation, Organisation.id == Member.organisation_id),
-                 (Municipality, Municipality.id == Organisation.municipality_id)], period)
+    return _per(Municipality, MUNICIPALITY_JOIN, period)
 
 
 def summary(period: Period) -> dict:
-    meetings = per_meeting(period)
-    return {"meetings": meetings, "held": len(meetings),
-            "participants": sum(m["total"] for m in meetings),
-            "organisations": per_organisation(period),
-            "municipalities": per_municipality(period)}
+    """The tiles: meetings held, attendances (members and guests), municipalities involved."""
+    held = _held(period)
+    present = (sa.select(sa.func.count(Participation.id))
+               .where(Participation.meeting_id.in_(held),
+                      Participation.presence == Presence.PRESENT).scalar_subquery())
+    guests = sa.select(sa.func.count(Guest.id)).where(Guest.meeting_id.in_(held)) \
+        .scalar_subquery()
+    municipalities = (sa.select(sa.func.count(sa.distinct(Organisation.municipality_id)))
+                      .select_from(Participation)
+                      .join(Member, Member.id == Participation.member_id)
+                      .join(Organisation, Organisation.id == Member.organisation_id)
+                      .where(Participation.meeting_id.in_(held),
+                             Participation.presence == Presence.PRESENT).scalar_subquery())
+    row = db.session.execute(sa.select(
+        sa.select(sa.func.count()).select_from(held.subquery()).scalar_subquery(),
+        present + guests, municipalities)).one()
+    return {"held": row[0], "participants": row[1], "municipalities": row[2]}
 
 
 def meetings_attended_from(period: Period, municipality_id: int) -> sa.Select:
@@ -127,18 +141,21 @@ CSV_TABLES = {
 
 
 def as_csv(table: str, period: Period, headers: list[str]) -> str:
-    """One statistics table as CSV (semicolons and a BOM, as Czech Excel expects)."""
-    rows_of, columns = CSV_TABLES[table]
-    return csv_text(headers, ([_cell(row[column]) for column in columns]
-                              for row in rows_of(period)))
+    """One whole statistics table as CSV (semicolons and a BOM, as Czech Excel expects)."""
+    query_of, columns = CSV_TABLES[table]
+    rows = db.session.execute(query_of(period)).mappings()
+    return csv_text(headers, ([_cell(row, column) for column in columns] for row in rows))
 
 
-def _cell(value):
+def _cell(row, column):
+    if column == "group":
+        return gettext("č. %(number)d – %(name)s", number=row["group_number"],
+                       name=row["group_name"])
+    value = row[column]
     if isinstance(value, datetime):
-        from ..i18n import in_prague
-
         return in_prague(value).strftime("%d.%m.%Y %H:%M")
     return value
+
 
 
 # --- attendance history of a member and of an organisation ---------------------------------

@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import URL, Email, Optional, ValidationError
 
-from ..forms import coerce_id, max_length, options, single_line, strip, text_field
+from ..forms import SelectField, coerce_id, max_length, options, single_line, strip, text_field
 from . import services
 from .models import Municipality, Organisation, OrganisationKind
 
