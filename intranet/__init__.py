@@ -38,7 +38,7 @@ def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every model, for Alembic and relationships)
     from .accounts.auth import load_member_for_session
     from .database import configure_sqlite
-    from .i18n import select_locale
+    from .i18n import RequestDomain, select_locale
     from .policy import login_required_everywhere
     from .security import init_security
 
@@ -49,6 +49,7 @@ def _init_extensions(app: Flask) -> None:
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(app.root_path + "/../translations"))
+    babel.domain_instance = RequestDomain()
     login_manager.init_app(app)
     login_manager.user_loader(load_member_for_session)
     login_manager.login_view = "accounts.login"
@@ -90,7 +91,7 @@ def _register_templating(app: Flask) -> None:
     from .meetings.calendar import answer_link
     from .panels import render_panels
     from .policy import can
-    from .web import external_url, page_url
+    from .web import RowUrl, external_url, page_url
 
     app.jinja_env.add_extension("jinja2.ext.do")
     register_filters(app)
@@ -98,6 +99,7 @@ def _register_templating(app: Flask) -> None:
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["panels"] = render_panels
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["row_url"] = RowUrl
     app.jinja_env.globals["external_url"] = external_url
     app.jinja_env.globals["answer_url"] = answer_link
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]

@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import parse_pattern
 from flask import current_app, has_request_context, session
-from flask_babel import format_date, format_datetime, format_time
+from flask_babel import Domain, _get_current_context, format_date, format_datetime, format_time
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from .extensions import db
 
@@ -39,6 +40,22 @@ def set_language(language: str, member) -> None:
     if member.is_authenticated:
         member.language = language
         db.session.commit()
+
+
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, its translations looked up once per request: Flask-Babel
+    finds them again on every gettext (about ten look-ups of request-local objects), and labels
+    and titles are translated many times per page. Flask-Babel's own `refresh()` and
+    `force_locale()` clear or swap the stored `babel_translations`, as they expect."""
+
+    def get_translations(self):
+        ctx = _get_current_context()
+        found = getattr(ctx, "babel_translations", None) if ctx is not None else None
+        if found is None:
+            found = super().get_translations()
+            if ctx is not None:
+                ctx.babel_translations = found
+        return found
 
 
 def _pattern(kind: str) -> str:
@@ -118,9 +135,11 @@ def register_filters(app) -> None:
 
 
 def _install_gettext(app) -> None:
-    """Templates' _(), ngettext and pgettext, as Flask-Babel installs them, but the catalogue is
-    found by the language of the page being rendered (`current_language`) instead of through
-    Flask-Babel's request context, which costs about ten proxy look-ups per string.
+    """Templates' _(), ngettext and pgettext, as Jinja's i18n extension installs them
+    ("newstyle": escaped, then formatted with the keyword arguments), but lighter: the
+    catalogue is found by the language of the page being rendered (`current_language`) instead
+    of through Flask-Babel's request context, which costs about ten proxy look-ups per string,
+    and _() is gettext itself instead of an alias that looks it up on every call.
 
     The catalogues are Flask-Babel's own objects, which it also keeps for the whole process."""
     from flask_babel import get_locale, get_translations
@@ -134,24 +153,37 @@ def _install_gettext(app) -> None:
             catalogues.setdefault(str(get_locale()), found)
         return found
 
-    @pass_context
-    def gettext(context, string):
-        return catalogue(context).ugettext(string)
+    def formatted(context, text: str, variables: dict) -> str:
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables if variables or "%" in text else text  # "%%" → "%" as Jinja
 
     @pass_context
-    def ngettext(context, singular, plural, number):
-        return catalogue(context).ungettext(singular, plural, number)
+    def gettext(context, string, **variables):
+        return formatted(context, catalogue(context).ugettext(string), variables)
 
     @pass_context
-    def pgettext(context, message_context, string):
-        return catalogue(context).upgettext(message_context, string)
+    def ngettext(context, singular, plural, number, **variables):
+        variables.setdefault("num", number)
+        return formatted(context, catalogue(context).ungettext(singular, plural, number),
+                         variables)
 
     @pass_context
-    def npgettext(context, message_context, singular, plural, number):
-        return catalogue(context).unpgettext(message_context, singular, plural, number)
+    def pgettext(context, message_context, string, **variables):
+        variables.setdefault("context", message_context)
+        return formatted(context, catalogue(context).upgettext(message_context, string),
+                         variables)
 
-    app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext,
-                                            npgettext=npgettext)
+    @pass_context
+    def npgettext(context, message_context, singular, plural, number, **variables):
+        variables.setdefault("context", message_context)
+        variables.setdefault("num", number)
+        return formatted(context, catalogue(context).unpgettext(
+            message_context, singular, plural, number), variables)
+
+    app.jinja_env.newstyle_gettext = True
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext,
+                                 pgettext=pgettext, npgettext=npgettext)
 
 
 def format_moment(value: datetime) -> str:

@@ -2,6 +2,7 @@
 
 from .accounts.models import AccountToken, LoginAttempt, Member  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
+from .data_versions import DataVersion  # noqa: F401
 from .groups.models import GroupMembership, WorkingGroup  # noqa: F401
 from .mail.models import OutboxAttachment, OutboxDelivery, OutboxMessage  # noqa: F401
 from .meetings.models import AgendaItem, Guest, Meeting, Participation, Presenter  # noqa: F401

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Response, current_app, make_response, render_template, request, url_for
 from flask_login import current_user
-from flask_sqlalchemy.pagination import SelectPagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from werkzeug.routing import IntegerConverter
 
 from .extensions import db, htmx
@@ -39,16 +39,32 @@ class RowPagination(SelectPagination):
         return list(self._query_args["session"].execute(select).unique().all())
 
 
+class ListPagination(Pagination):
+    """Pagination of a list already in memory (e.g. a cached statistics table)."""
+
+    def _query_items(self) -> list:
+        return self._query_args["rows"][self._query_offset:self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["rows"])
+
+
 def paginate(query, per_page: int | None = None, param: str = "page"):
-    """A page of a select, the page number taken from ?page= (bad numbers give page 1); a
-    page with several lists gives each its own parameter, which its pager links change.
+    """A page of a select (or of a list), the page number taken from ?page= (bad numbers give
+    page 1); a page with several lists gives each its own parameter, which its pager links
+    change.
 
     A select of one entity gives entities; a select of several columns gives rows.
     """
-    pagination_class = SelectPagination if len(query.column_descriptions) == 1 else RowPagination
+    if isinstance(query, list):
+        pagination_class, source = ListPagination, {"rows": query}
+    else:
+        pagination_class = (SelectPagination if len(query.column_descriptions) == 1
+                            else RowPagination)
+        source = {"select": query, "session": db.session()}
     page = min(max(request.args.get(param, 1, type=int), 1), MAX_PAGE)
     pagination = pagination_class(
-        select=query, session=db.session(), page=page,
+        **source, page=page,
         per_page=per_page or current_app.config["PER_PAGE"], error_out=False, count=True)
     pagination.param = param
     return pagination
@@ -67,6 +83,22 @@ def render_form(template: str, form, status: int | None = None, **context):
     if status is None:
         status = 400 if form.errors or form.form_errors else 200
     return render_template(template, form=form, **context), status
+
+
+class RowUrl:
+    """The URL of each row of a list, routed once for the whole list (templates: row_url):
+    RowUrl("groups.remove_member", "member_id", group_id=1)(5) is
+    url_for("groups.remove_member", group_id=1, member_id=5)."""
+
+    MARK = 987_654_321_987
+
+    def __init__(self, endpoint: str, key: str, **values):
+        url = url_for(endpoint, **values, **{key: self.MARK})
+        assert url.count(str(self.MARK)) == 1, url
+        self.prefix, _mark, self.suffix = url.partition(str(self.MARK))
+
+    def __call__(self, row_id: int) -> str:
+        return f"{self.prefix}{int(row_id)}{self.suffix}"
 
 
 def page_url(page: int, param: str = "page") -> str:

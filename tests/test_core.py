@@ -4,6 +4,7 @@ import re
 import sqlite3
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 
@@ -168,3 +169,25 @@ def test_sqlite_is_tuned(app):
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+
+
+def test_row_url_is_url_for_routed_once(app):
+    from flask import url_for
+
+    from intranet.web import RowUrl
+
+    with app.test_request_context():
+        remove = RowUrl("groups.remove_member", "member_id", group_id=7)
+        for member_id in (1, 42, 987_654):
+            assert remove(member_id) == url_for("groups.remove_member", group_id=7,
+                                                member_id=member_id)
+
+
+@pytest.mark.parametrize("titles_before, titles_after", [
+    ("", ""), ("Mgr.", ""), ("", "DiS."), ("Bc. et Bc.", "Ph.D.")])
+def test_full_name_in_sql_is_the_full_name_in_python(create_member, titles_before,
+                                                      titles_after):
+    member = create_member(first_name="Jana", last_name="Nováková",
+                           titles_before=titles_before, titles_after=titles_after)
+    in_sql = db.session.scalar(sa.select(Member.full_name).where(Member.id == member.id))
+    assert in_sql == member.full_name

@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..database import UTCDateTime, str_enum, utcnow
@@ -56,10 +57,19 @@ class Member(db.Model):
     def _normalise_email(self, _key, value):
         return normalise_email(value)
 
-    @property
+    @hybrid_property
     def full_name(self) -> str:
+        """Titles, first and last name, e.g. "Mgr. Jana Nováková, DiS."."""
         name = " ".join(p for p in (self.titles_before, self.first_name, self.last_name) if p)
         return f"{name}, {self.titles_after}" if self.titles_after else name
+
+    @full_name.inplace.expression
+    @classmethod
+    def _full_name_expression(cls):
+        """The same in SQL, for lists that select only the columns they show."""
+        name = sa.case((cls.titles_before == "", sa.literal("")),
+                       else_=cls.titles_before + " ") + cls.first_name + " " + cls.last_name
+        return sa.case((cls.titles_after == "", name), else_=name + ", " + cls.titles_after)
 
     @property
     def status(self) -> str:

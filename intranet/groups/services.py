@@ -1,7 +1,7 @@
 """Working groups: listing, editing, members and coordinators."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, raiseload, selectinload
+from sqlalchemy.orm import joinedload, raiseload
 
 from ..accounts.models import Member
 from ..accounts.services import member_query
@@ -38,20 +38,21 @@ def all_groups() -> list[WorkingGroup]:
 
 
 def get_group(group_id: int) -> WorkingGroup:
-    """A group with its memberships, members and their organisations, or 404."""
+    """A group (without its members: see member_rows), or 404."""
     return db.first_or_404(
-        sa.select(WorkingGroup)
-        .options(selectinload(WorkingGroup.memberships).joinedload(GroupMembership.member)
-                 .joinedload(Member.organisation).joinedload(Organisation.municipality),
-                 raiseload("*"))
-        .where(WorkingGroup.id == group_id))
+        sa.select(WorkingGroup).options(raiseload("*")).where(WorkingGroup.id == group_id))
 
 
-def current_memberships(group: WorkingGroup) -> list[GroupMembership]:
-    """The group's memberships of members who are not deactivated, coordinators first,
-    then in Czech order of names."""
-    memberships = [m for m in group.memberships if m.member.deactivated_at is None]
-    return sorted(memberships, key=lambda m: (not m.is_coordinator, m.member.sort_key))
+def member_rows(group_id: int) -> list[sa.Row]:
+    """The group's members who are not deactivated, coordinators first, then in Czech order:
+    id, full_name, organisation (its name) and is_coordinator, only what the list shows."""
+    return db.session.execute(
+        sa.select(Member.id, Member.full_name.label("full_name"),
+                  Organisation.name.label("organisation"), GroupMembership.is_coordinator)
+        .join(GroupMembership, GroupMembership.member_id == Member.id)
+        .join(Organisation, Organisation.id == Member.organisation_id)
+        .where(GroupMembership.group_id == group_id, Member.deactivated_at.is_(None))
+        .order_by(GroupMembership.is_coordinator.desc(), Member.sort_key)).all()
 
 
 def active_members(group_id: int) -> list[Member]:

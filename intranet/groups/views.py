@@ -36,7 +36,7 @@ def group(group_id):
     group = services.get_group(group_id)
     return render("groups/group.html", "groups/_members.html", group=group,
                   can_manage=may_manage_group(current_member(), group),
-                  memberships=services.current_memberships(group),
+                  members=services.member_rows(group.id),
                   meetings=paginate(group_meetings(group)))
 
 
@@ -77,8 +77,8 @@ def add_member(group_id):
 def remove_member(group_id, member_id):
     group = _managed_group(group_id)
     if not confirmed():
-        name = next((m.member.full_name for m in group.memberships
-                     if m.member_id == member_id), "")
+        name = next((m.full_name for m in services.member_rows(group.id)
+                     if m.id == member_id), "")
         return ask_to_confirm(_("Odebrat ze skupiny: %(name)s?", name=name),
                               url_for("groups.group", group_id=group.id))
     services.remove_member(group, member_id)
@@ -109,7 +109,7 @@ def _members_changed(group_id: int, error: str | None = None):
     group = services.get_group(group_id)
     response = render("groups/group.html", "groups/_members.html", status=400 if error else 200,
                       group=group, can_manage=True, error=error,
-                      memberships=services.current_memberships(group))
+                      members=services.member_rows(group.id))
     response.headers["HX-Trigger"] = "members-changed"  # refreshes the candidate list
     return response
 

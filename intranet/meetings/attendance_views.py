@@ -125,10 +125,10 @@ def statistics():
     municipality_id = valid_data(form.municipality) or _own_municipality(form)
     attended = paginate(stats.meetings_attended_from(period, municipality_id),
                         per_page=10, param="attended_page") if municipality_id else None
-    tables = {name: paginate(query_of(period), param=f"{name}_page")
-              for name, (query_of, _columns) in stats.CSV_TABLES.items()}
-    return render_template("meetings/stats.html", form=form, summary=stats.summary(period),
-                           tables=tables, attended=attended, attendees=stats.attendees_from(
+    tables = stats.tables(period)
+    pages = {name: paginate(rows, param=f"{name}_page") for name, rows in tables.items()}
+    return render_template("meetings/stats.html", form=form, summary=stats.summary(tables),
+                           tables=pages, attended=attended, attendees=stats.attendees_from(
                                attended.items, municipality_id) if attended else {})
 
 

@@ -35,9 +35,12 @@ class MeetingState(enum.StrEnum):
 
     @property
     def label(self):
-        return {MeetingState.PLANNED: _l("naplánovaná"), MeetingState.HELD: _l("proběhla"),
+        return STATE_LABELS[self]
+
+
+STATE_LABELS = {MeetingState.PLANNED: _l("naplánovaná"), MeetingState.HELD: _l("proběhla"),
                 MeetingState.UNRECORDED: _l("bez zapsané docházky"),
-                MeetingState.CANCELLED: _l("zrušená")}[self]
+                MeetingState.CANCELLED: _l("zrušená")}
 
 
 class Answer(enum.StrEnum):

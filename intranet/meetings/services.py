@@ -89,7 +89,8 @@ def find_meeting(meeting_id: int) -> Meeting | None:
 
 
 def group_meetings(group: WorkingGroup) -> sa.Select:
-    return (sa.select(Meeting).options(*_with_group(), raiseload("*"))
+    """The group's meetings, newest first (shown on the group's page, without the group)."""
+    return (sa.select(Meeting).options(raiseload("*"))
             .where(Meeting.group_id == group.id).order_by(Meeting.starts_at.desc()))
 
 
@@ -107,7 +108,8 @@ class Filters:
 def meeting_query(filters: Filters | None = None) -> sa.Select:
     """Meetings by time, narrowed by group, period, the member's groups and a search."""
     f = filters or Filters()
-    query = sa.select(Meeting).options(*_with_group(), raiseload("*")).order_by(Meeting.starts_at)
+    query = (sa.select(Meeting).options(joinedload(Meeting.group), raiseload("*"))
+             .order_by(Meeting.starts_at))
     if f.group_id:
         query = query.where(Meeting.group_id == f.group_id)
     if f.start:
@@ -142,6 +144,7 @@ def feed_meetings(member: Member, group_id: int | None = None) -> list[Meeting]:
     filters = Filters(group_id=group_id) if group_id else Filters(member=member)
     query = meeting_query(filters).where(Meeting.starts_at >= utcnow() - FEED_PAST)
     return db.session.scalars(query.options(
+        joinedload(Meeting.organiser),
         selectinload(Meeting.agenda).selectinload(AgendaItem.presenters))).all()
 
 

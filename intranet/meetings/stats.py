@@ -7,18 +7,31 @@ import sqlalchemy as sa
 from flask_babel import gettext
 from sqlalchemy.orm import joinedload, raiseload
 
+from .. import data_versions
 from ..accounts.models import Member
+from ..database import utcnow
 from ..exports import csv_text
 from ..extensions import db
 from ..groups.models import WorkingGroup
 from ..i18n import in_prague
 from ..organisations.models import Municipality, Organisation
-from .models import Guest, Meeting, Participation, Presence
+from .models import Guest, Meeting, MeetingStatus, Participation, Presence
 
 ONE_DAY = timedelta(days=1)
+STATISTICS = "statistics"  # the data version of the tables below
+
+data_versions.watch(STATISTICS, {
+    Participation: ("meeting_id", "member_id", "presence"),
+    Guest: ("meeting_id",),
+    Meeting: ("group_id", "number", "starts_at", "status", "attendance_taken_at"),
+    WorkingGroup: ("number", "name"),
+    Member: ("organisation_id",),
+    Organisation: ("name", "sort_key", "municipality_id"),
+    Municipality: ("name", "sort_key"),
+})
 
 
-@dataclass
+@dataclass(frozen=True)
 class Period:
     start: datetime | None = None
     end: datetime | None = None
@@ -82,24 +95,29 @@ def per_municipality(period: Period) -> sa.Select:
     return _per(Municipality, MUNICIPALITY_JOIN, period)
 
 
-def summary(period: Period) -> dict:
+def tables(period: Period) -> dict[str, list[sa.Row]]:
+    """The period's tables (per meeting, organisation, municipality), whole. Aggregating every
+    attendance takes tens of milliseconds, so they are computed again only when attendance,
+    meetings or names change, or when a meeting with attendance already taken begins."""
+    return data_versions.cached(STATISTICS, period, lambda: (
+        {name: db.session.execute(query_of(period)).all()
+         for name, (query_of, _columns) in CSV_TABLES.items()},
+        _next_held_change()))
+
+
+def _next_held_change() -> datetime | None:
+    """When the next meeting whose attendance is already taken begins (and so becomes held)."""
+    return db.session.execute(
+        sa.select(sa.func.min(Meeting.starts_at))
+        .where(Meeting.status == MeetingStatus.SCHEDULED,
+               Meeting.attendance_taken_at.is_not(None), Meeting.starts_at > utcnow())).scalar()
+
+
+def summary(tables: dict[str, list[sa.Row]]) -> dict:
     """The tiles: meetings held, attendances (members and guests), municipalities involved."""
-    held = _held(period)
-    present = (sa.select(sa.func.count(Participation.id))
-               .where(Participation.meeting_id.in_(held),
-                      Participation.presence == Presence.PRESENT).scalar_subquery())
-    guests = sa.select(sa.func.count(Guest.id)).where(Guest.meeting_id.in_(held)) \
-        .scalar_subquery()
-    municipalities = (sa.select(sa.func.count(sa.distinct(Organisation.municipality_id)))
-                      .select_from(Participation)
-                      .join(Member, Member.id == Participation.member_id)
-                      .join(Organisation, Organisation.id == Member.organisation_id)
-                      .where(Participation.meeting_id.in_(held),
-                             Participation.presence == Presence.PRESENT).scalar_subquery())
-    row = db.session.execute(sa.select(
-        sa.select(sa.func.count()).select_from(held.subquery()).scalar_subquery(),
-        present + guests, municipalities)).one()
-    return {"held": row[0], "participants": row[1], "municipalities": row[2]}
+    return {"held": len(tables["meetings"]),
+            "participants": sum(row.total for row in tables["meetings"]),
+            "municipalities": len(tables["municipalities"])}
 
 
 def meetings_attended_from(period: Period, municipality_id: int) -> sa.Select:
@@ -142,9 +160,9 @@ CSV_TABLES = {
 
 def as_csv(table: str, period: Period, headers: list[str]) -> str:
     """One whole statistics table as CSV (semicolons and a BOM, as Czech Excel expects)."""
-    query_of, columns = CSV_TABLES[table]
-    rows = db.session.execute(query_of(period)).mappings()
-    return csv_text(headers, ([_cell(row, column) for column in columns] for row in rows))
+    columns = CSV_TABLES[table][1]
+    rows = tables(period)[table]
+    return csv_text(headers, ([_cell(row._mapping, column) for column in columns] for row in rows))
 
 
 def _cell(row, column):

@@ -1,0 +1,114 @@
+"""Data versions: results derived from many rows (the attendance statistics), computed once and
+reused, in any process, until the rows under them change.
+
+Each kind of derived data has a counter in the database. Any change to the tables it is derived
+from raises the counter in the same transaction, whether it goes through the unit of work or is
+a bulk UPDATE/DELETE, so a result stored with an older counter is never served. A result may
+also name the moment it stops being true on its own (e.g. when a meeting begins).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import chain
+from threading import Lock
+
+import sqlalchemy as sa
+from cachetools import LRUCache
+from flask import current_app
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .database import utcnow
+from .extensions import db
+
+ANY_CHANGE = None
+CACHE_SIZE = 64  # results per app process (a result is a few hundred rows)
+
+
+class DataVersion(db.Model):
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+
+# model → [(name of the derived data, the attributes it depends on, or ANY_CHANGE)]
+_watched: dict[type, list[tuple[str, frozenset[str] | None]]] = {}
+
+
+def watch(name: str, models: dict[type, tuple[str, ...] | None]) -> None:
+    """Raise the counter `name` whenever one of the models is added or deleted, or one of
+    the listed attributes of an existing row changes (every attribute for ANY_CHANGE)."""
+    for model, attributes in models.items():
+        _watched.setdefault(model, []).append(
+            (name, None if attributes is ANY_CHANGE else frozenset(attributes)))
+
+
+def current_version(name: str) -> int:
+    return db.session.execute(
+        sa.select(DataVersion.version).where(DataVersion.name == name)).scalar() or 0
+
+
+@dataclass
+class _Result:
+    version: int
+    value: object
+    expires_at: datetime | None
+
+
+_lock = Lock()
+
+
+def cached(name: str, key, compute):
+    """compute()'s value for `key`, computed again only when the counter `name` has moved or
+    the moment the value gave as its end has come. compute() returns (value, expires_at)."""
+    version = current_version(name)
+    cache = current_app.extensions.setdefault("data_versions", LRUCache(CACHE_SIZE))
+    with _lock:
+        found = cache.get((name, key))
+    if found and found.version == version and (
+            found.expires_at is None or utcnow() < found.expires_at):
+        return found.value
+    value, expires_at = compute()
+    with _lock:
+        cache[name, key] = _Result(version, value, expires_at)
+    return value
+
+
+def _changed_names(session, instance, added_or_deleted: bool) -> set[str]:
+    return {name for name, attributes in _watched.get(type(instance), ())
+            if added_or_deleted or _modified(session, instance, attributes)}
+
+
+def _modified(session, instance, attributes) -> bool:
+    if attributes is ANY_CHANGE:
+        return session.is_modified(instance)
+    state = sa.inspect(instance)
+    return any(state.attrs[name].history.has_changes() for name in attributes)
+
+
+def _raise(connection, names: set[str]) -> None:
+    table = DataVersion.__table__
+    for name in sorted(names):
+        updated = connection.execute(table.update().where(table.c.name == name)
+                                     .values(version=table.c.version + 1))
+        if not updated.rowcount:
+            connection.execute(table.insert().values(name=name, version=1))
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _on_flush(session, _context, _instances) -> None:
+    names = set()
+    for instance in chain(session.new, session.deleted):
+        names |= _changed_names(session, instance, added_or_deleted=True)
+    for instance in session.dirty:
+        names |= _changed_names(session, instance, added_or_deleted=False)
+    if names:
+        _raise(session.connection(), names)
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _on_bulk_statement(state) -> None:
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    names = {name for mapper in state.all_mappers
+             for name, _attributes in _watched.get(mapper.class_, ())}
+    if names:
+        _raise(state.session.connection(), names)

@@ -1,0 +1,96 @@
+"""The attendance statistics are computed once and reused until the data under them changes
+(data_versions.py): every kind of change must show on the next page view, unrelated ones must
+not throw the result away."""
+
+from datetime import timedelta
+
+import pytest
+
+from intranet import data_versions
+from intranet.database import utcnow
+from intranet.extensions import db
+from intranet.meetings import stats
+from intranet.policy import Role
+
+
+@pytest.fixture
+def held(create_member, create_group, create_meeting):
+    """A meeting held yesterday with two members expected, attendance not yet recorded."""
+    secretary = create_member(Role.SECRETARY)
+    jana = create_member(first_name="Jana", last_name="Dvořáková")
+    petr = create_member(first_name="Petr", last_name="Malý")
+    group = create_group(members=[jana, petr])
+    meeting = create_meeting(group, starts_in=-timedelta(days=1))
+    return {"secretary": secretary, "jana": jana, "petr": petr, "meeting": meeting}
+
+
+def tiles(client) -> list[str]:
+    """The three numbers on the statistics page: held meetings, attendances, municipalities."""
+    page = client.get("/meetings/stats").get_data(as_text=True)
+    return [part.split("</strong>")[0] for part in page.split('<div class="tile"><strong>')[1:]]
+
+
+def version() -> int:
+    return data_versions.current_version(stats.STATISTICS)
+
+
+def test_attendance_recorded_one_by_one_shows_at_once(client, held):
+    client.login(held["secretary"])
+    assert tiles(client) == ["0", "0", "0"]
+    client.submit(f"/meetings/{held['meeting'].id}/attendance/{held['jana'].id}",
+                  {"presence": "present"})
+    assert tiles(client) == ["1", "1", "1"]
+
+
+def test_everyone_present_a_bulk_update_shows_at_once(client, held):
+    client.login(held["secretary"])
+    client.submit(f"/meetings/{held['meeting'].id}/attendance/{held['jana'].id}",
+                  {"presence": "present"})
+    assert tiles(client) == ["1", "1", "1"]
+    client.submit(f"/meetings/{held['meeting'].id}/attendance/everyone")
+    assert tiles(client) == ["1", "2", "2"]
+
+
+def test_guests_added_and_removed_show_at_once(client, held):
+    client.login(held["secretary"])
+    client.submit(f"/meetings/{held['meeting'].id}/attendance/everyone")
+    client.submit(f"/meetings/{held['meeting'].id}/guests", {"name": "Host Hostovský"})
+    assert tiles(client) == ["1", "3", "2"]
+    db.session.delete(held["meeting"].guests[0])
+    db.session.commit()
+    assert tiles(client) == ["1", "2", "2"]
+
+
+def test_renamed_organisation_and_a_member_who_moved_show_at_once(
+        client, held, create_organisation):
+    client.login(held["secretary"])
+    client.submit(f"/meetings/{held['meeting'].id}/attendance/everyone")
+    assert "Nové jméno" not in client.get("/meetings/stats").get_data(as_text=True)
+    held["jana"].organisation.name = "Nové jméno"
+    db.session.commit()
+    assert "Nové jméno" in client.get("/meetings/stats").get_data(as_text=True)
+    held["petr"].organisation = create_organisation(name="Jiná organizace")
+    db.session.commit()
+    assert "Jiná organizace" in client.get("/meetings/stats").get_data(as_text=True)
+
+
+def test_unrelated_changes_keep_the_computed_statistics(client, held):
+    client.login(held["secretary"])  # a log-in writes the member's last log-in time
+    before = version()
+    tiles(client)
+    held["jana"].phone = "+420 777 000 111"
+    db.session.commit()
+    assert version() == before
+
+
+def test_a_meeting_with_attendance_taken_early_ends_the_result_when_it_begins(
+        app, client, held, create_meeting):
+    early = create_meeting(held["meeting"].group, starts_in=timedelta(minutes=30))
+    client.login(held["secretary"])
+    client.submit(f"/meetings/{early.id}/attendance/everyone")  # ticked off as they arrive
+    with app.test_request_context():
+        assert stats._next_held_change() == early.starts_at
+        results = iter(["first", "second"])
+        assert data_versions.cached("test", "key", lambda: (next(results), utcnow())) == "first"
+        assert data_versions.cached("test", "key", lambda: (next(results), None)) == "second"
+        assert data_versions.cached("test", "key", lambda: ("third", None)) == "second"
