@@ -40,11 +40,12 @@ def _init_extensions(app: Flask) -> None:
     from .database import configure_sqlite
     from .i18n import RequestDomain, select_locale
     from .policy import login_required_everywhere
+    from .search import include_object
     from .security import init_security
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"),
-                     render_as_batch=True)
+                     render_as_batch=True, include_object=include_object)
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=select_locale,

@@ -103,9 +103,15 @@ class RowUrl:
 
 def page_url(page: int, param: str = "page") -> str:
     """This page's URL with the same filters and another page number (of list `param`)."""
-    filters = {key: value for key, value in request.args.items()
-               if key != "endpoint" and not key.startswith("_")}
-    return url_for(request.endpoint, **{**(request.view_args or {}), **filters, param: page})
+    return this_url(**{param: page})
+
+
+def this_url(**changes) -> str:
+    """This page's URL with the same query parameters but the changed ones (None drops one)."""
+    args = {key: value for key, value in request.args.items()
+            if key != "endpoint" and not key.startswith("_")}
+    args = {key: value for key, value in {**args, **changes}.items() if value is not None}
+    return url_for(request.endpoint, **{**(request.view_args or {}), **args})
 
 
 def safe_local_target(target: str | None, fallback: str = "/") -> str:

@@ -340,6 +340,23 @@ def test_admin_member_list_filters(client, create_member, create_organisation):
     by_organisation = rows(f"organisation_id={charity.id}")
     assert "Starostová" in by_organisation and "Pozvaná" not in by_organisation
     assert "Správcová" in rows("q=spravcova")
+    assert "Starostová" in rows("q=charita") and "Správcová" not in rows("q=charita")
+
+
+def test_admin_member_list_of_one_organisation_from_its_page(client, create_member,
+                                                           create_organisation):
+    admin = create_member(Role.ADMIN, last_name="Správcová")
+    charity = create_organisation(name="Charita Testov")
+    create_member(last_name="Pečovatelová", organisation=charity)
+    client.login(admin)
+    organisation_page = client.get(f"/organisations/{charity.id}").get_data(as_text=True)
+    assert f"/admin/members?organisation_id={charity.id}" in organisation_page
+    page = client.get(f"/admin/members?organisation_id={charity.id}&role=member")
+    html = page.get_data(as_text=True)
+    assert "Jen organizace Charita Testov" in html and "Pečovatelová" in html
+    assert 'href="/admin/members?role=member"' in html  # the filter cleared, the rest kept
+    unknown = client.get("/admin/members?organisation_id=99999").get_data(as_text=True)
+    assert "Jen organizace" not in unknown and "Správcová" in unknown
 
 
 def test_member_list_fragment_for_htmx(client, create_member):

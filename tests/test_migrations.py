@@ -4,11 +4,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from intranet.extensions import db
+from intranet.search import include_object
 
 
 def test_models_match_migrations(app):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 
@@ -19,7 +21,8 @@ def test_downgrade_and_upgrade_again(app):
     downgrade(revision="base")
     with db.engine.connect() as connection:
         tables = connection.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name != 'alembic_version'"
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') "
+            "AND name != 'alembic_version'"
         ).all()
     assert tables == []
     upgrade()

@@ -5,9 +5,17 @@ from flask_babel import gettext as _
 
 from ..audit.services import ACTIONS, audit_query
 from ..forms import form_values, valid_data
-from ..organisations.services import all_organisations
+from ..organisations.services import all_organisations, find_organisation
 from ..policy import Role, requires
-from ..web import ask_to_confirm, confirmed, current_member, paginate, render, render_form
+from ..web import (
+    ask_to_confirm,
+    confirmed,
+    current_member,
+    paginate,
+    render,
+    render_form,
+    this_url,
+)
 from . import bp, services
 from .forms import MemberFilterForm, MemberForm
 
@@ -17,15 +25,17 @@ MEMBER_FIELDS = services.ADMIN_FIELDS
 @bp.get("/admin/members")
 @requires("members.manage")
 def admin_members():
-    organisations = all_organisations()
-    form = MemberFilterForm(request.args, organisations=organisations)
+    form = MemberFilterForm(request.args)
     form.validate()  # an invalid filter is reported at its field and ignored
     role = valid_data(form.role)
+    organisation = find_organisation(valid_data(form.organisation_id))
     query = services.member_query(
         valid_data(form.q) or "", role=Role(role) if role else None,
-        organisation_id=valid_data(form.organisation_id), status=valid_data(form.status))
+        organisation_id=organisation.id if organisation else None,
+        status=valid_data(form.status))
     return render("accounts/admin_members.html", "accounts/_admin_member_rows.html",
-                  form=form, pagination=paginate(query))
+                  form=form, pagination=paginate(query), organisation=organisation,
+                  without_organisation=this_url(organisation_id=None, page=None))
 
 
 @bp.route("/admin/members/new", methods=["GET", "POST"])

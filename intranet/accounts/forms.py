@@ -3,8 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField
+from wtforms import BooleanField, IntegerField, PasswordField, StringField
 from wtforms.validators import Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from ..forms import (
     SelectField,
@@ -101,10 +102,6 @@ class MemberFilterForm(FlaskForm):
     status = SelectField(_l("Stav"), [Optional()], choices=options([
         ("", _l("všichni")), ("active", _l("aktivní")), ("invited", _l("pozvaní")),
         ("deactivated", _l("deaktivovaní"))]))
-    organisation_id = SelectField(_lp("one", "Organizace"), [Optional()], default=0,
-                                  coerce=coerce_id)
-
-    def __init__(self, *args, organisations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.organisation_id.choices = options(
-            [(0, _l("všechny organizace"))] + [(o.id, o.name) for o in organisations])
+    # Members of one organisation (from the organisation's page): shown as a filter to clear,
+    # not as a select box of every organisation; the search finds organisations by name.
+    organisation_id = IntegerField(widget=HiddenInput(), validators=[Optional()])

@@ -71,11 +71,18 @@ class Member(db.Model):
                        else_=cls.titles_before + " ") + cls.first_name + " " + cls.last_name
         return sa.case((cls.titles_after == "", name), else_=name + ", " + cls.titles_after)
 
-    @property
+    @hybrid_property
     def status(self) -> str:
+        """active, invited (no password set yet) or deactivated."""
         if self.deactivated_at:
             return "deactivated"
         return "active" if self.password_hash else "invited"
+
+    @status.inplace.expression
+    @classmethod
+    def _status_expression(cls):
+        return sa.case((cls.deactivated_at.is_not(None), "deactivated"),
+                       (cls.password_hash.is_not(None), "active"), else_="invited")
 
     # Flask-Login
     @property

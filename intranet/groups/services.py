@@ -144,11 +144,12 @@ def set_coordinator(group: WorkingGroup, member_id: int, coordinator: bool) -> N
     db.session.commit()
 
 
-def candidates(group: WorkingGroup, q: str) -> list[Member]:
-    """Members not yet in the group who match a directory search (a short list)."""
+def candidates(group: WorkingGroup, q: str) -> list[sa.Row]:
+    """Members not yet in the group who match a directory search (a short list of
+    member_query's rows)."""
     in_group = sa.select(GroupMembership.member_id).where(GroupMembership.group_id == group.id)
     query = member_query(q, status="current").where(Member.id.not_in(in_group))
-    return db.session.scalars(query.limit(CANDIDATE_LIMIT)).unique().all()
+    return db.session.execute(query.limit(CANDIDATE_LIMIT)).all()
 
 
 def my_groups(member: Member) -> list[WorkingGroup]:

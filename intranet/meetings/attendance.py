@@ -8,11 +8,12 @@ for members who leave before it begins. From the start on they no longer follow 
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, raiseload
+from sqlalchemy.orm import raiseload
 
 from ..accounts.models import Member
 from ..database import utcnow
 from ..extensions import db
+from ..organisations.models import Organisation
 from .models import Answer, Guest, Meeting, Participation, Presence
 from .services import ensure_open
 
@@ -86,9 +87,12 @@ def _attendance_taken(meeting: Meeting) -> None:
 
 @dataclass
 class Row:
-    """One line of the attendance list or sheet."""
+    """One line of the attendance list or sheet: the member (id, full name, organisation's
+    name), their answer to the invitation and their recorded presence."""
 
-    member: Member
+    member_id: int
+    full_name: str
+    organisation: str
     answer: Answer | None
     presence: Presence | None
     comment: str = ""
@@ -106,16 +110,16 @@ def attendance_rows(meeting: Meeting, member_id: int | None = None) -> list[Row]
 
     Members deactivated since are left out unless their attendance was recorded.
     """
-    query = (sa.select(Participation).join(Member, Member.id == Participation.member_id)
+    query = (sa.select(Member.id, Member.full_name, Organisation.name, Participation.answer,
+                       Participation.presence, Participation.comment)
+             .select_from(Participation).join(Member, Member.id == Participation.member_id)
+             .join(Organisation, Organisation.id == Member.organisation_id)
              .where(Participation.meeting_id == meeting.id,
                     sa.or_(Member.deactivated_at.is_(None), Participation.presence.is_not(None)))
-             .options(joinedload(Participation.member).joinedload(Member.organisation),
-                      raiseload("*"))
              .order_by(Member.sort_key, Member.id))
     if member_id is not None:
         query = query.where(Participation.member_id == member_id)
-    return [Row(p.member, p.answer, p.presence, p.comment)
-            for p in db.session.scalars(query)]
+    return [Row(*values) for values in db.session.execute(query)]
 
 
 def present_count(rows: list[Row]) -> int:

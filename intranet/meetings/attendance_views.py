@@ -37,14 +37,14 @@ def _attendance(meeting, guest_form=None, status=200):
 @bp.get("/meetings/<int:meeting_id>/attendance")
 @requires("meetings.view")
 def attendance(meeting_id):
-    return _attendance(managed_meeting(meeting_id))
+    return _attendance(managed_meeting(meeting_id, details=False))
 
 
 @bp.post("/meetings/<int:meeting_id>/attendance/<int:member_id>")
 @requires("meetings.view")
 def record_presence(meeting_id, member_id):
-    meeting = managed_meeting(meeting_id)
-    rows = {row.member.id: row for row in service.attendance_rows(meeting)}
+    meeting = managed_meeting(meeting_id, details=False)
+    rows = {row.member_id: row for row in service.attendance_rows(meeting)}
     if member_id not in rows:
         abort(404)
     error = None
@@ -59,7 +59,7 @@ def record_presence(meeting_id, member_id):
             flash(error, "error")
         return redirect(url_for("meetings.attendance", meeting_id=meeting.id))
     rows = service.attendance_rows(meeting)
-    [row] = [r for r in rows if r.member.id == member_id]
+    [row] = [r for r in rows if r.member_id == member_id]
     return render_template("meetings/_attendance_row.html", meeting=meeting, row=row,
                            row_texts=row_texts(), error=error, count_update=True,
                            rows=rows, present=service.present_count(rows)), 400 if error else 200
@@ -68,7 +68,7 @@ def record_presence(meeting_id, member_id):
 @bp.post("/meetings/<int:meeting_id>/attendance/everyone")
 @requires("meetings.view")
 def mark_everyone_present(meeting_id):
-    meeting = managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id, details=False)
     service.mark_everyone_present(meeting)
     return _attendance(meeting) if wants_fragment() else redirect(
         url_for("meetings.attendance", meeting_id=meeting.id))
@@ -77,7 +77,7 @@ def mark_everyone_present(meeting_id):
 @bp.post("/meetings/<int:meeting_id>/guests")
 @requires("meetings.view")
 def add_guest(meeting_id):
-    meeting = managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id, details=False)
     form = GuestForm()
     if not form.validate_on_submit():
         return _attendance(meeting, form, status=400)
@@ -89,7 +89,7 @@ def add_guest(meeting_id):
 @bp.post("/meetings/<int:meeting_id>/guests/<int:guest_id>/remove")
 @requires("meetings.view")
 def remove_guest(meeting_id, guest_id):
-    meeting = managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id, details=False)
     if not confirmed():
         return ask_to_confirm(_("Odebrat hosta?"),
                               url_for("meetings.attendance", meeting_id=meeting.id))
@@ -101,7 +101,7 @@ def remove_guest(meeting_id, guest_id):
 @bp.get("/meetings/<int:meeting_id>/sheet")
 @requires("meetings.view")
 def sheet(meeting_id):
-    meeting = managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id, details=False)
     return render_template("meetings/sheet.html", meeting=meeting,
                            rows=service.attendance_rows(meeting),
                            guests=service.guests_of(meeting), spare_rows=8,

@@ -72,14 +72,14 @@ def _with_group():
     return joinedload(Meeting.group), joinedload(Meeting.organiser)
 
 
-def get_meeting(meeting_id: int) -> Meeting:
-    """A meeting with its group, program and presenters, and the linked meetings, or 404."""
+def get_meeting(meeting_id: int, details: bool = True) -> Meeting:
+    """A meeting with its group and, with `details`, its organiser, program and presenters,
+    and the linked meetings; or 404."""
+    loaded = [*_with_group(), joinedload(Meeting.previous), joinedload(Meeting.next_meeting),
+              selectinload(Meeting.agenda).selectinload(AgendaItem.presenters)
+              .joinedload(Presenter.member)] if details else [joinedload(Meeting.group)]
     return db.first_or_404(
-        sa.select(Meeting)
-        .options(*_with_group(), joinedload(Meeting.previous), joinedload(Meeting.next_meeting),
-                 selectinload(Meeting.agenda).selectinload(AgendaItem.presenters)
-                 .joinedload(Presenter.member), raiseload("*"))
-        .where(Meeting.id == meeting_id))
+        sa.select(Meeting).options(*loaded, raiseload("*")).where(Meeting.id == meeting_id))
 
 
 def find_meeting(meeting_id: int) -> Meeting | None:

@@ -29,9 +29,9 @@ MIDNIGHT = time(0, 0)
 FORM = "meetings/meeting_form.html"
 
 
-def managed_meeting(meeting_id: int):
-    """The meeting, if the logged-in member may manage its group (else 403)."""
-    meeting = services.get_meeting(meeting_id)
+def managed_meeting(meeting_id: int, details: bool = True):
+    """The meeting (see get_meeting), if the logged-in member may manage its group (else 403)."""
+    meeting = services.get_meeting(meeting_id, details)
     ensure(may_manage_group(current_member(), meeting.group))
     return meeting
 

@@ -18,6 +18,14 @@ def all_organisations() -> list[sa.Row]:
         sa.select(Organisation.id, Organisation.name).order_by(Organisation.sort_key)).all()
 
 
+def find_organisation(organisation_id: int | None) -> Organisation | None:
+    """The organisation, or None for no id or an unknown one (e.g. in a list's filter)."""
+    if not organisation_id:
+        return None
+    return db.session.scalar(sa.select(Organisation).options(raiseload("*"))
+                             .where(Organisation.id == organisation_id))
+
+
 def all_municipalities() -> list[sa.Row]:
     """Every municipality's id and name in Czech order (for select boxes)."""
     return db.session.execute(

@@ -1,0 +1,73 @@
+"""The members' search index (intranet/search.py) follows every change of a name, an
+organisation or a municipality, whichever way it is made, and survives the migrations."""
+
+import pytest
+import sqlalchemy as sa
+
+from intranet.accounts.models import Member
+from intranet.accounts.services import member_query
+from intranet.extensions import db
+from intranet.organisations.models import Organisation
+
+
+def found(q: str) -> set[str]:
+    return {row.full_name for row in db.session.execute(member_query(q, status="current"))}
+
+
+@pytest.fixture
+def jana(create_municipality, create_organisation, create_member):
+    town = create_municipality("Horní Lipová")
+    return create_member(first_name="Jana", last_name="Nováková",
+                         organisation=create_organisation("Farní charita", municipality=town))
+
+
+def test_names_organisations_and_towns_are_found_without_diacritics(jana):
+    for query in ("novakova", "NOVÁ", "charit", "horni lip", "jana nov"):
+        assert found(query) == {"Jana Nováková"}, query
+    assert found("xyz") == set()
+    assert found('no"v') == set() and found("nov*") == set()  # no full-text syntax
+
+
+def test_short_queries_are_found_too(jana):
+    assert found("nv") == set() and "Jana Nováková" in found("no")
+
+
+def test_a_renamed_member_is_found_by_the_new_name_only(jana):
+    jana.last_name = "Dvořáková"
+    db.session.commit()
+    assert found("dvorak") == {"Jana Dvořáková"} and found("novakova") == set()
+
+
+def test_a_renamed_organisation_and_town_are_found_for_their_members(jana):
+    jana.organisation.name = "Diakonie"
+    db.session.commit()
+    assert found("diakon") == {"Jana Nováková"} and found("charit") == set()
+    jana.organisation.municipality.name = "Dolní Lipová"
+    db.session.commit()
+    assert found("dolni") == {"Jana Nováková"} and found("horni") == set()
+
+
+def test_a_member_who_moves_is_found_by_the_new_organisation(jana, create_organisation):
+    jana.organisation = create_organisation("Úřad práce")
+    db.session.commit()
+    assert found("urad prace") == {"Jana Nováková"} and found("charit") == set()
+
+
+def test_bulk_statements_keep_the_index_too(jana):
+    db.session.execute(sa.update(Organisation).where(Organisation.id == jana.organisation_id)
+                       .values(search_key="azylovy dum"))
+    db.session.execute(sa.delete(Member).where(Member.id == jana.id))  # e.g. a cleanup
+    db.session.commit()
+    assert found("azyl") == set()
+    index_rows = db.session.execute(sa.text("SELECT count(*) FROM member_search")).scalar()
+    assert index_rows == db.session.scalar(sa.select(sa.func.count(Member.id)))
+
+
+def test_the_index_survives_every_migration(app):
+    """A batch migration that copies the member table drops its triggers with it."""
+    triggers = db.session.execute(sa.text(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'member_search%'"
+    )).scalars().all()
+    assert sorted(triggers) == ["member_search_delete", "member_search_insert",
+                                "member_search_municipality", "member_search_organisation",
+                                "member_search_update"]
