@@ -14,7 +14,7 @@ from ..groups.services import active_members
 from ..i18n import in_prague, local_to_utc
 from ..text import like_pattern
 from . import notifications
-from .models import AgendaItem, Guest, Meeting, MeetingStatus, Participation, Presenter
+from .models import AgendaItem, Guest, Meeting, MeetingStatus, Participation
 
 FURTHEST_AHEAD = timedelta(days=2 * 365)
 
@@ -75,9 +75,9 @@ def _with_group():
 def get_meeting(meeting_id: int, details: bool = True) -> Meeting:
     """A meeting with its group and, with `details`, its organiser, program and presenters,
     and the linked meetings; or 404."""
-    loaded = [*_with_group(), joinedload(Meeting.previous), joinedload(Meeting.next_meeting),
-              selectinload(Meeting.agenda).selectinload(AgendaItem.presenters)
-              .joinedload(Presenter.member)] if details else [joinedload(Meeting.group)]
+    loaded = ([*_with_group(), joinedload(Meeting.previous), joinedload(Meeting.next_meeting),
+               selectinload(Meeting.agenda).selectinload(AgendaItem.presenters)]
+              if details else [joinedload(Meeting.group)])
     return db.first_or_404(
         sa.select(Meeting).options(*loaded, raiseload("*")).where(Meeting.id == meeting_id))
 
