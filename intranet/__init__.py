@@ -87,6 +87,7 @@ def _register_cli(app: Flask) -> None:
 
 
 def _register_templating(app: Flask) -> None:
+    from .groups.models import group_title
     from .i18n import register_filters
     from .markup import register_markdown
     from .meetings.calendar import answer_link
@@ -101,6 +102,7 @@ def _register_templating(app: Flask) -> None:
     app.jinja_env.globals["panels"] = render_panels
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["row_url"] = RowUrl
+    app.jinja_env.globals["group_title"] = group_title
     app.jinja_env.globals["external_url"] = external_url
     app.jinja_env.globals["answer_url"] = answer_link
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]

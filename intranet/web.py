@@ -63,9 +63,11 @@ def paginate(query, per_page: int | None = None, param: str = "page"):
                             else RowPagination)
         source = {"select": query, "session": db.session()}
     page = min(max(request.args.get(param, 1, type=int), 1), MAX_PAGE)
-    pagination = pagination_class(
-        **source, page=page,
-        per_page=per_page or current_app.config["PER_PAGE"], error_out=False, count=True)
+    per_page = per_page or current_app.config["PER_PAGE"]
+    pagination = pagination_class(**source, page=page, per_page=per_page, error_out=False)
+    if not pagination.items and pagination.total and page > 1:  # e.g. its last row removed
+        pagination = pagination_class(**source, page=pagination.pages, per_page=per_page,
+                                      error_out=False)
     pagination.param = param
     return pagination
 
@@ -101,8 +103,11 @@ class RowUrl:
         return f"{self.prefix}{int(row_id)}{self.suffix}"
 
 
-def page_url(page: int, param: str = "page") -> str:
-    """This page's URL with the same filters and another page number (of list `param`)."""
+def page_url(page: int, param: str = "page", endpoint: str | None = None, **values) -> str:
+    """This page's URL with the same filters and another page number (of list `param`); or,
+    for a list sent in answer to a form, the URL of the page that shows it (`endpoint`)."""
+    if endpoint:
+        return url_for(endpoint, **values, **{param: page})
     return this_url(**{param: page})
 
 

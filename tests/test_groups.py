@@ -87,3 +87,40 @@ def test_dashboard_shows_my_groups_and_upcoming_meetings(client, create_member, 
     assert meeting.group.title in page and "Hasičská zbrojnice" in page
     assert "Cizí schůzka" not in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(WorkingGroup)) == 2
+
+
+def test_long_member_list_is_paged_and_actions_keep_the_page(app, client, create_member,
+                                                             create_group):
+    coordinator = create_member(last_name="Koordinátorová")
+    members = [create_member(first_name="Člen", last_name=f"Příjmení{n:02d}") for n in range(30)]
+    group = create_group(coordinators=[coordinator], members=members)
+    client.login(coordinator)
+    first = client.get(f"/groups/{group.id}").get_data(as_text=True)
+    assert "(31)" in first and "Příjmení23" in first and "Příjmení24" not in first
+    assert f"/groups/{group.id}?members_page=2" in first
+    second = client.get(f"/groups/{group.id}?members_page=2", headers=HTMX)
+    html = second.get_data(as_text=True)
+    assert "<html" not in html and "Příjmení24" in html and "Příjmení23" not in html
+    remove_url = f"/groups/{group.id}/members/{members[29].id}/remove?members_page=2"
+    assert remove_url in html  # the action keeps the list on its page
+    after = client.post(remove_url, data=CONFIRMED,
+                        headers={**HTMX, "X-CSRFToken": client.csrf_token()})
+    html = after.get_data(as_text=True)
+    assert "Příjmení28" in html and "Příjmení29" not in html and "(30)" in html
+    assert f'href="/groups/{group.id}?members_page=1"' in html  # the pager links the group page
+    for member in members[24:29]:  # the last page emptied: its previous page is shown
+        last = client.post(f"/groups/{group.id}/members/{member.id}/remove?members_page=2",
+                           data=CONFIRMED, headers={**HTMX, "X-CSRFToken": client.csrf_token()})
+    assert "Příjmení23" in last.get_data(as_text=True)
+
+
+def test_an_added_member_is_confirmed_even_when_listed_on_another_page(
+        client, create_member, create_group):
+    coordinator = create_member(last_name="Koordinátorová")
+    group = create_group(coordinators=[coordinator], members=[
+        create_member(last_name=f"Abrahámová{n:02d}") for n in range(30)])
+    newcomer = create_member(first_name="Zdeňka", last_name="Žáková")
+    client.login(coordinator)
+    added = client.post(f"/groups/{group.id}/members", data={"member_id": newcomer.id},
+                        headers={**HTMX, "X-CSRFToken": client.csrf_token()})
+    assert "Přidáno do skupiny: Zdeňka Žáková" in added.get_data(as_text=True)

@@ -491,3 +491,22 @@ def test_a_guest_announced_in_advance_does_not_make_the_meeting_held(client, tea
     client.submit(f"/meetings/{meeting.id}/guests", {"name": "Host z kraje"})
     db.session.refresh(meeting)
     assert meeting.attendance_taken_at is None and services.deletable(meeting) is False
+
+
+def test_the_state_in_sql_is_the_state_in_python(team, create_meeting):
+    """Lists select the state as a column; it must be what the meeting page shows."""
+    from intranet.meetings.models import MeetingStatus
+
+    planned = create_meeting(team["group"])
+    unrecorded = create_meeting(team["group"], starts_in=-timedelta(days=3))
+    held = create_meeting(team["group"], starts_in=-timedelta(days=2), attendance_taken_at=utcnow())
+    early = create_meeting(team["group"], starts_in=timedelta(hours=1),
+                           attendance_taken_at=utcnow())  # ticked off before it begins
+    cancelled = create_meeting(team["group"], starts_in=-timedelta(days=1),
+                               status=MeetingStatus.CANCELLED, attendance_taken_at=utcnow())
+    expected = {planned: MeetingState.PLANNED, unrecorded: MeetingState.UNRECORDED,
+                held: MeetingState.HELD, early: MeetingState.PLANNED,
+                cancelled: MeetingState.CANCELLED}
+    for meeting, state in expected.items():
+        in_sql = db.session.scalar(sa.select(Meeting.state).where(Meeting.id == meeting.id))
+        assert meeting.state is state and in_sql is state, meeting.starts_at

@@ -3,6 +3,7 @@
 import enum
 import secrets
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -67,9 +68,7 @@ class Member(db.Model):
     @classmethod
     def _full_name_expression(cls):
         """The same in SQL, for lists that select only the columns they show."""
-        name = sa.case((cls.titles_before == "", sa.literal("")),
-                       else_=cls.titles_before + " ") + cls.first_name + " " + cls.last_name
-        return sa.case((cls.titles_after == "", name), else_=name + ", " + cls.titles_after)
+        return _full_name_sql(cls)
 
     @hybrid_property
     def status(self) -> str:
@@ -81,8 +80,7 @@ class Member(db.Model):
     @status.inplace.expression
     @classmethod
     def _status_expression(cls):
-        return sa.case((cls.deactivated_at.is_not(None), "deactivated"),
-                       (cls.password_hash.is_not(None), "active"), else_="invited")
+        return _status_sql(cls)
 
     # Flask-Login
     @property
@@ -130,3 +128,18 @@ class LoginAttempt(db.Model):
     ip: Mapped[str] = mapped_column(sa.String(64))
     succeeded: Mapped[bool]
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The SQL of Member's hybrid properties, built once: lists use them on every page view.
+
+@cache
+def _full_name_sql(cls):
+    name = sa.case((cls.titles_before == "", sa.literal("")),
+                   else_=cls.titles_before + " ") + cls.first_name + " " + cls.last_name
+    return sa.case((cls.titles_after == "", name), else_=name + ", " + cls.titles_after)
+
+
+@cache
+def _status_sql(cls):
+    return sa.case((cls.deactivated_at.is_not(None), "deactivated"),
+                   (cls.password_hash.is_not(None), "active"), else_="invited")

@@ -35,7 +35,12 @@ class WorkingGroup(db.Model):
 
     @property
     def title(self) -> str:
-        return gettext("č. %(number)d – %(name)s", number=self.number, name=self.name)
+        return group_title(self.number, self.name)
+
+
+def group_title(number: int, name: str) -> str:
+    """A group as people name it: "č. 4 – Sociální služby" (also for rows of lists)."""
+    return gettext("č. %(number)d – %(name)s", number=number, name=name)
 
 
 class GroupMembership(db.Model):

@@ -43,16 +43,15 @@ def get_group(group_id: int) -> WorkingGroup:
         sa.select(WorkingGroup).options(raiseload("*")).where(WorkingGroup.id == group_id))
 
 
-def member_rows(group_id: int) -> list[sa.Row]:
+def group_members(group_id: int) -> sa.Select:
     """The group's members who are not deactivated, coordinators first, then in Czech order:
     id, full_name, organisation (its name) and is_coordinator, only what the list shows."""
-    return db.session.execute(
-        sa.select(Member.id, Member.full_name.label("full_name"),
-                  Organisation.name.label("organisation"), GroupMembership.is_coordinator)
-        .join(GroupMembership, GroupMembership.member_id == Member.id)
-        .join(Organisation, Organisation.id == Member.organisation_id)
-        .where(GroupMembership.group_id == group_id, Member.deactivated_at.is_(None))
-        .order_by(GroupMembership.is_coordinator.desc(), Member.sort_key)).all()
+    return (sa.select(Member.id, Member.full_name.label("full_name"),
+                      Organisation.name.label("organisation"), GroupMembership.is_coordinator)
+            .join(GroupMembership, GroupMembership.member_id == Member.id)
+            .join(Organisation, Organisation.id == Member.organisation_id)
+            .where(GroupMembership.group_id == group_id, Member.deactivated_at.is_(None))
+            .order_by(GroupMembership.is_coordinator.desc(), Member.sort_key, Member.id))
 
 
 def active_members(group_id: int) -> list[Member]:
@@ -99,6 +98,11 @@ def archive_group(group: WorkingGroup, archived: bool = True) -> None:
     db.session.commit()
 
 
+def member_name(member_id: int) -> str:
+    """A member's full name ("" for no such member), e.g. for a question before removing."""
+    return db.session.scalar(sa.select(Member.full_name).where(Member.id == member_id)) or ""
+
+
 def _membership(member_id: int, group_id: int) -> GroupMembership | None:
     return db.session.scalar(sa.select(GroupMembership).where(
         GroupMembership.group_id == group_id, GroupMembership.member_id == member_id))
@@ -117,16 +121,16 @@ def is_coordinator(member: Member, group: WorkingGroup) -> bool:
     return membership is not None and membership.is_coordinator
 
 
-def add_member(group: WorkingGroup, member_id: int) -> bool:
-    """Add an active member to the group; False when there is no such member."""
+def add_member(group: WorkingGroup, member_id: int) -> Member | None:
+    """Add an active member to the group: the member, or None when they cannot be added."""
     member = db.session.get(Member, member_id)
     if (member is None or member.deactivated_at or group.archived_at
             or _membership(member_id, group.id)):
-        return False
+        return None
     db.session.add(GroupMembership(group_id=group.id, member_id=member_id))
     member_joined.send(group.id, member=member)
     db.session.commit()
-    return True
+    return member
 
 
 def remove_member(group: WorkingGroup, member_id: int) -> None:

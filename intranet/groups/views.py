@@ -18,6 +18,8 @@ from ..web import (
 from . import bp, services
 from .forms import GroupForm
 
+MEMBERS_PAGE = "members_page"  # the query parameter of the member list's page
+
 
 @bp.get("/groups")
 @requires("groups.view")
@@ -36,7 +38,7 @@ def group(group_id):
     group = services.get_group(group_id)
     return render("groups/group.html", "groups/_members.html", group=group,
                   can_manage=may_manage_group(current_member(), group),
-                  members=services.member_rows(group.id),
+                  members=_members_page(group.id),
                   meetings=paginate(group_meetings(group)))
 
 
@@ -67,8 +69,10 @@ def candidates(group_id):
 @requires("groups.view")
 def add_member(group_id):
     group = _managed_group(group_id)
-    if services.add_member(group, parse_id(request.form.get("member_id")) or 0):
-        return _members_changed(group_id)
+    member = services.add_member(group, parse_id(request.form.get("member_id")) or 0)
+    if member:
+        return _members_changed(group_id, notice=_("Přidáno do skupiny: %(name)s",
+                                                   name=member.full_name))
     return _members_changed(group_id, error=_("Tohoto člena nelze přidat."))
 
 
@@ -77,8 +81,7 @@ def add_member(group_id):
 def remove_member(group_id, member_id):
     group = _managed_group(group_id)
     if not confirmed():
-        name = next((m.full_name for m in services.member_rows(group.id)
-                     if m.id == member_id), "")
+        name = services.member_name(member_id)
         return ask_to_confirm(_("Odebrat ze skupiny: %(name)s?", name=name),
                               url_for("groups.group", group_id=group.id))
     services.remove_member(group, member_id)
@@ -100,16 +103,22 @@ def _managed_group(group_id: int):
     return group
 
 
-def _members_changed(group_id: int, error: str | None = None):
-    """htmx gets the new member list in place; a plain form goes back to the group page."""
+def _members_page(group_id: int):
+    return paginate(services.group_members(group_id), param=MEMBERS_PAGE)
+
+
+def _members_changed(group_id: int, error: str | None = None, notice: str | None = None):
+    """htmx gets the new member list in place (the same page of it); a plain form goes back to
+    the group page."""
     if not wants_fragment():
-        if error:
-            flash(error, "error")
-        return redirect(url_for("groups.group", group_id=group_id))
+        if error or notice:
+            flash(error or notice, "error" if error else "success")
+        return redirect(url_for("groups.group", group_id=group_id,
+                                **{MEMBERS_PAGE: request.args.get(MEMBERS_PAGE)}))
     group = services.get_group(group_id)
     response = render("groups/group.html", "groups/_members.html", status=400 if error else 200,
-                      group=group, can_manage=True, error=error,
-                      members=services.member_rows(group.id))
+                      group=group, can_manage=True, error=error, notice=notice,
+                      members=_members_page(group.id))
     response.headers["HX-Trigger"] = "members-changed"  # refreshes the candidate list
     return response
 

@@ -89,9 +89,15 @@ def find_meeting(meeting_id: int) -> Meeting | None:
 
 
 def group_meetings(group: WorkingGroup) -> sa.Select:
-    """The group's meetings, newest first (shown on the group's page, without the group)."""
-    return (sa.select(Meeting).options(raiseload("*"))
-            .where(Meeting.group_id == group.id).order_by(Meeting.starts_at.desc()))
+    """The group's meetings, newest first (shown on the group's page), as rows (see
+    meeting_rows)."""
+    return (sa.select(*MEETING_ROW).where(Meeting.group_id == group.id)
+            .order_by(Meeting.starts_at.desc()))
+
+
+# What a list of meetings shows of each (rows, not whole records).
+MEETING_ROW = (Meeting.id, Meeting.number, Meeting.starts_at, Meeting.ends_at, Meeting.place,
+               Meeting.state.label("state"), Meeting.group_id)
 
 
 @dataclass
@@ -106,10 +112,22 @@ class Filters:
 
 
 def meeting_query(filters: Filters | None = None) -> sa.Select:
-    """Meetings by time, narrowed by group, period, the member's groups and a search."""
-    f = filters or Filters()
-    query = (sa.select(Meeting).options(joinedload(Meeting.group), raiseload("*"))
-             .order_by(Meeting.starts_at))
+    """Meetings with their groups by time, narrowed by group, period, the member's groups and
+    a search."""
+    query = sa.select(Meeting).options(joinedload(Meeting.group), raiseload("*"))
+    return _filtered(query, filters or Filters())
+
+
+def meeting_rows(filters: Filters) -> sa.Select:
+    """The same as rows of what a list shows: MEETING_ROW, group_number and group_name."""
+    query = (sa.select(*MEETING_ROW, WorkingGroup.number.label("group_number"),
+                       WorkingGroup.name.label("group_name"))
+             .join(WorkingGroup, WorkingGroup.id == Meeting.group_id))
+    return _filtered(query, filters)
+
+
+def _filtered(query: sa.Select, f: Filters) -> sa.Select:
+    query = query.order_by(Meeting.starts_at)
     if f.group_id:
         query = query.where(Meeting.group_id == f.group_id)
     if f.start:
