@@ -19,6 +19,7 @@ from . import bp, services
 from .forms import GroupForm
 
 MEMBERS_PAGE = "members_page"  # the query parameter of the member list's page
+GROUP_PAGE_ROWS = 15  # meetings and members a group's page shows at once (beside each other)
 
 
 @bp.get("/groups")
@@ -39,7 +40,7 @@ def group(group_id):
     return render("groups/group.html", "groups/_members.html", group=group,
                   can_manage=may_manage_group(current_member(), group),
                   members=_members_page(group.id),
-                  meetings=paginate(group_meetings(group)))
+                  meetings=paginate(group_meetings(group), per_page=GROUP_PAGE_ROWS))
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])
@@ -104,7 +105,8 @@ def _managed_group(group_id: int):
 
 
 def _members_page(group_id: int):
-    return paginate(services.group_members(group_id), param=MEMBERS_PAGE)
+    return paginate(services.group_members(group_id), per_page=GROUP_PAGE_ROWS,
+                    param=MEMBERS_PAGE)
 
 
 def _members_changed(group_id: int, error: str | None = None, notice: str | None = None):

@@ -76,7 +76,7 @@ def get_meeting(meeting_id: int, details: bool = True) -> Meeting:
     """A meeting with its group and, with `details`, its organiser, program and presenters,
     and the linked meetings; or 404."""
     loaded = ([*_with_group(), joinedload(Meeting.previous), joinedload(Meeting.next_meeting),
-               selectinload(Meeting.agenda).selectinload(AgendaItem.presenters)]
+               selectinload(Meeting.agenda).joinedload(AgendaItem.presenters)]
               if details else [joinedload(Meeting.group)])
     return db.first_or_404(
         sa.select(Meeting).options(*loaded, raiseload("*")).where(Meeting.id == meeting_id))

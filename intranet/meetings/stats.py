@@ -178,26 +178,31 @@ def _cell(row, column):
 
 # --- attendance history of a member and of an organisation ---------------------------------
 
+HISTORY_ROW = (Meeting.id, Meeting.starts_at, Meeting.number,
+               WorkingGroup.number.label("group_number"), WorkingGroup.name.label("group_name"))
+
+
 def member_history(member_id: int) -> sa.Select:
-    """The held meetings the member was expected at, newest first, with their presence."""
-    return (sa.select(Meeting, Participation.presence)
+    """The held meetings the member was expected at, newest first, as rows (HISTORY_ROW) with
+    their presence."""
+    return (sa.select(*HISTORY_ROW, Participation.presence)
             .join(Participation, Participation.meeting_id == Meeting.id)
-            .options(joinedload(Meeting.group), raiseload("*"))
+            .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
             .where(Participation.member_id == member_id, Meeting.is_held)
             .order_by(Meeting.starts_at.desc()))
 
 
 def organisation_history(organisation_id: int) -> sa.Select:
-    """The held meetings someone from the organisation attended, newest first, with how
-    many of its people were present."""
+    """The held meetings someone from the organisation attended, newest first, as rows
+    (HISTORY_ROW) with how many of its people were present."""
     present = sa.func.count(Participation.id).label("present")
-    return (sa.select(Meeting, present)
+    return (sa.select(*HISTORY_ROW, present)
             .join(Participation, Participation.meeting_id == Meeting.id)
             .join(Member, Member.id == Participation.member_id)
-            .options(joinedload(Meeting.group), raiseload("*"))
+            .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
             .where(Member.organisation_id == organisation_id, Meeting.is_held,
                    Participation.presence == Presence.PRESENT)
-            .group_by(Meeting.id).order_by(Meeting.starts_at.desc()))
+            .group_by(Meeting.id, WorkingGroup.id).order_by(Meeting.starts_at.desc()))
 
 
 def member_summary(member_id: int) -> tuple[int, int]:
