@@ -45,6 +45,8 @@ DEFAULTS = {
     "PASSWORD_MIN_LENGTH": 10,
     "PASSWORD_HASH": {},  # argon2 PasswordHasher parameters; the library defaults are RFC 9106
     "PER_PAGE": 25,
+    # A form's text fields together (minutes up to 1 MB of text, percent-encoded in the form).
+    "MAX_FORM_MEMORY_SIZE": 4_000_000,
 }
 
 

@@ -1,5 +1,6 @@
 """Markdown → safe HTML: the one rendering path for every Markdown text in the app."""
 
+import re
 from functools import lru_cache
 
 import markdown
@@ -11,6 +12,10 @@ ALLOWED_TAGS = {
     "pre", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+
+
+# A link whose address the sanitiser removed (javascript: and the like) stays as its text.
+LINK_WITHOUT_ADDRESS = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.S)
 
 
 class _NoRawHtml(markdown.Extension):
@@ -28,7 +33,7 @@ def render_markdown(source: str) -> Markup:
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes={"http", "https", "mailto", "tel"},
                       link_rel="noopener noreferrer nofollow")
-    return Markup(clean)
+    return Markup(LINK_WITHOUT_ADDRESS.sub(r"\1", clean))
 
 
 def register_markdown(app) -> None:

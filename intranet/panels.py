@@ -21,11 +21,11 @@ from flask import current_app, render_template
 from markupsafe import Markup
 
 Panel = Callable[..., tuple[str, dict] | None]
-PAGES = ("member", "organisation")
+PAGES = ("member", "organisation", "meeting")
 
 
 def register_panel(app, page: str, panel: Panel) -> None:
-    """Add a panel to one kind of page ("member" or "organisation") of this app."""
+    """Add a panel to one kind of page ("member", "organisation", "meeting") of this app."""
     if page not in PAGES:
         raise KeyError(page)
     app.extensions.setdefault("panels", {}).setdefault(page, []).append(panel)

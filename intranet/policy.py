@@ -64,6 +64,36 @@ def may_answer(user, meeting) -> bool:
     return can(user, "meetings.view") and is_member(user.id, meeting.group_id)
 
 
+def may_write_minutes(user, group) -> bool:
+    """Whoever manages the group's meetings writes their minutes."""
+    return may_manage_group(user, group)
+
+
+def may_approve_minutes(user, minutes, group) -> bool:
+    """The group's coordinators approve its minutes, and administrators approve minutes they
+    did not start: nobody else approves their own."""
+    from .groups.services import is_coordinator
+
+    if not can(user, "meetings.view"):
+        return False
+    if is_coordinator(user, group):
+        return True
+    return user.role is Role.ADMIN and user.id != minutes.created_by_id
+
+
+def may_publish_minutes(user, minutes, group) -> bool:
+    """Those who write or approve the minutes publish them once approved, and can send them
+    back for changes before that."""
+    return may_write_minutes(user, group) or may_approve_minutes(user, minutes, group)
+
+
+def may_read_minutes(user, minutes, group) -> bool:
+    """Published minutes are for everyone; drafts only for those who write them."""
+    if minutes.state == "published":
+        return can(user, "meetings.view")
+    return may_write_minutes(user, group)
+
+
 def ensure(allowed: bool) -> None:
     """403 unless an object-level rule above allows the action."""
     if not allowed:
@@ -98,14 +128,29 @@ def login_required_everywhere(app):
 
     @app.before_request
     def _require_login():
-        if request.endpoint in (None, "static"):
-            return None
-        view = app.view_functions.get(request.endpoint)
-        if getattr(view, "is_public", False) or current_user.is_authenticated:
-            return None
-        from .extensions import login_manager
-        from .web import htmx_redirect, wants_fragment
+        return ask_to_log_in() if needs_login() else None
 
-        response = login_manager.unauthorized()
-        # A live search after the session ended must open the login page, not nest it.
-        return htmx_redirect(response.location) if wants_fragment() else response
+
+def needs_login() -> bool:
+    """Whether this request is for a page behind the login and nobody is logged in."""
+    if request.endpoint in (None, "static") or current_user.is_authenticated:
+        return False
+    from flask import current_app
+
+    return not getattr(current_app.view_functions.get(request.endpoint), "is_public", False)
+
+
+def ask_to_log_in():
+    """The login page, coming back here after; for htmx a whole-page redirect (a live search
+    or an autosave after the session ended must open the login page, not nest it)."""
+    from flask_login import login_url
+
+    from .extensions import htmx, login_manager
+    from .web import htmx_redirect, wants_fragment
+
+    response = login_manager.unauthorized()
+    if not wants_fragment():
+        return response
+    # Back to the page the member was on, not to the address of its live part.
+    return htmx_redirect(login_url(login_manager.login_view, htmx.current_url)
+                         if htmx.current_url else response.location)

@@ -79,6 +79,8 @@ class CSRFClient(FlaskClient):
         return self.post(url, data=data, **kwargs)
 
     def login(self, member: Member, password: str = PASSWORD):
+        """Log in as the member (after logging out whoever was logged in)."""
+        self.submit("/logout")
         response = self.submit("/login", {"email": member.email, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)
         return response

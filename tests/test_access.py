@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from intranet.accounts.models import Member
 from intranet.extensions import db
+from intranet.minutes.models import Minutes
 from intranet.policy import Role
 
 ANONYMOUS = "anonymous"
@@ -86,6 +87,20 @@ EXPECTED = {
     "meetings.mark_everyone_present": MANAGERS,
     "meetings.member_attendance": LOGGED_IN,
     "meetings.organisation_attendance": LOGGED_IN,
+    # The world's minutes are a draft: only those who write minutes see them (readers and
+    # members see published minutes only, test_minutes); coordinators approve (test_minutes),
+    # administrators approve minutes they did not write.
+    "minutes.start": MANAGERS,
+    "minutes.show": MANAGERS,
+    "minutes.edit": MANAGERS,
+    "minutes.preview": MANAGERS,
+    "minutes.submit": MANAGERS,
+    "minutes.approve": ADMIN,
+    "minutes.return_to_draft": MANAGERS,
+    "minutes.publish": MANAGERS,
+    "minutes.history": MANAGERS,
+    "minutes.changes": MANAGERS,
+    "minutes.source": MANAGERS,
 }
 
 
@@ -110,7 +125,11 @@ def world(create_member, create_meeting):
     """A target member, organisation, municipality, group and meeting for URLs with ids."""
     target = create_member(active=False)
     meeting = create_meeting(members=[target], agenda=["Zahájení"], guests=["Host Hostový"])
-    return {"member_id": target.id, "organisation_id": target.organisation_id,
+    minutes = Minutes(meeting=meeting, created_by=target, text="Návrh zápisu")
+    db.session.add(minutes)
+    db.session.commit()
+    return {"minutes_id": minutes.id, "member_id": target.id,
+            "organisation_id": target.organisation_id,
             "municipality_id": target.organisation.municipality_id, "token": "no-such-token",
             "filename": "css/app.css", "group_id": meeting.group_id, "meeting_id": meeting.id,
             "item_id": meeting.agenda[0].id, "guest_id": meeting.guests[0].id}

@@ -34,6 +34,7 @@ VARIANTS = {
     "organisations.directory": ["?q=Testov", "?q=nikdo-takovy"],
     "accounts.admin_members": ["?q=Jana&status=invited"],
     "groups.candidates": ["?q=Jana"],
+    "minutes.changes": ["?to=1", "?from=2&to=1"],
 }
 # Pages a person meets through a wrong or stale link.
 ERROR_PAGES = ["/no-such-page", "/password/reset/no-such-token", "/answer/no-such-token"]
@@ -95,7 +96,20 @@ def world(app, create_member, create_group, create_meeting, create_organisation,
         for name, value in fields.items():
             setattr(participation, name, value)
     db.session.commit()
-    return people, _url_values(app, people, invited, ngo, group, coming)
+    minutes = _minutes(held, people)
+    return people, {**_url_values(app, people, invited, ngo, group, coming),
+                    "minutes_id": minutes.id}
+
+
+def _minutes(meeting, people):
+    """Minutes of the held meeting, in two revisions (a table and hostile HTML among them)."""
+    from intranet.minutes import services
+
+    minutes = services.start(meeting, people[Role.SECRETARY])
+    services.save(minutes, people["coordinator"], minutes.text + (
+        "\n\n| Úkol | Kdo |\n|---|---|\n| Poslat přehled | Petr |\n\n<script>alert(1)</script>"
+        "\n\n[odkaz](javascript:alert(1)) <img src=x onerror=alert(1)>"), minutes.version)
+    return minutes
 
 
 def _url_values(app, people, invited, organisation, group, meeting) -> dict:

@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from ..extensions import db
+from ..policy import ask_to_log_in, needs_login
 from ..web import wants_fragment
 
 MESSAGES = {
@@ -43,6 +44,8 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error):
+        if needs_login():  # the session ended: log in again rather than "form expired"
+            return ask_to_log_in()
         return render_error(400, *CSRF_MESSAGE)
 
     @app.errorhandler(HTTPException)

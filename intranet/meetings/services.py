@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import aliased, joinedload, raiseload, selectinload
 
 from ..accounts.models import Member
@@ -293,14 +294,24 @@ def cancel(meeting: Meeting, reason: str = "") -> None:
     db.session.commit()
 
 
+def register_dependent(app, dependent) -> None:
+    """A higher feature's records that keep a meeting from being deleted (e.g. its minutes):
+    `dependent(meeting_id)` is a select of them."""
+    app.extensions.setdefault("meeting_dependents", []).append(dependent)
+
+
 def deletable(meeting: Meeting) -> bool:
-    """Nothing depends on it yet: no invitation sent, no answer, no attendance, no guest."""
+    """Nothing depends on it yet: no invitation sent, no answer, no attendance, no guest,
+    nothing a higher feature registered (minutes)."""
     if meeting.invited_at is not None or meeting.attendance_taken_at is not None:
         return False
     answered = sa.select(Participation.id).where(
         Participation.meeting_id == meeting.id, Participation.answer.is_not(None))
     guests = sa.select(Guest.id).where(Guest.meeting_id == meeting.id)
-    return db.session.scalar(sa.select(sa.or_(sa.exists(answered), sa.exists(guests)))) is False
+    others = [dependent(meeting.id)
+              for dependent in current_app.extensions.get("meeting_dependents", [])]
+    return db.session.scalar(sa.select(sa.or_(
+        *(sa.exists(select) for select in [answered, guests, *others])))) is False
 
 
 def delete(meeting: Meeting) -> None:

@@ -94,4 +94,62 @@
     }
     if (event.target.closest("[data-print]")) { window.print(); }
   });
+  /* The minutes editor: every keystroke is kept in this browser until the server has saved
+     it, so a closed tab, a dropped connection or an expired session loses nothing; the next
+     visit offers the text back. The version it started from comes back with it, so restoring
+     never overwrites someone else's later save (the server refuses a stale one). */
+  function setupDraftEditor(form) {
+    if (form.draftReady) { return; }
+    form.draftReady = true;
+    var key = form.dataset.draftKey;
+    var text = form.querySelector("textarea[name=text]");
+    var version = function () { return form.querySelector("input[name=version]"); };  /* swapped on save */
+    var status = document.getElementById("save-status");
+    var sent = null;
+    var read = function () {
+      try { return JSON.parse(localStorage.getItem(key)); } catch (e) { return null; }
+    };
+    var keep = function () {
+      try {
+        localStorage.setItem(key, JSON.stringify(
+          {text: text.value, version: version().value, at: Date.now()}));
+      } catch (e) { /* storage full or disabled: the autosave still runs */ }
+    };
+    text.addEventListener("input", function () { keep(); status.textContent = form.dataset.unsaved; });
+    text.addEventListener("htmx:beforeRequest", function () {
+      sent = text.value; status.textContent = form.dataset.saving;
+    });
+    text.addEventListener("htmx:afterRequest", function (event) {
+      if (event.detail.successful && text.value === sent) { localStorage.removeItem(key); }
+      else if (event.detail.xhr.status === 0) {
+        status.textContent = form.dataset.offline;
+        setTimeout(function () { htmx.trigger(text, "retry-save"); }, 10000);
+      }
+    });
+    var stored = read();
+    if (!stored || stored.text === text.value) { localStorage.removeItem(key); return; }
+    var box = document.getElementById("draft-recovery");
+    var when = new Date(stored.at).toLocaleTimeString(document.documentElement.lang,
+                                                      {hour: "numeric", minute: "2-digit"});
+    var message = document.createElement("span");
+    message.textContent = form.dataset.recover.replace("{time}", when);
+    var restore = document.createElement("button");
+    restore.type = "button"; restore.className = "button"; restore.textContent = form.dataset.recoverButton;
+    var discard = document.createElement("button");
+    discard.type = "button"; discard.className = "link-button"; discard.textContent = form.dataset.discardButton;
+    restore.addEventListener("click", function () {
+      text.value = stored.text; version().value = stored.version; box.hidden = true;
+      text.dispatchEvent(new Event("input", {bubbles: true}));
+      text.focus();
+    });
+    discard.addEventListener("click", function () { localStorage.removeItem(key); box.hidden = true; text.focus(); });
+    box.append(message, restore, discard);
+    box.hidden = false;
+  }
+  document.querySelectorAll("form[data-draft-key]").forEach(setupDraftEditor);
+  document.addEventListener("htmx:load", function (event) {
+    if (event.detail.elt.querySelectorAll) {
+      event.detail.elt.querySelectorAll("form[data-draft-key]").forEach(setupDraftEditor);
+    }
+  });
 }());

@@ -1,0 +1,234 @@
+"""Minutes: start from a meeting, write with live preview and autosave, the way to
+publication, reading, history and the Markdown source."""
+
+import sqlalchemy as sa
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from ..exports import download
+from ..i18n import in_prague
+from ..markup import render_markdown
+from ..meetings import services as meetings
+from ..policy import (
+    ensure,
+    may_approve_minutes,
+    may_publish_minutes,
+    may_read_minutes,
+    may_write_minutes,
+    requires,
+)
+from ..web import current_member, paginate, parse_id, render, render_form
+from . import bp, services
+from .forms import MinutesForm
+from .models import Minutes, MinutesState
+
+EDITOR = "minutes/edit.html"
+
+
+def readable(minutes_id: int):
+    minutes = services.get_minutes(minutes_id)
+    ensure(may_read_minutes(current_member(), minutes, minutes.meeting.group))
+    return minutes
+
+
+def writable(minutes_id: int):
+    minutes = services.get_minutes(minutes_id)
+    ensure(may_write_minutes(current_member(), minutes.meeting.group))
+    return minutes
+
+
+def _show(minutes):
+    return redirect(url_for("minutes.show", minutes_id=minutes.id))
+
+
+def meeting_panel(meeting, viewer):
+    """The minutes on the meeting's page: a link to read them, or "Napsat zápis"."""
+    minutes = services.minutes_of(meeting.id)
+    can_write = may_write_minutes(viewer, meeting.group)
+    if minutes is not None and not may_read_minutes(viewer, minutes, meeting.group):
+        minutes = None
+    return "minutes/_meeting_panel.html", {"minutes": minutes, "can_write": can_write}
+
+
+def minutes_of_meeting(meeting_id: int):
+    """The select of what makes a meeting not deletable: its minutes."""
+    return sa.select(Minutes.id).where(Minutes.meeting_id == meeting_id)
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes")
+@requires("meetings.view")
+def start(meeting_id):
+    meeting = meetings.get_meeting(meeting_id)
+    ensure(may_write_minutes(current_member(), meeting.group))
+    try:
+        minutes = services.start(meeting, current_member())
+    except services.NotStarted:
+        flash(_("Zápis lze psát, až schůzka začne (zrušená schůzka zápis nemá)."), "error")
+        return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+    if minutes.state is not MinutesState.DRAFT:
+        return _show(minutes)
+    return redirect(url_for("minutes.edit", minutes_id=minutes.id))
+
+
+@bp.get("/minutes/<int:minutes_id>")
+@requires("meetings.view")
+def show(minutes_id):
+    minutes = readable(minutes_id)
+    member, group = current_member(), minutes.meeting.group
+    return render("minutes/minutes.html", "minutes/minutes.html", minutes=minutes,
+                  can_write=may_write_minutes(member, group),
+                  can_approve=may_approve_minutes(member, minutes, group),
+                  can_publish=may_publish_minutes(member, minutes, group))
+
+
+@bp.route("/minutes/<int:minutes_id>/edit", methods=["GET", "POST"])
+@requires("meetings.view")
+def edit(minutes_id):
+    """The editor; a POST saves (the whole form, or the autosave while typing)."""
+    minutes = writable(minutes_id)
+    autosave = request.form.get("autosave") == "1"
+    if request.method == "GET" and minutes.state is not MinutesState.DRAFT:
+        flash(_("Zápis je ve stavu „%(state)s“; upravit jej lze po vrácení k úpravám.",
+                state=minutes.state.label), "info")
+        return _show(minutes)
+    form = MinutesForm(data=None if request.method == "POST" else
+                       {"text": minutes.text, "version": minutes.version})
+    if not form.validate_on_submit():
+        if autosave:
+            return _save_status(minutes, error=" ".join(form.text.errors) or
+                                _("Uložení se nepodařilo; obnovte stránku."), status=400)
+        return render_form(EDITOR, form, minutes=minutes)
+    try:
+        services.save(minutes, current_member(), form.text.data,
+                      parse_id(form.version.data) or 0)
+    except services.StaleVersion:
+        if autosave:
+            return _save_status(minutes, status=409, error=_(
+                "Zápis mezitím uložil někdo jiný. Stiskněte „Uložit“ a uvidíte obě verze."))
+        return _conflict(minutes, form)
+    except services.NotEditable:
+        if autosave:
+            return _save_status(minutes, status=409, error=_(
+                "Zápis byl mezitím odeslán ke schválení; váš text zůstává v tomto okně."))
+        form.form_errors.append(_("Zápis byl mezitím odeslán ke schválení. Váš text je níže; "
+                                  "zkopírujte si jej, než odejdete."))
+        return render_form(EDITOR, form, 409, minutes=minutes)
+    if autosave:
+        return _save_status(minutes)
+    flash(_("Zápis je uložen."), "success")
+    return _show(minutes)
+
+
+def _save_status(minutes, error: str | None = None, status: int = 200):
+    """The autosave's answer: when it was saved (and the version to continue from)."""
+    return render("minutes/_save_status.html", "minutes/_save_status.html", status=status,
+                  minutes=minutes, error=error)
+
+
+def _conflict(minutes, form):
+    """Someone saved meanwhile: both texts side by side, the editor now continuing from
+    theirs, so saving again is a deliberate choice and nothing is lost."""
+    mine = form.text.data
+    form.version.data = minutes.version
+    form.form_errors.append(_("Zápis mezitím uložil někdo jiný. Nic se nepřepsalo: níže je "
+                              "váš text a uložená verze. Sloučte je a uložte znovu."))
+    return render_form(EDITOR, form, 409, minutes=minutes, conflict=True,
+                       saved_by=services.latest_revision(minutes.id).author,
+                       lines=services.differences(minutes.text, mine))
+
+
+@bp.post("/minutes/<int:minutes_id>/preview")
+@requires("meetings.view")
+def preview(minutes_id):
+    """The text as it will look, rendered by the same function as the published page."""
+    writable(minutes_id)
+    text = request.form.get("text", "")
+    if len(text.encode()) > services.MAX_BYTES:
+        return render("minutes/_preview.html", "minutes/_preview.html", status=400,
+                      html=None)
+    return render("minutes/_preview.html", "minutes/_preview.html",
+                  html=render_markdown(text))
+
+
+@bp.post("/minutes/<int:minutes_id>/submit")
+@requires("meetings.view")
+def submit(minutes_id):
+    minutes = writable(minutes_id)
+    try:
+        moved = services.submit(minutes)
+    except services.EmptyMinutes:
+        flash(_("Zápis je prázdný; napište jej, než jej odešlete ke schválení."), "error")
+        return redirect(url_for("minutes.edit", minutes_id=minutes.id)), 400
+    return _after_move(minutes, moved, _("Zápis byl odeslán ke schválení."))
+
+
+@bp.post("/minutes/<int:minutes_id>/approve")
+@requires("meetings.view")
+def approve(minutes_id):
+    minutes = services.get_minutes(minutes_id)
+    member = current_member()
+    ensure(may_approve_minutes(member, minutes, minutes.meeting.group))
+    return _after_move(minutes, services.approve(minutes, member), _("Zápis je schválen."))
+
+
+@bp.post("/minutes/<int:minutes_id>/return")
+@requires("meetings.view")
+def return_to_draft(minutes_id):
+    minutes = services.get_minutes(minutes_id)
+    member, group = current_member(), minutes.meeting.group
+    ensure(may_publish_minutes(member, minutes, group))
+    return _after_move(minutes, services.return_to_draft(minutes),
+                       _("Zápis je vrácen k úpravám."))
+
+
+@bp.post("/minutes/<int:minutes_id>/publish")
+@requires("meetings.view")
+def publish(minutes_id):
+    minutes = services.get_minutes(minutes_id)
+    member = current_member()
+    ensure(may_publish_minutes(member, minutes, minutes.meeting.group))
+    return _after_move(minutes, services.publish(minutes, member),
+                       _("Zápis je zveřejněn; přečte si jej každý, kdo má do intranetu přístup."))
+
+
+def _after_move(minutes, moved: bool, message: str):
+    """Back to the minutes; a step someone else took first is said, not repeated."""
+    if moved:
+        flash(message, "success")
+    else:
+        flash(_("Zápis je mezitím ve stavu „%(state)s“; nic se nezměnilo.",
+                state=minutes.state.label), "info")
+    return _show(minutes)
+
+
+@bp.get("/minutes/<int:minutes_id>/history")
+@requires("meetings.view")
+def history(minutes_id):
+    minutes = readable(minutes_id)
+    return render("minutes/history.html", "minutes/history.html", minutes=minutes,
+                  pagination=paginate(services.revisions(minutes.id)))
+
+
+@bp.get("/minutes/<int:minutes_id>/changes")
+@requires("meetings.view")
+def changes(minutes_id):
+    """The difference between two revisions (by default the latest and the one before)."""
+    minutes = readable(minutes_id)
+    latest = services.latest_revision(minutes.id)
+    new_number = request.args.get("to", type=int) or (latest.number if latest else 0)
+    old_number = request.args.get("from", type=int) or new_number - 1
+    new, old = (services.revision(minutes.id, n) for n in (new_number, old_number))
+    if new is None:
+        return redirect(url_for("minutes.history", minutes_id=minutes.id))
+    return render("minutes/changes.html", "minutes/changes.html", minutes=minutes,
+                  new=new, old=old, lines=services.differences(old.text if old else "", new.text))
+
+
+@bp.get("/minutes/<int:minutes_id>/source")
+@requires("meetings.view")
+def source(minutes_id):
+    minutes = readable(minutes_id)
+    meeting = minutes.meeting
+    day = in_prague(meeting.starts_at).date().isoformat()
+    return download(minutes.text, f"zápis-PS-{meeting.group.number}-{day}.md",
+                    "text/markdown")

@@ -1,0 +1,108 @@
+"""Real-browser flows of minutes (issue #8): writing with live preview and autosave, the way to
+publication through three people, and nothing lost when the session expires."""
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from intranet.extensions import db
+from intranet.meetings import attendance
+from intranet.meetings.models import Presence
+from intranet.minutes import services
+from intranet.minutes.models import MinutesState
+from intranet.policy import Role
+
+from ..conftest import PASSWORD
+from .conftest import ARTIFACTS, DESKTOP, PHONE, assert_accessible, logged_in_page
+
+
+@pytest.fixture
+def people(create_member, create_group, create_meeting):
+    secretary = create_member(Role.SECRETARY, first_name="Zuzana", last_name="Zapisová")
+    coordinator = create_member(first_name="Karel", last_name="Koordinátor")
+    present = create_member(first_name="Petra", last_name="Přítomná")
+    mayor = create_member(Role.READER, first_name="Marie", last_name="Starostová")
+    group = create_group(number=4, name="Sociální služby", members=[present],
+                         coordinators=[coordinator])
+    meeting = create_meeting(group, starts_in=-timedelta(hours=2), agenda=["Dluhová poradna"])
+    attendance.record_presence(meeting, present.id, Presence.PRESENT)
+    found = {"secretary": secretary.email, "coordinator": coordinator.email,
+             "mayor": mayor.email, "meeting_id": meeting.id}
+    db.session.commit()  # the reads above began a transaction that would hold the write lock
+    return found
+
+
+@contextmanager
+def logged_in_as(browser, live_server, email, viewport=DESKTOP):
+    """A page of a new browser session logged in as `email`; no script errors allowed."""
+    context, page, errors = logged_in_page(browser, live_server, email, viewport, PASSWORD)
+    yield context, page
+    context.close()
+    assert errors == []
+
+
+def open_minutes(page, live_server, meeting_id):
+    page.goto(f"{live_server}/meetings/{meeting_id}")
+    page.get_by_role("link", name="Zápis ze schůzky č. 1").click()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_write_submit_approve_publish_and_read(browser, live_server, people, viewport):
+    with logged_in_as(browser, live_server, people["secretary"], viewport) as (_, page):
+        page.goto(f"{live_server}/meetings/{people['meeting_id']}")
+        page.get_by_role("button", name="Napsat zápis").click()
+        text = page.get_by_label("Text zápisu")
+        assert "Dluhová poradna" in text.input_value()
+        assert "- Petra Přítomná" in text.input_value()
+        text.press("Control+End")
+        text.press_sequentially("\n\n## Závěr\n\nDohodnuto **sdílení** kontaktů.", delay=5)
+        preview = page.locator("#minutes-preview")
+        expect(preview.locator("strong", has_text="sdílení")).to_be_visible()  # live
+        expect(page.locator("#save-status")).to_contain_text("Uloženo")  # saved while typing
+        assert_accessible(page)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"minutes-editor-{viewport['width']}.png",
+                        full_page=True)
+        page.get_by_role("button", name="Uložit").click()
+        expect(page.get_by_text("Zápis je uložen.")).to_be_visible()
+        page.get_by_role("button", name="Odeslat ke schválení").click()
+        expect(page.get_by_text("Zápis byl odeslán ke schválení.")).to_be_visible()
+
+    with logged_in_as(browser, live_server, people["coordinator"], viewport) as (_, page):
+        open_minutes(page, live_server, people["meeting_id"])
+        expect(page.locator("article strong", has_text="sdílení")).to_be_visible()
+        page.get_by_role("button", name="Schválit zápis").click()
+        page.get_by_role("button", name="Zveřejnit zápis").click()
+        expect(page.get_by_text("Zápis je zveřejněn")).to_be_visible()
+
+    with logged_in_as(browser, live_server, people["mayor"], viewport) as (_, page):
+        open_minutes(page, live_server, people["meeting_id"])
+        expect(page.get_by_text("Dohodnuto sdílení kontaktů.")).to_be_visible()
+        expect(page.get_by_role("button", name="Schválit zápis")).to_have_count(0)
+        assert_accessible(page)
+    minutes = services.minutes_of(people["meeting_id"])
+    assert minutes.state is MinutesState.PUBLISHED and "## Závěr" in minutes.text
+
+
+def test_text_typed_after_the_session_expired_is_offered_back(browser, live_server, people):
+    with logged_in_as(browser, live_server, people["secretary"]) as (context, page):
+        page.goto(f"{live_server}/meetings/{people['meeting_id']}")
+        page.get_by_role("button", name="Napsat zápis").click()
+        text = page.get_by_label("Text zápisu")
+        text.press("Control+End")
+        text.press_sequentially("\nPrvní věta.", delay=5)
+        expect(page.locator("#save-status")).to_contain_text("Uloženo")
+        context.clear_cookies()  # the session ends (expired, or logged out elsewhere)
+        text.press_sequentially("\nDruhá věta, psaná po vypršení.", delay=5)
+        page.wait_for_url("**/login**")  # the autosave found no session
+        page.get_by_label("E-mail").fill(people["secretary"])
+        page.get_by_label("Heslo").fill(PASSWORD)
+        page.get_by_role("button", name="Přihlásit se").click()
+        page.wait_for_url("**/edit")  # back at the editor, not at a part of it
+        expect(page.get_by_role("alert")).to_contain_text("neuložený text")
+        page.get_by_role("button", name="Obnovit neuložený text").click()
+        assert "Druhá věta, psaná po vypršení." in text.input_value()
+        expect(page.locator("#save-status")).to_contain_text("Uloženo")
+    assert "Druhá věta, psaná po vypršení." in services.minutes_of(people["meeting_id"]).text
