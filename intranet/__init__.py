@@ -94,11 +94,13 @@ def _register_templating(app: Flask) -> None:
     from .meetings.calendar import answer_link
     from .panels import render_panels
     from .policy import can
+    from .search import snippet_html
     from .web import RowUrl, external_url, page_url
 
     app.jinja_env.add_extension("jinja2.ext.do")
     register_filters(app)
     register_markdown(app)
+    app.add_template_filter(snippet_html, "snippet")
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["panels"] = render_panels
     app.jinja_env.globals["page_url"] = page_url

@@ -70,6 +70,7 @@ def load_demo() -> bool:
     db.session.flush()
     _groups_and_meetings(db.session.scalars(sa.select(Member).order_by(Member.id)).all())
     db.session.commit()
+    _minutes()
     return True
 
 
@@ -147,6 +148,8 @@ def _groups_and_meetings(members) -> None:
                        ends_at=held_at + timedelta(hours=1, minutes=30),
                        place="Městský úřad Vranov, zasedací místnost", organiser=secretary,
                        invited_at=held_at - timedelta(days=14), attendance_taken_at=held_at)
+        held.agenda = [AgendaItem(position=n, title=title, duration_minutes=minutes)
+                       for n, (title, minutes) in enumerate(AGENDA, start=1)]
         held.participations = [Participation(member=m, presence=Presence.PRESENT if n % 4
                                              else Presence.EXCUSED, invited_at=held.invited_at)
                                for n, m in enumerate(chosen)]
@@ -158,3 +161,46 @@ def _groups_and_meetings(members) -> None:
                           for n, (title, minutes) in enumerate(AGENDA, start=1)]
         planned.participations = [Participation(member=m) for m in chosen]
         db.session.add_all([group, held, planned])
+
+
+# What the held meetings discussed (fictional), in the form of the territory's minutes.
+PROCEEDINGS = {
+    1: ("Koordinátorka přivítala přítomné a shrnula výsledky dotazníku mezi seniory v obcích "
+        "Lipová a Dubnice. Nejčastěji chybí **odlehčovací služba** a doprava k lékaři.\n\n"
+        "Zástupkyně Charity Vranov představila plán terénní pečovatelské služby pro menší "
+        "obce; starostové Horní Lhoty a Podhradí nabídli prostory obecních úřadů.",
+        "- Charita připraví rozpočet terénní služby do příští schůzky.\n"
+        "- Obce pošlou počty seniorů nad 80 let."),
+    2: ("Jednání se věnovalo dětem ohroženým sociálním vyloučením. Nízkoprahový klub "
+        "v Dubnici hlásí o třetinu více návštěv než loni; chybí mu víkendový provoz.\n\n"
+        "Úřad práce připomněl možnost dotace na **sociálně aktivizační služby** pro rodiny "
+        "s dětmi a nabídl konzultace.",
+        "- Klub pošle návrh víkendového provozu.\n- Úřad práce rozešle podmínky dotace."),
+    4: ("Skupina prošla aktualizaci katalogu poskytovatelů sociálních služeb. Šest "
+        "organizací doplnilo kontakty, dvě služby ukončily činnost.\n\n"
+        "Dluhová poradna informovala o rostoucím počtu exekucí v regionu a navrhla "
+        "společný informační den pro obce.",
+        "- Realizační tým zveřejní katalog do konce měsíce.\n"
+        "- Poradna navrhne termín informačního dne."),
+}
+
+
+def _minutes() -> None:
+    """Minutes of each group's held meeting: published, but the second group's still a draft."""
+    from .meetings.models import Meeting
+    from .minutes import services
+
+    secretary = db.session.scalar(sa.select(Member).where(
+        Member.email == "zapisovatel@vranov.example"))
+    held = db.session.scalars(sa.select(Meeting).where(Meeting.number == 1)
+                              .order_by(Meeting.group_id)).all()
+    for index, meeting in enumerate(held):
+        minutes = services.start(meeting, secretary)
+        proceedings, outcomes = PROCEEDINGS[meeting.group.number]
+        text = (minutes.text.replace("Sem napište, co se na schůzce projednalo.", proceedings)
+                .replace("Sem napište, na čem jste se dohodli a kdo co do kdy udělá.", outcomes))
+        services.save(minutes, secretary, text, minutes.version)
+        if index != 1:
+            services.submit(minutes)
+            services.approve(minutes, secretary)  # she coordinates the demo groups
+            services.publish(minutes, secretary)

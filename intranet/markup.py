@@ -2,6 +2,7 @@
 
 import re
 from functools import lru_cache
+from html import unescape
 
 import markdown
 import nh3
@@ -38,3 +39,11 @@ def render_markdown(source: str) -> Markup:
 
 def register_markdown(app) -> None:
     app.add_template_filter(render_markdown, "markdown")
+
+
+TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(html: str) -> str:
+    """The words of rendered HTML, for a search index."""
+    return unescape(TAG.sub(" ", html))

@@ -21,11 +21,11 @@ from flask import current_app, render_template
 from markupsafe import Markup
 
 Panel = Callable[..., tuple[str, dict] | None]
-PAGES = ("member", "organisation", "meeting")
+PAGES = ("member", "organisation", "meeting", "dashboard")  # dashboard: the viewer's
 
 
 def register_panel(app, page: str, panel: Panel) -> None:
-    """Add a panel to one kind of page ("member", "organisation", "meeting") of this app."""
+    """Add a panel to one kind of page (one of PAGES) of this app."""
     if page not in PAGES:
         raise KeyError(page)
     app.extensions.setdefault("panels", {}).setdefault(page, []).append(panel)

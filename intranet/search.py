@@ -1,4 +1,5 @@
-"""Searching members without diacritics: "novak" finds Nováková, her organisation and town.
+"""Searching without diacritics: members ("novak" finds Nováková, her organisation and town)
+and texts such as published minutes ("socialni sluzby" finds "sociální služby").
 
 Every searchable text is folded (text.fold). On SQLite the members are found through a trigram
 full-text index (FTS5) of their name, organisation and municipality, which triggers keep up
@@ -6,18 +7,60 @@ to date (migration d5e6f7a8b9c0): a search reads the matches, not every member. 
 than a trigram, or another database, falls back to LIKE over the folded keys.
 """
 
+import re
+
 import sqlalchemy as sa
+from markupsafe import Markup, escape
 
 from .extensions import db
 from .text import fold, like_pattern
 
 MEMBER_INDEX = "member_search"  # FTS5 table: rowid = member.id, text = the folded keys
+MINUTES_INDEX = "minutes_search"  # FTS5 table: rowid = minutes.id, body = the plain text
+INDEXES = (MEMBER_INDEX, MINUTES_INDEX)
 TRIGRAM = 3
+MARK, END_MARK = "\x02", "\x03"  # around the matched words of a snippet (see snippet_html)
+WORD = re.compile(r"\w+")
 
 
 def is_index_table(name: str) -> bool:
-    """The index and FTS5's own tables, which the models do not describe (for Alembic)."""
-    return name == MEMBER_INDEX or name.startswith(MEMBER_INDEX + "_")
+    """The indexes and FTS5's own tables, which the models do not describe (for Alembic)."""
+    return any(name == index or name.startswith(index + "_") for index in INDEXES)
+
+
+# --- texts: word search, ranked, with snippets ------------------------------------------
+
+def index_text(index: str, row_id: int, text: str) -> None:
+    """Put (or replace) a row's text in a word index, in the caller's transaction."""
+    db.session.execute(sa.text(f"DELETE FROM {index} WHERE rowid = :id"), {"id": row_id})
+    db.session.execute(sa.text(f"INSERT INTO {index}(rowid, body) VALUES (:id, :body)"),
+                       {"id": row_id, "body": text})
+
+
+def text_matches(index: str, q: str) -> sa.Subquery | None:
+    """The rows of a word index that contain every word of the query (the last one also as
+    the beginning of a word, for searching as one types), regardless of case and diacritics:
+    columns id, rank (lower is better) and snippet (see snippet_html). None for a query
+    without words.
+
+    SQLite's FTS5 (unicode61, remove_diacritics 2); PostgreSQL's full-text search with
+    unaccent can answer the same question here, with the same columns.
+    """
+    words = WORD.findall(q)[:12]
+    if not words:
+        return None
+    query = " ".join(f'"{word}"' for word in words) + "*"
+    table = sa.table(index, sa.column("rowid"), sa.column("rank"))
+    return (sa.select(table.c.rowid.label("id"), table.c.rank.label("rank"),
+                      sa.func.snippet(sa.literal_column(index), 0, MARK, END_MARK, "…", 24)
+                      .label("snippet"))
+            .where(sa.literal_column(index).op("MATCH")(query)).subquery())
+
+
+def snippet_html(snippet: str | None) -> Markup:
+    """A snippet as safe HTML, its matched words in <mark>."""
+    escaped = str(escape(snippet or ""))
+    return Markup(escaped.replace(MARK, "<mark>").replace(END_MARK, "</mark>"))
 
 
 def member_matches(q: str) -> sa.ColumnElement[bool]:

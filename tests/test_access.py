@@ -90,6 +90,8 @@ EXPECTED = {
     # The world's minutes are a draft: only those who write minutes see them (readers and
     # members see published minutes only, test_minutes); coordinators approve (test_minutes),
     # administrators approve minutes they did not write.
+    "minutes.archive_page": LOGGED_IN,
+    "minutes.mark_read": MANAGERS,
     "minutes.start": MANAGERS,
     "minutes.show": MANAGERS,
     "minutes.edit": MANAGERS,

@@ -35,6 +35,7 @@ VARIANTS = {
     "accounts.admin_members": ["?q=Jana&status=invited"],
     "groups.candidates": ["?q=Jana"],
     "minutes.changes": ["?to=1", "?from=2&to=1"],
+    "minutes.archive_page": ["?q=sluzby", "?q=nic-takoveho", "?year=1990"],
 }
 # Pages a person meets through a wrong or stale link.
 ERROR_PAGES = ["/no-such-page", "/password/reset/no-such-token", "/answer/no-such-token"]
@@ -97,8 +98,19 @@ def world(app, create_member, create_group, create_meeting, create_organisation,
             setattr(participation, name, value)
     db.session.commit()
     minutes = _minutes(held, people)
+    _published_minutes(create_meeting(group, starts_in=-timedelta(days=30)), people)
     return people, {**_url_values(app, people, invited, ngo, group, coming),
                     "minutes_id": minutes.id}
+
+
+def _published_minutes(meeting, people):
+    """Published minutes, for the archive, its search and the dashboard."""
+    from intranet.minutes import services
+
+    minutes = services.start(meeting, people[Role.SECRETARY])
+    services.submit(minutes)
+    services.approve(minutes, people["coordinator"])
+    services.publish(minutes, people[Role.SECRETARY])
 
 
 def _minutes(meeting, people):

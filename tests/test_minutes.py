@@ -73,6 +73,7 @@ def test_first_text_holds_what_the_intranet_knows(held, team, create_meeting):
     assert text.rstrip().endswith("Zapsal(a): Zuzana Zapisová")
     minutes = services.minutes_of(held.id)
     assert "<h2>Program</h2>" in minutes.html
+    assert "<strong>Termín:</strong>" in minutes.html  # the date does not start a numbered list
     assert db.session.scalar(sa.select(sa.func.count(MinutesRevision.id))) == 1
 
 

@@ -15,10 +15,12 @@ minutes_published = signals.signal("minutes-published")  # sender: the Minutes, 
 
 
 def init_app(app) -> None:
-    """Show the minutes on their meeting's page; a meeting with minutes is not deleted."""
+    """Show the minutes on their meeting's page and the newest on the dashboard; a meeting
+    with minutes is not deleted."""
     from ..meetings.services import register_dependent
     from ..panels import register_panel
-    from .views import meeting_panel, minutes_of_meeting
+    from .views import dashboard_panel, meeting_panel, minutes_of_meeting
 
     register_panel(app, "meeting", meeting_panel)
+    register_panel(app, "dashboard", dashboard_panel)
     register_dependent(app, minutes_of_meeting)

@@ -81,3 +81,15 @@ class MinutesRevision(db.Model):
 
     minutes: Mapped[Minutes] = relationship(back_populates="revisions")
     author: Mapped[Member] = relationship()
+
+
+class MinutesReading(db.Model):
+    """That a member has opened published minutes (the dashboard marks the others as new)."""
+
+    __table_args__ = (sa.UniqueConstraint("member_id", "minutes_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("member.id", ondelete="CASCADE"))
+    minutes_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

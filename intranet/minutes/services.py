@@ -16,10 +16,11 @@ from sqlalchemy.orm import joinedload, raiseload, selectinload
 from ..accounts.models import Member
 from ..database import utcnow
 from ..extensions import db
-from ..markup import render_markdown
+from ..markup import plain_text, render_markdown
 from ..meetings import attendance
 from ..meetings.models import AgendaItem, Meeting, MeetingStatus, Presence
 from ..meetings.services import planned_next
+from ..search import MINUTES_INDEX, index_text
 from . import minutes_published
 from .models import Minutes, MinutesRevision, MinutesState
 
@@ -172,7 +173,13 @@ def publish(minutes: Minutes, publisher: Member) -> bool:
     minutes_published signal) in the same transaction; False if someone was faster."""
     return _move(minutes, [MinutesState.APPROVED], MinutesState.PUBLISHED,
                  published_at=utcnow(), published_by_id=publisher.id,
-                 then=lambda: minutes_published.send(minutes))
+                 then=lambda: _published(minutes))
+
+
+def _published(minutes: Minutes) -> None:
+    """In the publishing transaction: make the minutes searchable and tell the other features."""
+    index_text(MINUTES_INDEX, minutes.id, plain_text(minutes.html))
+    minutes_published.send(minutes)
 
 
 def _move(minutes: Minutes, sources, target: MinutesState, then=None, **values) -> bool:

@@ -6,9 +6,12 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from ..exports import download
+from ..forms import valid_data
+from ..groups.services import all_groups
 from ..i18n import in_prague
 from ..markup import render_markdown
 from ..meetings import services as meetings
+from ..organisations.services import all_municipalities
 from ..policy import (
     ensure,
     may_approve_minutes,
@@ -18,8 +21,8 @@ from ..policy import (
     requires,
 )
 from ..web import current_member, paginate, parse_id, render, render_form
-from . import bp, services
-from .forms import MinutesForm
+from . import archive, bp, services
+from .forms import ArchiveForm, MinutesForm
 from .models import Minutes, MinutesState
 
 EDITOR = "minutes/edit.html"
@@ -75,10 +78,38 @@ def start(meeting_id):
 def show(minutes_id):
     minutes = readable(minutes_id)
     member, group = current_member(), minutes.meeting.group
+    unread = minutes.state is MinutesState.PUBLISHED and not archive.has_read(minutes, member)
     return render("minutes/minutes.html", "minutes/minutes.html", minutes=minutes,
                   can_write=may_write_minutes(member, group),
                   can_approve=may_approve_minutes(member, minutes, group),
-                  can_publish=may_publish_minutes(member, minutes, group))
+                  can_publish=may_publish_minutes(member, minutes, group), unread=unread)
+
+
+@bp.post("/minutes/<int:minutes_id>/read")
+@requires("meetings.view")
+def mark_read(minutes_id):
+    """Sent by the minutes page once it is open: the dashboard stops marking them as new."""
+    archive.mark_read(readable(minutes_id), current_member())
+    return "", 204
+
+
+@bp.get("/minutes")
+@requires("meetings.view")
+def archive_page():
+    """Published minutes by group, year and municipality, or found by their words."""
+    form = ArchiveForm(request.args, groups=all_groups(), years=archive.years(),
+                       municipalities=all_municipalities())
+    form.validate()  # an invalid filter is shown at its field and ignored
+    filters = archive.Filters(q=valid_data(form.q) or "", group_id=valid_data(form.group),
+                              year=valid_data(form.year),
+                              municipality_id=valid_data(form.municipality))
+    return render("minutes/archive.html", "minutes/_archive_results.html", form=form,
+                  filters=filters, pagination=paginate(archive.archive(filters, current_member())))
+
+
+def dashboard_panel(member, viewer):
+    """The newest minutes of the member's groups and municipality, new ones marked."""
+    return "minutes/_dashboard_panel.html", {"newest": archive.newest_for(member)}
 
 
 @bp.route("/minutes/<int:minutes_id>/edit", methods=["GET", "POST"])

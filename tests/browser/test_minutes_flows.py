@@ -1,5 +1,6 @@
 """Real-browser flows of minutes (issue #8): writing with live preview and autosave, the way to
-publication through three people, and nothing lost when the session expires."""
+publication through three people, a mayor finding them by searching without diacritics, and
+nothing lost when the session expires."""
 
 from contextlib import contextmanager
 from datetime import timedelta
@@ -23,7 +24,8 @@ def people(create_member, create_group, create_meeting):
     secretary = create_member(Role.SECRETARY, first_name="Zuzana", last_name="Zapisová")
     coordinator = create_member(first_name="Karel", last_name="Koordinátor")
     present = create_member(first_name="Petra", last_name="Přítomná")
-    mayor = create_member(Role.READER, first_name="Marie", last_name="Starostová")
+    mayor = create_member(Role.READER, first_name="Marie", last_name="Starostová",
+                          organisation=present.organisation)  # her town works in the group
     group = create_group(number=4, name="Sociální služby", members=[present],
                          coordinators=[coordinator])
     meeting = create_meeting(group, starts_in=-timedelta(hours=2), agenda=["Dluhová poradna"])
@@ -78,10 +80,18 @@ def test_write_submit_approve_publish_and_read(browser, live_server, people, vie
         expect(page.get_by_text("Zápis je zveřejněn")).to_be_visible()
 
     with logged_in_as(browser, live_server, people["mayor"], viewport) as (_, page):
-        open_minutes(page, live_server, people["meeting_id"])
+        expect(page.get_by_text("nový")).to_be_visible()  # on the dashboard
+        page.get_by_role("link", name="Všechny zápisy a hledání").click()
+        page.get_by_label("Hledat v zápisech").press_sequentially("sdileni kontaktu", delay=20)
+        expect(page.locator("#archive-results mark").first).to_have_text("sdílení")  # as typed
+        assert_accessible(page)
+        page.locator("#archive-results").get_by_role("link").first.click()
         expect(page.get_by_text("Dohodnuto sdílení kontaktů.")).to_be_visible()
         expect(page.get_by_role("button", name="Schválit zápis")).to_have_count(0)
         assert_accessible(page)
+    with logged_in_as(browser, live_server, people["mayor"], viewport) as (_, page):
+        expect(page.locator("#newest-minutes-heading")).to_be_visible()
+        expect(page.get_by_text("nový")).to_have_count(0)  # read now
     minutes = services.minutes_of(people["meeting_id"])
     assert minutes.state is MinutesState.PUBLISHED and "## Závěr" in minutes.text
 

@@ -1,0 +1,109 @@
+"""The archive of published minutes: browsing by group, year and municipality, searching the
+text without diacritics, and what each member has read."""
+
+from dataclasses import dataclass
+from datetime import date, time
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import Member
+from ..extensions import db
+from ..groups.models import GroupMembership, WorkingGroup
+from ..i18n import in_prague, local_to_utc
+from ..meetings.models import Meeting, Participation, Presence
+from ..organisations.models import Organisation
+from ..search import MINUTES_INDEX, text_matches
+from .models import Minutes, MinutesReading, MinutesState
+
+MIDNIGHT = time(0, 0)
+PUBLISHED = Minutes.state == MinutesState.PUBLISHED
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    group_id: int | None = None
+    year: int | None = None
+    municipality_id: int | None = None  # someone from it was present
+
+
+def _rows(reader: Member) -> sa.Select:
+    """Published minutes as list rows: the meeting, its group, and whether the reader has
+    opened them."""
+    unread = ~sa.exists().where(MinutesReading.minutes_id == Minutes.id,
+                                MinutesReading.member_id == reader.id)
+    return (sa.select(Minutes.id, Minutes.published_at, Meeting.id.label("meeting_id"),
+                      Meeting.number, Meeting.starts_at, Meeting.place,
+                      WorkingGroup.number.label("group_number"),
+                      WorkingGroup.name.label("group_name"), unread.label("unread"))
+            .join(Meeting, Meeting.id == Minutes.meeting_id)
+            .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
+            .where(PUBLISHED))
+
+
+def archive(filters: Filters, reader: Member) -> sa.Select:
+    """The published minutes that pass the filters: the best matches of the search first
+    (with a snippet), else the newest meetings first."""
+    query = _rows(reader)
+    matches = text_matches(MINUTES_INDEX, filters.q) if filters.q else None
+    if matches is not None:
+        query = (query.join(matches, matches.c.id == Minutes.id)
+                 .add_columns(matches.c.snippet).order_by(matches.c.rank, Minutes.id))
+    else:
+        query = (query.add_columns(sa.null().label("snippet"))
+                 .order_by(Meeting.starts_at.desc(), Minutes.id.desc()))
+    if filters.group_id:
+        query = query.where(Meeting.group_id == filters.group_id)
+    if filters.year:
+        query = query.where(
+            Meeting.starts_at >= local_to_utc(date(filters.year, 1, 1), MIDNIGHT),
+            Meeting.starts_at < local_to_utc(date(filters.year + 1, 1, 1), MIDNIGHT))
+    if filters.municipality_id:
+        query = query.where(sa.exists().where(
+            Participation.meeting_id == Meeting.id, Participation.presence == Presence.PRESENT,
+            Member.id == Participation.member_id, Organisation.id == Member.organisation_id,
+            Organisation.municipality_id == filters.municipality_id))
+    return query
+
+
+def years() -> list[int]:
+    """The years with published minutes, newest first (for the year filter)."""
+    first, last = db.session.execute(
+        sa.select(sa.func.min(Meeting.starts_at), sa.func.max(Meeting.starts_at))
+        .join(Minutes, Minutes.meeting_id == Meeting.id).where(PUBLISHED)).one()
+    if first is None:
+        return []
+    return list(range(in_prague(last).year, in_prague(first).year - 1, -1))
+
+
+def newest_for(member: Member, limit: int = 5) -> list[sa.Row]:
+    """The newest published minutes of the member's groups and of the groups where people
+    from the member's municipality work, for the dashboard."""
+    municipality_id = db.session.scalar(sa.select(Organisation.municipality_id).where(
+        Organisation.id == member.organisation_id))
+    mine = Member.id == member.id
+    if municipality_id is not None:
+        mine = sa.or_(mine, Organisation.municipality_id == municipality_id)
+    groups = (sa.select(GroupMembership.group_id)
+              .join(Member, Member.id == GroupMembership.member_id)
+              .join(Organisation, Organisation.id == Member.organisation_id).where(mine))
+    return db.session.execute(
+        _rows(member).where(Meeting.group_id.in_(groups))
+        .order_by(Minutes.published_at.desc(), Minutes.id.desc()).limit(limit)).all()
+
+
+def has_read(minutes: Minutes, member: Member) -> bool:
+    return db.session.scalar(sa.select(sa.exists().where(
+        MinutesReading.minutes_id == minutes.id, MinutesReading.member_id == member.id)))
+
+
+def mark_read(minutes: Minutes, member: Member) -> None:
+    """Remember that the member opened the published minutes (once)."""
+    if minutes.state is not MinutesState.PUBLISHED or has_read(minutes, member):
+        return
+    db.session.add(MinutesReading(minutes_id=minutes.id, member_id=member.id))
+    try:
+        db.session.commit()
+    except IntegrityError:  # opened in two tabs at once
+        db.session.rollback()
