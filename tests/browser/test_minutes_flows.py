@@ -6,11 +6,13 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from intranet.accounts.models import Member
 from intranet.extensions import db
 from intranet.meetings import attendance
-from intranet.meetings.models import Presence
+from intranet.meetings.models import Meeting, Presence
 from intranet.minutes import services
 from intranet.minutes.models import MinutesState
 from intranet.policy import Role
@@ -116,3 +118,33 @@ def test_text_typed_after_the_session_expired_is_offered_back(browser, live_serv
         assert "Druhá věta, psaná po vypršení." in text.input_value()
         expect(page.locator("#save-status")).to_contain_text("Uloženo")
     assert "Druhá věta, psaná po vypršení." in services.minutes_of(people["meeting_id"]).text
+
+
+def test_no_xss_vector_executes_on_the_published_page(browser, live_server, people):
+    from ..test_sanitiser import VECTORS
+
+    meeting = db.session.get(Meeting, people["meeting_id"])
+    author = db.session.scalar(sa.select(Member).where(Member.email == people["secretary"]))
+    approver = db.session.scalar(sa.select(Member).where(Member.email == people["coordinator"]))
+    minutes = services.start(meeting, author)
+    services.save(minutes, author, "\n\n".join(VECTORS), minutes.version)
+    services.submit(minutes)
+    services.approve(minutes, approver)
+    services.publish(minutes, author)
+    minutes_id = minutes.id
+    db.session.commit()
+    with logged_in_as(browser, live_server, people["mayor"]) as (_, page):
+        dialogs, requests = [], []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(f"{live_server}/minutes/{minutes_id}")
+        page.locator("article").hover()
+        page.keyboard.press("Tab")
+        page.wait_for_timeout(500)
+        active = page.eval_on_selector_all("article *", """elements => elements.filter(e =>
+            [...e.attributes].some(a => /^(on|hx-|data-)/.test(a.name))).length""")
+        assert active == 0 and dialogs == []
+        assert not [url for url in requests if "/logout" in url or "/admin" in url
+                    or "xss.example" in url]
+        page.reload()
+        expect(page.get_by_role("link", name="Marie Starostová")).to_be_visible()  # logged in
