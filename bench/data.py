@@ -73,3 +73,79 @@ def _participation(member, index, invited, recorded) -> Participation:
     return Participation(member=member, invited_at=invited, answer=answer,
                          answered_at=invited if answer else None, presence=presence,
                          presence_recorded_at=recorded)
+
+
+VOCABULARY = ("sociální služby senioři rodina děti mládež obec starosta úřad práce dluhová poradna "
+              "terénní pracovnice azylový dům pečovatelská služba dotace rozpočet katalog "
+              "poskytovatelů komunitní plánování výměnné stáže exekuce bydlení nízkoprahový klub "
+              "dobrovolníci doprava zdravotní péče odlehčovací služba krizová pomoc kontakt "
+              "spolupráce setkání návrh dohoda termín úkol zpráva projekt kraj město charita "
+              "spolek škola knihovna klub zastupitelstvo schůzka informace")
+WORDS = VOCABULARY.split()
+
+
+def generate_minutes(count: int, seed: int = 2) -> None:
+    """`count` held meetings spread over the groups, each with published minutes of about
+    5 KB of Czech text, indexed for search as publishing does (bulk inserts, for speed)."""
+    from intranet.markup import plain_text, render_markdown
+    from intranet.minutes.models import Minutes, MinutesState
+    from intranet.search import MINUTES_INDEX
+
+    rng = random.Random(seed)
+    groups = db.session.scalars(sa.select(WorkingGroup).order_by(WorkingGroup.id)).all()
+    author_id = db.session.scalar(sa.select(Member.id).order_by(Member.id))
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    for start in range(0, count, 1000):
+        meetings, minutes, index = [], [], []
+        for n in range(start, min(start + 1000, count)):
+            group = groups[n % len(groups)]
+            group.last_meeting_number += 1
+            held = now - timedelta(days=30 + n // len(groups) * 7, hours=n % 5)
+            meetings.append({"group_id": group.id, "number": group.last_meeting_number,
+                             "starts_at": held, "ends_at": held + timedelta(hours=2),
+                             "place": f"Obec {n % 50}", "invited_at": held,
+                             "attendance_taken_at": held, "status": "scheduled",
+                             "version": 1, "created_at": held, "organiser_id": author_id})
+        ids = [db.session.execute(sa.insert(Meeting).values(**m).returning(Meeting.id)).scalar()
+               for m in meetings]
+        for meeting_id, meeting in zip(ids, meetings, strict=True):
+            text = _minutes_text(rng, meeting["number"])
+            html = str(render_markdown(text))
+            minutes.append({"meeting_id": meeting_id, "state": MinutesState.PUBLISHED,
+                            "text": text, "html": html, "version": 4,
+                            "created_by_id": author_id, "created_at": meeting["starts_at"],
+                            "saved_at": meeting["starts_at"],
+                            "published_at": meeting["starts_at"] + timedelta(days=3),
+                            "published_by_id": author_id})
+            index.append(plain_text(html))
+        minutes_ids = [db.session.execute(sa.insert(Minutes).values(**m).returning(Minutes.id))
+                       .scalar() for m in minutes]
+        db.session.execute(sa.text(f"INSERT INTO {MINUTES_INDEX}(rowid, body) VALUES (:id, :b)"),
+                           [{"id": i, "b": body} for i, body in zip(minutes_ids, index,
+                                                                     strict=True)])
+        db.session.commit()
+
+
+def _minutes_text(rng, number: int) -> str:
+    """About 5 KB of minutes in the territory's form: mostly everyday words (a pool of a few
+    thousand), the topics of the territory among them now and then, as in real minutes."""
+    def word():
+        return rng.choice(WORDS) if rng.random() < 0.03 else rng.choice(_pool(rng))
+
+    paragraphs = [" ".join(word() for _ in range(60)).capitalize() + "." for _ in range(10)]
+    return (f"# Zápis ze schůzky č. {number}\n\n## Průběh jednání\n\n"
+            + "\n\n".join(paragraphs) + "\n\n## Výstupy a úkoly\n\n- "
+            + " ".join(word() for _ in range(12)) + "\n")
+
+
+SYLLABLES = ("ko la ve ní st pra by do je mě na po ro sa tý vo zá ře če šu ků ho mi "
+             "le")
+_words: list[str] = []
+
+
+def _pool(rng) -> list[str]:
+    """Three thousand made-up words of two to four syllables (made once)."""
+    if not _words:
+        _words.extend("".join(rng.choice(SYLLABLES.split()) for _ in range(rng.randint(2, 4)))
+                      for _ in range(3000))
+    return _words

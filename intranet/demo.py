@@ -200,7 +200,24 @@ def _minutes() -> None:
         text = (minutes.text.replace("Sem napište, co se na schůzce projednalo.", proceedings)
                 .replace("Sem napište, na čem jste se dohodli a kdo co do kdy udělá.", outcomes))
         services.save(minutes, secretary, text, minutes.version)
+        _demo_tasks(minutes, secretary, index)
         if index != 1:
             services.submit(minutes)
             services.approve(minutes, secretary)  # she coordinates the demo groups
             services.publish(minutes, secretary)
+
+
+def _demo_tasks(minutes, secretary, index: int) -> None:
+    """Tasks of the demo minutes: the first group's for an organisation (due in a fortnight),
+    the last one's for the minute-taker (already overdue)."""
+    from .minutes import tasks
+
+    today = in_prague(utcnow()).date()
+    if index == 0:
+        charity = db.session.scalar(sa.select(Organisation.id).where(
+            Organisation.name == "Farní charita Vranov"))
+        tasks.add(minutes, "Připravit rozpočet terénní pečovatelské služby", f"o:{charity}",
+                  today + timedelta(days=14))
+    if index == 2:
+        tasks.add(minutes, "Zveřejnit aktualizovaný katalog poskytovatelů",
+                  f"m:{secretary.id}", today - timedelta(days=2))

@@ -87,6 +87,15 @@ def may_publish_minutes(user, minutes, group) -> bool:
     return may_write_minutes(user, group) or may_approve_minutes(user, minutes, group)
 
 
+def may_close_task(user, item, group) -> bool:
+    """Those who write the group's minutes, and the people the task is for, mark it done."""
+    if not can(user, "meetings.view"):
+        return False
+    for_them = item.member_id == user.id or (
+        item.organisation_id is not None and item.organisation_id == user.organisation_id)
+    return for_them or may_write_minutes(user, group)
+
+
 def may_read_minutes(user, minutes, group) -> bool:
     """Published minutes are for everyone; drafts only for those who write them."""
     if minutes.state == "published":

@@ -21,6 +21,11 @@ INDEXES = (MEMBER_INDEX, MINUTES_INDEX)
 TRIGRAM = 3
 MARK, END_MARK = "\x02", "\x03"  # around the matched words of a snippet (see snippet_html)
 WORD = re.compile(r"\w+")
+# Each letter without diacritics with its variants that have them ("a": "aáä…").
+VARIANTS: dict[str, str] = {}
+for _code in range(0xC0, 0x250):
+    if len(_base := fold(chr(_code))) == 1 and _base.isascii() and _base.isalpha():
+        VARIANTS[_base] = VARIANTS.get(_base, _base) + chr(_code)
 
 
 def is_index_table(name: str) -> bool:
@@ -37,24 +42,72 @@ def index_text(index: str, row_id: int, text: str) -> None:
                        {"id": row_id, "body": text})
 
 
-def text_matches(index: str, q: str) -> sa.Subquery | None:
+def text_matches(index: str, q: str, ranked: bool = True) -> sa.CTE | None:
     """The rows of a word index that contain every word of the query (the last one also as
     the beginning of a word, for searching as one types), regardless of case and diacritics:
-    columns id, rank (lower is better) and snippet (see snippet_html). None for a query
-    without words.
+    columns id and (unless not `ranked`: ranking costs more than finding) rank, lower is
+    better. None for a query without words.
 
     SQLite's FTS5 (unicode61, remove_diacritics 2); PostgreSQL's full-text search with
     unaccent can answer the same question here, with the same columns.
     """
+    query = _match_query(q)
+    if query is None:
+        return None
+    table = sa.table(index, sa.column("rowid"), sa.column("rank"))
+    # Materialised: the matches are found once. As a plain subquery SQLite may, without
+    # statistics, run the MATCH again for every row of the joined table (seconds, not ms).
+    columns = [table.c.rowid.label("id")] + ([table.c.rank.label("rank")] if ranked else [])
+    return (sa.select(*columns).where(sa.literal_column(index).op("MATCH")(query))
+            .cte(f"{index}_matches").prefix_with("MATERIALIZED"))
+
+
+def snippets(index: str, q: str, ids: list[int]) -> dict[int, str]:
+    """The passage around the first match in each of these rows (matched words between MARK
+    and END_MARK, see snippet_html), for the rows of one page."""
+    words = WORD.findall(q)[:12]
+    if not words or not ids:
+        return {}
+    found = db.session.execute(sa.text(
+        f"SELECT rowid, body FROM {index} WHERE rowid IN ({','.join(map(str, map(int, ids)))})"))
+    pattern = words_pattern(words)
+    return {row_id: snippet(body, pattern) for row_id, body in found}
+
+
+def words_pattern(words: list[str]) -> re.Pattern:
+    """Any of the words, the last also as the beginning of a word, in any case and with or
+    without diacritics ("socialni" matches "Sociální")."""
+    def letters(word):
+        return "".join(f"[{''.join(VARIANTS.get(c, c))}]" if c in VARIANTS else re.escape(c)
+                       for c in fold(word))
+
+    alternatives = [letters(word) for word in words[:-1]] + [letters(words[-1]) + r"\w*"]
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+
+
+def snippet(text: str, pattern: re.Pattern, before: int = 80, after: int = 160) -> str:
+    """About 240 characters of text around the first match of the pattern, matches marked."""
+    first = pattern.search(text)
+    if first is None:
+        return text[:before + after].strip() + ("…" if len(text) > before + after else "")
+    start = max(0, text.rfind(" ", 0, max(0, first.start() - before)) + 1)
+    end = text.find(" ", min(len(text), first.end() + after))
+    end = len(text) if end < 0 else end
+    parts, position = [], start
+    for match in pattern.finditer(text, start, end):
+        parts += [text[position:match.start()], MARK, match.group(), END_MARK]
+        position = match.end()
+    parts.append(text[position:end])
+    passage = " ".join("".join(parts).split())
+    return ("…" if start > 0 else "") + passage + ("…" if end < len(text) else "")
+
+
+def _match_query(q: str) -> str | None:
+    """The words of a query as an FTS5 query: each quoted, the last also a prefix."""
     words = WORD.findall(q)[:12]
     if not words:
         return None
-    query = " ".join(f'"{word}"' for word in words) + "*"
-    table = sa.table(index, sa.column("rowid"), sa.column("rank"))
-    return (sa.select(table.c.rowid.label("id"), table.c.rank.label("rank"),
-                      sa.func.snippet(sa.literal_column(index), 0, MARK, END_MARK, "…", 24)
-                      .label("snippet"))
-            .where(sa.literal_column(index).op("MATCH")(query)).subquery())
+    return " ".join(f'"{word}"' for word in words) + "*"
 
 
 def snippet_html(snippet: str | None) -> Markup:

@@ -32,11 +32,18 @@ MAX_PAGE = 100_000
 
 
 class RowPagination(SelectPagination):
-    """Pagination whose items are whole rows, e.g. (organisation, member_count)."""
+    """Pagination whose items are whole rows, e.g. (organisation, member_count); the number
+    of rows from a cheaper select when one is given (`count`)."""
 
     def _query_items(self) -> list:
         select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
         return list(self._query_args["session"].execute(select).unique().all())
+
+    def _query_count(self) -> int:
+        count = self._query_args.get("count_select")
+        if count is None:
+            return super()._query_count()
+        return self._query_args["session"].scalar(count)
 
 
 class ListPagination(Pagination):
@@ -49,19 +56,20 @@ class ListPagination(Pagination):
         return len(self._query_args["rows"])
 
 
-def paginate(query, per_page: int | None = None, param: str = "page"):
+def paginate(query, per_page: int | None = None, param: str = "page", count=None):
     """A page of a select (or of a list), the page number taken from ?page= (bad numbers give
     page 1); a page with several lists gives each its own parameter, which its pager links
     change.
 
-    A select of one entity gives entities; a select of several columns gives rows.
+    A select of one entity gives entities; a select of several columns gives rows. `count`, a
+    select of the number of rows, may replace counting the whole select (a ranked search).
     """
     if isinstance(query, list):
         pagination_class, source = ListPagination, {"rows": query}
     else:
         pagination_class = (SelectPagination if len(query.column_descriptions) == 1
                             else RowPagination)
-        source = {"select": query, "session": db.session()}
+        source = {"select": query, "session": db.session(), "count_select": count}
     page = min(max(request.args.get(param, 1, type=int), 1), MAX_PAGE)
     per_page = per_page or current_app.config["PER_PAGE"]
     pagination = pagination_class(**source, page=page, per_page=per_page, error_out=False)

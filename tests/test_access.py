@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from intranet.accounts.models import Member
 from intranet.extensions import db
-from intranet.minutes.models import Minutes
+from intranet.minutes.models import ActionItem, Minutes
 from intranet.policy import Role
 
 ANONYMOUS = "anonymous"
@@ -91,11 +91,15 @@ EXPECTED = {
     # members see published minutes only, test_minutes); coordinators approve (test_minutes),
     # administrators approve minutes they did not write.
     "minutes.archive_page": LOGGED_IN,
+    "minutes.add_task": MANAGERS,
+    "minutes.remove_task": MANAGERS,
+    "minutes.task_done": MANAGERS,  # and the people the task is for (test_minutes_tasks)
     "minutes.mark_read": MANAGERS,
     "minutes.start": MANAGERS,
     "minutes.show": MANAGERS,
     "minutes.edit": MANAGERS,
     "minutes.preview": MANAGERS,
+    "minutes.correct": MANAGERS,
     "minutes.submit": MANAGERS,
     "minutes.approve": ADMIN,
     "minutes.return_to_draft": MANAGERS,
@@ -128,9 +132,10 @@ def world(create_member, create_meeting):
     target = create_member(active=False)
     meeting = create_meeting(members=[target], agenda=["Zahájení"], guests=["Host Hostový"])
     minutes = Minutes(meeting=meeting, created_by=target, text="Návrh zápisu")
-    db.session.add(minutes)
+    task = ActionItem(minutes=minutes, group_id=meeting.group_id, title="Úkol")
+    db.session.add_all([minutes, task])
     db.session.commit()
-    return {"minutes_id": minutes.id, "member_id": target.id,
+    return {"minutes_id": minutes.id, "task_id": task.id, "member_id": target.id,
             "organisation_id": target.organisation_id,
             "municipality_id": target.organisation.municipality_id, "token": "no-such-token",
             "filename": "css/app.css", "group_id": meeting.group_id, "meeting_id": meeting.id,

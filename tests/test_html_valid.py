@@ -98,26 +98,38 @@ def world(app, create_member, create_group, create_meeting, create_organisation,
             setattr(participation, name, value)
     db.session.commit()
     minutes = _minutes(held, people)
-    _published_minutes(create_meeting(group, starts_in=-timedelta(days=30)), people)
+    published, task = _published_minutes(create_meeting(group, starts_in=-timedelta(days=30)),
+                                          people)
+    # The draft's pages by default; the published minutes where only they show something.
+    published_pages = {endpoint: {"minutes_id": published.id}
+                       for endpoint in ("minutes.show", "minutes.correct")}
     return people, {**_url_values(app, people, invited, ngo, group, coming),
-                    "minutes_id": minutes.id}
+                    "minutes_id": minutes.id, "task_id": task.id, "overrides": published_pages}
 
 
 def _published_minutes(meeting, people):
-    """Published minutes, for the archive, its search and the dashboard."""
-    from intranet.minutes import services
+    """Published and corrected minutes with an overdue task (for the archive, its search, the
+    dashboard and the next meetings' pages): the minutes and the task."""
+    from intranet.minutes import services, tasks
 
     minutes = services.start(meeting, people[Role.SECRETARY])
+    task = tasks.add(minutes, "Poslat přehled", f"m:{people[Role.MEMBER].id}",
+                     utcnow().date() - timedelta(days=1))
     services.submit(minutes)
     services.approve(minutes, people["coordinator"])
     services.publish(minutes, people[Role.SECRETARY])
+    services.correct(minutes, people["coordinator"], minutes.text + "\nDoplněno.",
+                     minutes.version, "doplněna poslední věta")
+    return minutes, task
 
 
 def _minutes(meeting, people):
-    """Minutes of the held meeting, in two revisions (a table and hostile HTML among them)."""
-    from intranet.minutes import services
+    """Minutes of the held meeting, in two revisions (a table and hostile HTML among them),
+    with a task."""
+    from intranet.minutes import services, tasks
 
     minutes = services.start(meeting, people[Role.SECRETARY])
+    tasks.add(minutes, "Připravit rozpočet", f"o:{people[Role.MEMBER].organisation_id}", None)
     services.save(minutes, people["coordinator"], minutes.text + (
         "\n\n| Úkol | Kdo |\n|---|---|\n| Poslat přehled | Petr |\n\n<script>alert(1)</script>"
         "\n\n[odkaz](javascript:alert(1)) <img src=x onerror=alert(1)>"), minutes.version)
@@ -159,7 +171,8 @@ def page_urls(app, values: dict) -> list[tuple[str, str]]:
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
-        filled = {**values, "token": values["tokens"].get(rule.endpoint, "no-such-token")}
+        filled = {**values, **values.get("overrides", {}).get(rule.endpoint, {}),
+                  "token": values["tokens"].get(rule.endpoint, "no-such-token")}
         url = build_url(rule.rule, filled)
         assert "<" not in url, f"the world has no value for {rule.rule}: add it to _url_values"
         urls += [(rule.endpoint, url + query) for query in ["", *VARIANTS.get(rule.endpoint, [])]]

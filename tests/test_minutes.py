@@ -405,8 +405,9 @@ def test_history_and_changes_between_revisions(client, held, team):
     assert '<li class="diff-added">' in changes and "Nový řádek" in changes
     first = client.get(f"/minutes/{minutes.id}/changes?to=1").get_data(as_text=True)
     assert "První text zápisu" in first
-    missing = client.get(f"/minutes/{minutes.id}/changes?to=99")
-    assert missing.status_code == 302
+    for bad in ("99", "99999999999999999999999", "-1", "x"):
+        response = client.get(f"/minutes/{minutes.id}/changes?to={bad}&from={bad}")
+        assert response.status_code in (200, 302), bad
 
 
 def test_the_markdown_source_downloads(client, held, team):
@@ -445,3 +446,86 @@ def test_a_save_without_the_text_field_empties_nothing(client, held, team):
     response = client.submit(f"/minutes/{minutes.id}/edit", {"version": minutes.version})
     assert response.status_code == 400 and "nedorazil" in response.get_data(as_text=True)
     assert services.minutes_of(held.id).text == minutes.text
+
+
+# --- corrections after publishing ------------------------------------------------------
+
+def published(held, team) -> Minutes:
+    minutes = started(held, team)
+    services.save(minutes, team["secretary"], "Projednali jsme rozpočet obce Lhota.",
+                  minutes.version)
+    services.submit(minutes)
+    services.approve(minutes, team["coordinator"])
+    services.publish(minutes, team["secretary"])
+    return minutes
+
+
+def test_a_correction_is_a_revision_with_its_reason_and_tells_the_other_features(
+        client, held, team, create_member):
+    from intranet.minutes import archive, minutes_corrected
+
+    minutes = published(held, team)
+    told = []
+
+    def record(sender, revision):
+        told.append((sender.id, revision.correction))
+
+    minutes_corrected.connect(record)
+    try:
+        client.login(team["coordinator"])
+        response = client.submit(f"/minutes/{minutes.id}/correct", {
+            "text": "Projednali jsme rozpočet obce Horní Lhota.", "version": minutes.version,
+            "reason": "oprava názvu obce"})
+    finally:
+        minutes_corrected.disconnect(record)
+    assert response.status_code == 302
+    assert told == [(minutes.id, "oprava názvu obce")]
+    revision = services.latest_revision(minutes.id)
+    assert revision.correction == "oprava názvu obce" and revision.number == 2
+    reader = create_member(Role.READER)
+    found = db.session.execute(archive.archive(archive.Filters(q="horni lhota"), reader)).all()
+    assert [row.id for row in found] == [minutes.id]  # the index follows the correction
+    client.login(reader)
+    page = client.get(f"/minutes/{minutes.id}").get_data(as_text=True)
+    assert "Opraveno" in page and "oprava názvu obce" in page
+    assert f"/minutes/{minutes.id}/changes?to=2" in page
+    changes = client.get(f"/minutes/{minutes.id}/changes?to=2").get_data(as_text=True)
+    assert "Horní Lhota" in changes and '<li class="diff-removed">' in changes
+
+
+def test_a_correction_needs_a_reason_and_keeps_the_text(client, held, team):
+    minutes = published(held, team)
+    client.login(team["secretary"])
+    response = client.submit(f"/minutes/{minutes.id}/correct", {
+        "text": "Nový text opravy", "version": minutes.version, "reason": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Toto pole je povinné." in page
+    assert "Nový text opravy</textarea>" in page
+    assert services.minutes_of(held.id).text == "Projednali jsme rozpočet obce Lhota."
+
+
+def test_an_unchanged_correction_keeps_no_revision(held, team):
+    minutes = published(held, team)
+    assert not services.correct(minutes, team["secretary"], minutes.text, minutes.version, "x")
+    assert services.latest_revision(minutes.id).number == 1
+
+
+def test_a_stale_correction_is_409_with_both_texts(client, held, team):
+    minutes = published(held, team)
+    loaded = minutes.version
+    services.correct(minutes, team["coordinator"], "Text koordinátora", loaded, "první oprava")
+    client.login(team["secretary"])
+    response = client.submit(f"/minutes/{minutes.id}/correct", {
+        "text": "Text zapisovatelky", "version": loaded, "reason": "druhá oprava"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Text zapisovatelky</textarea>" in page and "Text koordinátora</textarea>" in page
+
+
+def test_members_and_readers_do_not_correct(client, held, team, create_member):
+    minutes = published(held, team)
+    for person in (team["present"], create_member(Role.READER)):
+        client.login(person)
+        assert client.get(f"/minutes/{minutes.id}/correct").status_code == 403
+        assert "Opravit zápis" not in client.get(f"/minutes/{minutes.id}").get_data(
+            as_text=True)

@@ -74,19 +74,19 @@ def test_better_matches_come_first_with_marked_snippets(publish, team):
     often = publish("Senioři, senioři a zase senioři: služby pro seniory.")
     rows = db.session.execute(archive.archive(archive.Filters(q="seniori"), team["mayor"])).all()
     assert [row.id for row in rows] == [often.id, once.id]
-    assert "<mark>Senioři</mark>" in str(archive_snippet(rows[0]))
+    assert "<mark>Senioři</mark>" in str(archive_snippet("seniori", rows[0]))
 
 
-def archive_snippet(row):
+def archive_snippet(q, row):
     from intranet.search import snippet_html
 
-    return snippet_html(row.snippet)
+    return snippet_html(archive.snippets_of(archive.Filters(q=q), [row])[row.id])
 
 
 def test_snippets_are_escaped(publish, team):
     publish("Text s `<script>alert(1)</script>` a slovem kocour.")
     row = db.session.execute(archive.archive(archive.Filters(q="kocour"), team["mayor"])).one()
-    html = str(archive_snippet(row))
+    html = str(archive_snippet("kocour", row))
     assert "<script>" not in html and "&lt;script&gt;" in html and "<mark>kocour</mark>" in html
 
 
@@ -172,3 +172,10 @@ def test_dashboard_leaves_out_unrelated_groups(client, publish, team, create_mem
     stranger = create_member(Role.READER)
     client.login(stranger)
     assert "Zatím žádný zveřejněný zápis." in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("args", [{"year": "99999999999999999999"}, {"year": "1"},
+                                  {"group": "abc"}, {"municipality": "-5"}, {"page": "x"}])
+def test_bad_filters_are_ignored_not_500(client, team, args):
+    client.login(team["mayor"])
+    assert client.get("/minutes", query_string=args).status_code == 200

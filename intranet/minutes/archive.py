@@ -2,21 +2,23 @@
 text without diacritics, and what each member has read."""
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Member
+from ..database import utcnow
 from ..extensions import db
 from ..groups.models import GroupMembership, WorkingGroup
 from ..i18n import in_prague, local_to_utc
 from ..meetings.models import Meeting, Participation, Presence
 from ..organisations.models import Organisation
-from ..search import MINUTES_INDEX, text_matches
+from ..search import MINUTES_INDEX, snippets, text_matches
 from .models import Minutes, MinutesReading, MinutesState
 
 MIDNIGHT = time(0, 0)
+NEW = timedelta(days=365)  # the dashboard's newest minutes are of meetings within this
 PUBLISHED = Minutes.state == MinutesState.PUBLISHED
 
 
@@ -33,7 +35,7 @@ def _rows(reader: Member) -> sa.Select:
     opened them."""
     unread = ~sa.exists().where(MinutesReading.minutes_id == Minutes.id,
                                 MinutesReading.member_id == reader.id)
-    return (sa.select(Minutes.id, Minutes.published_at, Meeting.id.label("meeting_id"),
+    return (sa.select(Minutes.id, Meeting.id.label("meeting_id"),
                       Meeting.number, Meeting.starts_at, Meeting.place,
                       WorkingGroup.number.label("group_number"),
                       WorkingGroup.name.label("group_name"), unread.label("unread"))
@@ -44,15 +46,14 @@ def _rows(reader: Member) -> sa.Select:
 
 def archive(filters: Filters, reader: Member) -> sa.Select:
     """The published minutes that pass the filters: the best matches of the search first
-    (with a snippet), else the newest meetings first."""
+    (their snippets: see snippets_of), else the newest meetings first."""
     query = _rows(reader)
     matches = text_matches(MINUTES_INDEX, filters.q) if filters.q else None
     if matches is not None:
-        query = (query.join(matches, matches.c.id == Minutes.id)
-                 .add_columns(matches.c.snippet).order_by(matches.c.rank, Minutes.id))
+        query = query.join(matches, matches.c.id == Minutes.id).order_by(matches.c.rank,
+                                                                            Minutes.id)
     else:
-        query = (query.add_columns(sa.null().label("snippet"))
-                 .order_by(Meeting.starts_at.desc(), Minutes.id.desc()))
+        query = query.order_by(Meeting.starts_at.desc(), Minutes.id.desc())
     if filters.group_id:
         query = query.where(Meeting.group_id == filters.group_id)
     if filters.year:
@@ -67,19 +68,38 @@ def archive(filters: Filters, reader: Member) -> sa.Select:
     return query
 
 
+def count_of(filters: Filters) -> sa.Select | None:
+    """Without group, year or municipality, the number of minutes counted cheaply: the
+    matches in the word index (it holds published minutes only), or the published minutes in
+    their index; else None (count the archive's select)."""
+    if filters.group_id or filters.year or filters.municipality_id:
+        return None
+    matches = text_matches(MINUTES_INDEX, filters.q, ranked=False) if filters.q else None
+    if matches is not None:
+        return sa.select(sa.func.count()).select_from(matches)
+    return sa.select(sa.func.count(Minutes.id)).where(PUBLISHED)
+
+
+def snippets_of(filters: Filters, rows) -> dict[int, str]:
+    """The matched passages of the listed minutes (for a search)."""
+    return snippets(MINUTES_INDEX, filters.q, [row.id for row in rows]) if filters.q else {}
+
+
 def years() -> list[int]:
-    """The years with published minutes, newest first (for the year filter)."""
-    first, last = db.session.execute(
-        sa.select(sa.func.min(Meeting.starts_at), sa.func.max(Meeting.starts_at))
-        .join(Minutes, Minutes.meeting_id == Meeting.id).where(PUBLISHED)).one()
+    """The years with published minutes, newest first (for the year filter): the first and
+    the last meeting with published minutes, found along the index of meeting times."""
+    published = sa.exists().where(Minutes.meeting_id == Meeting.id, PUBLISHED)
+    first, last = (sa.select(Meeting.starts_at).where(published).order_by(order).limit(1)
+                   .scalar_subquery() for order in (Meeting.starts_at, Meeting.starts_at.desc()))
+    first, last = db.session.execute(sa.select(first, last)).one()
     if first is None:
         return []
     return list(range(in_prague(last).year, in_prague(first).year - 1, -1))
 
 
 def newest_for(member: Member, limit: int = 5) -> list[sa.Row]:
-    """The newest published minutes of the member's groups and of the groups where people
-    from the member's municipality work, for the dashboard."""
+    """The newest published minutes (of meetings in the last year) of the member's groups and
+    of the groups where people from the member's municipality work, for the dashboard."""
     municipality_id = db.session.scalar(sa.select(Organisation.municipality_id).where(
         Organisation.id == member.organisation_id))
     mine = Member.id == member.id
@@ -88,9 +108,10 @@ def newest_for(member: Member, limit: int = 5) -> list[sa.Row]:
     groups = (sa.select(GroupMembership.group_id)
               .join(Member, Member.id == GroupMembership.member_id)
               .join(Organisation, Organisation.id == Member.organisation_id).where(mine))
+    recent = sa.select(Meeting.id).where(Meeting.starts_at >= utcnow() - NEW)  # by its index
     return db.session.execute(
-        _rows(member).where(Meeting.group_id.in_(groups))
-        .order_by(Minutes.published_at.desc(), Minutes.id.desc()).limit(limit)).all()
+        _rows(member).where(Minutes.meeting_id.in_(recent), Meeting.group_id.in_(groups))
+        .order_by(Meeting.starts_at.desc(), Minutes.id.desc()).limit(limit)).all()
 
 
 def has_read(minutes: Minutes, member: Member) -> bool:

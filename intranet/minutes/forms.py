@@ -2,10 +2,19 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Optional, StopValidation, ValidationError
 
-from ..forms import SelectField, coerce_id, max_length, options, single_line
+from ..forms import (
+    SelectField,
+    coerce_id,
+    max_length,
+    options,
+    required_value,
+    single_line,
+    text_field,
+    within_years,
+)
 from .services import MAX_BYTES
 
 
@@ -29,6 +38,14 @@ class MinutesForm(FlaskForm):
     version = HiddenField()
 
 
+class CorrectionForm(MinutesForm):
+    """A correction of published minutes says why."""
+
+    reason = text_field(_l("Co a proč se opravuje"), 300,
+                        description=_l("Uvidí to všichni čtenáři, např. „oprava jména "
+                                       "v bodě 2“."))
+
+
 class ArchiveForm(FlaskForm):
     """The archive's search and filters (a GET form)."""
 
@@ -49,3 +66,31 @@ class ArchiveForm(FlaskForm):
         self.year.choices = options([(0, _l("všechny roky"))] + [(y, str(y)) for y in years])
         self.municipality.choices = options([(0, _l("všechny obce"))] +
                                             [(m.id, m.name) for m in municipalities])
+
+
+class TaskForm(FlaskForm):
+    """A task agreed at the meeting: what, who, by when."""
+
+    title = text_field(_l("Úkol"), 300, description=_l("Co se má udělat."))
+    assignee = SelectField(_l("Kdo"), [Optional()], default="")
+    due_on = DateField(_l("Do kdy"), [Optional(), within_years()],
+                       description=_l("Nepovinné."))
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assignee.choices = options([("", _l("— nikdo konkrétní —"))] + list(choices))
+
+    def validate_due_on(self, field):
+        if field.raw_data and field.raw_data[0].strip() and field.data is None:
+            field.errors[:] = []  # instead of WTForms' own parse error: one clear message
+            raise StopValidation(_l("Takové datum neexistuje; zkontrolujte den a měsíc."))
+
+
+class DoneForm(FlaskForm):
+    """A task marked done: when, and how it turned out."""
+
+    done_on = DateField(_l("Splněno dne"), [required_value(
+        _l("Zadejte datum splnění."), _l("Takové datum neexistuje; zkontrolujte den a měsíc.")),
+        within_years()])
+    comment = text_field(_l("Poznámka"), 500, optional=True,
+                         description=_l("Např. jak úkol dopadl nebo kde najít výsledek."))

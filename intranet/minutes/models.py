@@ -1,7 +1,7 @@
 """Minutes (one per meeting) and their revisions."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -11,6 +11,7 @@ from ..accounts.models import Member
 from ..database import UTCDateTime, str_enum, utcnow
 from ..extensions import db
 from ..meetings.models import Meeting
+from ..organisations.models import Organisation
 
 
 class MinutesState(enum.StrEnum):
@@ -35,6 +36,9 @@ class Minutes(db.Model):
     from an older one is refused instead of overwriting someone else's text.
     """
 
+    # The archive finds published minutes in this index, never reading the long texts.
+    __table_args__ = (sa.Index("ix_minutes_state_meeting_id", "state", "meeting_id"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), unique=True)
     state: Mapped[MinutesState] = mapped_column(str_enum(MinutesState),
@@ -50,6 +54,7 @@ class Minutes(db.Model):
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"))
+    corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the latest correction
 
     meeting: Mapped[Meeting] = relationship()
     created_by: Mapped[Member] = relationship(foreign_keys=[created_by_id])
@@ -78,6 +83,7 @@ class MinutesRevision(db.Model):
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("member.id"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    correction: Mapped[str | None] = mapped_column(sa.String(300))  # why published text changed
 
     minutes: Mapped[Minutes] = relationship(back_populates="revisions")
     author: Mapped[Member] = relationship()
@@ -93,3 +99,29 @@ class MinutesReading(db.Model):
     minutes_id: Mapped[int] = mapped_column(
         sa.ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
     read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ActionItem(db.Model):
+    """A task agreed at a meeting (úkol): what, who (a member or an organisation), by when.
+
+    It belongs to the minutes that recorded it and to their group, and stays open, in the
+    group's next programs and minutes, until someone marks it done.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("working_group.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id"), index=True)
+    due_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_on: Mapped[date | None]
+    done_comment: Mapped[str] = mapped_column(sa.String(500), default="")
+    done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"))
+
+    minutes: Mapped[Minutes] = relationship()
+    member: Mapped[Member | None] = relationship(foreign_keys=[member_id])
+    organisation: Mapped[Organisation | None] = relationship()

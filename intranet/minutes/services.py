@@ -21,7 +21,7 @@ from ..meetings import attendance
 from ..meetings.models import AgendaItem, Meeting, MeetingStatus, Presence
 from ..meetings.services import planned_next
 from ..search import MINUTES_INDEX, index_text
-from . import minutes_published
+from . import minutes_corrected, minutes_published, tasks
 from .models import Minutes, MinutesRevision, MinutesState
 
 MAX_BYTES = 1_000_000
@@ -96,6 +96,7 @@ def first_text(meeting: Meeting, author: Member) -> str:
             present=[r for r in rows if r.presence is Presence.PRESENT],
             excused=[r for r in rows if r.shown_presence is Presence.EXCUSED],
             guests=attendance.guests_of(meeting), next_meeting=planned_next(meeting),
+            open_tasks=tasks.open_before(meeting.group_id, meeting.starts_at),
             current_language="cs").strip() + "\n"
 
 
@@ -124,6 +125,37 @@ def save(minutes: Minutes, author: Member, text: str, version: int) -> Minutes:
     _keep_revision(minutes, author)
     db.session.commit()
     return minutes
+
+
+def correct(minutes: Minutes, author: Member, text: str, version: int, reason: str) -> bool:
+    """Correct published minutes: a new revision that says why, the search index and the
+    other features told (minutes_corrected); False when the text did not change."""
+    text = text.replace("\r\n", "\n")
+    if len(text.encode()) > MAX_BYTES:
+        raise TooLong
+    if text == minutes.text:
+        return False
+    now = utcnow()
+    updated = db.session.execute(
+        sa.update(Minutes)
+        .where(Minutes.id == minutes.id, Minutes.version == version,
+               Minutes.state == MinutesState.PUBLISHED)
+        .values(text=text, html=str(render_markdown(text)), version=Minutes.version + 1,
+                saved_at=now, corrected_at=now)
+        .execution_options(synchronize_session=False))
+    if updated.rowcount != 1:
+        db.session.rollback()
+        raise StaleVersion
+    db.session.refresh(minutes)
+    latest = latest_revision(minutes.id)
+    revision = MinutesRevision(minutes_id=minutes.id, number=latest.number + 1, text=text,
+                               html=minutes.html, author_id=author.id, started_at=now,
+                               saved_at=now, correction=reason)
+    db.session.add(revision)
+    index_text(MINUTES_INDEX, minutes.id, plain_text(minutes.html))
+    minutes_corrected.send(minutes, revision=revision)
+    db.session.commit()
+    return True
 
 
 def _keep_revision(minutes: Minutes, author: Member) -> None:
@@ -203,6 +235,15 @@ def revisions(minutes_id: int) -> sa.Select:
             .options(joinedload(MinutesRevision.author), raiseload("*"))
             .where(MinutesRevision.minutes_id == minutes_id)
             .order_by(MinutesRevision.number.desc()))
+
+
+def latest_correction(minutes_id: int) -> MinutesRevision | None:
+    """The newest revision that corrected the published text, with its author."""
+    return db.session.scalar(
+        sa.select(MinutesRevision)
+        .options(joinedload(MinutesRevision.author), raiseload("*"))
+        .where(MinutesRevision.minutes_id == minutes_id, MinutesRevision.correction.is_not(None))
+        .order_by(MinutesRevision.number.desc()).limit(1))
 
 
 def revision(minutes_id: int, number: int) -> MinutesRevision | None:

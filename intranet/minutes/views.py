@@ -15,17 +15,19 @@ from ..organisations.services import all_municipalities
 from ..policy import (
     ensure,
     may_approve_minutes,
+    may_close_task,
     may_publish_minutes,
     may_read_minutes,
     may_write_minutes,
     requires,
 )
 from ..web import current_member, paginate, parse_id, render, render_form
-from . import archive, bp, services
-from .forms import ArchiveForm, MinutesForm
+from . import archive, bp, services, tasks
+from .forms import ArchiveForm, CorrectionForm, MinutesForm, TaskForm
 from .models import Minutes, MinutesState
 
 EDITOR = "minutes/edit.html"
+CORRECTION = "minutes/correct.html"
 
 
 def readable(minutes_id: int):
@@ -82,7 +84,11 @@ def show(minutes_id):
     return render("minutes/minutes.html", "minutes/minutes.html", minutes=minutes,
                   can_write=may_write_minutes(member, group),
                   can_approve=may_approve_minutes(member, minutes, group),
-                  can_publish=may_publish_minutes(member, minutes, group), unread=unread)
+                  can_publish=may_publish_minutes(member, minutes, group), unread=unread,
+                  items=tasks.items_of(minutes.id),
+                  may_close=lambda item: may_close_task(member, item, group),
+                  correction=services.latest_correction(minutes.id)
+                  if minutes.corrected_at else None)
 
 
 @bp.post("/minutes/<int:minutes_id>/read")
@@ -103,13 +109,29 @@ def archive_page():
     filters = archive.Filters(q=valid_data(form.q) or "", group_id=valid_data(form.group),
                               year=valid_data(form.year),
                               municipality_id=valid_data(form.municipality))
+    pagination = paginate(archive.archive(filters, current_member()),
+                          count=archive.count_of(filters))
     return render("minutes/archive.html", "minutes/_archive_results.html", form=form,
-                  filters=filters, pagination=paginate(archive.archive(filters, current_member())))
+                  filters=filters, pagination=pagination,
+                  snippets=archive.snippets_of(filters, pagination.items))
 
 
 def dashboard_panel(member, viewer):
     """The newest minutes of the member's groups and municipality, new ones marked."""
     return "minutes/_dashboard_panel.html", {"newest": archive.newest_for(member)}
+
+
+def my_tasks_panel(member, viewer):
+    """The open tasks for the member or their organisation, overdue ones marked."""
+    return "minutes/_my_tasks_panel.html", {"my_tasks": tasks.mine(member)}
+
+
+def open_tasks_panel(meeting, viewer):
+    """On a meeting's page: the group's open tasks from earlier meetings ("Kontrola úkolů")."""
+    if meeting.status == "cancelled":
+        return None
+    return "minutes/_open_tasks_panel.html", {
+        "open_tasks": tasks.open_before(meeting.group_id, meeting.starts_at)}
 
 
 @bp.route("/minutes/<int:minutes_id>/edit", methods=["GET", "POST"])
@@ -128,7 +150,7 @@ def edit(minutes_id):
         if autosave:
             return _save_status(minutes, error=" ".join(form.text.errors) or
                                 _("Uložení se nepodařilo; obnovte stránku."), status=400)
-        return render_form(EDITOR, form, minutes=minutes)
+        return editor(minutes, form)
     try:
         services.save(minutes, current_member(), form.text.data,
                       parse_id(form.version.data) or 0)
@@ -143,7 +165,7 @@ def edit(minutes_id):
                 "Zápis byl mezitím odeslán ke schválení; váš text zůstává v tomto okně."))
         form.form_errors.append(_("Zápis byl mezitím odeslán ke schválení. Váš text je níže; "
                                   "zkopírujte si jej, než odejdete."))
-        return render_form(EDITOR, form, 409, minutes=minutes)
+        return editor(minutes, form, 409)
     if autosave:
         return _save_status(minutes)
     flash(_("Zápis je uložen."), "success")
@@ -163,16 +185,56 @@ def _conflict(minutes, form):
     form.version.data = minutes.version
     form.form_errors.append(_("Zápis mezitím uložil někdo jiný. Nic se nepřepsalo: níže je "
                               "váš text a uložená verze. Sloučte je a uložte znovu."))
-    return render_form(EDITOR, form, 409, minutes=minutes, conflict=True,
-                       saved_by=services.latest_revision(minutes.id).author,
-                       lines=services.differences(minutes.text, mine))
+    return editor(minutes, form, 409, conflict=True,
+                  saved_by=services.latest_revision(minutes.id).author,
+                  lines=services.differences(minutes.text, mine))
+
+
+def editor(minutes, form=None, status=None, task_form=None, **context):
+    """The editor page: the text, its preview, and the tasks beside it."""
+    form = form or MinutesForm(formdata=None, data={"text": minutes.text,
+                                                    "version": minutes.version})
+    task_form = task_form or TaskForm(formdata=None,
+                                      choices=tasks.assignee_choices(minutes.meeting.group_id))
+    return render_form(EDITOR, form, status, minutes=minutes, items=tasks.items_of(minutes.id),
+                       task_form=task_form, **context)
+
+
+@bp.route("/minutes/<int:minutes_id>/correct", methods=["GET", "POST"])
+@requires("meetings.view")
+def correct(minutes_id):
+    """Correct published minutes: readers see that they were corrected, why and what changed."""
+    minutes = services.get_minutes(minutes_id)
+    member = current_member()
+    ensure(may_publish_minutes(member, minutes, minutes.meeting.group))
+    if minutes.state is not MinutesState.PUBLISHED:
+        return redirect(url_for("minutes.edit", minutes_id=minutes.id))
+    form = CorrectionForm(data=None if request.method == "POST" else
+                          {"text": minutes.text, "version": minutes.version})
+    if not form.validate_on_submit():
+        return render_form(CORRECTION, form, minutes=minutes)
+    try:
+        changed = services.correct(minutes, member, form.text.data,
+                                   parse_id(form.version.data) or 0, form.reason.data)
+    except services.StaleVersion:
+        mine = form.text.data
+        form.version.data = minutes.version
+        form.form_errors.append(_("Zápis mezitím opravil někdo jiný. Nic se nepřepsalo: níže "
+                                  "je váš text a uložená verze."))
+        return render_form(CORRECTION, form, 409, minutes=minutes, conflict=True,
+                           saved_by=services.latest_revision(minutes.id).author,
+                           lines=services.differences(minutes.text, mine))
+    flash(_("Oprava je uložena; čtenáři uvidí, co se změnilo.") if changed
+          else _("Text se nezměnil; oprava nebyla uložena."), "success" if changed else "info")
+    return _show(minutes)
 
 
 @bp.post("/minutes/<int:minutes_id>/preview")
 @requires("meetings.view")
 def preview(minutes_id):
     """The text as it will look, rendered by the same function as the published page."""
-    writable(minutes_id)
+    minutes = services.get_minutes(minutes_id)
+    ensure(may_publish_minutes(current_member(), minutes, minutes.meeting.group))
     text = request.form.get("text", "")
     if len(text.encode()) > services.MAX_BYTES:
         return render("minutes/_preview.html", "minutes/_preview.html", status=400,
@@ -246,8 +308,8 @@ def changes(minutes_id):
     """The difference between two revisions (by default the latest and the one before)."""
     minutes = readable(minutes_id)
     latest = services.latest_revision(minutes.id)
-    new_number = request.args.get("to", type=int) or (latest.number if latest else 0)
-    old_number = request.args.get("from", type=int) or new_number - 1
+    new_number = parse_id(request.args.get("to")) or (latest.number if latest else 0)
+    old_number = parse_id(request.args.get("from")) or new_number - 1
     new, old = (services.revision(minutes.id, n) for n in (new_number, old_number))
     if new is None:
         return redirect(url_for("minutes.history", minutes_id=minutes.id))

@@ -148,3 +148,26 @@ def test_no_xss_vector_executes_on_the_published_page(browser, live_server, peop
                     or "xss.example" in url]
         page.reload()
         expect(page.get_by_role("link", name="Marie Starostová")).to_be_visible()  # logged in
+
+
+def test_tasks_are_added_beside_the_text_by_keyboard_with_errors_at_the_field(
+        browser, live_server, people):
+    with logged_in_as(browser, live_server, people["secretary"]) as (_, page):
+        page.goto(f"{live_server}/meetings/{people['meeting_id']}")
+        page.get_by_role("button", name="Napsat zápis").click()
+        page.get_by_role("textbox", name="Úkol", exact=True).fill("Poslat přehled služeb")
+        page.get_by_label("Kdo").select_option(label="Petra Přítomná")
+        page.get_by_label("Do kdy").fill("2027-01-31")
+        page.get_by_role("button", name="Přidat úkol").click()
+        title = page.get_by_role("textbox", name="Úkol", exact=True)
+        row = page.locator("#tasks tbody tr").first
+        expect(row).to_contain_text("Poslat přehled služeb")
+        expect(row).to_contain_text("31. 1. 2027")
+        expect(title).to_be_focused()  # ready for the next one
+        expect(title).to_have_value("")
+        page.get_by_label("Do kdy").fill("2027-03-15")  # but no task: said at the field
+        page.get_by_role("button", name="Přidat úkol").click()
+        expect(page.get_by_text("Toto pole je povinné.")).to_be_visible()
+        expect(title).to_be_focused()
+        expect(page.get_by_label("Do kdy")).to_have_value("2027-03-15")
+        assert_accessible(page)

@@ -1,0 +1,75 @@
+"""Action items: added to a draft beside its text, marked done by the people they are for."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ..database import utcnow
+from ..groups.services import get_group
+from ..i18n import in_prague
+from ..policy import ensure, may_close_task, may_read_minutes, requires
+from ..web import current_member, render_form, wants_fragment
+from . import bp, services, tasks
+from .forms import DoneForm, TaskForm
+from .views import editor, writable
+
+
+def render_tasks(minutes, form=None, status=200):
+    """The editor's task section (for htmx), or the editor page again."""
+    if not wants_fragment():
+        if form is None:
+            return redirect(url_for("minutes.edit", minutes_id=minutes.id) + "#tasks")
+        return editor(minutes, status=status, task_form=form)
+    form = form or TaskForm(formdata=None,
+                            choices=tasks.assignee_choices(minutes.meeting.group_id))
+    return render_template("minutes/_tasks_editor.html", minutes=minutes, task_form=form,
+                           items=tasks.items_of(minutes.id)), status
+
+
+@bp.post("/minutes/<int:minutes_id>/tasks")
+@requires("meetings.view")
+def add_task(minutes_id):
+    minutes = writable(minutes_id)
+    form = TaskForm(choices=tasks.assignee_choices(minutes.meeting.group_id))
+    if not form.validate_on_submit():
+        return render_tasks(minutes, form, status=400)
+    try:
+        tasks.add(minutes, form.title.data, form.assignee.data, form.due_on.data)
+    except tasks.NotDraft:
+        return _not_draft(minutes)
+    return render_tasks(minutes)
+
+
+@bp.post("/minutes/<int:minutes_id>/tasks/<int:task_id>/remove")
+@requires("meetings.view")
+def remove_task(minutes_id, task_id):
+    minutes = writable(minutes_id)
+    try:
+        tasks.remove(minutes, task_id)
+    except tasks.NotDraft:
+        return _not_draft(minutes)
+    return render_tasks(minutes)
+
+
+def _not_draft(minutes):
+    flash(_("Zápis už není rozepsaný; úkoly v něm nelze měnit."), "error")
+    return redirect(url_for("minutes.show", minutes_id=minutes.id)), 303
+
+
+@bp.route("/tasks/<int:task_id>/done", methods=["GET", "POST"])
+@requires("meetings.view")
+def task_done(task_id):
+    """Mark a task done (or open again), with the date and a comment."""
+    item = tasks.get_item(task_id)
+    group = get_group(item.group_id)
+    member = current_member()
+    ensure(may_close_task(member, item, group))
+    minutes = services.get_minutes(item.minutes_id)
+    back = url_for("minutes.show", minutes_id=minutes.id) \
+        if may_read_minutes(member, minutes, group) else url_for("core.dashboard")
+    form = DoneForm(data={"done_on": item.done_on or in_prague(utcnow()).date(),
+                          "comment": item.done_comment})
+    if not form.validate_on_submit():
+        return render_form("minutes/task_done.html", form, item=item, group=group, back=back)
+    tasks.mark_done(item, member, form.done_on.data, form.comment.data or "")
+    flash(_("Úkol je splněný."), "success")
+    return redirect(back)

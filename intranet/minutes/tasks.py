@@ -1,0 +1,120 @@
+"""Action items (úkoly): recorded with the minutes, carried into the group's next program and
+minutes while open, marked done with a date and a comment, listed for the people they are for."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import raiseload
+
+from ..accounts.models import Member
+from ..database import utcnow
+from ..extensions import db
+from ..groups.models import GroupMembership
+from ..i18n import in_prague
+from ..meetings.models import Meeting
+from ..organisations.models import Organisation
+from .models import ActionItem, Minutes, MinutesState
+
+
+class NotDraft(Exception):
+    """Tasks are added to and removed from minutes while they are a draft."""
+
+
+def assignee_choices(group_id: int) -> list[tuple[str, str]]:
+    """Who a task can be for: the group's members ("m:<id>"), then their organisations
+    ("o:<id>"), each in Czech order."""
+    members = db.session.execute(
+        sa.select(Member.id, Member.full_name).join(GroupMembership)
+        .where(GroupMembership.group_id == group_id, Member.deactivated_at.is_(None))
+        .order_by(Member.sort_key)).all()
+    organisations = db.session.execute(
+        sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(
+            sa.select(Member.organisation_id).join(GroupMembership)
+            .where(GroupMembership.group_id == group_id)))
+        .order_by(Organisation.sort_key)).all()
+    return ([(f"m:{m.id}", m.full_name) for m in members]
+            + [(f"o:{o.id}", o.name) for o in organisations])
+
+
+def parse_assignee(value: str) -> tuple[int | None, int | None]:
+    """(member_id, organisation_id) from a choice of assignee_choices."""
+    kind, _, number = (value or "").partition(":")
+    if not number.isdigit():
+        return None, None
+    return (int(number), None) if kind == "m" else (None, int(number)) if kind == "o" \
+        else (None, None)
+
+
+def add(minutes: Minutes, title: str, assignee: str, due_on: date | None) -> ActionItem:
+    if minutes.state is not MinutesState.DRAFT:
+        raise NotDraft
+    member_id, organisation_id = parse_assignee(assignee)
+    item = ActionItem(minutes_id=minutes.id, group_id=minutes.meeting.group_id, title=title,
+                      member_id=member_id, organisation_id=organisation_id, due_on=due_on)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def remove(minutes: Minutes, item_id: int) -> None:
+    if minutes.state is not MinutesState.DRAFT:
+        raise NotDraft
+    db.session.execute(sa.delete(ActionItem).where(ActionItem.id == item_id,
+                                                   ActionItem.minutes_id == minutes.id))
+    db.session.commit()
+
+
+def get_item(item_id: int) -> ActionItem:
+    return db.first_or_404(sa.select(ActionItem).options(raiseload("*"))
+                           .where(ActionItem.id == item_id))
+
+
+def mark_done(item: ActionItem, member: Member, done_on: date, comment: str) -> None:
+    item.done_on, item.done_comment, item.done_by_id = done_on, comment, member.id
+    db.session.commit()
+
+
+# --- lists (rows: id, title, who, due_on, done_on, done_comment, minutes_id, …) ------------
+
+WHO = sa.func.coalesce(Member.full_name, Organisation.name, "").label("who")
+
+
+def _rows() -> sa.Select:
+    return (sa.select(ActionItem.id, ActionItem.title, WHO, ActionItem.due_on,
+                      ActionItem.done_on, ActionItem.done_comment, ActionItem.minutes_id,
+                      ActionItem.member_id, ActionItem.organisation_id)
+            .outerjoin(Member, Member.id == ActionItem.member_id)
+            .outerjoin(Organisation, Organisation.id == ActionItem.organisation_id))
+
+
+def items_of(minutes_id: int) -> list[sa.Row]:
+    """The tasks recorded in these minutes, in the order they were added."""
+    return db.session.execute(_rows().where(ActionItem.minutes_id == minutes_id)
+                              .order_by(ActionItem.id)).all()
+
+
+def open_before(group_id: int, moment: datetime) -> list[sa.Row]:
+    """The group's tasks still open that meetings before `moment` agreed on: what the next
+    meeting checks ("Kontrola úkolů")."""
+    return db.session.execute(
+        _rows().join(Minutes, Minutes.id == ActionItem.minutes_id)
+        .join(Meeting, Meeting.id == Minutes.meeting_id)
+        .where(ActionItem.group_id == group_id, ActionItem.done_on.is_(None),
+               Meeting.starts_at < moment)
+        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+        .limit(100)).all()
+
+
+def mine(member: Member, limit: int = 10) -> list[sa.Row]:
+    """Open tasks for the member or their organisation, the soonest due first."""
+    return db.session.execute(
+        _rows().where(ActionItem.done_on.is_(None), sa.or_(
+            ActionItem.member_id == member.id,
+            ActionItem.organisation_id == member.organisation_id))
+        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+        .limit(limit)).all()
+
+
+def is_overdue(row) -> bool:
+    return row.done_on is None and row.due_on is not None and \
+        row.due_on < in_prague(utcnow()).date()
