@@ -16,7 +16,7 @@ BLUEPRINTS = {
     "mail": ["views"],
     "meetings": ["views", "agenda_views", "attendance_views", "invitation_views",
                  "history_views"],
-    "minutes": ["views", "task_views"],
+    "minutes": ["views", "task_views", "attachment_views"],
 }
 
 
@@ -95,12 +95,14 @@ def _register_templating(app: Flask) -> None:
     from .panels import render_panels
     from .policy import can
     from .search import snippet_html
+    from .text import size_text
     from .web import RowUrl, external_url, page_url
 
     app.jinja_env.add_extension("jinja2.ext.do")
     register_filters(app)
     register_markdown(app)
     app.add_template_filter(snippet_html, "snippet")
+    app.add_template_filter(size_text, "filesize")
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["panels"] = render_panels
     app.jinja_env.globals["page_url"] = page_url

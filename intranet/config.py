@@ -47,6 +47,8 @@ DEFAULTS = {
     "PER_PAGE": 25,
     # A form's text fields together (minutes up to 1 MB of text, percent-encoded in the form).
     "MAX_FORM_MEMORY_SIZE": 4_000_000,
+    "MAX_ATTACHMENT_BYTES": 20_000_000,  # a file attached to a meeting (and so a request)
+    "ATTACHMENT_DIR": None,  # defaults to instance/attachments
 }
 
 
@@ -64,6 +66,10 @@ def load_config(app, test_config=None):
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         db_file = Path(app.instance_path) / "intranet.sqlite"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_file}"
+    if not app.config.get("ATTACHMENT_DIR"):
+        app.config["ATTACHMENT_DIR"] = str(Path(app.instance_path) / "attachments")
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
+        app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_ATTACHMENT_BYTES"] + 1_000_000
     if not app.config.get("MAIL_MAILDIR"):
         app.config["MAIL_MAILDIR"] = str(Path(app.instance_path) / "maildir")
     if not app.config.get("SECRET_KEY"):

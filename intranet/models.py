@@ -6,5 +6,11 @@ from .data_versions import DataVersion  # noqa: F401
 from .groups.models import GroupMembership, WorkingGroup  # noqa: F401
 from .mail.models import OutboxAttachment, OutboxDelivery, OutboxMessage  # noqa: F401
 from .meetings.models import AgendaItem, Guest, Meeting, Participation, Presenter  # noqa: F401
-from .minutes.models import ActionItem, Minutes, MinutesReading, MinutesRevision  # noqa: F401
+from .minutes.models import (  # noqa: F401
+    ActionItem,
+    Attachment,
+    Minutes,
+    MinutesReading,
+    MinutesRevision,
+)
 from .organisations.models import Municipality, Organisation  # noqa: F401

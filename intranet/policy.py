@@ -103,6 +103,15 @@ def may_read_minutes(user, minutes, group) -> bool:
     return may_write_minutes(user, group)
 
 
+def may_read_attachments(user, minutes, group) -> bool:
+    """A meeting's files are read with its minutes: by everyone once the minutes are
+    published, before that by those who write them."""
+    if minutes is not None and may_read_minutes(user, minutes, group) \
+            and minutes.state == "published":
+        return True
+    return may_write_minutes(user, group)
+
+
 def ensure(allowed: bool) -> None:
     """403 unless an object-level rule above allows the action."""
     if not allowed:

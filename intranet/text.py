@@ -47,3 +47,10 @@ def single_line(value):
     if not isinstance(value, str):
         return value
     return "".join(" " if unicodedata.category(c) == "Cc" else c for c in value).strip()
+
+
+def size_text(size: int) -> str:
+    """A file size as people read it: "20 MB", "1,5 MB", "5 kB"."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f}".rstrip("0").rstrip(".").replace(".", ",") + " MB"
+    return f"{max(size // 1000, 1)} kB"

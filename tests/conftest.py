@@ -32,6 +32,7 @@ def app_config(db_file: Path, **overrides) -> dict:
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}",
         "PASSWORD_HASH": CHEAP_ARGON2,
         "MAIL_MAILDIR": str(db_file.parent / "maildir"),
+        "ATTACHMENT_DIR": str(db_file.parent / "attachments"),
         "SERVER_NAME": "intranet.test",
         "MAIL_FROM": "Intranet <intranet@intranet.test>",
     }

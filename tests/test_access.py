@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from intranet.accounts.models import Member
 from intranet.extensions import db
-from intranet.minutes.models import ActionItem, Minutes
+from intranet.minutes.models import ActionItem, Attachment, Minutes
 from intranet.policy import Role
 
 ANONYMOUS = "anonymous"
@@ -100,6 +100,9 @@ EXPECTED = {
     "minutes.edit": MANAGERS,
     "minutes.preview": MANAGERS,
     "minutes.correct": MANAGERS,
+    "minutes.add_attachment": MANAGERS,
+    "minutes.attachment": MANAGERS,  # until the minutes are published (test_minutes_attachments)
+    "minutes.remove_attachment": MANAGERS,
     "minutes.submit": MANAGERS,
     "minutes.approve": ADMIN,
     "minutes.return_to_draft": MANAGERS,
@@ -133,9 +136,12 @@ def world(create_member, create_meeting):
     meeting = create_meeting(members=[target], agenda=["Zahájení"], guests=["Host Hostový"])
     minutes = Minutes(meeting=meeting, created_by=target, text="Návrh zápisu")
     task = ActionItem(minutes=minutes, group_id=meeting.group_id, title="Úkol")
-    db.session.add_all([minutes, task])
+    attachment = Attachment(meeting=meeting, sha256="0" * 64, filename="a.pdf", size=1,
+                            mimetype="application/pdf", uploaded_by_id=target.id)
+    db.session.add_all([minutes, task, attachment])
     db.session.commit()
-    return {"minutes_id": minutes.id, "task_id": task.id, "member_id": target.id,
+    return {"minutes_id": minutes.id, "task_id": task.id, "attachment_id": attachment.id,
+            "member_id": target.id,
             "organisation_id": target.organisation_id,
             "municipality_id": target.organisation.municipality_id, "token": "no-such-token",
             "filename": "css/app.css", "group_id": meeting.group_id, "meeting_id": meeting.id,

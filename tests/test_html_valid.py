@@ -103,8 +103,16 @@ def world(app, create_member, create_group, create_meeting, create_organisation,
     # The draft's pages by default; the published minutes where only they show something.
     published_pages = {endpoint: {"minutes_id": published.id}
                        for endpoint in ("minutes.show", "minutes.correct")}
+    from intranet.minutes.models import Attachment
+
+    attachment = Attachment(meeting=held, sha256="0" * 64, filename="Prezentace – dluhy.pdf",
+                            size=123_456, mimetype="application/pdf",
+                            uploaded_by_id=people[Role.SECRETARY].id)
+    db.session.add(attachment)
+    db.session.commit()
     return people, {**_url_values(app, people, invited, ngo, group, coming),
-                    "minutes_id": minutes.id, "task_id": task.id, "overrides": published_pages}
+                    "minutes_id": minutes.id, "task_id": task.id, "overrides": published_pages,
+                    "attachment_id": attachment.id}
 
 
 def _published_minutes(meeting, people):

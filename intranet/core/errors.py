@@ -1,12 +1,13 @@
 """Error pages in the user's language; htmx swaps them in like any page."""
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, SecurityError
 
 from ..extensions import db
 from ..policy import ask_to_log_in, needs_login
+from ..text import size_text
 from ..web import wants_fragment
 
 MESSAGES = {
@@ -47,6 +48,12 @@ def register_error_handlers(app) -> None:
         if needs_login():  # the session ended: log in again rather than "form expired"
             return ask_to_log_in()
         return render_error(400, *CSRF_MESSAGE)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(_error):
+        return render_error(413, _l("Soubor je příliš velký"), _l(
+            "Soubor může mít nejvýše %(limit)s. Zmenšete jej nebo jej rozdělte a zkuste to "
+            "znovu.", limit=size_text(current_app.config["MAX_ATTACHMENT_BYTES"])))
 
     @app.errorhandler(HTTPException)
     def _http_error(error):

@@ -19,9 +19,10 @@ minutes_corrected = signals.signal("minutes-corrected")
 
 def init_app(app) -> None:
     """Show the minutes and the open tasks on a meeting's page, the newest minutes and one's
-    tasks on the dashboard; a meeting with minutes is not deleted."""
+    tasks on the dashboard; a meeting with minutes or attachments is not deleted."""
     from ..meetings.services import register_dependent
     from ..panels import register_panel
+    from .attachments import attachments_of_meeting
     from .tasks import is_overdue
     from .views import (
         dashboard_panel,
@@ -37,3 +38,4 @@ def init_app(app) -> None:
     register_panel(app, "dashboard", dashboard_panel)
     app.jinja_env.globals["is_overdue"] = is_overdue
     register_dependent(app, minutes_of_meeting)
+    register_dependent(app, attachments_of_meeting)

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Optional, StopValidation, ValidationError
 
@@ -94,3 +95,9 @@ class DoneForm(FlaskForm):
         within_years()])
     comment = text_field(_l("Poznámka"), 500, optional=True,
                          description=_l("Např. jak úkol dopadl nebo kde najít výsledek."))
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("Soubor"), [FileRequired(_l("Vyberte soubor."))],
+                     description=_l("PDF, dokument Wordu, Excelu či PowerPointu (i OpenOffice) "
+                                    "nebo obrázek."))

@@ -125,3 +125,19 @@ class ActionItem(db.Model):
     minutes: Mapped[Minutes] = relationship()
     member: Mapped[Member | None] = relationship(foreign_keys=[member_id])
     organisation: Mapped[Organisation | None] = relationship()
+
+
+class Attachment(db.Model):
+    """A file of a meeting or its minutes (a presentation, a photo of the flipchart, the signed
+    attendance sheet), stored once by its content's SHA-256 under instance/attachments."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    mimetype: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("member.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship()

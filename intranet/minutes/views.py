@@ -17,12 +17,13 @@ from ..policy import (
     may_approve_minutes,
     may_close_task,
     may_publish_minutes,
+    may_read_attachments,
     may_read_minutes,
     may_write_minutes,
     requires,
 )
 from ..web import current_member, paginate, parse_id, render, render_form
-from . import archive, bp, services, tasks
+from . import archive, attachments, bp, services, tasks
 from .forms import ArchiveForm, CorrectionForm, MinutesForm, TaskForm
 from .models import Minutes, MinutesState
 
@@ -50,9 +51,12 @@ def meeting_panel(meeting, viewer):
     """The minutes on the meeting's page: a link to read them, or "Napsat zápis"."""
     minutes = services.minutes_of(meeting.id)
     can_write = may_write_minutes(viewer, meeting.group)
+    files = attachments.of_meeting(meeting.id) \
+        if may_read_attachments(viewer, minutes, meeting.group) else []
     if minutes is not None and not may_read_minutes(viewer, minutes, meeting.group):
         minutes = None
-    return "minutes/_meeting_panel.html", {"minutes": minutes, "can_write": can_write}
+    return "minutes/_meeting_panel.html", {"minutes": minutes, "can_write": can_write,
+                                           "files": files}
 
 
 def minutes_of_meeting(meeting_id: int):

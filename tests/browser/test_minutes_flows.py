@@ -171,3 +171,23 @@ def test_tasks_are_added_beside_the_text_by_keyboard_with_errors_at_the_field(
         expect(title).to_be_focused()
         expect(page.get_by_label("Do kdy")).to_have_value("2027-03-15")
         assert_accessible(page)
+
+
+def test_a_file_is_attached_and_listed_on_the_meeting(browser, live_server, people, tmp_path):
+    from ..test_minutes_attachments import PDF
+
+    presentation = tmp_path / "Prezentace – dluhová poradna.pdf"
+    presentation.write_bytes(PDF)
+    with logged_in_as(browser, live_server, people["secretary"], PHONE) as (_, page):
+        page.goto(f"{live_server}/meetings/{people['meeting_id']}")
+        page.get_by_role("link", name="Přidat přílohu").click()
+        page.get_by_role("button", name="Nahrát").click()  # nothing chosen yet
+        expect(page.get_by_text("Vyberte soubor.")).to_be_visible()
+        page.get_by_label("Soubor").set_input_files(str(presentation))
+        page.get_by_role("button", name="Nahrát").click()
+        expect(page.get_by_text("Příloha je uložena.")).to_be_visible()
+        link = page.get_by_role("link", name="Prezentace – dluhová poradna.pdf")
+        with page.expect_download() as download:
+            link.click()
+        assert download.value.suggested_filename == "Prezentace – dluhová poradna.pdf"
+        assert_accessible(page)

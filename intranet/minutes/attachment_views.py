@@ -1,0 +1,67 @@
+"""Attachments: added by those who write the minutes, read with the minutes."""
+
+from flask import abort, current_app, flash, redirect, send_file, url_for
+from flask_babel import gettext as _
+
+from ..meetings import services as meetings
+from ..policy import ensure, may_read_attachments, may_write_minutes, requires
+from ..text import size_text
+from ..web import ask_to_confirm, confirmed, current_member, render_form
+from . import attachments, bp, services
+from .forms import AttachmentForm
+
+FORM = "minutes/attachment_form.html"
+
+
+@bp.route("/meetings/<int:meeting_id>/attachments", methods=["GET", "POST"])
+@requires("meetings.view")
+def add_attachment(meeting_id):
+    meeting = meetings.get_meeting(meeting_id, details=False)
+    ensure(may_write_minutes(current_member(), meeting.group))
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        return render_form(FORM, form, meeting=meeting, limit=size_text(attachments.limit()))
+    try:
+        attachments.store(meeting.id, current_member().id, form.file.data)
+    except attachments.TooLarge:
+        form.file.errors.append(_("Soubor je větší než %(limit)s; zmenšete jej nebo jej "
+                                  "rozdělte.", limit=size_text(attachments.limit())))
+        return render_form(FORM, form, meeting=meeting, limit=size_text(attachments.limit()))
+    except attachments.NotAllowed:
+        form.file.errors.append(_("Tento druh souboru nelze přiložit. Přiložte PDF, dokument "
+                                  "Wordu, Excelu či PowerPointu (i OpenOffice) nebo obrázek."))
+        return render_form(FORM, form, meeting=meeting, limit=size_text(attachments.limit()))
+    flash(_("Příloha je uložena."), "success")
+    return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@requires("meetings.view")
+def attachment(attachment_id):
+    item = attachments.get(attachment_id)
+    meeting = meetings.get_meeting(item.meeting_id, details=False)
+    ensure(may_read_attachments(current_member(), services.minutes_of(meeting.id),
+                                meeting.group))
+    path = attachments.path_of(item.sha256)
+    if not path.exists():  # lost from the disk (a restore without instance/attachments)
+        current_app.logger.error("attachment %s: file %s is missing", item.id, path)
+        abort(404)
+    response = send_file(path, mimetype=item.mimetype,
+                         as_attachment=True, download_name=item.filename, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.post("/attachments/<int:attachment_id>/remove")
+@requires("meetings.view")
+def remove_attachment(attachment_id):
+    item = attachments.get(attachment_id)
+    meeting = meetings.get_meeting(item.meeting_id, details=False)
+    ensure(may_write_minutes(current_member(), meeting.group))
+    if not confirmed():
+        return ask_to_confirm(_("Odebrat přílohu?"),
+                              url_for("meetings.meeting", meeting_id=meeting.id))
+    attachments.remove(item)
+    flash(_("Příloha je odebrána."), "success")
+    return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
