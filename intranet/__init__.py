@@ -16,7 +16,7 @@ BLUEPRINTS = {
     "mail": ["views"],
     "meetings": ["views", "agenda_views", "attendance_views", "invitation_views",
                  "history_views"],
-    "minutes": ["views", "task_views", "attachment_views"],
+    "minutes": ["views", "task_views", "attachment_views", "review_views"],
 }
 
 

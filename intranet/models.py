@@ -11,6 +11,7 @@ from .minutes.models import (  # noqa: F401
     Attachment,
     Minutes,
     MinutesReading,
+    MinutesReview,
     MinutesRevision,
 )
 from .organisations.models import Municipality, Organisation  # noqa: F401

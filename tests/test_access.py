@@ -100,6 +100,8 @@ EXPECTED = {
     "minutes.edit": MANAGERS,
     "minutes.preview": MANAGERS,
     "minutes.correct": MANAGERS,
+    "minutes.start_review": MANAGERS,
+    "minutes.review_by_link": PUBLIC,
     "minutes.add_attachment": MANAGERS,
     "minutes.attachment": MANAGERS,  # until the minutes are published (test_minutes_attachments)
     "minutes.remove_attachment": MANAGERS,

@@ -110,9 +110,21 @@ def world(app, create_member, create_group, create_meeting, create_organisation,
                             uploaded_by_id=people[Role.SECRETARY].id)
     db.session.add(attachment)
     db.session.commit()
-    return people, {**_url_values(app, people, invited, ngo, group, coming),
-                    "minutes_id": minutes.id, "task_id": task.id, "overrides": published_pages,
-                    "attachment_id": attachment.id}
+    values = _url_values(app, people, invited, ngo, group, coming)
+    values["tokens"]["minutes.review_by_link"] = _review_token(minutes)
+    return people, {**values, "minutes_id": minutes.id, "task_id": task.id,
+                    "overrides": published_pages, "attachment_id": attachment.id}
+
+
+def _review_token(minutes) -> str:
+    """The draft sent for review to those present; one attendee's link token."""
+    from intranet.minutes import review
+
+    review.start(minutes, utcnow().date() + timedelta(days=7))
+    first = review.overview(minutes.id)[0]
+    first.comment, first.answered_at = "Doplnit jméno hosta.", utcnow()
+    db.session.commit()
+    return review._signer().dumps({"r": first.id})
 
 
 def _published_minutes(meeting, people):

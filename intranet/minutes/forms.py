@@ -13,6 +13,7 @@ from ..forms import (
     options,
     required_value,
     single_line,
+    strip,
     text_field,
     within_years,
 )
@@ -101,3 +102,30 @@ class AttachmentForm(FlaskForm):
     file = FileField(_l("Soubor"), [FileRequired(_l("Vyberte soubor."))],
                      description=_l("PDF, dokument Wordu, Excelu či PowerPointu (i OpenOffice) "
                                     "nebo obrázek."))
+
+
+class ReviewForm(FlaskForm):
+    """Send the draft to the attendees, to be read by a deadline."""
+
+    deadline = DateField(_l("Připomínky do"), [required_value(
+        _l("Zadejte datum, do kdy se mají účastníci vyjádřit."),
+        _l("Takové datum neexistuje; zkontrolujte den a měsíc.")), within_years()])
+
+    def validate_deadline(self, field):
+        from ..database import utcnow
+        from ..i18n import in_prague
+
+        if field.data and field.data < in_prague(utcnow()).date():
+            raise ValidationError(_l("Termín už minul; zadejte dnešek nebo pozdější den."))
+
+
+class ReviewAnswerForm(FlaskForm):
+    """An attendee's answer: no remarks, or a comment."""
+
+    comment = TextAreaField(_l("Připomínky"), [max_length(5000)], filters=[strip],
+                            render_kw={"rows": 6})
+    no_remarks = HiddenField()
+
+    def validate_comment(self, field):
+        if not field.data and self.no_remarks.data != "1":
+            raise ValidationError(_l("Napište připomínky, nebo zvolte „Bez připomínek“."))

@@ -141,3 +141,20 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     meeting: Mapped[Meeting] = relationship()
+
+
+class MinutesReview(db.Model):
+    """An attendee asked to read the draft before approval, and their answer: no remarks
+    (an empty comment) or a comment. They answer from a signed link, without logging in."""
+
+    __table_args__ = (sa.UniqueConstraint("minutes_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(sa.ForeignKey("minutes.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("member.id"))
+    deadline: Mapped[date]
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+    member: Mapped[Member] = relationship()

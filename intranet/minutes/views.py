@@ -23,8 +23,8 @@ from ..policy import (
     requires,
 )
 from ..web import current_member, paginate, parse_id, render, render_form
-from . import archive, attachments, bp, services, tasks
-from .forms import ArchiveForm, CorrectionForm, MinutesForm, TaskForm
+from . import archive, attachments, bp, review, services, tasks
+from .forms import ArchiveForm, CorrectionForm, MinutesForm, ReviewForm, TaskForm
 from .models import Minutes, MinutesState
 
 EDITOR = "minutes/edit.html"
@@ -92,7 +92,10 @@ def show(minutes_id):
                   items=tasks.items_of(minutes.id),
                   may_close=lambda item: may_close_task(member, item, group),
                   correction=services.latest_correction(minutes.id)
-                  if minutes.corrected_at else None)
+                  if minutes.corrected_at else None,
+                  reviews=review.overview(minutes.id) if may_publish_minutes(
+                      member, minutes, group) else [],
+                  review_form=ReviewForm(formdata=None))
 
 
 @bp.post("/minutes/<int:minutes_id>/read")

@@ -3,7 +3,7 @@ publication through three people, a mayor finding them by searching without diac
 nothing lost when the session expires."""
 
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -191,3 +191,25 @@ def test_a_file_is_attached_and_listed_on_the_meeting(browser, live_server, peop
             link.click()
         assert download.value.suggested_filename == "Prezentace – dluhová poradna.pdf"
         assert_accessible(page)
+
+
+def test_an_attendee_answers_the_review_with_one_click_without_logging_in(
+        browser, live_server, people):
+    from intranet.minutes import review
+
+    meeting = db.session.get(Meeting, people["meeting_id"])
+    author = db.session.scalar(sa.select(Member).where(Member.email == people["secretary"]))
+    minutes = services.start(meeting, author)
+    review.start(minutes, date.today() + timedelta(days=5))
+    link = review.review_url(review.overview(minutes.id)[0]).split("/review/", 1)[1]
+    db.session.commit()
+    context = browser.new_context(viewport=PHONE, locale="cs-CZ")
+    page = context.new_page()
+    page.goto(f"{live_server}/review/{link}")
+    expect(page.get_by_text("Dluhová poradna").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Bez připomínek").click()
+    expect(page.get_by_role("heading", name="Děkujeme")).to_be_visible()
+    context.close()
+    answered = review.overview(minutes.id)[0]
+    assert answered.answered_at is not None and answered.comment == ""
