@@ -213,3 +213,28 @@ def test_an_attendee_answers_the_review_with_one_click_without_logging_in(
     context.close()
     answered = review.overview(minutes.id)[0]
     assert answered.answered_at is not None and answered.comment == ""
+
+
+def test_published_minutes_print_on_a4_without_the_site_around_them(browser, live_server,
+                                                                     people):
+    import io
+
+    from pypdf import PdfReader
+
+    meeting = db.session.get(Meeting, people["meeting_id"])
+    author = db.session.scalar(sa.select(Member).where(Member.email == people["secretary"]))
+    approver = db.session.scalar(sa.select(Member).where(Member.email == people["coordinator"]))
+    minutes = services.start(meeting, author)
+    services.submit(minutes)
+    services.approve(minutes, approver)
+    services.publish(minutes, author)
+    minutes_id = minutes.id
+    db.session.commit()
+    with logged_in_as(browser, live_server, people["mayor"]) as (_, page):
+        page.goto(f"{live_server}/minutes/{minutes_id}")
+        page.emulate_media(media="print")
+        pdf = page.pdf(format="A4")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Dluhová poradna" in text and "Zapsal(a): Zuzana Zapisová" in text
+    for chrome in ("Statistika účasti", "Odhlásit", "Historie změn", "Čeština"):
+        assert chrome not in text, chrome
