@@ -125,9 +125,9 @@ def statistics():
     municipality_id = valid_data(form.municipality) or _own_municipality(form)
     attended = paginate(stats.meetings_attended_from(period, municipality_id),
                         per_page=10, param="attended_page") if municipality_id else None
-    tables = stats.tables(period)
+    tables, summary = stats.tables_and_summary(period)
     pages = {name: paginate(rows, param=f"{name}_page") for name, rows in tables.items()}
-    return render_template("meetings/stats.html", form=form, summary=stats.summary(tables),
+    return render_template("meetings/stats.html", form=form, summary=summary,
                            tables=pages, attended=attended, attendees=stats.attendees_from(
                                attended.items, municipality_id) if attended else {})
 

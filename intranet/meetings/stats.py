@@ -99,10 +99,24 @@ def tables(period: Period) -> dict[str, list[sa.Row]]:
     """The period's tables (per meeting, organisation, municipality), whole. Aggregating every
     attendance takes tens of milliseconds, so they are computed again only when attendance,
     meetings or names change, or when a meeting with attendance already taken begins."""
-    return data_versions.cached(STATISTICS, period, lambda: (
-        {name: db.session.execute(query_of(period)).all()
-         for name, (query_of, _columns) in CSV_TABLES.items()},
-        _next_held_change()))
+    return _computed(period)["tables"]
+
+
+def tables_and_summary(period: Period) -> tuple[dict[str, list[sa.Row]], dict]:
+    """The tables and the tiles (meetings held, attendances of members and guests,
+    municipalities involved), kept together: summing thousands of rows on every view would
+    cost more than the page."""
+    computed = _computed(period)
+    return computed["tables"], computed["summary"]
+
+
+def _computed(period: Period) -> dict:
+    def compute():
+        computed = {name: db.session.execute(query_of(period)).all()
+                    for name, (query_of, _columns) in CSV_TABLES.items()}
+        return {"tables": computed, "summary": _summary(computed)}, _next_held_change()
+
+    return data_versions.cached(STATISTICS, period, compute)
 
 
 def _next_held_change() -> datetime | None:
@@ -113,8 +127,7 @@ def _next_held_change() -> datetime | None:
                Meeting.attendance_taken_at.is_not(None), Meeting.starts_at > utcnow())).scalar()
 
 
-def summary(tables: dict[str, list[sa.Row]]) -> dict:
-    """The tiles: meetings held, attendances (members and guests), municipalities involved."""
+def _summary(tables: dict[str, list[sa.Row]]) -> dict:
     return {"held": len(tables["meetings"]),
             "participants": sum(row.total for row in tables["meetings"]),
             "municipalities": len(tables["municipalities"])}
