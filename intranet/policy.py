@@ -106,10 +106,8 @@ def may_read_minutes(user, minutes, group) -> bool:
 def may_read_attachments(user, minutes, group) -> bool:
     """A meeting's files are read with its minutes: by everyone once the minutes are
     published, before that by those who write them."""
-    if minutes is not None and may_read_minutes(user, minutes, group) \
-            and minutes.state == "published":
-        return True
-    return may_write_minutes(user, group)
+    published = minutes is not None and minutes.state == "published"
+    return may_read_minutes(user, minutes, group) if published else may_write_minutes(user, group)
 
 
 def ensure(allowed: bool) -> None:

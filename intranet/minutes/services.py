@@ -102,26 +102,12 @@ def first_text(meeting: Meeting, author: Member) -> str:
 
 def save(minutes: Minutes, author: Member, text: str, version: int) -> Minutes:
     """Save the text of a draft if nobody saved since `version` (else StaleVersion, or
-    NotEditable past the draft); unchanged text is not saved again. The rendering is made
-    here, once per saved text."""
-    text = text.replace("\r\n", "\n")
-    if len(text.encode()) > MAX_BYTES:
-        raise TooLong
+    NotEditable past the draft); unchanged text is not saved again."""
+    text = _checked(text)
     if text == minutes.text and version == minutes.version:
         return minutes
-    now = utcnow()
-    updated = db.session.execute(
-        sa.update(Minutes)
-        .where(Minutes.id == minutes.id, Minutes.version == version,
-               Minutes.state.in_(EDITABLE))
-        .values(text=text, html=str(render_markdown(text)), version=Minutes.version + 1,
-                saved_at=now)
-        .execution_options(synchronize_session=False))
-    if updated.rowcount != 1:
-        db.session.rollback()
-        db.session.refresh(minutes)
+    if not _write(minutes, text, version, EDITABLE):
         raise StaleVersion if minutes.state in EDITABLE else NotEditable
-    db.session.refresh(minutes)
     _keep_revision(minutes, author)
     db.session.commit()
     return minutes
@@ -130,32 +116,43 @@ def save(minutes: Minutes, author: Member, text: str, version: int) -> Minutes:
 def correct(minutes: Minutes, author: Member, text: str, version: int, reason: str) -> bool:
     """Correct published minutes: a new revision that says why, the search index and the
     other features told (minutes_corrected); False when the text did not change."""
-    text = text.replace("\r\n", "\n")
-    if len(text.encode()) > MAX_BYTES:
-        raise TooLong
+    text = _checked(text)
     if text == minutes.text:
         return False
-    now = utcnow()
-    updated = db.session.execute(
-        sa.update(Minutes)
-        .where(Minutes.id == minutes.id, Minutes.version == version,
-               Minutes.state == MinutesState.PUBLISHED)
-        .values(text=text, html=str(render_markdown(text)), version=Minutes.version + 1,
-                saved_at=now, corrected_at=now)
-        .execution_options(synchronize_session=False))
-    if updated.rowcount != 1:
-        db.session.rollback()
+    if not _write(minutes, text, version, (MinutesState.PUBLISHED,), corrected_at=utcnow()):
         raise StaleVersion
-    db.session.refresh(minutes)
-    latest = latest_revision(minutes.id)
-    revision = MinutesRevision(minutes_id=minutes.id, number=latest.number + 1, text=text,
-                               html=minutes.html, author_id=author.id, started_at=now,
-                               saved_at=now, correction=reason)
+    revision = MinutesRevision(minutes_id=minutes.id, number=latest_revision(minutes.id).number
+                               + 1, text=text, html=minutes.html, author_id=author.id,
+                               started_at=minutes.saved_at, saved_at=minutes.saved_at,
+                               correction=reason)
     db.session.add(revision)
     index_text(MINUTES_INDEX, minutes.id, plain_text(minutes.html))
     minutes_corrected.send(minutes, revision=revision)
     db.session.commit()
     return True
+
+
+def _checked(text: str) -> str:
+    """The text as stored (Unix line ends), or TooLong."""
+    text = text.replace("\r\n", "\n")
+    if len(text.encode()) > MAX_BYTES:
+        raise TooLong
+    return text
+
+
+def _write(minutes: Minutes, text: str, version: int, states, **values) -> bool:
+    """Store the text and its rendering (made here, once per saved text) if the minutes are
+    still at `version` and in one of `states`; the minutes as stored either way."""
+    updated = db.session.execute(
+        sa.update(Minutes)
+        .where(Minutes.id == minutes.id, Minutes.version == version, Minutes.state.in_(states))
+        .values(text=text, html=str(render_markdown(text)), version=Minutes.version + 1,
+                saved_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)).rowcount == 1
+    if not updated:
+        db.session.rollback()
+    db.session.refresh(minutes)
+    return updated
 
 
 def _keep_revision(minutes: Minutes, author: Member) -> None:

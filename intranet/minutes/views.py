@@ -186,15 +186,19 @@ def _save_status(minutes, error: str | None = None, status: int = 200):
 
 
 def _conflict(minutes, form):
-    """Someone saved meanwhile: both texts side by side, the editor now continuing from
-    theirs, so saving again is a deliberate choice and nothing is lost."""
-    mine = form.text.data
-    form.version.data = minutes.version
+    """Someone saved meanwhile: both texts side by side."""
     form.form_errors.append(_("Zápis mezitím uložil někdo jiný. Nic se nepřepsalo: níže je "
                               "váš text a uložená verze. Sloučte je a uložte znovu."))
-    return editor(minutes, form, 409, conflict=True,
-                  saved_by=services.latest_revision(minutes.id).author,
-                  lines=services.differences(minutes.text, mine))
+    return editor(minutes, form, 409, **conflict_context(minutes, form))
+
+
+def conflict_context(minutes, form) -> dict:
+    """What a refused stale save shows beside the text kept in the form (which now continues
+    from the saved version, so saving again is a deliberate choice and nothing is lost)."""
+    mine = form.text.data
+    form.version.data = minutes.version
+    return {"conflict": True, "saved_by": services.latest_revision(minutes.id).author,
+            "lines": services.differences(minutes.text, mine)}
 
 
 def editor(minutes, form=None, status=None, task_form=None, **context):
@@ -224,13 +228,10 @@ def correct(minutes_id):
         changed = services.correct(minutes, member, form.text.data,
                                    parse_id(form.version.data) or 0, form.reason.data)
     except services.StaleVersion:
-        mine = form.text.data
-        form.version.data = minutes.version
         form.form_errors.append(_("Zápis mezitím opravil někdo jiný. Nic se nepřepsalo: níže "
                                   "je váš text a uložená verze."))
-        return render_form(CORRECTION, form, 409, minutes=minutes, conflict=True,
-                           saved_by=services.latest_revision(minutes.id).author,
-                           lines=services.differences(minutes.text, mine))
+        return render_form(CORRECTION, form, 409, minutes=minutes,
+                           **conflict_context(minutes, form))
     flash(_("Oprava je uložena; čtenáři uvidí, co se změnilo.") if changed
           else _("Text se nezměnil; oprava nebyla uložena."), "success" if changed else "info")
     return _show(minutes)
