@@ -67,10 +67,11 @@ class Meeting(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("group_id", "number"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.Index("ix_meeting_group_id_starts_at", "group_id", "starts_at"),  # a group's newest
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(sa.ForeignKey("working_group.id"), index=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("working_group.id"))
     number: Mapped[int]  # the group's meetings numbered by date: the 5th meeting is "č. 5"
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
