@@ -30,6 +30,8 @@ DEFAULTS = {
     "MAIL_SMTP_TIMEOUT": 20,
     "MAIL_MAILDIR": None,  # defaults to instance/maildir
     "MAIL_MAX_ATTEMPTS": 16,  # with the backoff: about a day and a half of retries
+    "MAIL_BATCH_SIZE": 100,  # claimed at once: after a crash at most this many go out twice
+    "MAIL_STALE_CLAIM_SECONDS": 600,  # a claim this old was left by a deliverer that died
     "INVITATION_VALID_FOR": timedelta(days=7),
     "RESET_VALID_FOR": timedelta(hours=2),
     # Failed log-ins: per account from one address, per address, per account from anywhere.

@@ -110,6 +110,33 @@ def may_read_attachments(user, minutes, group) -> bool:
     return may_read_minutes(user, minutes, group) if published else may_write_minutes(user, group)
 
 
+def may_read_list(user, mailing_list) -> bool:
+    """A list's archive is for the people on it, and for administrators."""
+    from .mailing.services import is_on
+
+    if not can(user, "directory.view"):
+        return False
+    return user.role is Role.ADMIN or is_on(mailing_list, user)
+
+
+def may_post_to_list(user, mailing_list) -> bool:
+    """Everyone on a list writes to it (a moderated list holds the post first)."""
+    from .mailing.services import is_on
+
+    return can(user, "directory.view") and is_on(mailing_list, user)
+
+
+def may_moderate_list(user, mailing_list) -> bool:
+    """Administrators moderate every list, coordinators their group's."""
+    from .groups.services import is_coordinator
+
+    if not can(user, "directory.view"):
+        return False
+    if user.role is Role.ADMIN:
+        return True
+    return mailing_list.group is not None and is_coordinator(user, mailing_list.group)
+
+
 def ensure(allowed: bool) -> None:
     """403 unless an object-level rule above allows the action."""
     if not allowed:

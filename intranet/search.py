@@ -17,7 +17,8 @@ from .text import fold, like_pattern
 
 MEMBER_INDEX = "member_search"  # FTS5 table: rowid = member.id, text = the folded keys
 MINUTES_INDEX = "minutes_search"  # FTS5 table: rowid = minutes.id, body = the plain text
-INDEXES = (MEMBER_INDEX, MINUTES_INDEX)
+LIST_INDEX = "list_search"  # FTS5 table: rowid = list_post.id, body = subject and text
+INDEXES = (MEMBER_INDEX, MINUTES_INDEX, LIST_INDEX)
 TRIGRAM = 3
 MARK, END_MARK = "\x02", "\x03"  # around the matched words of a snippet (see snippet_html)
 WORD = re.compile(r"\w+")

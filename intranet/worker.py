@@ -9,7 +9,7 @@ log = logging.getLogger(__name__)
 
 
 def _deliver_mail():
-    from .mail.services import deliver_due, release_stale_claims
+    from .mail.deliverer import deliver_due, release_stale_claims
 
     release_stale_claims()
     deliver_due()

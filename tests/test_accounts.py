@@ -264,7 +264,7 @@ def test_member_edits_profile_and_mail_preferences(client, create_member):
     db.session.refresh(member)
     assert member.full_name == "Bc. Jana Veselá"
     assert member.language == "en"
-    assert member.wants_meeting_mail and not member.wants_minutes_mail
+    assert member.wants_meeting_mail
     assert "My profile" in client.get("/profile").get_data(as_text=True)
 
 

@@ -112,8 +112,28 @@ def world(app, create_member, create_group, create_meeting, create_organisation,
     db.session.commit()
     values = _url_values(app, people, invited, ngo, group, coming)
     values["tokens"]["minutes.review_by_link"] = _review_token(minutes)
-    return people, {**values, "minutes_id": minutes.id, "task_id": task.id,
+    list_values = _list_posts(group, people)
+    values["tokens"]["mailing.unsubscribe"] = list_values.pop("token")
+    return people, {**values, **list_values, "minutes_id": minutes.id, "task_id": task.id,
                     "overrides": published_pages, "attachment_id": attachment.id}
+
+
+def _list_posts(group, people) -> dict:
+    """The group's list, moderated: the published minutes posted to it, a member's reply
+    held for the moderator; an unsubscribe token."""
+    import sqlalchemy as sa
+
+    from intranet.mailing import services
+    from intranet.mailing.models import ListPost, MailingList
+
+    mailing_list = db.session.scalar(sa.select(MailingList).filter_by(group_id=group.id))
+    mailing_list.moderated = True
+    minutes_post = db.session.scalar(sa.select(ListPost).filter_by(list_id=mailing_list.id))
+    held = services.post(mailing_list, people[Role.MEMBER], "Dotaz k zápisu",
+                         "Dobrý den,\n\n- první bod\n- druhý bod")
+    return {"list_id": mailing_list.id, "thread_id": minutes_post.thread_id,
+            "post_id": held.id,
+            "token": services.unsubscribe_token(mailing_list.id, people[Role.MEMBER].id)}
 
 
 def _review_token(minutes) -> str:

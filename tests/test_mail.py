@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from intranet.database import utcnow
 from intranet.extensions import db
-from intranet.mail import services
+from intranet.mail import deliverer, services
 from intranet.mail.models import DeliveryStatus, OutboxDelivery
 from intranet.policy import Role
 
@@ -20,7 +20,7 @@ def app_overrides(smtp_server):
     return smtp_config(smtp_server)
 
 
-NOTHING = {"sent": 0, "failed": 0, "cancelled": 0}
+NOTHING = {"sent": 0, "failed": 0, "bounced": 0, "cancelled": 0}
 
 
 def statuses() -> list[str]:
@@ -42,7 +42,7 @@ def test_rolled_back_change_sends_nothing(app, smtp_server, create_member):
     with app.test_request_context():
         queue_reset_mail(member)
         db.session.rollback()
-    assert services.deliver_due() == NOTHING
+    assert deliverer.deliver_due() == NOTHING
     assert smtp_server.recorder.envelopes == []
 
 
@@ -51,8 +51,8 @@ def test_committed_mail_is_delivered_once_over_smtp(app, smtp_server, create_mem
     with app.test_request_context():
         queue_reset_mail(member)
         db.session.commit()
-    assert services.deliver_due() == {**NOTHING, "sent": 1}
-    assert services.deliver_due() == NOTHING
+    assert deliverer.deliver_due() == {**NOTHING, "sent": 1}
+    assert deliverer.deliver_due() == NOTHING
     [(recipients, message)] = smtp_server.recorder.messages()
     assert recipients == [member.email]
     assert message["To"] == member.email
@@ -68,12 +68,12 @@ def test_smtp_down_then_up_delivers_everything_exactly_once(app, smtp_server, cr
         db.session.commit()
     smtp_server.stop()
     for hours in (0, 1, 5, 30):  # a long outage: nothing is given up, no attempt is counted
-        assert services.deliver_due(now=utcnow() + timedelta(hours=hours)) == NOTHING
+        assert deliverer.deliver_due(now=utcnow() + timedelta(hours=hours)) == NOTHING
     assert statuses() == ["pending"] * 3
     assert db.session.scalars(sa.select(OutboxDelivery.attempts)).all() == [0, 0, 0]
     smtp_server.start()
-    assert services.deliver_due() == {**NOTHING, "sent": 3}
-    assert services.deliver_due(now=utcnow() + timedelta(hours=2)) == NOTHING
+    assert deliverer.deliver_due() == {**NOTHING, "sent": 3}
+    assert deliverer.deliver_due(now=utcnow() + timedelta(hours=2)) == NOTHING
     received = sorted(rcpt for rcpts, _ in smtp_server.recorder.messages() for rcpt in rcpts)
     assert received == sorted(m.email for m in members)
 
@@ -97,17 +97,20 @@ def test_temporary_refusal_backs_off_and_permanent_refusal_gives_up(app, smtp_se
     smtp_server.stop()
     smtp_server.recorder = Refusing("450 mailbox busy")
     smtp_server.start()
-    assert services.deliver_due() == {**NOTHING, "failed": 1}
+    assert deliverer.deliver_due() == {**NOTHING, "failed": 1}
     delivery = db.session.scalar(sa.select(OutboxDelivery))
     assert delivery.status is DeliveryStatus.PENDING and delivery.attempts == 1
     assert "450" in delivery.last_error
-    assert services.deliver_due() == NOTHING  # not due yet: backing off
+    assert deliverer.deliver_due() == NOTHING  # not due yet: backing off
     smtp_server.stop()
     smtp_server.recorder = Refusing("550 no such user")
     smtp_server.start()
-    assert services.deliver_due(now=utcnow() + timedelta(minutes=2)) == {**NOTHING, "failed": 1}
+    assert deliverer.deliver_due(now=utcnow() + timedelta(minutes=2)) == {**NOTHING, "bounced": 1}
     db.session.refresh(delivery)
-    assert delivery.status is DeliveryStatus.FAILED and "550" in delivery.last_error
+    assert delivery.status is DeliveryStatus.BOUNCED and "550" in delivery.last_error
+    assert deliverer.deliver_due(now=utcnow() + timedelta(days=1)) == NOTHING  # never retried
+    delivery.status = DeliveryStatus.FAILED  # e.g. the attempt limit, later
+    db.session.commit()
     assert services.retry_failed() == 1
     db.session.refresh(delivery)
     assert delivery.status is DeliveryStatus.PENDING and delivery.attempts == 0
@@ -117,12 +120,12 @@ def test_mail_to_a_member_deactivated_after_queueing_is_cancelled(app, smtp_serv
                                                                   create_member):
     member, keen = create_member(), create_member()
     with app.test_request_context():
-        services.queue_to_members([member, keen], "minutes", "password_reset", member=member,
+        services.queue_to_members([member, keen], "meetings", "password_reset", member=member,
                                   link="https://intranet.test/x", valid_until=utcnow())
         db.session.commit()
     member.deactivated_at = utcnow()
     db.session.commit()
-    assert services.deliver_due() == {**NOTHING, "sent": 1, "cancelled": 1}
+    assert deliverer.deliver_due() == {**NOTHING, "sent": 1, "cancelled": 1}
     assert [r for rcpts, _ in smtp_server.recorder.messages() for r in rcpts] == [keen.email]
 
 
@@ -136,33 +139,35 @@ def test_gives_up_after_the_attempt_limit(make_app, smtp_server, create_member):
         with app.test_request_context():
             queue_reset_mail(member)
             db.session.commit()
-        services.deliver_due()
-        services.deliver_due(now=utcnow() + timedelta(hours=1))
+        deliverer.deliver_due()
+        deliverer.deliver_due(now=utcnow() + timedelta(hours=1))
         assert statuses() == ["failed"]
         assert services.outbox_counts() == {"failed": 1}
 
 
 def test_two_workers_cannot_claim_the_same_delivery(app, create_member):
+    for _ in range(3):
+        with app.test_request_context():
+            queue_reset_mail(create_member())
+            db.session.commit()
+    first = deliverer._claim_batch(utcnow(), 2)
+    second = deliverer._claim_batch(utcnow(), 2)
+    assert len(first) == 2 and len(second) == 1
+    assert not {d.id for d in first} & {d.id for d in second}
+    assert deliverer._claim_batch(utcnow(), 2) == []
+
+
+def test_a_claim_left_by_a_dead_deliverer_is_sent_later(app, smtp_server, create_member):
     member = create_member()
     with app.test_request_context():
         queue_reset_mail(member)
         db.session.commit()
-    delivery_id = db.session.scalar(sa.select(OutboxDelivery.id))
-    assert services._claim(delivery_id) is True
-    assert services._claim(delivery_id) is False
-
-
-def test_stale_claim_is_not_sent_again(app, smtp_server, create_member):
-    member = create_member()
-    with app.test_request_context():
-        queue_reset_mail(member)
-        db.session.commit()
-    delivery_id = db.session.scalar(sa.select(OutboxDelivery.id))
-    services._claim(delivery_id)  # a worker took it and died mid-send
-    assert services.release_stale_claims(now=utcnow() + timedelta(hours=1)) == 1
-    assert services.deliver_due() == NOTHING
-    assert statuses() == ["failed"]
-    assert smtp_server.recorder.envelopes == []
+    deliverer._claim_batch(utcnow(), 10)  # a deliverer took it and died mid-batch
+    assert deliverer.release_stale_claims() == 0  # still fresh: its deliverer may be alive
+    assert deliverer.deliver_due() == NOTHING
+    assert deliverer.release_stale_claims(now=utcnow() + timedelta(hours=1)) == 1
+    assert deliverer.deliver_due() == {**NOTHING, "sent": 1}
+    assert [r for rcpts, _ in smtp_server.recorder.messages() for r in rcpts] == [member.email]
 
 
 def test_without_smtp_host_mail_goes_to_the_maildir(make_app, smtp_server, create_member):
@@ -171,22 +176,19 @@ def test_without_smtp_host_mail_goes_to_the_maildir(make_app, smtp_server, creat
     with plain.test_request_context():
         queue_reset_mail(member)
         db.session.commit()
-        assert services.deliver_due()["sent"] == 1
+        assert deliverer.deliver_due()["sent"] == 1
     [message] = list(mailbox.Maildir(plain.config["MAIL_MAILDIR"]))
     assert message["To"] == member.email
     assert smtp_server.recorder.envelopes == []
 
 
-@pytest.mark.parametrize("category, preference", [
-    ("meetings", "wants_meeting_mail"), ("minutes", "wants_minutes_mail"),
-    ("list", "wants_list_mail")])
-def test_members_who_opted_out_or_are_deactivated_get_nothing(app, create_member, category,
-                                                              preference):
+def test_members_who_opted_out_or_are_deactivated_get_nothing(app, create_member):
     keen = create_member()
-    opted_out = create_member(**{preference: False})
+    opted_out = create_member(wants_meeting_mail=False)
     gone = create_member(deactivated=True)
-    assert services.wants(keen, category)
-    assert not services.wants(opted_out, category)
+    assert services.wants(keen, "meetings")
+    assert not services.wants(opted_out, "meetings")
+    assert services.wants(opted_out, services.ACCOUNT)
     assert not services.wants(gone, services.ACCOUNT)
 
 
@@ -228,4 +230,4 @@ def test_admin_sees_failed_mail_and_queues_it_again(client, create_member, smtp_
     client.submit("/admin/mail/retry")
     db.session.refresh(delivery)
     assert delivery.status is DeliveryStatus.PENDING
-    assert services.deliver_due()["sent"] == 1
+    assert deliverer.deliver_due()["sent"] == 1

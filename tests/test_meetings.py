@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from intranet.database import utcnow
 from intranet.extensions import db
 from intranet.i18n import in_prague
-from intranet.mail.services import deliver_due
+from intranet.mail.deliverer import deliver_due
 from intranet.meetings import attendance, notifications, services
 from intranet.meetings.calendar import answer_token
 from intranet.meetings.models import Answer, Meeting, MeetingStatus, Participation, Presence

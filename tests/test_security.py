@@ -17,6 +17,7 @@ from intranet.extensions import db
 from intranet.groups.models import WorkingGroup
 from intranet.i18n import PRAGUE
 from intranet.mail import services as mail
+from intranet.mail.deliverer import deliver_due
 from intranet.mail.models import DeliveryStatus, OutboxDelivery, OutboxMessage
 from intranet.policy import Role
 
@@ -118,7 +119,7 @@ class TestMailWithLineBreaks:
             db.session.commit()
         assert db.session.scalar(sa.select(OutboxMessage.subject)) == \
             "Nové heslo: Intranet  Bcc: x@example.org"
-        assert mail.deliver_due()["sent"] == 1
+        assert deliver_due()["sent"] == 1
         [(recipients, _message)] = smtp_server.recorder.messages()
         assert recipients == [member.email]
 
@@ -127,11 +128,11 @@ class TestMailWithLineBreaks:
         add_message("Pozvánka", first)
         bad = add_message("Pozvánka\r\nBcc: x@example.org", broken)
         add_message("Připomínka", last)
-        assert mail.deliver_due() == {"sent": 2, "failed": 1, "cancelled": 0}
+        assert deliver_due() == {"sent": 2, "failed": 1, "bounced": 0, "cancelled": 0}
         db.session.refresh(bad)
         assert bad.status is DeliveryStatus.FAILED and bad.attempts == 1
         assert bad.last_error.startswith("Zprávu nelze sestavit: ")
-        assert mail.deliver_due(now=utcnow() + timedelta(days=2))["failed"] == 0
+        assert deliver_due(now=utcnow() + timedelta(days=2))["failed"] == 0
         received = sorted(r for rcpts, _ in smtp_server.recorder.messages() for r in rcpts)
         assert received == sorted([first.email, last.email])
 

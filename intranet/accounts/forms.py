@@ -62,8 +62,6 @@ class PersonFields:
 class ProfileForm(PersonFields, FlaskForm):
     language = SelectField(_l("Jazyk"), choices=options(LANGUAGES))
     wants_meeting_mail = BooleanField(_l("Pozvánky a změny schůzek"))
-    wants_minutes_mail = BooleanField(_l("Zveřejněné zápisy"))
-    wants_list_mail = BooleanField(_l("Příspěvky z e-mailového rozesílače"))
 
 
 class MemberForm(PersonFields, FlaskForm):

@@ -33,8 +33,6 @@ class Member(db.Model):
     role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.MEMBER)
     language: Mapped[str] = mapped_column(sa.String(5), default="cs")
     wants_meeting_mail: Mapped[bool] = mapped_column(default=True)
-    wants_minutes_mail: Mapped[bool] = mapped_column(default=True)
-    wants_list_mail: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)

@@ -105,8 +105,7 @@ def _of_organisation(column, *joined):
 # --- the member's own profile -------------------------------------------------------------
 
 PROFILE_FIELDS = ("titles_before", "first_name", "last_name", "titles_after", "phone",
-                  "position", "language", "wants_meeting_mail", "wants_minutes_mail",
-                  "wants_list_mail")
+                  "position", "language", "wants_meeting_mail")
 
 
 def update_profile(member: Member, **fields) -> None:

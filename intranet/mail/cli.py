@@ -5,7 +5,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..worker import run_worker
-from .services import deliver_due, outbox_counts, release_stale_claims, retry_failed
+from .deliverer import deliver_due, release_stale_claims
+from .services import outbox_counts, retry_failed
 
 mail_cli = AppGroup("mail", help="Odchozí pošta (outbox).")
 
@@ -21,14 +22,14 @@ def deliver_command(worker: bool, interval: float):
     release_stale_claims()
     counts = deliver_due()
     click.echo(f"odesláno: {counts['sent']}, nepodařilo se: {counts['failed']}, "
-               f"zrušeno: {counts['cancelled']}")
+               f"odmítnuto: {counts['bounced']}, zrušeno: {counts['cancelled']}")
 
 
 @mail_cli.command("status")
 def status_command():
     """Show how many deliveries are pending, sent and failed."""
     counts = outbox_counts()
-    for status in ("pending", "sending", "sent", "failed", "cancelled"):
+    for status in ("pending", "sending", "sent", "failed", "bounced", "cancelled"):
         click.echo(f"{status}: {counts.get(status, 0)}")
 
 

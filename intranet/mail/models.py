@@ -14,11 +14,18 @@ class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
-    FAILED = "failed"
+    FAILED = "failed"  # temporary failures until the attempt limit, or an unbuildable message
+    BOUNCED = "bounced"  # the server refused it for good (5xx): never retried
     CANCELLED = "cancelled"  # the member was deactivated or opted out before it went
 
 
 class OutboxMessage(db.Model):
+    """One message, stored once whatever the number of its recipients (its deliveries).
+
+    What differs per recipient (To, the Message-ID of a personal message, a list's
+    unsubscribe link) is filled in when the deliverer builds the e-mail.
+    """
+
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     category: Mapped[str] = mapped_column(sa.String(30))
@@ -26,6 +33,13 @@ class OutboxMessage(db.Model):
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)
     reply_to: Mapped[str] = mapped_column(sa.String(300), default="")  # e.g. the organiser
+    # A list message: From is the list (with the poster's name), its own headers (List-Id …)
+    # and one Message-ID for every copy; per recipient an unsubscribe link (see deliverer).
+    from_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    from_address: Mapped[str] = mapped_column(sa.String(254), default="")  # default MAIL_FROM
+    message_id: Mapped[str] = mapped_column(sa.String(300), default="")  # default per delivery
+    headers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    list_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mailing_list.id"), index=True)
 
     deliveries: Mapped[list["OutboxDelivery"]] = relationship(back_populates="message")
     attachments: Mapped[list["OutboxAttachment"]] = relationship(
@@ -60,6 +74,7 @@ class OutboxDelivery(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(32))  # the deliverer's batch
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
 

@@ -1,15 +1,17 @@
 """Where delivered mail goes: an SMTP server, or a local Maildir when none is configured.
 
 A transport raises TransportUnavailable when it cannot send anything right now (the server
-is down: nobody's message is at fault), PermanentFailure when the server refuses a message
-for good (5xx), and any other exception for a temporary problem with one message.
+is down or closing, 421: nobody's message is at fault), PermanentFailure when the server
+refuses a message for good (5xx), and TemporaryFailure (or any other exception) for a
+temporary problem with one message.
 """
 
 import contextlib
 import mailbox
 import smtplib
 import ssl
-from email.message import EmailMessage
+
+SERVICE_CLOSING = 421  # the server ends the session: nobody's message is at fault
 
 
 class TransportUnavailable(Exception):
@@ -18,6 +20,14 @@ class TransportUnavailable(Exception):
 
 class PermanentFailure(Exception):
     """The server refused this message for good (e.g. unknown recipient)."""
+
+
+class TemporaryFailure(Exception):
+    """The server refused this message for now (4xx): try it again later."""
+
+
+def _text(reply) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
 
 
 class MaildirTransport:
@@ -33,8 +43,10 @@ class MaildirTransport:
         except OSError as error:
             raise TransportUnavailable(str(error)) from error
 
-    def send(self, message: EmailMessage, recipient: str) -> None:
-        self.maildir.add(message)
+    def send(self, data: bytes, sender: str, recipient: str) -> None:
+        if self.maildir is None:
+            self.open()
+        self.maildir.add(data.replace(b"\r\n", b"\n"))
 
     def close(self) -> None:
         self.maildir = None
@@ -67,21 +79,39 @@ class SMTPTransport:
             smtp.login(c["MAIL_SMTP_USER"], c["MAIL_SMTP_PASSWORD"] or "")
         return smtp
 
-    def send(self, message: EmailMessage, recipient: str) -> None:
+    def send(self, data: bytes, sender: str, recipient: str) -> None:
+        """Send one message over the open connection (opened on first use)."""
         if self.connection is None:
             self.open()
         try:
-            self.connection.send_message(message, to_addrs=[recipient])
+            self.connection.sendmail(sender, [recipient], data)
         except smtplib.SMTPRecipientsRefused as error:
-            code = next(iter(error.recipients.values()))[0]
-            raise (PermanentFailure if code >= 500 else RuntimeError)(str(error)) from error
+            code, reply = next(iter(error.recipients.values()))
+            self._refused(code, f"{code} {reply.decode(errors='replace')}")
         except smtplib.SMTPResponseException as error:
-            if error.smtp_code >= 500:
-                raise PermanentFailure(str(error)) from error
-            raise
+            self._refused(error.smtp_code,
+                          f"{error.smtp_code} {_text(error.smtp_error)}")
         except (OSError, smtplib.SMTPServerDisconnected) as error:
-            self.connection = None  # its state is unknown: never reuse it
+            self._drop()
             raise TransportUnavailable(str(error) or error.__class__.__name__) from error
+
+    def _refused(self, code: int, reply: str):
+        """5xx: refused for good; 421: the server is going away; other 4xx: try again later."""
+        if code == SERVICE_CLOSING:
+            self._drop()
+            raise TransportUnavailable(reply)
+        if code >= 500:
+            raise PermanentFailure(reply)
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            self.connection.rset()  # a clean state for the next message
+        raise TemporaryFailure(reply)
+
+    def _drop(self) -> None:
+        """Forget a connection in an unknown state: never reuse it."""
+        if self.connection is not None:
+            with contextlib.suppress(OSError):
+                self.connection.close()
+        self.connection = None
 
     def close(self) -> None:
         if self.connection is not None:

@@ -1,0 +1,302 @@
+"""Delivering the outbox: deliveries claimed in batches, each message built once and then
+personalised per recipient, sent over one reused connection.
+
+A batch is claimed (status "sending") before anything is sent, and what happened to each
+delivery is written when the batch ends. A deliverer killed mid-batch leaves its claim
+behind; once it is older than MAIL_STALE_CLAIM_SECONDS the claim is released and the batch
+sent again. So a crash loses nobody and duplicates at most one batch (MAIL_BATCH_SIZE).
+Two deliverers never send the same delivery: a claim is one conditional UPDATE.
+"""
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email import policy
+from email.errors import MessageError
+from email.message import EmailMessage
+from email.quoprimime import body_encode
+from email.utils import format_datetime, formataddr, parseaddr
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import joinedload
+
+from ..database import utcnow
+from ..extensions import db
+from .models import DeliveryStatus, OutboxAttachment, OutboxDelivery, OutboxMessage
+from .services import wants
+from .transports import PermanentFailure, TransportUnavailable, transport_for
+
+log = logging.getLogger(__name__)
+
+# Placeholders in a built message, replaced per recipient (none can occur in real text).
+RECIPIENT = "recipient@recipient.invalid"
+DELIVERY = "delivery-x7q2"  # in a personal message's Message-ID
+UNSUBSCRIBE = "unsubscribe-x7q2"
+FOOTER = "footer-x7q2"  # a line of its own in each text part of a list message
+CRLF = "\r\n"
+MAX_BATCHES = 200  # per pass, so that the worker's other jobs get their turn
+
+
+@dataclass
+class Built:
+    """A message as bytes with placeholders, ready to be personalised (or why it cannot be)."""
+
+    category: str
+    list_id: int | None
+    sender: str  # the envelope sender (where bounces go)
+    data: bytes = b""
+    error: str = ""
+    links: Callable[[int], "ListLinks"] | None = None  # a list message: member id → links
+
+
+@dataclass
+class ListLinks:
+    """What a list message carries for one recipient: the unsubscribe link, in the
+    List-Unsubscribe header and in the footer of the text and the HTML part."""
+
+    unsubscribe_url: str
+    text: str
+    html: str
+
+
+@dataclass
+class Outcome:
+    """What happened to the deliveries of one batch."""
+
+    sent: list
+    failed: list  # (delivery, error, the final status, or None to try again later)
+    cancelled: list
+    unclaimed: list  # the server went away before these: back to waiting, no attempt counted
+
+
+def deliver_due(now: datetime | None = None, batch: int | None = None) -> dict[str, int]:
+    """Send the deliveries that are due, batch after batch; counts by result.
+
+    While the server is unreachable nothing is claimed for long and no attempt is counted,
+    so an outage of any length loses nothing: the next pass tries again.
+    """
+    now = now or utcnow()
+    size = batch or current_app.config["MAIL_BATCH_SIZE"]
+    counts = {"sent": 0, "failed": 0, "bounced": 0, "cancelled": 0}
+    transport, built = transport_for(current_app.config), {}
+    try:
+        for _ in range(MAX_BATCHES):
+            deliveries = _claim_batch(now, size)
+            if not deliveries:
+                break
+            outcome = _send_batch(deliveries, transport, built, now)
+            _record(outcome, now, counts)
+            if outcome.unclaimed:
+                break
+    finally:
+        transport.close()
+    return counts
+
+
+def _claim_batch(now: datetime, size: int) -> list[OutboxDelivery]:
+    """Claim up to `size` due deliveries for this deliverer, with their messages and members.
+
+    One conditional UPDATE: of two deliverers claiming at once, each gets other deliveries.
+    (On PostgreSQL the inner select takes FOR UPDATE SKIP LOCKED.)
+    """
+    token = secrets.token_hex(8)
+    due = (sa.select(OutboxDelivery.id)
+           .where(OutboxDelivery.status == DeliveryStatus.PENDING,
+                  OutboxDelivery.next_attempt_at <= now)
+           .order_by(OutboxDelivery.id).limit(size))
+    if db.session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    db.session.execute(
+        sa.update(OutboxDelivery)
+        .where(OutboxDelivery.id.in_(due.scalar_subquery()),
+               OutboxDelivery.status == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.SENDING, claimed_at=utcnow(), claimed_by=token)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return db.session.scalars(
+        sa.select(OutboxDelivery).where(OutboxDelivery.claimed_by == token,
+                                        OutboxDelivery.status == DeliveryStatus.SENDING)
+        .options(joinedload(OutboxDelivery.member)).order_by(OutboxDelivery.id)).all()
+
+
+def _send_batch(deliveries, transport, built: dict, now: datetime) -> Outcome:
+    outcome = Outcome([], [], [], [])
+    messages = {d.message_id: _built(d.message_id, built) for d in deliveries}
+    wanted = _still_wanted(deliveries, messages)
+    for position, delivery in enumerate(deliveries):
+        message = messages[delivery.message_id]
+        if delivery.id not in wanted:
+            outcome.cancelled.append(delivery)
+            continue
+        if message.error:  # never retried: it would fail the same way
+            outcome.failed.append((delivery, message.error, DeliveryStatus.FAILED))
+            continue
+        try:
+            transport.send(personalised(message, delivery), message.sender, delivery.recipient)
+        except TransportUnavailable as error:
+            log.warning("mail server unavailable, will try again: %s", error)
+            outcome.unclaimed = deliveries[position:]
+            break
+        except PermanentFailure as error:
+            outcome.failed.append((delivery, str(error), DeliveryStatus.BOUNCED))
+        except Exception as error:  # noqa: BLE001 - a temporary failure of this one message
+            outcome.failed.append((delivery, str(error) or error.__class__.__name__, None))
+        else:
+            outcome.sent.append(delivery)
+    return outcome
+
+
+def _still_wanted(deliveries, messages: dict[int, Built]) -> set[int]:
+    """The deliveries whose recipients still want them: active, not opted out since queueing
+    (a preference in the profile, or a list's subscription)."""
+    wanted = {d.id for d in deliveries
+              if d.member is None or wants(d.member, messages[d.message_id].category)}
+    lists = current_app.extensions.get("mail_lists")  # registered by the mailing feature
+    by_list: dict[int, list] = {}
+    for delivery in deliveries:
+        list_id = messages[delivery.message_id].list_id
+        if list_id is not None and delivery.member_id is not None:
+            by_list.setdefault(list_id, []).append(delivery)
+    for list_id, on_list in by_list.items():
+        subscribed = lists.receiving(list_id, {d.member_id for d in on_list}) if lists else set()
+        wanted -= {d.id for d in on_list if d.member_id not in subscribed}
+    return wanted
+
+
+def _record(outcome: Outcome, now: datetime, counts: dict) -> None:
+    """Write the batch's results: one statement per kind of result."""
+    _set_status([d.id for d in outcome.sent], DeliveryStatus.SENT, sent_at=utcnow(),
+                attempts=OutboxDelivery.attempts + 1)
+    _set_status([d.id for d in outcome.cancelled], DeliveryStatus.CANCELLED)
+    _set_status([d.id for d in outcome.unclaimed], DeliveryStatus.PENDING)
+    failures = [_after_failure(d, error, final, now) for d, error, final in outcome.failed]
+    if failures:
+        db.session.execute(sa.update(OutboxDelivery), failures)
+    db.session.commit()
+    counts["sent"] += len(outcome.sent)
+    counts["cancelled"] += len(outcome.cancelled)
+    for failure in failures:
+        counts["bounced" if failure["status"] is DeliveryStatus.BOUNCED else "failed"] += 1
+
+
+def _set_status(ids: list[int], status: DeliveryStatus, **values) -> None:
+    if ids:
+        db.session.execute(
+            sa.update(OutboxDelivery).where(OutboxDelivery.id.in_(ids))
+            .values(status=status, claimed_by=None, **values)
+            .execution_options(synchronize_session=False))
+
+
+def _after_failure(delivery, error: str, final: DeliveryStatus | None, now: datetime) -> dict:
+    """The delivery's next state: the final one given (bounced, failed), failed at the
+    attempt limit, or waiting with an exponential backoff (1 min, 2 min … at most 4 h)."""
+    attempts = delivery.attempts + 1
+    values = {"id": delivery.id, "attempts": attempts, "last_error": error[:500],
+              "claimed_by": None}
+    if final is not None:
+        return values | {"status": final}
+    if attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        return values | {"status": DeliveryStatus.FAILED}
+    delay = min(timedelta(minutes=1) * 2 ** (attempts - 1), timedelta(hours=4))
+    return values | {"status": DeliveryStatus.PENDING, "next_attempt_at": now + delay}
+
+
+def release_stale_claims(now: datetime | None = None) -> int:
+    """Give back the deliveries of a deliverer that died mid-batch: they go out again."""
+    now = now or utcnow()
+    stale = timedelta(seconds=current_app.config["MAIL_STALE_CLAIM_SECONDS"])
+    result = db.session.execute(
+        sa.update(OutboxDelivery)
+        .where(OutboxDelivery.status == DeliveryStatus.SENDING,
+               OutboxDelivery.claimed_at < now - stale)
+        .values(status=DeliveryStatus.PENDING, claimed_by=None))
+    db.session.commit()
+    return result.rowcount
+
+
+# --- building the e-mail ------------------------------------------------------------------
+
+def _built(message_id: int, cache: dict) -> Built:
+    """The message as bytes with placeholders, built once per pass. One the e-mail library
+    refuses (e.g. a line break in a header) is never retried."""
+    if message_id not in cache:
+        message = db.session.get(OutboxMessage, message_id)
+        built = Built(message.category, message.list_id, _envelope_sender(current_app.config))
+        if message.list_id is not None:
+            built.links = current_app.extensions["mail_lists"].links_for(message.list_id)
+        try:
+            built.data = build_email(message, current_app.config).as_bytes(policy=policy.SMTP)
+        except (ValueError, TypeError, MessageError) as error:
+            built.error = f"Zprávu nelze sestavit: {str(error) or error.__class__.__name__}"
+        cache[message_id] = built
+    return cache[message_id]
+
+
+def _envelope_sender(config) -> str:
+    return parseaddr(config["MAIL_FROM"])[1]
+
+
+def build_email(message: OutboxMessage, config) -> EmailMessage:
+    """The RFC 5322 message with placeholders for what differs per recipient."""
+    email = EmailMessage()
+    sender_name, sender = parseaddr(config["MAIL_FROM"])
+    email["From"] = formataddr((message.from_name or sender_name,
+                                message.from_address or sender))
+    email["To"] = RECIPIENT
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(message.created_at)
+    domain = sender.rsplit("@", 1)[-1] or "localhost"
+    email["Message-ID"] = message.message_id or (
+        f"<outbox.{DELIVERY}.{int(message.created_at.timestamp())}@{domain}>")
+    for name, value in (message.headers or {"Auto-Submitted": "auto-generated"}).items():
+        email[name] = value
+    if message.reply_to:
+        email["Reply-To"] = message.reply_to
+    if message.list_id is not None:
+        email["List-Unsubscribe"] = f"<{UNSUBSCRIBE}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    _add_body(email, message)
+    _add_attachments(email, message.attachments)
+    return email
+
+
+def _add_body(email: EmailMessage, message: OutboxMessage) -> None:
+    """The text (and HTML) parts; a list message's end with a line for the personal footer.
+    Quoted-printable, so that the placeholder line survives encoding unchanged."""
+    footer = f"\n{FOOTER}\n" if message.list_id is not None else ""
+    email.set_content(message.body_text.rstrip("\n") + "\n" + footer, cte="quoted-printable")
+    if message.body_html:
+        email.add_alternative(message.body_html + footer, subtype="html", cte="quoted-printable")
+
+
+def _add_attachments(email: EmailMessage, attachments: list[OutboxAttachment]) -> None:
+    calendars = [a for a in attachments if a.content_type.startswith("text/calendar")]
+    for attachment in calendars:  # Outlook shows Accept/Decline only for an alternative part
+        subtype, params = _content_type(attachment)
+        email.add_alternative(attachment.content, subtype=subtype, params=params)
+    for attachment in attachments:
+        subtype, params = _content_type(attachment)
+        email.add_attachment(attachment.content, subtype=subtype, filename=attachment.filename,
+                             params=params)
+
+
+def _content_type(attachment: OutboxAttachment) -> tuple[str, dict]:
+    """The text subtype and parameters of e.g. 'text/calendar; method=REQUEST'."""
+    kind, *params = (part.strip() for part in attachment.content_type.split(";"))
+    return kind.split("/", 1)[1], dict(p.split("=", 1) for p in params if p)
+
+
+def personalised(message: Built, delivery: OutboxDelivery) -> bytes:
+    """The built message for one recipient: To, Message-ID, and a list's unsubscribe link."""
+    data = message.data.replace(RECIPIENT.encode(), delivery.recipient.encode(), 1)
+    data = data.replace(DELIVERY.encode(), str(delivery.id).encode(), 1)
+    if message.list_id is None:
+        return data
+    links = message.links(delivery.member_id)
+    data = data.replace(UNSUBSCRIBE.encode(), links.unsubscribe_url.encode(), 1)
+    text, html = (body_encode(part, eol=CRLF).encode() for part in (links.text, links.html))
+    data = data.replace(FOOTER.encode(), text, 1)
+    return data.replace(FOOTER.encode(), html, 1)

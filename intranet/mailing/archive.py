@@ -1,0 +1,92 @@
+"""A list's archive: threads newest first, a search without diacritics, a thread's messages,
+and how far a message's delivery has got."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..mail.models import DeliveryStatus, OutboxDelivery
+from ..search import LIST_INDEX, snippets, text_matches
+from .models import ListPost, MailingList, PostStatus
+
+POSTED = ListPost.status == PostStatus.POSTED
+
+
+def threads(mailing_list: MailingList) -> sa.Select:
+    """Rows of the list's threads, the one with the newest message first: the first
+    message's subject and sender, how many messages, when the last came."""
+    latest = (sa.select(ListPost.thread_id, sa.func.max(ListPost.id).label("last_id"),
+                        sa.func.count().label("messages"),
+                        sa.func.max(ListPost.posted_at).label("last_at"))
+              .where(ListPost.list_id == mailing_list.id, POSTED)
+              .group_by(ListPost.thread_id).subquery())
+    first = aliased(ListPost)
+    return (sa.select(first.id, first.subject, first.sender_name, first.source,
+                      latest.c.messages, latest.c.last_at)
+            .join(latest, latest.c.thread_id == first.id)
+            .order_by(latest.c.last_id.desc()))
+
+
+def thread_count(mailing_list: MailingList) -> sa.Select:
+    return sa.select(sa.func.count(sa.distinct(ListPost.thread_id))).where(
+        ListPost.list_id == mailing_list.id, POSTED)
+
+
+def found(mailing_list: MailingList, q: str) -> tuple[sa.Select, sa.Select] | None:
+    """The list's messages containing every word of the query, best first, and their
+    number; None for a query without words."""
+    matches = text_matches(LIST_INDEX, q)
+    if matches is None:
+        return None
+    query = (sa.select(ListPost.id, ListPost.thread_id, ListPost.subject, ListPost.sender_name,
+                       ListPost.posted_at)
+             .join(matches, matches.c.id == ListPost.id)
+             .where(ListPost.list_id == mailing_list.id, POSTED)
+             .order_by(matches.c.rank, ListPost.id.desc()))
+    count = sa.select(sa.func.count()).select_from(
+        sa.select(ListPost.id).join(matches, matches.c.id == ListPost.id)
+        .where(ListPost.list_id == mailing_list.id, POSTED).subquery())
+    return query, count
+
+
+def snippets_of(q: str, rows) -> dict[int, str]:
+    return snippets(LIST_INDEX, q, [row.id for row in rows])
+
+
+def thread(mailing_list: MailingList, thread_id: int) -> list[ListPost]:
+    """The thread's posted messages, oldest first."""
+    return db.session.scalars(
+        sa.select(ListPost).where(ListPost.list_id == mailing_list.id,
+                                  ListPost.thread_id == thread_id, POSTED)
+        .order_by(ListPost.id)).all()
+
+
+def held(mailing_list: MailingList) -> sa.Select:
+    """The posts that wait for a moderator, oldest first."""
+    return (sa.select(ListPost).where(ListPost.list_id == mailing_list.id,
+                                      ListPost.status == PostStatus.HELD)
+            .order_by(ListPost.id))
+
+
+def held_count(mailing_list: MailingList) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(held(mailing_list).subquery()))
+
+
+STATUS_GROUPS = {DeliveryStatus.SENT: "sent", DeliveryStatus.PENDING: "waiting",
+                 DeliveryStatus.SENDING: "waiting", DeliveryStatus.FAILED: "failed",
+                 DeliveryStatus.BOUNCED: "failed", DeliveryStatus.CANCELLED: "cancelled"}
+
+
+def progress(outbox_message_ids: list[int | None]) -> dict[int | None, dict[str, int]]:
+    """How many of each message's deliveries are sent, waiting, failed (bounced included)
+    or cancelled, and in all; one query for them all."""
+    counts = {key: dict.fromkeys(("sent", "waiting", "failed", "cancelled", "total"), 0)
+              for key in outbox_message_ids}
+    rows = db.session.execute(
+        sa.select(OutboxDelivery.message_id, OutboxDelivery.status, sa.func.count())
+        .where(OutboxDelivery.message_id.in_([i for i in outbox_message_ids if i]))
+        .group_by(OutboxDelivery.message_id, OutboxDelivery.status))
+    for message_id, status, number in rows:
+        counts[message_id][STATUS_GROUPS[status]] += number
+        counts[message_id]["total"] += number
+    return counts

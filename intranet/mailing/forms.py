@@ -1,0 +1,47 @@
+"""Posting to a list, moderating, choosing how to receive a list, searching an archive."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.validators import Optional, ValidationError
+
+from ..forms import max_length, options, required, single_line, strip, text_field
+from .models import Mode
+
+MAX_TEXT_BYTES = 200_000
+
+MODE_LABELS = {
+    Mode.EACH: _l("každou zprávu e-mailem"),
+    Mode.DIGEST: _l("jednou denně souhrn e-mailem"),
+    Mode.WEB: _l("jen na webu, bez e-mailů"),
+}
+
+
+def within_size(_form, field):
+    if len((field.data or "").encode()) > MAX_TEXT_BYTES:
+        raise ValidationError(_l("Text je příliš dlouhý: nejvýše %(kb)d kB. Delší dokument "
+                                 "přiložte jako soubor.", kb=MAX_TEXT_BYTES // 1000))
+
+
+class PostForm(FlaskForm):
+    subject = text_field(_l("Předmět"), 200)
+    text = TextAreaField(_l("Text zprávy"), [required(_l("Napište text zprávy.")), within_size],
+                         filters=[strip], render_kw={"rows": 14, "spellcheck": "true"})
+
+
+class RejectForm(FlaskForm):
+    reason = text_field(_l("Proč zprávu nepouštíte"), 500,
+                        description=_l("Pisatel(ka) dostane toto vysvětlení e-mailem."))
+
+
+class ModeForm(FlaskForm):
+    mode = RadioField(_l("Jak chcete zprávy dostávat"), choices=options(MODE_LABELS.items()),
+                      validators=[required(_l("Vyberte, jak chcete zprávy dostávat."))])
+
+
+class ArchiveSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Hledat ve zprávách"), [Optional(), max_length(200)],
+                    filters=[single_line])

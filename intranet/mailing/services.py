@@ -1,0 +1,259 @@
+"""The member lists: who is on them and how they receive them, posting, and moderation.
+
+Who is on a list follows the rest of the intranet: the territory's list is every active
+member, a group's list the group's members (a member who joins the group is on its list at
+once), a custom list its subscriptions. A member's Subscription row says how they receive a
+list; without one they receive every message. One model of who receives what: the
+deliverer asks `receiving` again just before it sends.
+"""
+
+import secrets
+from email.utils import formataddr, parseaddr
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from itsdangerous import BadSignature, URLSafeSerializer
+from markupsafe import Markup
+
+from ..accounts.models import Member
+from ..database import utcnow
+from ..extensions import db
+from ..groups.models import GroupMembership, WorkingGroup
+from ..mail.models import OutboxMessage
+from ..mail.services import queue_to_many
+from ..markup import render_markdown
+from ..search import LIST_INDEX, index_text
+from ..web import external_url
+from .models import ListKind, ListPost, MailingList, Mode, PostSource, PostStatus, Subscription
+
+CATEGORY = "list"
+TERRITORY_ADDRESS = "vsichni"
+
+
+class NotOnList(Exception):
+    """The member is not on this list."""
+
+
+# --- lists and their members --------------------------------------------------------------
+
+def get_list(list_id: int) -> MailingList:
+    return db.get_or_404(MailingList, list_id)
+
+
+def get_post(post_id: int) -> ListPost | None:
+    return db.session.get(ListPost, post_id)
+
+
+def domain() -> str:
+    """The domain of the lists' addresses (MAILING_DOMAIN, else that of MAIL_FROM)."""
+    configured = current_app.config.get("MAILING_DOMAIN")
+    return configured or parseaddr(current_app.config["MAIL_FROM"])[1].rsplit("@", 1)[-1]
+
+
+def address_of(mailing_list: MailingList) -> str:
+    return f"{mailing_list.address}@{domain()}"
+
+
+def group_list_values(group: WorkingGroup) -> dict:
+    """The list every working group has (made when the group is, see init_app)."""
+    return {"name": f"PS č. {group.number} {group.name}", "address": f"ps{group.number}",
+            "kind": ListKind.GROUP, "group_id": group.id}
+
+
+def member_ids(mailing_list: MailingList) -> sa.Select:
+    """The active members on the list (ids)."""
+    active = Member.deactivated_at.is_(None)
+    if mailing_list.kind is ListKind.TERRITORY:
+        return sa.select(Member.id).where(active)
+    if mailing_list.kind is ListKind.GROUP:
+        return (sa.select(Member.id)
+                .join(GroupMembership, GroupMembership.member_id == Member.id)
+                .where(GroupMembership.group_id == mailing_list.group_id, active))
+    return (sa.select(Member.id).join(Subscription, Subscription.member_id == Member.id)
+            .where(Subscription.list_id == mailing_list.id, active))
+
+
+def recipients(mailing_list: MailingList, mode: Mode = Mode.EACH) -> sa.Select:
+    """(member id, e-mail) of the list's members who receive it in this mode."""
+    on_list = member_ids(mailing_list).subquery()
+    chosen = sa.func.coalesce(Subscription.mode, Mode.EACH.value)
+    return (sa.select(Member.id, Member.email)
+            .join(on_list, on_list.c.id == Member.id)
+            .outerjoin(Subscription, (Subscription.member_id == Member.id)
+                       & (Subscription.list_id == mailing_list.id))
+            .where(chosen == mode.value))
+
+
+def receiving(list_id: int, ids: set[int]) -> set[int]:
+    """Which of these members still receive every message of the list (for the deliverer)."""
+    mailing_list = db.session.get(MailingList, list_id)
+    if mailing_list is None:
+        return set()
+    found = db.session.execute(recipients(mailing_list).where(Member.id.in_(ids)))
+    return {member_id for member_id, _email in found}
+
+
+def is_on(mailing_list: MailingList, member: Member) -> bool:
+    return db.session.scalar(sa.select(sa.exists(
+        member_ids(mailing_list).where(Member.id == member.id)))) or False
+
+
+def mode_of(mailing_list: MailingList, member: Member) -> Mode:
+    chosen = db.session.scalar(sa.select(Subscription.mode).where(
+        Subscription.list_id == mailing_list.id, Subscription.member_id == member.id))
+    return chosen or Mode.EACH
+
+
+def set_mode(mailing_list: MailingList, member: Member, mode: Mode) -> None:
+    """Choose how the member receives the list (an upsert: a double click is harmless)."""
+    found = db.session.scalar(sa.select(Subscription).where(
+        Subscription.list_id == mailing_list.id, Subscription.member_id == member.id))
+    if found is None:
+        db.session.add(Subscription(list_id=mailing_list.id, member_id=member.id, mode=mode))
+    else:
+        found.mode = mode
+    db.session.commit()
+
+
+def lists_of(member: Member) -> list[tuple[MailingList, Mode]]:
+    """The lists the member is on, with how they receive each (for "Moje odběry")."""
+    groups = sa.select(GroupMembership.group_id).where(GroupMembership.member_id == member.id)
+    custom = sa.select(Subscription.list_id).where(Subscription.member_id == member.id)
+    mine = sa.or_(MailingList.kind == ListKind.TERRITORY,
+                  (MailingList.kind == ListKind.GROUP) & MailingList.group_id.in_(groups),
+                  (MailingList.kind == ListKind.CUSTOM) & MailingList.id.in_(custom))
+    rows = db.session.execute(
+        sa.select(MailingList, Subscription.mode)
+        .outerjoin(Subscription, (Subscription.list_id == MailingList.id)
+                   & (Subscription.member_id == member.id))
+        .where(mine).order_by(MailingList.kind.desc(), MailingList.name)).all()
+    return [(mailing_list, mode or Mode.EACH) for mailing_list, mode in rows]
+
+
+# --- unsubscribing from an e-mail ---------------------------------------------------------
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="list-unsubscribe")
+
+
+def unsubscribe_token(list_id: int, member_id: int) -> str:
+    return _serializer().dumps([list_id, member_id])
+
+
+def read_unsubscribe_token(token: str) -> tuple[MailingList, Member] | None:
+    """The list and member of a genuine token; None for a forged or altered one."""
+    try:
+        list_id, member_id = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    mailing_list, member = db.session.get(MailingList, list_id), db.session.get(Member, member_id)
+    return (mailing_list, member) if mailing_list and member else None
+
+
+# --- posting ------------------------------------------------------------------------------
+
+def new_message_id() -> str:
+    return f"<list.{secrets.token_hex(10)}@{domain()}>"
+
+
+def post(mailing_list: MailingList, author: Member, subject: str, body: str) -> ListPost:
+    """A member's post from the web: held on a moderated list, otherwise sent at once."""
+    if not is_on(mailing_list, author):
+        raise NotOnList
+    item = ListPost(mailing_list=mailing_list, author_id=author.id,
+                    sender_name=author.full_name, sender_email=author.email,
+                    subject=subject, body=body, body_html=str(render_markdown(body)),
+                    source=PostSource.WEB, message_id=new_message_id(),
+                    status=PostStatus.HELD if mailing_list.moderated else PostStatus.POSTED)
+    db.session.add(item)
+    db.session.flush()
+    item.thread_id = item.id
+    if item.status is PostStatus.POSTED:
+        _distribute(item)
+    db.session.commit()
+    return item
+
+
+def approve(item: ListPost, moderator: Member) -> bool:
+    """Send a held post to the list; False if someone else decided about it first."""
+    if not _decide(item, moderator, PostStatus.POSTED, ""):
+        return False
+    _distribute(item)
+    db.session.commit()
+    return True
+
+
+def reject(item: ListPost, moderator: Member, reason: str) -> bool:
+    decided = _decide(item, moderator, PostStatus.REJECTED, reason)
+    db.session.commit()
+    return decided
+
+
+def _decide(item: ListPost, moderator: Member, status: PostStatus, reason: str) -> bool:
+    """Move a held post on with a conditional UPDATE: two moderators decide once."""
+    changed = db.session.execute(
+        sa.update(ListPost).where(ListPost.id == item.id, ListPost.status == PostStatus.HELD)
+        .values(status=status, moderator_id=moderator.id, moderation_reason=reason)
+        .execution_options(synchronize_session=False)).rowcount
+    if changed:
+        db.session.refresh(item)
+    return bool(changed)
+
+
+def post_automatically(mailing_list: MailingList, subject: str, body: str,
+                       body_html: str) -> ListPost:
+    """A message the intranet itself posts (published minutes), in the caller's transaction."""
+    sender_name, sender = parseaddr(current_app.config["MAIL_FROM"])
+    item = ListPost(mailing_list=mailing_list, sender_name=sender_name or sender,
+                    sender_email=sender, subject=subject, body=body, body_html=body_html,
+                    source=PostSource.MINUTES, status=PostStatus.POSTED,
+                    message_id=new_message_id())
+    db.session.add(item)
+    db.session.flush()
+    item.thread_id = item.id
+    _distribute(item)
+    return item
+
+
+def _distribute(item: ListPost) -> None:
+    """Archive the post (searchable) and queue it to every member who receives each message:
+    one stored message and one delivery row per recipient, in the caller's transaction."""
+    item.posted_at = utcnow()
+    index_text(LIST_INDEX, item.id, f"{item.subject}\n{item.body}")
+    message = OutboxMessage(
+        category=CATEGORY, subject=item.subject, body_text=item.body,
+        body_html=render_template("mailing/mail/document.html", subject=item.subject,
+                                  content=Markup(item.body_html)),
+        from_name=_from_name(item),
+        from_address=address_of(item.mailing_list), message_id=item.message_id,
+        reply_to=_reply_to(item), headers=_list_headers(item), list_id=item.list_id)
+    queue_to_many(message, recipients(item.mailing_list))
+    item.outbox_message_id = message.id
+
+
+def _from_name(item: ListPost) -> str:
+    """Jana Nováková přes Rozesílač: the list sends (DMARC), the poster is named."""
+    return f"{item.sender_name} přes Rozesílač"
+
+
+def _reply_to(item: ListPost) -> str:
+    mailing_list = item.mailing_list
+    if mailing_list.reply_to_poster:
+        return formataddr((item.sender_name, item.sender_email))
+    return formataddr((mailing_list.name, address_of(mailing_list)))
+
+
+def _list_headers(item: ListPost) -> dict[str, str]:
+    mailing_list, address = item.mailing_list, address_of(item.mailing_list)
+    headers = {
+        "List-Id": f"{mailing_list.name} <{mailing_list.address}.{domain()}>",
+        "List-Post": f"<mailto:{address}>",
+        "List-Archive": f"<{external_url('mailing.archive', list_id=mailing_list.id)}>",
+        "Precedence": "list",
+    }
+    parent = db.session.get(ListPost, item.parent_id) if item.parent_id else None
+    if parent is not None:
+        headers["In-Reply-To"] = headers["References"] = parent.message_id
+    if item.source is PostSource.MINUTES:
+        headers["Auto-Submitted"] = "auto-generated"
+    return headers

@@ -1,0 +1,209 @@
+"""The lists on the web: my lists and how I receive them, a list's archive, writing to a
+list with a preview, moderation, and unsubscribing from an e-mail without logging in."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..extensions import csrf, db
+from ..forms import valid_data
+from ..mail.services import queue_mail
+from ..markup import render_markdown
+from ..policy import (
+    ensure,
+    may_moderate_list,
+    may_post_to_list,
+    may_read_list,
+    public,
+    requires,
+)
+from ..web import current_member, external_url, paginate, parse_id, render, render_form
+from . import archive, bp, services
+from .forms import (
+    MAX_TEXT_BYTES,
+    MODE_LABELS,
+    ArchiveSearchForm,
+    ModeForm,
+    PostForm,
+    RejectForm,
+)
+from .models import ListPost, Mode, PostStatus
+
+
+@bp.get("/lists")
+@requires("directory.view")
+def subscriptions():
+    """Moje odběry: the lists I am on and how I receive each."""
+    return render_template("mailing/subscriptions.html",
+                           lists=services.lists_of(current_member()), form=ModeForm())
+
+
+@bp.post("/lists/<int:list_id>/mode")
+@requires("directory.view")
+def change_mode(list_id):
+    mailing_list = services.get_list(list_id)
+    ensure(may_post_to_list(current_member(), mailing_list))
+    form = ModeForm()
+    if not form.validate_on_submit():
+        flash(_("Vyberte, jak chcete zprávy dostávat."), "error")
+        return redirect(url_for("mailing.subscriptions")), 303
+    mode = Mode(form.mode.data)
+    services.set_mode(mailing_list, current_member(), mode)
+    flash(_("Uloženo: %(list)s – %(mode)s.", list=mailing_list.name, mode=MODE_LABELS[mode]),
+          "success")
+    return redirect(url_for("mailing.subscriptions"))
+
+
+@bp.get("/lists/<int:list_id>", endpoint="archive")
+@requires("directory.view")
+def archive_page(list_id):
+    """The list's archive: threads newest first, or the messages found by their words."""
+    mailing_list = _readable(list_id)
+    form = ArchiveSearchForm(request.args)
+    form.validate()
+    q = valid_data(form.q) or ""
+    search = archive.found(mailing_list, q) if q else None
+    if search is None:
+        pagination, snippets = paginate(archive.threads(mailing_list),
+                                        count=archive.thread_count(mailing_list)), {}
+    else:
+        pagination = paginate(search[0], count=search[1])
+        snippets = archive.snippets_of(q, pagination.items)
+    member = current_member()
+    return render("mailing/archive.html", "mailing/_archive_results.html",
+                  mailing_list=mailing_list, form=form, q=q, pagination=pagination,
+                  snippets=snippets, address=services.address_of(mailing_list),
+                  may_post=may_post_to_list(member, mailing_list),
+                  may_moderate=may_moderate_list(member, mailing_list),
+                  held=archive.held_count(mailing_list))
+
+
+@bp.get("/lists/<int:list_id>/threads/<int:thread_id>")
+@requires("directory.view")
+def thread(list_id, thread_id):
+    mailing_list = _readable(list_id)
+    posts = archive.thread(mailing_list, thread_id)
+    if not posts:
+        abort(404)
+    counts = archive.progress([post.outbox_message_id for post in posts])
+    return render_template("mailing/thread.html", mailing_list=mailing_list, posts=posts,
+                           may_moderate=may_moderate_list(current_member(), mailing_list),
+                           progress={post.id: counts[post.outbox_message_id] for post in posts})
+
+
+@bp.get("/lists/<int:list_id>/posts/<int:post_id>/progress")
+@requires("directory.view")
+def progress(list_id, post_id):
+    """How far the message's delivery has got (polled by the progress bar)."""
+    mailing_list = _readable(list_id)
+    ensure(may_moderate_list(current_member(), mailing_list))
+    item = _post_of(mailing_list, post_id)
+    counts = archive.progress([item.outbox_message_id])[item.outbox_message_id]
+    return render("mailing/progress.html", "mailing/_progress.html", post=item,
+                  mailing_list=mailing_list, counts=counts)
+
+
+@bp.route("/lists/<int:list_id>/new", methods=["GET", "POST"])
+@requires("directory.view")
+def new_post(list_id):
+    mailing_list = services.get_list(list_id)
+    ensure(may_post_to_list(current_member(), mailing_list))
+    form = PostForm()
+    if not form.validate_on_submit():
+        return render_form("mailing/post_form.html", form, mailing_list=mailing_list,
+                           address=services.address_of(mailing_list))
+    item = services.post(mailing_list, current_member(), form.subject.data, form.text.data)
+    if item.status is PostStatus.HELD:
+        flash(_("Zpráva čeká na schválení moderátorem (moderátorkou). Dáme vám vědět."), "info")
+        return redirect(url_for("mailing.archive", list_id=list_id))
+    flash(_("Zpráva byla odeslána do rozesílače %(list)s.", list=mailing_list.name), "success")
+    return redirect(url_for("mailing.thread", list_id=list_id, thread_id=item.thread_id))
+
+
+@bp.post("/lists/<int:list_id>/preview")
+@requires("directory.view")
+def preview(list_id):
+    """The text as members will see it, rendered by the same function as the archive."""
+    ensure(may_post_to_list(current_member(), services.get_list(list_id)))
+    text = request.form.get("text", "")
+    if len(text.encode()) > MAX_TEXT_BYTES:
+        return render_template("minutes/_preview.html", html=None), 400
+    return render_template("minutes/_preview.html", html=render_markdown(text))
+
+
+@bp.get("/lists/<int:list_id>/held")
+@requires("directory.view")
+def held(list_id):
+    mailing_list = _moderated(list_id)
+    return render_template("mailing/held.html", mailing_list=mailing_list,
+                           pagination=paginate(archive.held(mailing_list)))
+
+
+@bp.post("/lists/<int:list_id>/posts/<int:post_id>/approve")
+@requires("directory.view")
+def approve(list_id, post_id):
+    mailing_list = _moderated(list_id)
+    item = _post_of(mailing_list, post_id)
+    if services.approve(item, current_member()):
+        _tell_poster(item, "mailing/post_approved")
+        flash(_("Zpráva byla schválena a odeslána: %(subject)s", subject=item.subject), "success")
+    else:
+        flash(_("O této zprávě už rozhodl(a) někdo jiný."), "info")
+    return redirect(url_for("mailing.held", list_id=list_id))
+
+
+@bp.route("/lists/<int:list_id>/posts/<int:post_id>/reject", methods=["GET", "POST"])
+@requires("directory.view")
+def reject(list_id, post_id):
+    mailing_list = _moderated(list_id)
+    item = _post_of(mailing_list, post_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return render_form("mailing/reject.html", form, mailing_list=mailing_list, post=item)
+    if services.reject(item, current_member(), form.reason.data):
+        _tell_poster(item, "mailing/post_rejected")
+        flash(_("Zpráva nebyla puštěna do rozesílače; pisatel(ka) dostane vysvětlení."), "success")
+    else:
+        flash(_("O této zprávě už rozhodl(a) někdo jiný."), "info")
+    return redirect(url_for("mailing.held", list_id=list_id))
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@public
+@csrf.exempt  # the signed token is the proof; mail clients post here (RFC 8058 one-click)
+def unsubscribe(token):
+    found = services.read_unsubscribe_token(token)
+    if found is None:
+        return render_template("mailing/unsubscribe_invalid.html"), 404
+    mailing_list, member = found
+    if request.method == "POST":
+        services.set_mode(mailing_list, member, Mode.WEB)
+        return render_template("mailing/unsubscribed.html", mailing_list=mailing_list)
+    return render_template("mailing/unsubscribe.html", mailing_list=mailing_list, token=token,
+                           mode=services.mode_of(mailing_list, member))
+
+
+def _readable(list_id: int):
+    mailing_list = services.get_list(list_id)
+    ensure(may_read_list(current_member(), mailing_list))
+    return mailing_list
+
+
+def _moderated(list_id: int):
+    mailing_list = services.get_list(list_id)
+    ensure(may_moderate_list(current_member(), mailing_list))
+    return mailing_list
+
+
+def _post_of(mailing_list, post_id: int) -> ListPost:
+    item = services.get_post(parse_id(post_id) or 0)
+    if item is None or item.list_id != mailing_list.id:
+        abort(404)
+    return item
+
+
+def _tell_poster(item: ListPost, template: str) -> None:
+    """The poster learns what the moderator decided (an e-mail, whatever they subscribe)."""
+    if item.author is not None:
+        queue_mail(item.author, "account", template, post=item,
+                   url=external_url("mailing.archive", list_id=item.list_id))
+        db.session.commit()

@@ -1,0 +1,346 @@
+"""The member lists (issue #9): published minutes posted by themselves, posting from the web,
+moderation, subscriptions and one-click unsubscribe, the archive, and the list e-mail itself
+received by a real SMTP server."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from intranet.extensions import db
+from intranet.mail.deliverer import deliver_due
+from intranet.mail.models import DeliveryStatus, OutboxDelivery, OutboxMessage
+from intranet.mailing import services
+from intranet.mailing.models import ListKind, ListPost, MailingList, Mode, PostStatus
+from intranet.meetings import attendance
+from intranet.meetings.models import Presence
+from intranet.minutes import minutes_published
+from intranet.minutes import services as minutes_services
+from intranet.policy import Role
+
+from .conftest import smtp_config
+
+UNSUBSCRIBE_LINK = re.compile(r"https?://\S+/unsubscribe/[\w.-]+")
+
+
+@pytest.fixture
+def app_overrides(smtp_server):
+    return smtp_config(smtp_server)
+
+
+@pytest.fixture
+def team(create_member, create_group):
+    secretary = create_member(Role.SECRETARY, first_name="Zuzana", last_name="Zapisová")
+    coordinator = create_member(first_name="Karel", last_name="Koordinátor")
+    members = [create_member(first_name=name, last_name="Členová") for name in
+               ("Petra", "Olga", "Jana")]
+    group = create_group(number=4, name="Sociální služby", members=members,
+                         coordinators=[coordinator])
+    return {"secretary": secretary, "coordinator": coordinator, "members": members,
+            "group": group, "list": group_list(group)}
+
+
+def group_list(group) -> MailingList:
+    return db.session.scalar(sa.select(MailingList).filter_by(group_id=group.id))
+
+
+def territory() -> MailingList:
+    return db.session.scalar(sa.select(MailingList).filter_by(kind=ListKind.TERRITORY))
+
+
+@pytest.fixture
+def publish(team, create_meeting):
+    def make(text="# Zápis\n\nProjednána **dluhová poradna**.\n"):
+        meeting = create_meeting(team["group"], starts_in=-timedelta(days=2))
+        attendance.record_presence(meeting, team["members"][0].id, Presence.PRESENT)
+        minutes = minutes_services.start(meeting, team["secretary"])
+        minutes_services.save(minutes, team["secretary"], text, minutes.version)
+        minutes_services.submit(minutes)
+        minutes_services.approve(minutes, team["coordinator"])
+        assert minutes_services.publish(minutes, team["secretary"])
+        return minutes
+
+    return make
+
+
+def received(smtp_server) -> dict[str, list]:
+    """Recipient → the messages they received."""
+    found = {}
+    for recipients, message in smtp_server.recorder.messages():
+        for recipient in recipients:
+            found.setdefault(recipient, []).append(message)
+    return found
+
+
+# --- lists follow the groups --------------------------------------------------------------
+
+def test_every_group_has_its_list_and_the_territory_one_everybody(team, create_member):
+    mailing_list = team["list"]
+    assert mailing_list.name == "PS č. 4 Sociální služby" and mailing_list.address == "ps4"
+    on_list = set(db.session.scalars(services.member_ids(mailing_list)))
+    assert on_list == {team["coordinator"].id, *(m.id for m in team["members"])}
+    gone = create_member(deactivated=True)
+    everybody = set(db.session.scalars(services.member_ids(territory())))
+    assert team["secretary"].id in everybody and gone.id not in everybody
+
+
+def test_a_renamed_group_renames_its_list_and_a_deleted_one_takes_it_along(team, create_group):
+    team["group"].name = "Senioři"
+    db.session.commit()
+    assert group_list(team["group"]).name == "PS č. 4 Senioři"
+    mistake = create_group(number=9)
+    list_id = group_list(mistake).id
+    db.session.delete(mistake)
+    db.session.commit()
+    assert db.session.get(MailingList, list_id) is None
+
+
+# --- minutes posted by themselves ---------------------------------------------------------
+
+def test_published_minutes_reach_every_group_member_once(publish, team, smtp_server):
+    minutes = publish()
+    assert deliver_due()["sent"] == 4
+    mail = received(smtp_server)
+    assert set(mail) == {team["coordinator"].email, *(m.email for m in team["members"])}
+    assert all(len(messages) == 1 for messages in mail.values())
+    message = mail[team["members"][0].email][0]
+    day = minutes.meeting.starts_at
+    assert message["Subject"].startswith("Zápis – PS č. 4 Sociální služby – ")
+    assert f"{day.year}" in message["Subject"]
+    assert message["From"].addresses[0].addr_spec == "ps4@intranet.test"
+    assert "přes Rozesílač" in message["From"].addresses[0].display_name
+    assert message["List-Id"] == "PS č. 4 Sociální služby <ps4.intranet.test>"
+    assert message["List-Post"] == "<mailto:ps4@intranet.test>"
+    assert message["List-Archive"].startswith("<http") and "/lists/" in message["List-Archive"]
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["Precedence"] == "list"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Projednána **dluhová poradna**." in text
+    assert f"/minutes/{minutes.id}" in text
+    assert "<strong>dluhová poradna</strong>" in html
+    # One Message-ID for every copy; each its own unsubscribe link, the same in the header.
+    ids = {messages[0]["Message-ID"] for messages in mail.values()}
+    assert len(ids) == 1
+    links = {UNSUBSCRIBE_LINK.search(messages[0].get_body(("plain",)).get_content()).group()
+             for messages in mail.values()}
+    assert len(links) == 4
+    assert message["List-Unsubscribe"] == f"<{UNSUBSCRIBE_LINK.search(text).group()}>"
+    assert UNSUBSCRIBE_LINK.search(text).group() in html
+
+
+def test_a_publication_that_rolls_back_sends_nothing(team, publish, smtp_server):
+    def fails(_minutes, **_):
+        raise RuntimeError("a later handler fails")
+
+    minutes_published.connect(fails)
+    try:
+        with pytest.raises(RuntimeError):
+            publish()
+    finally:
+        minutes_published.disconnect(fails)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(ListPost.id))) == 0
+    assert deliver_due()["sent"] == 0
+    assert smtp_server.recorder.envelopes == []
+
+
+def test_a_correction_posts_a_short_notice_with_what_changed(publish, team, smtp_server):
+    minutes = publish("Projednána dluhová poradna.\n")
+    deliver_due()
+    smtp_server.recorder.envelopes.clear()
+    minutes_services.correct(minutes, team["secretary"], "Projednána dluhová poradna Charity.\n",
+                             minutes.version, "doplněn název organizace")
+    assert deliver_due()["sent"] == 4
+    message = received(smtp_server)[team["coordinator"].email][0]
+    assert message["Subject"].startswith("Opraveno: zápis – PS č. 4 Sociální služby")
+    text = message.get_body(("plain",)).get_content()
+    assert "Důvod opravy: doplněn název organizace" in text
+    assert "− Projednána dluhová poradna." in text
+    assert "+ Projednána dluhová poradna Charity." in text
+
+
+# --- how members receive a list -----------------------------------------------------------
+
+def test_members_who_chose_the_web_or_a_digest_get_no_mail_for_each_message(publish, team,
+                                                                             smtp_server):
+    web, digest = team["members"][:2]
+    services.set_mode(team["list"], web, Mode.WEB)
+    services.set_mode(team["list"], digest, Mode.DIGEST)
+    publish()
+    assert deliver_due()["sent"] == 2
+    assert set(received(smtp_server)) == {team["coordinator"].email, team["members"][2].email}
+
+
+def test_unsubscribing_after_queueing_still_stops_the_mail(publish, team, smtp_server):
+    publish()
+    services.set_mode(team["list"], team["members"][0], Mode.WEB)
+    assert deliver_due() == {"sent": 3, "failed": 0, "bounced": 0, "cancelled": 1}
+
+
+def test_one_click_unsubscribe_valid_tampered_and_replayed(client, publish, team, smtp_server):
+    publish()
+    deliver_due()
+    member = team["members"][0]
+    message = received(smtp_server)[member.email][0]
+    link = UNSUBSCRIBE_LINK.search(message.get_body(("plain",)).get_content()).group()
+    path = link.split("intranet.test", 1)[1] if "intranet.test" in link else link
+    page = client.get(path)
+    assert page.status_code == 200 and "Odhlásit odběr" in page.get_data(as_text=True)
+    assert services.mode_of(team["list"], member) is Mode.EACH  # a GET changes nothing
+    tampered = path[:-3] + ("abc" if not path.endswith("abc") else "xyz")
+    assert client.post(tampered, data={"List-Unsubscribe": "One-Click"}).status_code == 404
+    assert services.mode_of(team["list"], member) is Mode.EACH
+    # A mail client posts without a session or a form token (RFC 8058).
+    done = client.post(path, data={"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200 and "Odběr odhlášen" in done.get_data(as_text=True)
+    assert services.mode_of(team["list"], member) is Mode.WEB
+    assert client.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert services.mode_of(team["list"], member) is Mode.WEB
+    others = [m for m in team["members"] if m is not member]
+    assert all(services.mode_of(team["list"], m) is Mode.EACH for m in others)
+
+
+def test_my_subscriptions_page_changes_how_i_receive_a_list(client, team):
+    member = team["members"][1]
+    client.login(member)
+    page = client.get("/lists").get_data(as_text=True)
+    assert "PS č. 4 Sociální služby" in page and "Všichni členové" in page
+    response = client.submit(f"/lists/{team['list'].id}/mode", {"mode": "digest"})
+    assert response.status_code == 302
+    assert services.mode_of(team["list"], member) is Mode.DIGEST
+    assert client.submit(f"/lists/{team['list'].id}/mode", {"mode": "nonsense"}).status_code == 303
+    assert services.mode_of(team["list"], member) is Mode.DIGEST
+
+
+# --- posting from the web -----------------------------------------------------------------
+
+def test_a_member_posts_an_announcement_that_reaches_the_whole_list(client, team, smtp_server):
+    author = team["members"][0]
+    client.login(author)
+    response = client.submit(f"/lists/{team['list'].id}/new", {
+        "subject": "Pozvánka na\r\nkonferenci", "text": "Zveme vás na **konferenci**."})
+    assert response.status_code == 302
+    item = db.session.scalar(sa.select(ListPost))
+    assert item.subject.split() == ["Pozvánka", "na", "konferenci"]  # no line break in it
+    assert item.status is PostStatus.POSTED
+    assert deliver_due()["sent"] == 4
+    message = received(smtp_server)[team["coordinator"].email][0]
+    assert message["Subject"].split() == ["Pozvánka", "na", "konferenci"]
+    assert message["From"].addresses[0].display_name == "Petra Členová přes Rozesílač"
+    assert message["Reply-To"].addresses[0].addr_spec == "ps4@intranet.test"
+    thread = client.get(response.location).get_data(as_text=True)
+    assert "<strong>konferenci</strong>" in thread and "Rozesláno e-mailem" in thread
+
+
+def test_posting_mistakes_are_shown_at_the_field_and_the_text_is_kept(client, team):
+    client.login(team["members"][0])
+    response = client.submit(f"/lists/{team['list'].id}/new",
+                             {"subject": "  ", "text": "Text, který se nesmí ztratit"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Toto pole je povinné." in page and "Text, který se nesmí ztratit" in page
+    response = client.submit(f"/lists/{team['list'].id}/new", {"subject": "Předmět", "text": ""})
+    assert response.status_code == 400 and "Napište text zprávy." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(ListPost.id))) == 0
+
+
+def test_only_people_on_a_list_post_to_it_or_read_its_archive(client, team, create_member):
+    stranger = create_member()
+    client.login(stranger)
+    assert client.get(f"/lists/{team['list'].id}").status_code == 403
+    assert client.submit(f"/lists/{team['list'].id}/new",
+                         {"subject": "Ahoj", "text": "Text"}).status_code == 403
+    assert client.get(f"/lists/{territory().id}").status_code == 200
+    client.login(create_member(Role.ADMIN))
+    assert client.get(f"/lists/{team['list'].id}").status_code == 200
+
+
+def test_preview_renders_like_the_archive(client, team):
+    client.login(team["members"][0])
+    response = client.submit(f"/lists/{team['list'].id}/preview", {"text": "**tučně**"})
+    assert "<strong>tučně</strong>" in response.get_data(as_text=True)
+
+
+# --- moderation ---------------------------------------------------------------------------
+
+def test_a_moderated_list_holds_a_post_until_the_coordinator_approves(client, team,
+                                                                      smtp_server):
+    team["list"].moderated = True
+    db.session.commit()
+    author = team["members"][0]
+    client.login(author)
+    client.submit(f"/lists/{team['list'].id}/new", {"subject": "Nabídka", "text": "Stáž"})
+    item = db.session.scalar(sa.select(ListPost))
+    assert item.status is PostStatus.HELD
+    assert deliver_due()["sent"] == 0
+    assert client.get(f"/lists/{team['list'].id}/held").status_code == 403
+    client.login(team["coordinator"])
+    assert "Nabídka" in client.get(f"/lists/{team['list'].id}/held").get_data(as_text=True)
+    client.submit(f"/lists/{team['list'].id}/posts/{item.id}/approve")
+    client.submit(f"/lists/{team['list'].id}/posts/{item.id}/approve")  # a second click
+    db.session.refresh(item)
+    assert item.status is PostStatus.POSTED
+    deliver_due()
+    mail = received(smtp_server)
+    assert sorted(m["Subject"] for m in mail[author.email]) == ["Nabídka",
+                                                               "Zpráva schválena: Nabídka"]
+    assert len(mail[team["members"][1].email]) == 1
+
+
+def test_a_rejected_post_is_never_sent_and_the_author_learns_why(client, team, smtp_server):
+    team["list"].moderated = True
+    db.session.commit()
+    author = team["members"][0]
+    client.login(author)
+    client.submit(f"/lists/{team['list'].id}/new", {"subject": "Reklama", "text": "Kupte"})
+    item = db.session.scalar(sa.select(ListPost))
+    client.login(team["coordinator"])
+    empty = client.submit(f"/lists/{team['list'].id}/posts/{item.id}/reject", {"reason": ""})
+    assert empty.status_code == 400
+    client.submit(f"/lists/{team['list'].id}/posts/{item.id}/reject",
+                  {"reason": "Rozesílač není pro reklamu."})
+    db.session.refresh(item)
+    assert item.status is PostStatus.REJECTED
+    deliver_due()
+    mail = received(smtp_server)
+    assert list(mail) == [author.email]
+    assert "Rozesílač není pro reklamu." in mail[author.email][0].get_content()
+
+
+# --- the archive --------------------------------------------------------------------------
+
+def test_the_archive_is_searched_without_diacritics(client, team, publish):
+    publish("Projednána **dluhová poradna** a senioři.\n")
+    client.login(team["members"][1])
+    client.submit(f"/lists/{team['list'].id}/new",
+                  {"subject": "Školení", "text": "Kurz první pomoci"})
+    page = client.get(f"/lists/{team['list'].id}").get_data(as_text=True)
+    assert "Školení" in page and "Zápis – PS č. 4" in page
+    found = client.get(f"/lists/{team['list'].id}?q=dluhova+porad").get_data(as_text=True)
+    assert "Nalezena 1 zpráva" in found and "<mark>dluhová</mark>" in found
+    assert "Školení" not in found
+    nothing = client.get(f"/lists/{team['list'].id}?q=neexistuje").get_data(as_text=True)
+    assert "Žádná zpráva neobsahuje" in nothing
+
+
+def test_the_administrator_watches_the_delivery_progress(client, team, create_member):
+    client.login(team["members"][0])
+    client.submit(f"/lists/{team['list'].id}/new", {"subject": "Pozor", "text": "Změna"})
+    item = db.session.scalar(sa.select(ListPost))
+    client.login(create_member(Role.ADMIN))
+    url = f"/lists/{team['list'].id}/posts/{item.id}/progress"
+    waiting = client.get(url).get_data(as_text=True)
+    assert "0 %" in waiting and "čeká 4" in waiting and "hx-trigger=\"every 2s\"" in waiting
+    deliver_due()
+    done = client.get(url).get_data(as_text=True)
+    assert "100 %" in done and "doručeno 4" in done and "every 2s" not in done
+
+
+def test_a_list_message_is_stored_once_with_a_delivery_row_per_recipient(publish, team):
+    publish()
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)).where(
+        OutboxMessage.list_id.is_not(None))) == 1
+    statuses = db.session.scalars(sa.select(OutboxDelivery.status)).all()
+    assert statuses == [DeliveryStatus.PENDING] * 4
