@@ -63,4 +63,4 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
 bench: $(VENV)/.installed translations
-	$(BIN)/python bench/bench_pages.py
+	$(BIN)/python bench/bench_pages.py; pages=$$?; $(BIN)/python bench/bench_mail.py && exit $$pages

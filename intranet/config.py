@@ -28,6 +28,8 @@ DEFAULTS = {
     "MAIL_SMTP_USER": None,
     "MAIL_SMTP_PASSWORD": None,
     "MAIL_SMTP_TIMEOUT": 20,
+    "MAIL_SMTP_CONNECTIONS": 4,  # the deliverer sends over this many connections at once
+    "MAILING_DOMAIN": None,  # the member lists' addresses (vsichni@…); default: MAIL_FROM's
     "MAIL_MAILDIR": None,  # defaults to instance/maildir
     "MAIL_MAX_ATTEMPTS": 16,  # with the backoff: about a day and a half of retries
     "MAIL_BATCH_SIZE": 100,  # claimed at once: after a crash at most this many go out twice

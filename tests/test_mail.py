@@ -150,11 +150,11 @@ def test_two_workers_cannot_claim_the_same_delivery(app, create_member):
         with app.test_request_context():
             queue_reset_mail(create_member())
             db.session.commit()
-    first = deliverer._claim_batch(utcnow(), 2)
-    second = deliverer._claim_batch(utcnow(), 2)
+    first = deliverer._claim_batch(utcnow(), 2, {})
+    second = deliverer._claim_batch(utcnow(), 2, {})
     assert len(first) == 2 and len(second) == 1
     assert not {d.id for d in first} & {d.id for d in second}
-    assert deliverer._claim_batch(utcnow(), 2) == []
+    assert deliverer._claim_batch(utcnow(), 2, {}) == []
 
 
 def test_a_claim_left_by_a_dead_deliverer_is_sent_later(app, smtp_server, create_member):
@@ -162,7 +162,7 @@ def test_a_claim_left_by_a_dead_deliverer_is_sent_later(app, smtp_server, create
     with app.test_request_context():
         queue_reset_mail(member)
         db.session.commit()
-    deliverer._claim_batch(utcnow(), 10)  # a deliverer took it and died mid-batch
+    deliverer._claim_batch(utcnow(), 10, {})  # a deliverer took it and died mid-batch
     assert deliverer.release_stale_claims() == 0  # still fresh: its deliverer may be alive
     assert deliverer.deliver_due() == NOTHING
     assert deliverer.release_stale_claims(now=utcnow() + timedelta(hours=1)) == 1

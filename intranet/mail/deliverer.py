@@ -1,7 +1,8 @@
 """Delivering the outbox: deliveries claimed in batches, each message built once and then
 personalised per recipient, sent over one reused connection.
 
-A batch is claimed (status "sending") before anything is sent, and what happened to each
+A batch is personalised here and sent over MAIL_SMTP_CONNECTIONS connections at once.
+It is claimed (status "sending") before anything is sent, and what happened to each
 delivery is written when the batch ends. A deliverer killed mid-batch leaves its claim
 behind; once it is older than MAIL_STALE_CLAIM_SECONDS the claim is released and the batch
 sent again. So a crash loses nobody and duplicates at most one batch (MAIL_BATCH_SIZE).
@@ -11,6 +12,7 @@ Two deliverers never send the same delivery: a claim is one conditional UPDATE.
 import logging
 import secrets
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import policy
@@ -21,13 +23,12 @@ from email.utils import format_datetime, formataddr, parseaddr
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import joinedload
 
 from ..database import utcnow
 from ..extensions import db
 from .models import DeliveryStatus, OutboxAttachment, OutboxDelivery, OutboxMessage
-from .services import wants
-from .transports import PermanentFailure, TransportUnavailable, transport_for
+from .services import PREFERENCE_FOR_CATEGORY, wants
+from .transports import PermanentFailure, TransportUnavailable, transports_for
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,9 @@ UNSUBSCRIBE = "unsubscribe-x7q2"
 FOOTER = "footer-x7q2"  # a line of its own in each text part of a list message
 CRLF = "\r\n"
 MAX_BATCHES = 200  # per pass, so that the worker's other jobs get their turn
+# What `wants` reads of a recipient, as plain columns (the rows of a batch, not whole members).
+RECIPIENT_STATE = sa.table("member", sa.column("id"), sa.column("deactivated_at"),
+                           *map(sa.column, PREFERENCE_FOR_CATEGORY.values())).alias("recipient")
 
 
 @dataclass
@@ -63,6 +67,19 @@ class ListLinks:
 
 
 @dataclass
+class Claimed:
+    """A claimed delivery, read before sending: no database work (and no lock held) while
+    the batch goes out."""
+
+    id: int
+    message_id: int
+    recipient: str
+    member_id: int | None
+    attempts: int
+    wanted: bool = True  # the recipient still wants it (see _still_wanted)
+
+
+@dataclass
 class Outcome:
     """What happened to the deliveries of one batch."""
 
@@ -81,23 +98,35 @@ def deliver_due(now: datetime | None = None, batch: int | None = None) -> dict[s
     now = now or utcnow()
     size = batch or current_app.config["MAIL_BATCH_SIZE"]
     counts = {"sent": 0, "failed": 0, "bounced": 0, "cancelled": 0}
-    transport, built = transport_for(current_app.config), {}
+    transports, built = transports_for(current_app.config), {}
     try:
-        for _ in range(MAX_BATCHES):
-            deliveries = _claim_batch(now, size)
-            if not deliveries:
-                break
-            outcome = _send_batch(deliveries, transport, built, now)
-            _record(outcome, now, counts)
-            if outcome.unclaimed:
-                break
+        with ThreadPoolExecutor(len(transports)) as senders:
+            _deliver_batches(now, size, transports, built, senders, counts)
     finally:
-        transport.close()
+        for transport in transports:
+            transport.close()
     return counts
 
 
-def _claim_batch(now: datetime, size: int) -> list[OutboxDelivery]:
-    """Claim up to `size` due deliveries for this deliverer, with their messages and members.
+def _deliver_batches(now, size, transports, built, senders, counts) -> None:
+    """Batch after batch: claim, personalise, send over every connection at once, record."""
+    for _ in range(MAX_BATCHES):
+        deliveries = _claim_batch(now, size, built)
+        if not deliveries:
+            return
+        outcome, ready = _prepared(deliveries, built)
+        shares = [ready[n::len(transports)] for n in range(len(transports))]
+        futures = [senders.submit(_send_share, t, s)
+                   for t, s in zip(transports, shares, strict=True)]
+        outcome = _finished(outcome, futures)
+        _record(outcome, now, counts)
+        if outcome.unclaimed:  # the server went away: try again in the next pass
+            return
+
+
+def _claim_batch(now: datetime, size: int, built: dict) -> list[Claimed]:
+    """Claim up to `size` due deliveries for this deliverer; their messages built (into
+    `built`) and who still wants them, read in a transaction that ends before sending.
 
     One conditional UPDATE: of two deliverers claiming at once, each gets other deliveries.
     (On PostgreSQL the inner select takes FOR UPDATE SKIP LOCKED.)
@@ -116,29 +145,56 @@ def _claim_batch(now: datetime, size: int) -> list[OutboxDelivery]:
         .values(status=DeliveryStatus.SENDING, claimed_at=utcnow(), claimed_by=token)
         .execution_options(synchronize_session=False))
     db.session.commit()
-    return db.session.scalars(
-        sa.select(OutboxDelivery).where(OutboxDelivery.claimed_by == token,
-                                        OutboxDelivery.status == DeliveryStatus.SENDING)
-        .options(joinedload(OutboxDelivery.member)).order_by(OutboxDelivery.id)).all()
-
-
-def _send_batch(deliveries, transport, built: dict, now: datetime) -> Outcome:
-    outcome = Outcome([], [], [], [])
+    deliveries = db.session.execute(
+        sa.select(OutboxDelivery.id, OutboxDelivery.message_id, OutboxDelivery.recipient,
+                  OutboxDelivery.member_id, OutboxDelivery.attempts,
+                  *(c for c in RECIPIENT_STATE.c if c.name != "id"))
+        .outerjoin(RECIPIENT_STATE, RECIPIENT_STATE.c.id == OutboxDelivery.member_id)
+        .where(OutboxDelivery.claimed_by == token,
+               OutboxDelivery.status == DeliveryStatus.SENDING)
+        .order_by(OutboxDelivery.id)).all()
     messages = {d.message_id: _built(d.message_id, built) for d in deliveries}
     wanted = _still_wanted(deliveries, messages)
-    for position, delivery in enumerate(deliveries):
-        message = messages[delivery.message_id]
-        if delivery.id not in wanted:
+    claimed = [Claimed(d.id, d.message_id, d.recipient, d.member_id, d.attempts, d.id in wanted)
+               for d in deliveries]
+    db.session.commit()  # end the read: the web app writes while this batch goes out
+    return claimed
+
+
+def _prepared(deliveries: list[Claimed], built: dict) -> tuple[Outcome, list]:
+    """The batch personalised here, ready for the connections (which mostly wait for the
+    server): the outcome of those that need no sending, and (delivery, sender, bytes)."""
+    outcome, ready = Outcome([], [], [], []), []
+    for delivery in deliveries:
+        message = built[delivery.message_id]
+        if not delivery.wanted:
             outcome.cancelled.append(delivery)
-            continue
-        if message.error:  # never retried: it would fail the same way
+        elif message.error:  # never retried: it would fail the same way
             outcome.failed.append((delivery, message.error, DeliveryStatus.FAILED))
-            continue
+        else:
+            ready.append((delivery, message.sender, personalised(message, delivery)))
+    return outcome, ready
+
+
+def _finished(outcome: Outcome, futures) -> Outcome:
+    """The batch's outcome once every connection has sent its share."""
+    for future in futures:
+        part = future.result()
+        outcome.sent += part.sent
+        outcome.failed += part.failed
+        outcome.unclaimed += part.unclaimed
+    return outcome
+
+
+def _send_share(transport, share: list) -> Outcome:
+    """One connection's share of a batch; no database work here (it runs in a thread)."""
+    outcome = Outcome([], [], [], [])
+    for position, (delivery, sender, data) in enumerate(share):
         try:
-            transport.send(personalised(message, delivery), message.sender, delivery.recipient)
+            transport.send(data, sender, delivery.recipient)
         except TransportUnavailable as error:
             log.warning("mail server unavailable, will try again: %s", error)
-            outcome.unclaimed = deliveries[position:]
+            outcome.unclaimed = [item[0] for item in share[position:]]
             break
         except PermanentFailure as error:
             outcome.failed.append((delivery, str(error), DeliveryStatus.BOUNCED))
@@ -153,7 +209,7 @@ def _still_wanted(deliveries, messages: dict[int, Built]) -> set[int]:
     """The deliveries whose recipients still want them: active, not opted out since queueing
     (a preference in the profile, or a list's subscription)."""
     wanted = {d.id for d in deliveries
-              if d.member is None or wants(d.member, messages[d.message_id].category)}
+              if d.member_id is None or wants(d, messages[d.message_id].category)}
     lists = current_app.extensions.get("mail_lists")  # registered by the mailing feature
     by_list: dict[int, list] = {}
     for delivery in deliveries:

@@ -120,8 +120,9 @@ class SMTPTransport:
             self.connection = None
 
 
-def transport_for(config):
-    """The transport the configuration asks for."""
+def transports_for(config) -> list:
+    """The transports the configuration asks for: MAIL_SMTP_CONNECTIONS connections to the
+    SMTP server, or one Maildir."""
     if config.get("MAIL_SMTP_HOST"):
-        return SMTPTransport(config)
-    return MaildirTransport(config["MAIL_MAILDIR"])
+        return [SMTPTransport(config) for _ in range(max(1, config["MAIL_SMTP_CONNECTIONS"]))]
+    return [MaildirTransport(config["MAIL_MAILDIR"])]

@@ -30,9 +30,10 @@ class ListDelivery:
         prefix, _, suffix = external_url("mailing.unsubscribe", token=TOKEN_MARK).partition(
             TOKEN_MARK)
         name = mailing_list.name if mailing_list else ""
+        signer = services.unsubscribe_signer()
 
         def links(member_id: int) -> ListLinks:
-            url = f"{prefix}{services.unsubscribe_token(list_id, member_id)}{suffix}"
+            url = f"{prefix}{services.unsubscribe_token(list_id, member_id, signer)}{suffix}"
             text = (f"-- \nZprávu dostáváte z rozesílače {name}.\n"
                     f"Archiv: {archive}\nNastavení odběru: {settings}\nOdhlásit odběr: {url}")
             html = (f'<hr><p style="font-size:small;color:#555">Zprávu dostáváte z rozesílače '
