@@ -17,6 +17,7 @@ run: $(VENV)/.installed translations
 	@echo "Intranet: http://127.0.0.1:5000  (log-ins in README.md; mail goes to instance/maildir)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(FLASK) mail deliver --worker & \
+	  $(FLASK) mail receive & \
 	  $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.installed-test translations chromium java $(VNU_JAR)

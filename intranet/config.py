@@ -29,6 +29,10 @@ DEFAULTS = {
     "MAIL_SMTP_PASSWORD": None,
     "MAIL_SMTP_TIMEOUT": 20,
     "MAIL_SMTP_CONNECTIONS": 4,  # the deliverer sends over this many connections at once
+    "MAIL_RECEIVE_HOST": "127.0.0.1",  # `flask mail receive`: where the MTA hands list mail
+    "MAIL_RECEIVE_PORT": 8025,
+    "MAIL_RECEIVE_MAX_BYTES": 25_000_000,  # a larger incoming message gets 552
+    "CALENDAR_REPLY_ADDRESS": None,  # calendar Yes/No replies; default odpovedi@ MAIL_FROM's domain
     "MAILING_DOMAIN": None,  # the member lists' addresses (vsichni@…); default: MAIL_FROM's
     "MAIL_MAILDIR": None,  # defaults to instance/maildir
     "MAIL_MAX_ATTEMPTS": 16,  # with the backoff: about a day and a half of retries

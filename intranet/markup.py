@@ -6,7 +6,7 @@ from html import unescape
 
 import markdown
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code",
@@ -35,6 +35,15 @@ def render_markdown(source: str) -> Markup:
                       url_schemes={"http", "https", "mailto", "tel"},
                       link_rel="noopener noreferrer nofollow")
     return Markup(LINK_WITHOUT_ADDRESS.sub(r"\1", clean))
+
+
+def text_html(text: str) -> Markup:
+    """A plain text (an e-mail's) as safe HTML: paragraphs and line breaks kept, nothing
+    interpreted."""
+    paragraphs = re.split(r"\n\s*\n", (text or "").strip())
+    return Markup("\n".join(
+        "<p>" + "<br>\n".join(map(str, map(escape, p.splitlines()))) + "</p>"
+        for p in paragraphs if p.strip()))
 
 
 def register_markdown(app) -> None:

@@ -97,12 +97,14 @@ def test_scheduling_then_sending_invites_members_with_a_calendar_file(client, te
     _, message, ics = mails[0]
     assert "Pozvánka" in message["Subject"] and DAY_TEXT in message["Subject"]
     assert message["Reply-To"] == f"{team['secretary'].full_name} <{team['secretary'].email}>"
-    assert ics["METHOD"] == "PUBLISH"  # no calendar client asks for replies nobody reads
+    assert ics["METHOD"] == "REQUEST"  # Yes/No in the calendar: the receiver records it
     event = event_of(ics)
     assert str(event["UID"]) == f"{meeting.uid}@intranet" and event["SEQUENCE"] == 0
-    assert str(event["ORGANIZER"]) == f"mailto:{team['secretary'].email}"
-    assert event["ORGANIZER"].params["SENT-BY"] == "mailto:intranet@intranet.test"
-    assert "ATTENDEE" not in event and "RSVP" not in ics.to_ical().decode()
+    assert str(event["ORGANIZER"]) == "mailto:odpovedi@intranet.test"
+    assert event["ORGANIZER"].params["CN"] == team["secretary"].full_name
+    assert str(event["ATTENDEE"]) == f"mailto:{team['keen'].email}"
+    assert event["ATTENDEE"].params["RSVP"] == "TRUE"
+    assert event["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
     assert "3. Různé" in str(event["DESCRIPTION"])
     alternative = next(p for p in message.walk() if p.get_content_type() == "multipart/alternative")
     assert [p.get_content_type() for p in alternative.iter_parts()] == ["text/plain",
@@ -122,7 +124,7 @@ def test_change_sends_update_and_cancel_sends_cancel_with_same_uid(client, team,
     [(_, message, ics)] = received(smtp_server)
     assert "Změna schůzky" in message["Subject"]
     event = event_of(ics)
-    assert ics["METHOD"] == "PUBLISH" and event["SEQUENCE"] == 1
+    assert ics["METHOD"] == "REQUEST" and event["SEQUENCE"] == 1
     assert str(event["UID"]) == f"{meeting.uid}@intranet"
     client.submit(f"/meetings/{meeting.id}/cancel", {**CONFIRMED, "reason": "Nemoc"})
     [(_, message, ics)] = received(smtp_server)

@@ -15,11 +15,14 @@ bp = Blueprint("mailing", __name__)
 
 def init_app(app) -> None:
     from ..groups.models import WorkingGroup
+    from ..mail.cli import mail_cli
     from ..minutes import minutes_corrected, minutes_published
+    from .cli import receive_command
     from .delivery import ListDelivery
     from .minutes_posts import post_correction, post_minutes
 
     app.extensions["mail_lists"] = ListDelivery()
+    mail_cli.add_command(receive_command)
     minutes_published.connect(post_minutes)
     minutes_corrected.connect(post_correction)
     if not sa.event.contains(WorkingGroup, "after_insert", _group_inserted):

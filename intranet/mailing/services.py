@@ -161,18 +161,27 @@ def post(mailing_list: MailingList, author: Member, subject: str, body: str) -> 
     """A member's post from the web: held on a moderated list, otherwise sent at once."""
     if not is_on(mailing_list, author):
         raise NotOnList
-    item = ListPost(mailing_list=mailing_list, author_id=author.id,
-                    sender_name=author.full_name, sender_email=author.email,
-                    subject=subject, body=body, body_html=str(render_markdown(body)),
-                    source=PostSource.WEB, message_id=new_message_id(),
-                    status=PostStatus.HELD if mailing_list.moderated else PostStatus.POSTED)
-    db.session.add(item)
-    db.session.flush()
-    item.thread_id = item.id
-    if item.status is PostStatus.POSTED:
-        _distribute(item)
+    return take_post(ListPost(
+        mailing_list=mailing_list, author_id=author.id, sender_name=author.full_name,
+        sender_email=author.email, subject=subject, body=body,
+        body_html=str(render_markdown(body)), source=PostSource.WEB, message_id=new_message_id(),
+        status=PostStatus.HELD if mailing_list.moderated else PostStatus.POSTED))
+
+
+def take_post(item: ListPost, parent: ListPost | None = None) -> ListPost:
+    """Store a post (in the thread of the one it answers) and, unless held, send it."""
+    _add(item, parent)
     db.session.commit()
     return item
+
+
+def _add(item: ListPost, parent: ListPost | None = None) -> None:
+    db.session.add(item)
+    db.session.flush()
+    item.parent_id = parent.id if parent else None
+    item.thread_id = parent.thread_id if parent else item.id
+    if item.status is PostStatus.POSTED:
+        _distribute(item)
 
 
 def approve(item: ListPost, moderator: Member) -> bool:
@@ -209,10 +218,7 @@ def post_automatically(mailing_list: MailingList, subject: str, body: str,
                     sender_email=sender, subject=subject, body=body, body_html=body_html,
                     source=PostSource.MINUTES, status=PostStatus.POSTED,
                     message_id=new_message_id())
-    db.session.add(item)
-    db.session.flush()
-    item.thread_id = item.id
-    _distribute(item)
+    _add(item)
     return item
 
 

@@ -1,4 +1,10 @@
-"""iCalendar files (invitations, downloads, feeds) and signed answer links."""
+"""iCalendar files (invitations, downloads, feeds) and signed answer links.
+
+An invitation is a request (METHOD:REQUEST) to one attendee, who answers in the calendar
+(Outlook's, Gmail's, Thunderbird's Yes/No): the reply goes to the ORGANIZER, which is the
+intranet's reply address, where the mail receiver records it (see imip.py). Downloads and
+feeds publish (METHOD:PUBLISH) and ask for nothing.
+"""
 
 from email.utils import parseaddr
 
@@ -13,16 +19,49 @@ from .models import Answer, Meeting, MeetingStatus
 PRODID = "-//Intranet spolupráce obcí//CS"
 
 
-def calendar(meetings, method: str = "PUBLISH") -> str:
-    """A VCALENDAR with one VEVENT per meeting (METHOD PUBLISH, or CANCEL)."""
+def calendar(meetings, method: str = "PUBLISH", attendee=None) -> str:
+    """A VCALENDAR with one VEVENT per meeting: METHOD PUBLISH; or REQUEST (answers asked
+    of the attendee, a member) or CANCEL, as sent to one attendee."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("method", method)
     cal.add("x-wr-calname", current_app.config["SITE_NAME"])
     for meeting in meetings:
-        cal.add_component(_event(meeting, method))
+        event = _event(meeting, method)
+        if attendee is not None:
+            event.add("organizer", _reply_organizer(meeting))
+            event.add("attendee", _attendee(attendee, ask=method == "REQUEST"))
+        else:
+            event.add("organizer", _organizer(meeting))
+        cal.add_component(event)
     return cal.to_ical().decode()
+
+
+def reply_address() -> str:
+    """Where calendar replies go: CALENDAR_REPLY_ADDRESS, else odpovedi@ the mail domain."""
+    configured = current_app.config.get("CALENDAR_REPLY_ADDRESS")
+    domain = parseaddr(current_app.config["MAIL_FROM"])[1].rsplit("@", 1)[-1]
+    return configured or f"odpovedi@{domain}"
+
+
+def _reply_organizer(meeting: Meeting) -> vCalAddress:
+    """The organiser's name at the intranet's reply address: calendars reply there."""
+    organizer = vCalAddress(f"mailto:{reply_address()}")
+    person = meeting.organiser
+    organizer.params["cn"] = vText(person.full_name if person else
+                                   current_app.config["SITE_NAME"])
+    return organizer
+
+
+def _attendee(member, ask: bool) -> vCalAddress:
+    attendee = vCalAddress(f"mailto:{member.email}")
+    attendee.params["cn"] = vText(member.full_name)
+    attendee.params["role"] = vText("REQ-PARTICIPANT")
+    if ask:
+        attendee.params["partstat"] = vText("NEEDS-ACTION")
+        attendee.params["rsvp"] = vText("TRUE")
+    return attendee
 
 
 def _event(meeting: Meeting, method: str) -> Event:
@@ -38,7 +77,6 @@ def _event(meeting: Meeting, method: str) -> Event:
     event.add("url", external_url("meetings.meeting", meeting_id=meeting.id))
     cancelled = method == "CANCEL" or meeting.status is MeetingStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("organizer", _organizer(meeting))
     return event
 
 

@@ -1,9 +1,10 @@
 """Mail about meetings: invitations (sent when the minute-taker is ready), updates,
 cancellations, reminders, and invitations for members who join a group later.
 
-Calendar files are published, not requests: nobody reads calendar replies yet, so no
-calendar client offers Yes/No buttons that would go nowhere. Members answer with the links
-in the mail or on the meeting page; a plain reply goes to the organiser (Reply-To).
+Invitations and updates carry a calendar request to the member (METHOD:REQUEST, RSVP): the
+Yes/No a calendar client offers goes to the intranet's reply address, where the mail
+receiver records it as the member's answer (meetings/imip.py). Members can also answer with
+the links in the mail or on the meeting page; a plain reply goes to the organiser (Reply-To).
 """
 
 from datetime import datetime, timedelta
@@ -26,7 +27,7 @@ from .models import AgendaItem, Answer, Meeting, MeetingStatus, Participation, P
 CATEGORY = "meetings"
 REMINDER_HORIZON = timedelta(days=15)  # longer than the longest lead time a group can set
 INVITATION, UPDATE, CANCELLATION = "meeting_invitation", "meeting_update", "meeting_cancelled"
-CALENDAR_FILES = {INVITATION: ("pozvanka.ics", "PUBLISH"), UPDATE: ("zmena-schuzky.ics", "PUBLISH"),
+CALENDAR_FILES = {INVITATION: ("pozvanka.ics", "REQUEST"), UPDATE: ("zmena-schuzky.ics", "REQUEST"),
                   CANCELLATION: ("zruseni-schuzky.ics", "CANCEL")}
 
 
@@ -43,8 +44,9 @@ def _send(meeting: Meeting, members, template: str) -> int:
     """Queue the mail to the members who want meeting mail; how many messages were queued."""
     filename, method = CALENDAR_FILES.get(template, CALENDAR_FILES[INVITATION])
 
-    def calendar_file(_member):
-        return [(filename, f"text/calendar; method={method}", calendar([meeting], method))]
+    def calendar_file(member):
+        return [(filename, f"text/calendar; method={method}",
+                 calendar([meeting], method, attendee=member))]
 
     return len(queue_to_members(members, CATEGORY, template, attachments=calendar_file,
                                 reply_to=_reply_to(meeting), meeting=meeting))

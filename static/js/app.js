@@ -57,12 +57,15 @@
 
   /* Focus after a swap: htmx keeps it on a control with the same id; otherwise it goes to
      the first field with an error, to the first field of the form that was sent (ready for
-     the next entry), or to the swapped region — never to <body>. */
+     the next entry), or to the swapped region — never to <body>. A region that updates
+     itself (hx-trigger "every …", e.g. a progress bar) never takes the focus. */
   var swapped = null;
+  var POLLING = /(^|,)\s*every\s/;
   document.addEventListener("htmx:beforeSwap", function (event) {
     var sender = event.detail.requestConfig && event.detail.requestConfig.elt;
-    swapped = {target: event.detail.target && event.detail.target.id,
-               form: sender && sender.tagName === "FORM" ? sender.id : null};
+    var polled = sender && POLLING.test(sender.getAttribute("hx-trigger") || "");
+    swapped = polled ? null : {target: event.detail.target && event.detail.target.id,
+                               form: sender && sender.tagName === "FORM" ? sender.id : null};
   });
   document.addEventListener("htmx:afterSettle", function () {
     var region = swapped && swapped.target && document.getElementById(swapped.target);

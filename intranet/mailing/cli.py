@@ -1,0 +1,28 @@
+"""`flask mail receive`: the SMTP server for the lists' incoming mail."""
+
+import time
+
+import click
+from flask import current_app
+
+from .inbound import receiver
+
+
+@click.command("receive")
+@click.option("--host", default=None, help="Adresa, na které naslouchat (MAIL_RECEIVE_HOST).")
+@click.option("--port", default=None, type=int, help="Port (MAIL_RECEIVE_PORT).")
+def receive_command(host: str | None, port: int | None):
+    """Receive the lists' mail over SMTP (for the mail server to hand it over)."""
+    app = current_app._get_current_object()
+    host = host or app.config["MAIL_RECEIVE_HOST"]
+    port = port or app.config["MAIL_RECEIVE_PORT"]
+    server = receiver(app, host, port)
+    server.start()
+    click.echo(f"přijímám poštu rozesílačů na {host}:{port}")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()

@@ -1,0 +1,168 @@
+"""Mail coming in: posts to the lists by e-mail, and calendar replies to invitations.
+
+`flask --app wsgi mail receive` runs an SMTP server (aiosmtpd) on a local port for the mail
+server (MTA) to hand the lists' mail to. A message to a list's address from the registered
+address of someone on the list is archived and sent to the list (held first on a moderated
+list); from anybody else, or an automatic reply, it is held for a moderator: never dropped
+silently, never sent on unchecked. A reply is threaded by In-Reply-To / References. A
+calendar reply (METHOD:REPLY) to the reply address becomes the member's answer.
+"""
+
+import asyncio
+import logging
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from email.utils import getaddresses, parseaddr
+
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+from ..accounts.models import Member
+from ..extensions import db
+from ..markup import plain_text, text_html
+from ..meetings.calendar import reply_address
+from ..meetings.imip import record_reply
+from ..text import normalise_email, single_line
+from . import services
+from .models import ListPost, MailingList, PostSource, PostStatus
+
+log = logging.getLogger(__name__)
+ACCEPTED, UNKNOWN_ADDRESS = "250 OK", "550 5.1.1 Tato adresa tu neexistuje"
+MALFORMED = "554 5.6.0 Zprávu nelze přečíst"
+TRY_LATER = "451 4.3.0 Dočasná chyba, zkuste to později"
+NO_SUBJECT = "(bez předmětu)"
+
+
+def knows(address: str) -> bool:
+    """Whether mail to this address is ours: a list's, or the calendar reply address."""
+    local, _, domain = normalise_email(address).rpartition("@")
+    if normalise_email(address) == normalise_email(reply_address()):
+        return True
+    return domain == services.domain().lower() and db.session.scalar(
+        sa.select(sa.exists().where(MailingList.address == local))) or False
+
+
+def receive(data: bytes, recipients: list[str]) -> str:
+    """Take one incoming message for these (known) recipients; the SMTP reply."""
+    try:
+        message = message_from_bytes(data, policy=policy.default)
+        sender = normalise_email(parseaddr(str(message.get("From", "")))[1])
+        if not sender:
+            return MALFORMED
+        for recipient in recipients:
+            _deliver_to(normalise_email(recipient), message, sender)
+    except (ValueError, TypeError, LookupError, UnicodeError) as error:
+        db.session.rollback()
+        log.warning("incoming mail not readable: %s", error)
+        return MALFORMED
+    return ACCEPTED
+
+
+def _deliver_to(recipient: str, message: EmailMessage, sender: str) -> None:
+    if recipient == normalise_email(reply_address()):
+        for part in message.walk():
+            if part.get_content_type() == "text/calendar":
+                record_reply(part.get_content(), sender)
+        return
+    local = recipient.rpartition("@")[0]
+    mailing_list = db.session.scalar(sa.select(MailingList).filter_by(address=local))
+    if mailing_list is not None:
+        post_from_email(mailing_list, message, sender)
+
+
+def post_from_email(mailing_list: MailingList, message: EmailMessage, sender: str) -> ListPost:
+    """Archive the message and send it to the list, or hold it for a moderator."""
+    message_id = single_line(str(message.get("Message-ID", ""))).strip()[:300]
+    if message_id:
+        seen = db.session.scalar(sa.select(ListPost).filter_by(message_id=message_id))
+        if seen is not None:  # the mail server handed it over twice
+            return seen
+    author = db.session.scalar(sa.select(Member).where(Member.email == sender))
+    trusted = (author is not None and services.is_on(mailing_list, author)
+               and not _automatic(message, mailing_list))
+    text = _text_of(message)
+    name = parseaddr(str(message.get("From", "")))[0]
+    item = ListPost(
+        mailing_list=mailing_list, author_id=author.id if author else None,
+        sender_name=single_line(author.full_name if author else name or sender)[:200],
+        sender_email=sender, subject=single_line(str(message.get("Subject", ""))).strip()[:300]
+        or NO_SUBJECT, body=text, body_html=str(text_html(text)), source=PostSource.EMAIL,
+        message_id=message_id or services.new_message_id(),
+        status=PostStatus.POSTED if trusted and not mailing_list.moderated else PostStatus.HELD)
+    return services.take_post(item, parent=_parent(mailing_list, message))
+
+
+def _automatic(message: EmailMessage, mailing_list: MailingList) -> bool:
+    """An out-of-office reply, or the list's own mail coming back: never sent on unchecked."""
+    auto = str(message.get("Auto-Submitted", "no")).strip().lower()
+    own = f"{mailing_list.address}.{services.domain()}".lower() in str(
+        message.get("List-Id", "")).lower()
+    return auto != "no" or own
+
+
+def _text_of(message: EmailMessage) -> str:
+    """The message's text: its plain part, else its HTML part as text."""
+    body = message.get_body(preferencelist=("plain", "html"))
+    if body is None:
+        return ""
+    content = body.get_content()
+    return content if body.get_content_type() == "text/plain" else plain_text(content)
+
+
+def _parent(mailing_list: MailingList, message: EmailMessage) -> ListPost | None:
+    """The list's message this one answers (In-Reply-To, else the newest of References)."""
+    ids = [address for _name, address in getaddresses(
+        [str(message.get("In-Reply-To", "")), str(message.get("References", ""))])]
+    wanted = [f"<{i.strip('<>')}>" for i in ids if i]
+    if not wanted:
+        return None
+    found = db.session.scalars(sa.select(ListPost).where(
+        ListPost.list_id == mailing_list.id, ListPost.message_id.in_(wanted))).all()
+    return max(found, key=lambda p: p.id, default=None)
+
+
+# --- the SMTP server ----------------------------------------------------------------------
+
+class Receiver:
+    """The aiosmtpd handler: recipients checked at RCPT, the message taken at DATA (in a
+    thread, with the app's context, so the server keeps answering meanwhile)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        known = await asyncio.get_running_loop().run_in_executor(None, self._knows, address)
+        if known is not True:
+            return known or UNKNOWN_ADDRESS
+        envelope.rcpt_tos.append(address)
+        return ACCEPTED
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        return await asyncio.get_running_loop().run_in_executor(
+            None, self._receive, envelope.content, list(envelope.rcpt_tos))
+
+    def _knows(self, address: str) -> bool | str:
+        with self.app.app_context():
+            return self._answering(knows, address)
+
+    def _receive(self, data: bytes, recipients: list[str]) -> str:
+        with self.app.app_context():
+            return self._answering(receive, data, recipients)
+
+    @staticmethod
+    def _answering(work, *args):
+        """The work's result; on an unexpected failure (a database error) a temporary refusal,
+        which the sending server retries, and the details only in the log."""
+        try:
+            return work(*args)
+        except Exception:  # noqa: BLE001 - the SMTP session must get an answer
+            log.exception("incoming mail: %s failed", work.__name__)
+            db.session.rollback()
+            return TRY_LATER
+
+
+def receiver(app, host: str, port: int) -> Controller:
+    """The SMTP server for incoming mail (not started); a message over MAIL_RECEIVE_MAX_BYTES
+    gets 552."""
+    return Controller(Receiver(app), hostname=host, port=port,
+                      data_size_limit=app.config["MAIL_RECEIVE_MAX_BYTES"])

@@ -1,0 +1,118 @@
+"""Real-browser flow of the member lists (issue #9): a member posts an announcement with a
+live preview, it reaches a real aiosmtpd server once for every subscriber, and the
+administrator watches the progress bar reach 100 %."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from intranet.extensions import db
+from intranet.mail.deliverer import deliver_due
+from intranet.mailing.models import MailingList
+from intranet.policy import Role
+
+from ..conftest import PASSWORD, smtp_config
+from .conftest import ARTIFACTS, DESKTOP, assert_accessible, logged_in_page
+
+SUBJECT = "Pozvánka na školení první pomoci"
+
+
+@pytest.fixture
+def app_overrides(smtp_server):
+    return {"SERVER_NAME": None, **smtp_config(smtp_server)}
+
+
+@pytest.fixture
+def people(create_member, create_group):
+    coordinator = create_member(first_name="Karel", last_name="Koordinátor")
+    members = [create_member(first_name=name, last_name="Členová")
+               for name in ("Petra", "Olga", "Jana")]
+    admin = create_member(Role.ADMIN, first_name="Alena", last_name="Správcová")
+    group = create_group(number=4, name="Sociální služby", members=members,
+                         coordinators=[coordinator])
+    mailing_list = db.session.scalar(sa.select(MailingList).filter_by(group_id=group.id))
+    found = {"author": members[0].email, "admin": admin.email, "list_id": mailing_list.id,
+             "list_name": mailing_list.name,
+             "recipients": {coordinator.email, *(m.email for m in members)}}
+    db.session.commit()  # the reads above began a transaction that would hold the write lock
+    return found
+
+
+def log_in(page, live_server, email):
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Heslo").fill(PASSWORD)
+    page.get_by_role("button", name="Přihlásit se").click()
+    page.wait_for_url(f"{live_server}/")
+
+
+def test_an_announcement_with_preview_reaches_everyone_while_the_admin_watches(
+        browser, live_server, people, smtp_server):
+    context, page, errors = logged_in_page(browser, live_server, people["author"], DESKTOP,
+                                           PASSWORD)
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    # The member writes to the group's list, watching the preview.
+    page.get_by_role("navigation", name="Hlavní nabídka").get_by_role(
+        "link", name="Rozesílače").click()
+    page.wait_for_url(f"{live_server}/lists")
+    page.get_by_role("link", name=people["list_name"], exact=True).click()
+    page.wait_for_url(f"{live_server}/lists/{people['list_id']}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(people["list_name"])
+    page.get_by_role("link", name="Napsat zprávu", exact=True).click()
+    expect(page.get_by_role("heading", name="Nová zpráva do rozesílače")).to_be_visible()
+    page.get_by_label("Předmět").fill(SUBJECT)
+    page.get_by_label("Text zprávy").press_sequentially("Zveme vás na **školení**.", delay=5)
+    expect(page.locator("#post-preview strong")).to_have_text("školení")  # live
+    assert_accessible(page)
+    page.screenshot(path=ARTIFACTS / "list-post-preview.png", full_page=True)
+    page.get_by_role("button", name="Odeslat do rozesílače").click()
+    expect(page.get_by_text(f"Zpráva byla odeslána do rozesílače {people['list_name']}.")
+           ).to_be_visible()
+    expect(page.get_by_role("heading", name=SUBJECT)).to_be_visible()
+    expect(page.locator("article.list-post strong", has_text="školení")).to_be_visible()
+    expect(page.locator(".delivery-progress")).to_have_count(0)  # only moderators see it
+    thread_url = page.url
+
+    # The administrator opens the thread while the mail waits.
+    page.get_by_role("button", name="Odhlásit").click()
+    expect(page.get_by_text("Odhlášení proběhlo.")).to_be_visible()
+    log_in(page, live_server, people["admin"])
+    page.goto(thread_url)
+    progress = page.locator(".delivery-progress")
+    label, bar = progress.locator("label"), progress.locator("progress")
+    expect(label).to_have_text("Rozesílání e-mailem: 0 %")
+    expect(bar).to_have_attribute("value", "0")
+    expect(progress).to_contain_text("čeká 4")
+    assert smtp_server.recorder.envelopes == []
+    assert_accessible(page)
+    page.wait_for_timeout(2_500)  # a poll has replaced the bar: it must not take the focus
+    assert page.evaluate("document.activeElement.closest('.delivery-progress') === null")
+
+    # The deliverer runs; the bar, polling every 2 s, reaches 100 % without a reload.
+    db.session.commit()
+    counts = deliver_due()
+    db.session.commit()
+    assert counts == {"sent": 4, "failed": 0, "bounced": 0, "cancelled": 0}
+    expect(label).to_have_text("Rozesílání e-mailem: 100 %", timeout=10_000)
+    expect(bar).to_have_attribute("value", "100")
+    assert bar.evaluate("element => element.value") == 100
+    expect(progress).to_contain_text("doručeno 4 · čeká 0")
+    expect(progress).not_to_have_attribute("hx-trigger", re.compile("every"))  # stops polling
+    page.screenshot(path=ARTIFACTS / "list-thread-progress.png", full_page=True)
+    context.close()
+    assert errors == []
+
+    # Every member of the group got exactly one copy, with the subject the author wrote.
+    received = {}
+    for recipients, message in smtp_server.recorder.messages():
+        for recipient in recipients:
+            received.setdefault(recipient, []).append(message)
+    assert set(received) == people["recipients"]
+    for recipient, messages in received.items():
+        assert len(messages) == 1, recipient
+        assert messages[0]["Subject"] == SUBJECT
+        assert messages[0]["To"].addresses[0].addr_spec == recipient
+        assert "<strong>školení</strong>" in messages[0].get_body(("html",)).get_content()
