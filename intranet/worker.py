@@ -15,6 +15,12 @@ def _deliver_mail():
     deliver_due()
 
 
+def _send_list_digests():
+    from .mailing.digest import send_due_digests
+
+    send_due_digests()
+
+
 def _purge_login_attempts():
     from .accounts.auth import purge_login_attempts
 
@@ -27,8 +33,8 @@ def _send_meeting_reminders():
     send_due_reminders()
 
 
-# Reminders come before delivery, so that a reminder goes out in the same pass.
-JOBS = [_send_meeting_reminders, _deliver_mail, _purge_login_attempts]
+# Reminders and digests come before delivery, so that they go out in the same pass.
+JOBS = [_send_meeting_reminders, _send_list_digests, _deliver_mail, _purge_login_attempts]
 
 
 def run_once(app) -> None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from intranet.database import utcnow
 from intranet.extensions import db
 from intranet.mail.deliverer import deliver_due
 from intranet.mail.models import DeliveryStatus, OutboxDelivery, OutboxMessage
@@ -344,3 +345,31 @@ def test_a_list_message_is_stored_once_with_a_delivery_row_per_recipient(publish
         OutboxMessage.list_id.is_not(None))) == 1
     statuses = db.session.scalars(sa.select(OutboxDelivery.status)).all()
     assert statuses == [DeliveryStatus.PENDING] * 4
+
+
+# --- the daily digest ---------------------------------------------------------------------
+
+def test_the_daily_digest_goes_once_to_those_who_chose_it(client, team, smtp_server):
+    from intranet.i18n import in_prague
+    from intranet.mailing.digest import send_due_digests
+
+    digest_reader = team["members"][1]
+    services.set_mode(team["list"], digest_reader, Mode.DIGEST)
+    author = team["members"][0]
+    for subject in ("Ranní zpráva", "Odpolední zpráva"):
+        services.post(team["list"], author, subject, f"Text: {subject}")
+    deliver_due()
+    assert digest_reader.email not in received(smtp_server)  # not message by message
+    smtp_server.recorder.envelopes.clear()
+    tomorrow = utcnow() + timedelta(days=1)
+    assert send_due_digests(now=tomorrow) == 1
+    assert send_due_digests(now=tomorrow) == 0  # never twice for one day
+    assert deliver_due()["sent"] == 1
+    [digest] = received(smtp_server)[digest_reader.email]
+    day = in_prague(utcnow()).date()
+    assert digest["Subject"] == (f"Souhrn: PS č. 4 Sociální služby – {day.day}. {day.month}. "
+                                 f"{day.year} (2 zprávy)")
+    text = digest.get_body(("plain",)).get_content()
+    assert "1. Ranní zpráva" in text and "2. Odpolední zpráva" in text
+    assert UNSUBSCRIBE_LINK.search(text)
+    assert send_due_digests(now=tomorrow + timedelta(days=1)) == 0  # a day without messages

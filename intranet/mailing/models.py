@@ -1,7 +1,7 @@
 """The member lists (rozesílače), who receives them how, and every message posted to them."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -92,3 +92,16 @@ class ListPost(db.Model):
 
     mailing_list: Mapped[MailingList] = relationship()
     author: Mapped["Member | None"] = relationship(foreign_keys=[author_id])  # noqa: F821
+
+
+class ListDigest(db.Model):
+    """The daily digest of a list for one day: its row is written with the digest's mail, so a
+    day's digest goes out once."""
+
+    __table_args__ = (sa.UniqueConstraint("list_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(sa.ForeignKey("mailing_list.id"))
+    day: Mapped[date]
+    messages: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

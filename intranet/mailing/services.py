@@ -75,21 +75,27 @@ def member_ids(mailing_list: MailingList) -> sa.Select:
 
 def recipients(mailing_list: MailingList, mode: Mode = Mode.EACH) -> sa.Select:
     """(member id, e-mail) of the list's members who receive it in this mode."""
+    return _with_mode(mailing_list, Subscription.mode == mode.value if mode is not Mode.EACH
+                      else Subscription.mode.is_(None) | (Subscription.mode == mode.value))
+
+
+def _with_mode(mailing_list: MailingList, condition) -> sa.Select:
     on_list = member_ids(mailing_list).subquery()
-    chosen = sa.func.coalesce(Subscription.mode, Mode.EACH.value)
     return (sa.select(Member.id, Member.email)
             .join(on_list, on_list.c.id == Member.id)
             .outerjoin(Subscription, (Subscription.member_id == Member.id)
                        & (Subscription.list_id == mailing_list.id))
-            .where(chosen == mode.value))
+            .where(condition))
 
 
 def receiving(list_id: int, ids: set[int]) -> set[int]:
-    """Which of these members still receive every message of the list (for the deliverer)."""
+    """Which of these members are still on the list and still want its e-mail (every
+    message or the digest), for the deliverer."""
     mailing_list = db.session.get(MailingList, list_id)
     if mailing_list is None:
         return set()
-    found = db.session.execute(recipients(mailing_list).where(Member.id.in_(ids)))
+    wanting = Subscription.mode.is_(None) | (Subscription.mode != Mode.WEB.value)
+    found = db.session.execute(_with_mode(mailing_list, wanting).where(Member.id.in_(ids)))
     return {member_id for member_id, _email in found}
 
 
