@@ -91,6 +91,7 @@ def _register_cli(app: Flask) -> None:
 def _register_templating(app: Flask) -> None:
     from .groups.models import group_title
     from .i18n import register_filters
+    from .mail.causes import cause_in_czech
     from .markup import register_markdown
     from .meetings.calendar import answer_link
     from .panels import render_panels
@@ -104,6 +105,7 @@ def _register_templating(app: Flask) -> None:
     register_markdown(app)
     app.add_template_filter(snippet_html, "snippet")
     app.add_template_filter(size_text, "filesize")
+    app.add_template_filter(cause_in_czech, "mail_cause")
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["panels"] = render_panels
     app.jinja_env.globals["page_url"] = page_url

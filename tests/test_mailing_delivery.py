@@ -22,7 +22,8 @@ from intranet.extensions import db
 from intranet.mail.deliverer import deliver_due, release_stale_claims
 from intranet.mail.models import DeliveryStatus, OutboxDelivery
 from intranet.mailing import services
-from intranet.mailing.models import ListKind, MailingList
+from intranet.mailing.models import ListKind, ListPost, MailingList
+from intranet.policy import Role
 from intranet.text import czech_key
 
 from .conftest import Recorder, smtp_config
@@ -203,3 +204,39 @@ def test_a_deliverer_killed_mid_batch_loses_nobody(app, smtp_server, announced):
     assert set(received) == announced  # nobody lost
     duplicates = sum(n - 1 for n in received.values())
     assert duplicates <= 50  # at most the batch in flight (MAIL_BATCH_SIZE in the deliverer)
+
+
+def test_administrators_see_why_mail_bounced_and_who_receives_nothing(
+        client, smtp_server, announced, create_member):
+    swap_handler(smtp_server, BouncingSome())
+    deliver_due()
+    territory = db.session.scalar(sa.select(MailingList).filter_by(kind=ListKind.TERRITORY))
+    author = db.session.scalar(sa.select(Member).order_by(Member.id))
+    services.post(territory, author, "Druhé oznámení", "Text")  # bounces a second time
+    deliver_due()
+    admin = create_member(Role.ADMIN)
+    client.login(admin)
+    post = db.session.scalar(sa.select(ListPost).order_by(ListPost.id))
+    page = client.get(f"/lists/{territory.id}/posts/{post.id}/progress").get_data(as_text=True)
+    assert "Komu zpráva nedošla a proč" in page
+    assert "clen7@obec.test" in page and "Adresa neexistuje" in page
+    assert "clen8@obec.test" not in page
+    outbox = client.get("/admin/mail?status=bounced").get_data(as_text=True)
+    assert "Komu 30 dní nic nedošlo" in outbox
+    assert "clen17@obec.test" in outbox and "2 odmítnuté zprávy" in outbox
+    assert "clen18@obec.test" not in outbox
+
+
+@pytest.mark.parametrize("error, meaning", [
+    ("(550, b'5.1.1 no such mailbox')", "Adresa neexistuje"),
+    ("552 5.2.2 Mailbox full", "Schránka příjemce je plná"),
+    ("554 5.7.1 rejected as spam", "odmítl (např. jako nevyžádanou)"),
+    ("451 try again later", "dočasně odmítl"),
+    ("[Errno 111] Connection refused", "nebyl dostupný"),
+    ("Zprávu nelze sestavit: header contains newline", "nelze sestavit"),
+])
+def test_causes_are_told_in_plain_czech(app, error, meaning):
+    from intranet.mail.causes import cause_in_czech
+
+    with app.test_request_context():
+        assert meaning in cause_in_czech(error)

@@ -1,10 +1,12 @@
 """Queueing mail in the outbox (the deliverer sends it afterwards: see deliverer.py)."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
+from sqlalchemy.orm import aliased
 
 from ..database import utcnow
 from ..extensions import db
@@ -92,3 +94,24 @@ def outbox_counts() -> dict[str, int]:
         sa.select(OutboxDelivery.status, sa.func.count()).group_by(OutboxDelivery.status)
     )
     return {status.value: count for status, count in rows}
+
+
+def unreachable_members(days: int = 30, bounces: int = 2) -> list[sa.Row]:
+    """Members whose mail bounced at least `bounces` times in the last `days` days and who
+    received nothing meanwhile: (member, number of bounces, the last error), worst first."""
+    member = OutboxDelivery.member.property.mapper.class_
+    since = utcnow() - timedelta(days=days)
+    received = sa.select(OutboxDelivery.member_id).where(
+        OutboxDelivery.status == DeliveryStatus.SENT, OutboxDelivery.sent_at >= since)
+    latest = aliased(OutboxDelivery)
+    last_error = (sa.select(latest.last_error)
+                  .where(latest.member_id == member.id, latest.status == DeliveryStatus.BOUNCED)
+                  .order_by(latest.id.desc()).limit(1).correlate(member).scalar_subquery())
+    return db.session.execute(
+        sa.select(member, sa.func.count(OutboxDelivery.id).label("bounces"),
+                  last_error.label("last_error"))
+        .join(OutboxDelivery, OutboxDelivery.member_id == member.id)
+        .where(OutboxDelivery.status == DeliveryStatus.BOUNCED,
+               OutboxDelivery.claimed_at >= since, member.id.not_in(received))
+        .group_by(member.id).having(sa.func.count(OutboxDelivery.id) >= bounces)
+        .order_by(sa.func.count(OutboxDelivery.id).desc()).limit(100)).all()

@@ -10,8 +10,9 @@ from ..web import paginate
 from . import bp, services
 from .models import DeliveryStatus, OutboxDelivery
 
-SHOWN = {"failed": DeliveryStatus.FAILED, "pending": DeliveryStatus.PENDING,
-         "sent": DeliveryStatus.SENT, "cancelled": DeliveryStatus.CANCELLED}
+SHOWN = {"failed": DeliveryStatus.FAILED, "bounced": DeliveryStatus.BOUNCED,
+         "pending": DeliveryStatus.PENDING, "sent": DeliveryStatus.SENT,
+         "cancelled": DeliveryStatus.CANCELLED}
 
 
 @bp.get("/admin/mail")
@@ -22,7 +23,8 @@ def outbox():
              .options(joinedload(OutboxDelivery.message), raiseload("*"))
              .order_by(OutboxDelivery.id.desc()))
     return render_template("mail/outbox.html", counts=services.outbox_counts(), status=status,
-                           pagination=paginate(query))
+                           pagination=paginate(query),
+                           unreachable=services.unreachable_members())
 
 
 @bp.post("/admin/mail/retry")

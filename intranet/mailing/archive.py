@@ -90,3 +90,14 @@ def progress(outbox_message_ids: list[int | None]) -> dict[int | None, dict[str,
         counts[message_id][STATUS_GROUPS[status]] += number
         counts[message_id]["total"] += number
     return counts
+
+
+def failures(outbox_message_id: int | None, limit: int = 100) -> list[sa.Row]:
+    """The message's deliveries that failed or bounced: recipient, status, error."""
+    if outbox_message_id is None:
+        return []
+    return db.session.execute(
+        sa.select(OutboxDelivery.recipient, OutboxDelivery.status, OutboxDelivery.last_error)
+        .where(OutboxDelivery.message_id == outbox_message_id,
+               OutboxDelivery.status.in_([DeliveryStatus.FAILED, DeliveryStatus.BOUNCED]))
+        .order_by(OutboxDelivery.recipient).limit(limit)).all()

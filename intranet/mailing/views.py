@@ -16,7 +16,15 @@ from ..policy import (
     public,
     requires,
 )
-from ..web import current_member, external_url, paginate, parse_id, render, render_form
+from ..web import (
+    current_member,
+    external_url,
+    paginate,
+    parse_id,
+    render,
+    render_form,
+    wants_fragment,
+)
 from . import archive, bp, services
 from .forms import (
     MAX_TEXT_BYTES,
@@ -99,7 +107,8 @@ def progress(list_id, post_id):
     item = _post_of(mailing_list, post_id)
     counts = archive.progress([item.outbox_message_id])[item.outbox_message_id]
     return render("mailing/progress.html", "mailing/_progress.html", post=item,
-                  mailing_list=mailing_list, counts=counts)
+                  mailing_list=mailing_list, counts=counts,
+                  failures=[] if wants_fragment() else archive.failures(item.outbox_message_id))
 
 
 @bp.route("/lists/<int:list_id>/new", methods=["GET", "POST"])
