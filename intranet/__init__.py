@@ -17,7 +17,7 @@ BLUEPRINTS = {
     "meetings": ["views", "agenda_views", "attendance_views", "invitation_views",
                  "history_views"],
     "minutes": ["views", "task_views", "attachment_views", "review_views"],
-    "mailing": ["views"],
+    "mailing": ["views", "admin_views"],
 }
 
 

@@ -35,6 +35,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "organisations.manage": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.ADMIN}),
     "mail.manage": frozenset({Role.ADMIN}),
+    "lists.manage": frozenset({Role.ADMIN}),
     "groups.view": EVERYONE,
     "groups.manage_all": frozenset({Role.ADMIN, Role.SECRETARY}),
     "meetings.view": EVERYONE,

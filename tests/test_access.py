@@ -126,6 +126,10 @@ EXPECTED = {
     "mailing.approve": ADMIN,
     "mailing.reject": ADMIN,
     "mailing.unsubscribe": PUBLIC,
+    "mailing.admin_lists": ADMIN,
+    "mailing.list_settings": ADMIN,
+    "mailing.add_list_members": ADMIN,
+    "mailing.remove_list_member": ADMIN,
 }
 # POST routes without a CSRF token: a signed token in the URL is the proof (mail clients
 # post there for a one-click unsubscribe, RFC 8058).

@@ -373,3 +373,39 @@ def test_the_daily_digest_goes_once_to_those_who_chose_it(client, team, smtp_ser
     assert "1. Ranní zpráva" in text and "2. Odpolední zpráva" in text
     assert UNSUBSCRIBE_LINK.search(text)
     assert send_due_digests(now=tomorrow + timedelta(days=1)) == 0  # a day without messages
+
+
+# --- lists made by administrators ---------------------------------------------------------
+
+def test_the_administrator_makes_a_moderated_list_of_coordinators(client, team, create_member,
+                                                                  smtp_server):
+    admin = create_member(Role.ADMIN)
+    client.login(admin)
+    taken = client.submit("/admin/lists/new", {"name": "Koordinátoři", "address": "ps4",
+                                               "reply_to": "list"})
+    assert taken.status_code == 400 and "Tuto adresu už používá" in taken.get_data(as_text=True)
+    bad = client.submit("/admin/lists/new", {"name": "Koordinátoři", "address": "Koordinátoři",
+                                             "reply_to": "list"})
+    assert bad.status_code == 400 and "Jen malá písmena" in bad.get_data(as_text=True)
+    assert 'value="Koordinátoři"' in bad.get_data(as_text=True)  # what was typed stays
+    response = client.submit("/admin/lists/new", {
+        "name": "Koordinátoři", "address": "koordinatori", "moderated": "y",
+        "reply_to": "poster"})
+    assert response.status_code == 302
+    custom = db.session.scalar(sa.select(MailingList).filter_by(address="koordinatori"))
+    assert custom.kind is ListKind.CUSTOM and custom.moderated and custom.reply_to_poster
+    client.submit(f"/admin/lists/{custom.id}/members",
+                  {"emails": f"{team['coordinator'].email}, nikdo@nikde.test"})
+    page = client.get(f"/admin/lists/{custom.id}/settings").get_data(as_text=True)
+    assert "nikdo@nikde.test" in page and team["coordinator"].full_name in page
+    assert set(db.session.scalars(services.member_ids(custom))) == {team["coordinator"].id}
+    assert client.get(f"/lists/{custom.id}").status_code == 200  # the administrator reads it
+    client.login(team["members"][0])
+    assert client.get(f"/lists/{custom.id}").status_code == 403  # not on it
+    client.login(team["coordinator"])
+    client.submit(f"/lists/{custom.id}/new", {"subject": "Porada", "text": "Ve středu."})
+    held = db.session.scalar(sa.select(ListPost).filter_by(list_id=custom.id))
+    assert held.status is PostStatus.HELD  # moderated: an administrator lets it through
+    client.login(admin)
+    client.submit(f"/admin/lists/{custom.id}/members/{team['coordinator'].id}/remove")
+    assert list(db.session.scalars(services.member_ids(custom))) == []

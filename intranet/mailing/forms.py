@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, TextAreaField
-from wtforms.validators import Optional, ValidationError
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.validators import Optional, Regexp, ValidationError
 
 from ..forms import max_length, options, required, single_line, strip, text_field
 from .models import Mode
@@ -45,3 +45,33 @@ class ArchiveSearchForm(FlaskForm):
 
     q = StringField(_l("Hledat ve zprávách"), [Optional(), max_length(200)],
                     filters=[single_line])
+
+
+class ListForm(FlaskForm):
+    """A list's settings; the address only when a list is made."""
+
+    name = text_field(_l("Název"), 200, description=_l("např. Koordinátoři a koordinátorky"))
+    address = StringField(
+        _l("Adresa (část před zavináčem)"),
+        [required(), Regexp(r"^[a-z0-9][a-z0-9-]{1,39}$", message=_l(
+            "Jen malá písmena bez diakritiky, číslice a pomlčky, 2 až 40 znaků."))],
+        filters=[single_line], description=_l("např. koordinatori; nelze později změnit"))
+    description = text_field(_l("Popis"), 500, optional=True)
+    moderated = BooleanField(_l("Zprávy před odesláním schvaluje moderátor(ka)"))
+    reply_to = RadioField(_l("Odpovědi na zprávy jdou"), choices=options([
+        ("list", _l("do celého rozesílače")), ("poster", _l("jen pisateli / pisatelce"))]),
+        default="list")
+
+    def __init__(self, *args, address_taken=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.address_taken = address_taken
+
+    def validate_address(self, field):
+        if self.address_taken and self.address_taken(field.data):
+            raise ValidationError(_l("Tuto adresu už používá jiný rozesílač."))
+
+
+class AddMembersForm(FlaskForm):
+    emails = TextAreaField(_l("E-mailové adresy členů"),
+                           [required(_l("Napište aspoň jednu adresu."))], filters=[strip],
+                           description=_l("Každou na nový řádek nebo oddělené čárkou."))

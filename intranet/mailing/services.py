@@ -7,6 +7,7 @@ list; without one they receive every message. One model of who receives what: th
 deliverer asks `receiving` again just before it sends.
 """
 
+import re
 import secrets
 from email.utils import formataddr, parseaddr
 
@@ -23,6 +24,7 @@ from ..mail.models import OutboxMessage
 from ..mail.services import queue_to_many
 from ..markup import render_markdown
 from ..search import LIST_INDEX, index_text
+from ..text import normalise_email
 from ..web import external_url
 from .models import ListKind, ListPost, MailingList, Mode, PostSource, PostStatus, Subscription
 
@@ -134,6 +136,59 @@ def lists_of(member: Member) -> list[tuple[MailingList, Mode]]:
                    & (Subscription.member_id == member.id))
         .where(mine).order_by(MailingList.kind.desc(), MailingList.name)).all()
     return [(mailing_list, mode or Mode.EACH) for mailing_list, mode in rows]
+
+
+# --- lists made by administrators ---------------------------------------------------------
+
+RESERVED_ADDRESSES = {"odpovedi", "postmaster", "abuse", "intranet", "noreply"}
+
+
+def address_taken(address: str) -> bool:
+    return address in RESERVED_ADDRESSES or bool(db.session.scalar(
+        sa.select(sa.exists().where(MailingList.address == address))))
+
+
+def save_list(mailing_list: MailingList | None, name: str, description: str, moderated: bool,
+              reply_to: str, address: str | None = None) -> MailingList:
+    """Make a custom list, or change a list's settings."""
+    if mailing_list is None:
+        mailing_list = MailingList(kind=ListKind.CUSTOM, address=address)
+        db.session.add(mailing_list)
+    if mailing_list.kind is not ListKind.GROUP:  # a group's list is named after the group
+        mailing_list.name = name
+    mailing_list.description = description or ""
+    mailing_list.moderated, mailing_list.reply_to_poster = moderated, reply_to == "poster"
+    db.session.commit()
+    return mailing_list
+
+
+def add_members(mailing_list: MailingList, text: str) -> tuple[list[Member], list[str]]:
+    """Put the members with these addresses on a custom list: (added, unknown addresses)."""
+    addresses = {normalise_email(a) for a in re.split(r"[\s,;]+", text) if a.strip()}
+    found = db.session.scalars(sa.select(Member).where(
+        Member.email.in_(addresses), Member.deactivated_at.is_(None))).all()
+    present = set(db.session.scalars(sa.select(Subscription.member_id).where(
+        Subscription.list_id == mailing_list.id)))
+    added = [m for m in found if m.id not in present]
+    db.session.add_all(Subscription(list_id=mailing_list.id, member_id=m.id) for m in added)
+    db.session.commit()
+    return added, sorted(addresses - {m.email for m in found})
+
+
+def remove_member(mailing_list: MailingList, member_id: int) -> None:
+    """Take a member off a custom list (on the other lists membership follows the groups)."""
+    db.session.execute(sa.delete(Subscription).where(Subscription.list_id == mailing_list.id,
+                                                     Subscription.member_id == member_id))
+    db.session.commit()
+
+
+def all_lists() -> sa.Select:
+    return sa.select(MailingList).order_by(MailingList.kind.desc(), MailingList.name)
+
+
+def custom_members(mailing_list: MailingList) -> sa.Select:
+    return (sa.select(Member).join(Subscription, Subscription.member_id == Member.id)
+            .where(Subscription.list_id == mailing_list.id).order_by(Member.sort_key))
 
 
 # --- unsubscribing from an e-mail ---------------------------------------------------------
