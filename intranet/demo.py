@@ -71,6 +71,7 @@ def load_demo() -> bool:
     _groups_and_meetings(db.session.scalars(sa.select(Member).order_by(Member.id)).all())
     db.session.commit()
     _minutes()
+    _list_posts()
     return True
 
 
@@ -221,3 +222,25 @@ def _demo_tasks(minutes, secretary, index: int) -> None:
     if index == 2:
         tasks.add(minutes, "Zveřejnit aktualizovaný katalog poskytovatelů",
                   f"m:{secretary.id}", today - timedelta(days=2))
+
+
+LIST_POSTS = [  # (author, subject, text) on the territory's list (fictional)
+    ("clen@vranov.example", "Nabídka: seminář o dluhovém poradenství",
+     "Dobrý den,\n\nCharita pořádá **seminář o dluhovém poradenství** pro sociální pracovnice "
+     "a pracovníky obcí.\n\n- kdy: 14. 1. 2027 od 9:00\n- kde: fara ve Vranově\n- přihlášky: "
+     "odpovědí na tuto zprávu do 7. 1.\n\nS pozdravem"),
+    ("zapisovatel@vranov.example", "Aktualizovaný katalog poskytovatelů",
+     "Dobrý den,\n\nna webu obce je nová verze katalogu poskytovatelů sociálních služeb. "
+     "Prosíme o kontrolu kontaktů vašich organizací do konce měsíce."),
+]
+
+
+def _list_posts() -> None:
+    """Two announcements on the territory's list (their mail goes to the demo maildir)."""
+    from .mailing import services
+    from .mailing.models import ListKind, MailingList
+
+    territory = db.session.scalar(sa.select(MailingList).filter_by(kind=ListKind.TERRITORY))
+    for email, subject, text in LIST_POSTS:
+        author = db.session.scalar(sa.select(Member).where(Member.email == email))
+        services.post(territory, author, subject, text)

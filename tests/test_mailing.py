@@ -207,7 +207,7 @@ def test_my_subscriptions_page_changes_how_i_receive_a_list(client, team):
     member = team["members"][1]
     client.login(member)
     page = client.get("/lists").get_data(as_text=True)
-    assert "PS č. 4 Sociální služby" in page and "Všichni členové" in page
+    assert "PS č. 4 Sociální služby" in page and "Všichni členové a členky" in page
     response = client.submit(f"/lists/{team['list'].id}/mode", {"mode": "digest"})
     assert response.status_code == 302
     assert services.mode_of(team["list"], member) is Mode.DIGEST

@@ -14,7 +14,7 @@ from .models import ListKind
 @bp.get("/admin/lists")
 @requires("lists.manage")
 def admin_lists():
-    return render_template("mailing/admin_lists.html",
+    return render_template("mailing/admin_lists.html", domain=services.domain(),
                            pagination=paginate(services.all_lists()))
 
 
@@ -26,7 +26,8 @@ def list_settings(list_id=None):
     form = _settings_form(mailing_list)
     if not form.validate_on_submit():
         return render_form("mailing/list_form.html", form, mailing_list=mailing_list,
-                           members=_members(mailing_list), add_form=AddMembersForm())
+                           members=_members(mailing_list), add_form=AddMembersForm(),
+                           domain=services.domain())
     saved = services.save_list(
         mailing_list, form.name.data, form.description.data, form.moderated.data,
         form.reply_to.data, address=form.address.data if mailing_list is None else None)
@@ -42,7 +43,7 @@ def add_list_members(list_id):
     if not form.validate_on_submit():
         return render_form("mailing/list_form.html", _settings_form(mailing_list),
                            mailing_list=mailing_list, members=_members(mailing_list),
-                           add_form=form)
+                           add_form=form, domain=services.domain())
     added, unknown = services.add_members(mailing_list, form.emails.data)
     flash(_("Přidáno do rozesílače: %(n)d.", n=len(added)), "success")
     if unknown:

@@ -109,7 +109,7 @@ def upgrade():
 
 def _create_lists():
     op.execute("INSERT INTO mailing_list (name, address, kind, description, moderated,"
-               " reply_to_poster, created_at) VALUES ('Všichni členové', 'vsichni', 'territory',"
+               " reply_to_poster, created_at) VALUES ('Všichni členové a členky', 'vsichni', 'territory',"
                " 'Celé území: každý aktivní člen a členka.', 0, 0, CURRENT_TIMESTAMP)")
     op.execute("INSERT INTO mailing_list (name, address, kind, group_id, description, moderated,"
                " reply_to_poster, created_at) SELECT 'PS č. ' || number || ' ' || name,"
