@@ -54,6 +54,7 @@ class Built:
     data: bytes = b""
     error: str = ""
     links: Callable[[int], "ListLinks"] | None = None  # a list message: member id → links
+    personal: Callable | None = None  # a personalised message: delivery → {placeholder: value}
 
 
 @dataclass
@@ -283,6 +284,9 @@ def _built(message_id: int, cache: dict) -> Built:
         built = Built(message.category, message.list_id, _envelope_sender(current_app.config))
         if message.list_id is not None:
             built.links = current_app.extensions["mail_lists"].links_for(message.list_id)
+        if message.personal:
+            personalisers = current_app.extensions["mail_personalisers"]
+            built.personal = personalisers[message.personal["kind"]](message.personal)
         try:
             built.data = build_email(message, current_app.config).as_bytes(policy=policy.SMTP)
         except (ValueError, TypeError, MessageError) as error:
@@ -315,28 +319,36 @@ def build_email(message: OutboxMessage, config) -> EmailMessage:
         email["List-Unsubscribe"] = f"<{UNSUBSCRIBE}>"
         email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     _add_body(email, message)
-    _add_attachments(email, message.attachments)
+    _add_attachments(email, message)
     return email
 
 
+def _encoding(message: OutboxMessage) -> str:
+    """How the text parts travel: a personalised message (our own short-lined templates) as
+    8bit, so that its placeholders can be replaced by values of any length; the rest
+    quoted-printable, where a list message's footer placeholder has a line of its own."""
+    return "8bit" if message.personal else "quoted-printable"
+
+
 def _add_body(email: EmailMessage, message: OutboxMessage) -> None:
-    """The text (and HTML) parts; a list message's end with a line for the personal footer.
-    Quoted-printable, so that the placeholder line survives encoding unchanged."""
+    """The text (and HTML) parts; a list message's end with a line for the personal footer."""
     footer = f"\n{FOOTER}\n" if message.list_id is not None else ""
-    email.set_content(message.body_text.rstrip("\n") + "\n" + footer, cte="quoted-printable")
+    cte = _encoding(message)
+    email.set_content(message.body_text.rstrip("\n") + "\n" + footer, cte=cte)
     if message.body_html:
-        email.add_alternative(message.body_html + footer, subtype="html", cte="quoted-printable")
+        email.add_alternative(message.body_html + footer, subtype="html", cte=cte)
 
 
-def _add_attachments(email: EmailMessage, attachments: list[OutboxAttachment]) -> None:
+def _add_attachments(email: EmailMessage, message: OutboxMessage) -> None:
+    attachments, cte = message.attachments, "8bit" if message.personal else None
     calendars = [a for a in attachments if a.content_type.startswith("text/calendar")]
     for attachment in calendars:  # Outlook shows Accept/Decline only for an alternative part
         subtype, params = _content_type(attachment)
-        email.add_alternative(attachment.content, subtype=subtype, params=params)
+        email.add_alternative(attachment.content, subtype=subtype, params=params, cte=cte)
     for attachment in attachments:
         subtype, params = _content_type(attachment)
         email.add_attachment(attachment.content, subtype=subtype, filename=attachment.filename,
-                             params=params)
+                             params=params, cte=cte)
 
 
 def _content_type(attachment: OutboxAttachment) -> tuple[str, dict]:
@@ -349,6 +361,9 @@ def personalised(message: Built, delivery: OutboxDelivery) -> bytes:
     """The built message for one recipient: To, Message-ID, and a list's unsubscribe link."""
     data = message.data.replace(RECIPIENT.encode(), delivery.recipient.encode(), 1)
     data = data.replace(DELIVERY.encode(), str(delivery.id).encode(), 1)
+    if message.personal is not None:
+        for placeholder, value in message.personal(delivery).items():
+            data = data.replace(placeholder, value)
     if message.list_id is None:
         return data
     links = message.links(delivery.member_id)

@@ -40,6 +40,10 @@ class OutboxMessage(db.Model):
     message_id: Mapped[str] = mapped_column(sa.String(300), default="")  # default per delivery
     headers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     list_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mailing_list.id"), index=True)
+    # A message rendered once for many people, with placeholders for what is theirs (answer
+    # links, the calendar's attendee): which personaliser fills them in, e.g.
+    # {"kind": "meeting", "meeting_id": 5, "method": "REQUEST"} (see deliverer.py).
+    personal: Mapped[dict | None] = mapped_column(sa.JSON)
 
     deliveries: Mapped[list["OutboxDelivery"]] = relationship(back_populates="message")
     attachments: Mapped[list["OutboxAttachment"]] = relationship(

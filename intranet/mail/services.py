@@ -1,6 +1,7 @@
 """Queueing mail in the outbox (the deliverer sends it afterwards: see deliverer.py)."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -50,12 +51,47 @@ def queue_to_members(recipients: Iterable, category: str, template: str, *,
     return messages
 
 
+@dataclass(frozen=True)
+class Anyone:
+    """The recipient a message is rendered for once: what is personal stays a placeholder
+    (the templates' answer links), filled in per recipient by the deliverer."""
+
+    language: str
+    id: None = None
+
+
+def register_personaliser(app, kind: str, personaliser) -> None:
+    """Let a feature fill in its placeholders: `personaliser(personal)` returns a function
+    delivery → {placeholder bytes: value bytes} (see queue_personal)."""
+    app.extensions.setdefault("mail_personalisers", {})[kind] = personaliser
+
+
+def queue_personal(members: Iterable, category: str, template: str, *, personal: dict,
+                   attachments=(), reply_to: str = "", **context) -> int:
+    """Queue one message per language to the members who want it, rendered once; the
+    personaliser named by `personal["kind"]` fills in each recipient's part when the
+    deliverer builds the e-mail. In the caller's transaction; how many were queued."""
+    by_language: dict[str, list] = {}
+    for member in members:
+        if wants(member, category):
+            by_language.setdefault(member.language, []).append(member)
+    for language, group in by_language.items():
+        message = _queue_rendered(Anyone(language), category, template, context, attachments)
+        message.reply_to, message.personal = reply_to, personal
+        message.deliveries = []
+        db.session.flush()
+        db.session.execute(sa.insert(OutboxDelivery), [
+            {"message_id": message.id, "recipient": m.email, "member_id": m.id} for m in group])
+    return sum(map(len, by_language.values()))
+
+
 def _queue_rendered(member, category, template, context, files) -> OutboxMessage:
     with force_locale(member.language):
         subject = render_template(f"mail/{template}.subject.txt", recipient=member, **context)
         body = render_template(f"mail/{template}.txt", recipient=member, **context)
     message = OutboxMessage(category=category, subject=single_line(subject), body_text=body)
-    message.deliveries = [OutboxDelivery(recipient=member.email, member_id=member.id)]
+    if member.id is not None:
+        message.deliveries = [OutboxDelivery(recipient=member.email, member_id=member.id)]
     message.attachments = [OutboxAttachment(filename=name, content_type=kind, content=text)
                            for name, kind, text in files]
     db.session.add(message)

@@ -29,13 +29,47 @@ def calendar(meetings, method: str = "PUBLISH", attendee=None) -> str:
     cal.add("x-wr-calname", current_app.config["SITE_NAME"])
     for meeting in meetings:
         event = _event(meeting, method)
-        if attendee is not None:
-            event.add("organizer", _reply_organizer(meeting))
-            event.add("attendee", _attendee(attendee, ask=method == "REQUEST"))
-        else:
+        if attendee is None:
             event.add("organizer", _organizer(meeting))
+        else:
+            event.add("organizer", _reply_organizer(meeting))
+            event.add(*(("x-intranet-attendee", PLACEHOLDER) if attendee.id is None else
+                        ("attendee", _attendee(attendee.email, ask=method == "REQUEST"))))
         cal.add_component(event)
     return cal.to_ical().decode()
+
+
+# An invitation is rendered once for everyone (mail.services.queue_personal); these stand for
+# each recipient's part until the deliverer fills it in (personaliser below).
+PLACEHOLDER = "x7q2"
+ATTENDEE_LINE = f"X-INTRANET-ATTENDEE:{PLACEHOLDER}".encode()
+ANSWER_PLACEHOLDERS = {answer: f"answer-{answer.value}-{PLACEHOLDER}" for answer in Answer}
+
+
+def personaliser(spec: dict):
+    """For the deliverer: a function delivery → {placeholder: value} for the invitations of
+    the meeting in `spec` (its answer links and the calendar's attendee)."""
+    meeting_id, ask = spec["meeting_id"], spec.get("method") == "REQUEST"
+    signer = _signer()
+    prefix, _, suffix = external_url("meetings.answer_by_link", token=PLACEHOLDER).partition(
+        PLACEHOLDER)
+
+    def link(member_id: int, answer: Answer) -> bytes:
+        return f"{prefix}{_token(meeting_id, member_id, answer, signer)}{suffix}".encode()
+
+    def personal(delivery) -> dict[bytes, bytes]:
+        links = {ANSWER_PLACEHOLDERS[answer].encode(): link(delivery.member_id, answer)
+                 for answer in (Answer.COMING, Answer.EXCUSED)}
+        return links | {ATTENDEE_LINE: _attendee_line(delivery.recipient, ask)}
+
+    return personal
+
+
+def _attendee_line(email: str, ask: bool) -> bytes:
+    """The ATTENDEE content line, folded as iCalendar wants it (without its line end)."""
+    event = Event()
+    event.add("attendee", _attendee(email, ask))
+    return event.to_ical().split(b"\r\n", 1)[1].rsplit(b"\r\nEND:VEVENT", 1)[0]
 
 
 def reply_address() -> str:
@@ -54,9 +88,8 @@ def _reply_organizer(meeting: Meeting) -> vCalAddress:
     return organizer
 
 
-def _attendee(member, ask: bool) -> vCalAddress:
-    attendee = vCalAddress(f"mailto:{member.email}")
-    attendee.params["cn"] = vText(member.full_name)
+def _attendee(email: str, ask: bool) -> vCalAddress:
+    attendee = vCalAddress(f"mailto:{email}")
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     if ask:
         attendee.params["partstat"] = vText("NEEDS-ACTION")
@@ -106,7 +139,11 @@ def _signer() -> URLSafeSerializer:
 
 def answer_token(meeting: Meeting, member, answer: Answer) -> str:
     """A link token that lets the member answer without logging in (see read_answer_token)."""
-    return _signer().dumps({"m": meeting.id, "u": member.id, "a": answer.value})
+    return _token(meeting.id, member.id, answer)
+
+
+def _token(meeting_id: int, member_id: int, answer: Answer, signer=None) -> str:
+    return (signer or _signer()).dumps({"m": meeting_id, "u": member_id, "a": answer.value})
 
 
 def read_answer_token(token: str) -> tuple[int, int, Answer] | None:
@@ -122,6 +159,9 @@ def read_answer_token(token: str) -> tuple[int, int, Answer] | None:
 
 
 def answer_url(meeting: Meeting, member, answer: Answer) -> str:
+    """The member's signed answer link; a placeholder for a message rendered for anyone."""
+    if member.id is None:
+        return ANSWER_PLACEHOLDERS[answer]
     return external_url("meetings.answer_by_link", token=answer_token(meeting, member, answer))
 
 

@@ -13,14 +13,13 @@ from email.utils import formataddr
 import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
-from sqlalchemy.orm import joinedload, raiseload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import Member
 from ..database import utcnow
 from ..extensions import db
 from ..groups.services import my_groups
-from ..mail.services import queue_to_members
-from ..organisations.models import Organisation
+from ..mail.services import Anyone, queue_personal
 from .calendar import calendar
 from .models import AgendaItem, Answer, Meeting, MeetingStatus, Participation, Presence
 
@@ -41,27 +40,28 @@ def _reply_to(meeting: Meeting) -> str:
 
 
 def _send(meeting: Meeting, members, template: str) -> int:
-    """Queue the mail to the members who want meeting mail; how many messages were queued."""
+    """Queue the mail to the members who want meeting mail, rendered once per language (the
+    deliverer fills in each member's answer links and calendar attendee); how many members."""
     filename, method = CALENDAR_FILES.get(template, CALENDAR_FILES[INVITATION])
+    files = [(filename, f"text/calendar; method={method}",
+              calendar([meeting], method, attendee=Anyone("")))]
+    return queue_personal(members, CATEGORY, template, attachments=files,
+                          personal={"kind": "meeting", "meeting_id": meeting.id,
+                                    "method": method},
+                          reply_to=_reply_to(meeting), meeting=meeting)
 
-    def calendar_file(member):
-        return [(filename, f"text/calendar; method={method}",
-                 calendar([meeting], method, attendee=member))]
 
-    return len(queue_to_members(members, CATEGORY, template, attachments=calendar_file,
-                                reply_to=_reply_to(meeting), meeting=meeting))
-
-
-def invited_members(meeting: Meeting, unanswered_only: bool = False) -> list[Member]:
-    """The expected participants who are still active (optionally: not answered yet)."""
-    query = (sa.select(Member).join(Participation, Participation.member_id == Member.id)
+def invited_members(meeting: Meeting, unanswered_only: bool = False) -> list[sa.Row]:
+    """The expected participants who are still active (optionally: not answered yet), as
+    what sending needs of them: id, e-mail, language, mail preference."""
+    query = (sa.select(Member.id, Member.email, Member.language, Member.wants_meeting_mail,
+                       Member.deactivated_at)
+             .join(Participation, Participation.member_id == Member.id)
              .where(Participation.meeting_id == meeting.id, Member.deactivated_at.is_(None))
-             .options(joinedload(Member.organisation).joinedload(Organisation.municipality),
-                      raiseload("*"))
              .order_by(Member.sort_key))
     if unanswered_only:
         query = query.where(Participation.answer.is_(None))
-    return db.session.scalars(query).all()
+    return db.session.execute(query).all()
 
 
 def _mark_invited(meeting: Meeting, members) -> None:
@@ -215,7 +215,7 @@ def _remind(meeting: Meeting, now: datetime) -> bool:
         sa.or_(Participation.answer == Answer.EXCUSED,
                Participation.presence == Presence.EXCUSED))))
     members = [m for m in invited_members(meeting) if m.id not in excused]
-    queue_to_members(members, CATEGORY, "meeting_reminder", reply_to=_reply_to(meeting),
-                     meeting=meeting)
+    queue_personal(members, CATEGORY, "meeting_reminder", reply_to=_reply_to(meeting),
+                   personal={"kind": "meeting", "meeting_id": meeting.id}, meeting=meeting)
     db.session.commit()
     return True
