@@ -5,7 +5,13 @@ from .audit.models import AuditEvent  # noqa: F401
 from .data_versions import DataVersion  # noqa: F401
 from .groups.models import GroupMembership, WorkingGroup  # noqa: F401
 from .mail.models import OutboxAttachment, OutboxDelivery, OutboxMessage  # noqa: F401
-from .mailing.models import ListDigest, ListPost, MailingList, Subscription  # noqa: F401
+from .mailing.models import (  # noqa: F401
+    ListAttachment,
+    ListDigest,
+    ListPost,
+    MailingList,
+    Subscription,
+)
 from .meetings.models import AgendaItem, Guest, Meeting, Participation, Presenter  # noqa: F401
 from .minutes.models import (  # noqa: F401
     ActionItem,

@@ -126,6 +126,7 @@ EXPECTED = {
     "mailing.approve": ADMIN,
     "mailing.reject": ADMIN,
     "mailing.unsubscribe": PUBLIC,
+    "mailing.attachment": LOGGED_IN,  # the people on the message's list (test_mailing)
     "mailing.admin_lists": ADMIN,
     "mailing.list_settings": ADMIN,
     "mailing.add_list_members": ADMIN,

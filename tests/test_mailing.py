@@ -409,3 +409,62 @@ def test_the_administrator_makes_a_moderated_list_of_coordinators(client, team, 
     client.login(admin)
     client.submit(f"/admin/lists/{custom.id}/members/{team['coordinator'].id}/remove")
     assert list(db.session.scalars(services.member_ids(custom))) == []
+
+
+# --- attachments --------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_a_post_with_a_file_links_it_for_the_people_on_the_list(client, team, smtp_server,
+                                                               create_member):
+    import io
+
+    client.login(team["members"][0])
+    response = client.submit(f"/lists/{team['list'].id}/new", {
+        "subject": "Podklady", "text": "V příloze program.",
+        "files": (io.BytesIO(PDF), "Program semináře.pdf")})
+    assert response.status_code == 302
+    item = db.session.scalar(sa.select(ListPost))
+    [attached] = item.attachments
+    assert attached.filename == "Program semináře.pdf" and attached.mimetype == "application/pdf"
+    deliver_due()
+    message = received(smtp_server)[team["coordinator"].email][0]
+    assert not [p for p in message.walk() if p.get_filename()]  # linked, not attached
+    text = message.get_body(("plain",)).get_content()
+    assert f"/lists/attachments/{attached.id}" in text and "Program semináře.pdf" in text
+    download = client.get(f"/lists/attachments/{attached.id}")
+    assert download.status_code == 200 and download.data == PDF
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    client.login(create_member())  # not on the group's list
+    assert client.get(f"/lists/attachments/{attached.id}").status_code == 403
+
+
+def test_a_file_that_cannot_go_is_refused_at_the_field_and_the_text_stays(client, team):
+    import io
+
+    client.login(team["members"][0])
+    response = client.submit(f"/lists/{team['list'].id}/new", {
+        "subject": "Skript", "text": "Text, který zůstane",
+        "files": (io.BytesIO(b"#!/bin/sh\nrm -rf /\n"), "skript.sh")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Tento druh souboru nelze přiložit" in page and "Text, který zůstane" in page
+    assert db.session.scalar(sa.select(sa.func.count(ListPost.id))) == 0
+
+
+def test_an_oversized_file_is_refused_naming_the_limit(make_app, smtp_server, create_member,
+                                                       create_group):
+    import io
+
+    app = make_app(**smtp_config(smtp_server), MAX_ATTACHMENT_BYTES=1000)
+    with app.app_context():
+        member = create_member()
+        create_group(members=[member])
+        mailing_list = db.session.scalar(sa.select(MailingList).filter_by(kind=ListKind.GROUP))
+        client = app.test_client()
+        client.login(member)
+        response = client.submit(f"/lists/{mailing_list.id}/new", {
+            "subject": "Velké", "text": "Text", "files": (io.BytesIO(PDF * 40), "velky.pdf")})
+        assert response.status_code == 400
+        assert "Soubor je větší než 1" in response.get_data(as_text=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from intranet import files as intranet_files
 from intranet.extensions import db
 from intranet.minutes import attachments, services
 from intranet.minutes.models import Attachment
@@ -47,7 +48,7 @@ def test_a_pdf_is_stored_once_by_its_hash_and_listed(client, team, app):
     assert [f.filename for f in files] == ["Prezentace – dluhy.pdf", "kopie.pdf"]
     assert files[0].sha256 == files[1].sha256 and files[0].mimetype == "application/pdf"
     stored = list(Path(app.config["ATTACHMENT_DIR"]).rglob("*"))
-    assert [p for p in stored if p.is_file()] == [attachments.path_of(files[0].sha256)]
+    assert [p for p in stored if p.is_file()] == [intranet_files.path_of(files[0].sha256)]
     page = client.get(f"/meetings/{team['meeting'].id}").get_data(as_text=True)
     assert "Prezentace – dluhy.pdf" in page
 
@@ -103,16 +104,16 @@ def test_removing_the_last_copy_deletes_the_file(client, team):
     client.login(team["secretary"])
     upload(client, team["meeting"], PDF, "a.pdf")
     item = attachments.of_meeting(team["meeting"].id)[0]
-    path, item_id = attachments.path_of(item.sha256), item.id
+    path, item_id = intranet_files.path_of(item.sha256), item.id
     assert client.submit(f"/attachments/{item_id}/remove", {"confirmed": "1"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Attachment, item_id) is None and not path.exists()
 
 
 def test_clean_names():
-    assert attachments.clean_name("C:\\Users\\x\\Zápis č. 4.docx", "pdf") == "Zápis č. 4.pdf"
-    assert attachments.clean_name("../../etc/passwd", "png") == "passwd.png"
-    assert attachments.clean_name("\x00\n", "pdf") == "priloha.pdf"
+    assert intranet_files.clean_name("C:\\Users\\x\\Zápis č. 4.docx", "pdf") == "Zápis č. 4.pdf"
+    assert intranet_files.clean_name("../../etc/passwd", "png") == "passwd.png"
+    assert intranet_files.clean_name("\x00\n", "pdf") == "priloha.pdf"
 
 
 def test_size_text():

@@ -2,7 +2,7 @@
 and how far a message's delivery has got."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
 from ..mail.models import DeliveryStatus, OutboxDelivery
@@ -56,15 +56,15 @@ def snippets_of(q: str, rows) -> dict[int, str]:
 def thread(mailing_list: MailingList, thread_id: int) -> list[ListPost]:
     """The thread's posted messages, oldest first."""
     return db.session.scalars(
-        sa.select(ListPost).where(ListPost.list_id == mailing_list.id,
-                                  ListPost.thread_id == thread_id, POSTED)
+        sa.select(ListPost).options(selectinload(ListPost.attachments))
+        .where(ListPost.list_id == mailing_list.id, ListPost.thread_id == thread_id, POSTED)
         .order_by(ListPost.id)).all()
 
 
 def held(mailing_list: MailingList) -> sa.Select:
     """The posts that wait for a moderator, oldest first."""
-    return (sa.select(ListPost).where(ListPost.list_id == mailing_list.id,
-                                      ListPost.status == PostStatus.HELD)
+    return (sa.select(ListPost).options(selectinload(ListPost.attachments))
+            .where(ListPost.list_id == mailing_list.id, ListPost.status == PostStatus.HELD)
             .order_by(ListPost.id))
 
 

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, Regexp, ValidationError
 
@@ -23,10 +24,23 @@ def within_size(_form, field):
                                  "přiložte jako soubor.", kb=MAX_TEXT_BYTES // 1000))
 
 
+MAX_FILES = 5
+
+
+def few_files(_form, field):
+    if len([f for f in field.data or [] if f and f.filename]) > MAX_FILES:
+        raise ValidationError(_l("Nejvýše %(n)d příloh.", n=MAX_FILES))
+
+
 class PostForm(FlaskForm):
     subject = text_field(_l("Předmět"), 200)
     text = TextAreaField(_l("Text zprávy"), [required(_l("Napište text zprávy.")), within_size],
                          filters=[strip], render_kw={"rows": 14, "spellcheck": "true"})
+    files = MultipleFileField(_l("Přílohy (nepovinné)"), [few_files])
+
+    def uploads(self) -> list:
+        """The files chosen (an empty file input sends one without a name)."""
+        return [f for f in self.files.data or [] if f and f.filename]
 
 
 class RejectForm(FlaskForm):

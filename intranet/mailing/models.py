@@ -92,6 +92,19 @@ class ListPost(db.Model):
 
     mailing_list: Mapped[MailingList] = relationship()
     author: Mapped["Member | None"] = relationship(foreign_keys=[author_id])  # noqa: F821
+    attachments: Mapped[list["ListAttachment"]] = relationship(order_by="ListAttachment.id")
+
+
+class ListAttachment(db.Model):
+    """A file sent with a list message: linked from the e-mail, downloaded by the people on
+    the list (stored once by its hash, see intranet/files.py)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("list_post.id"), index=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    mimetype: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
 
 
 class ListDigest(db.Model):

@@ -16,6 +16,7 @@ from flask import current_app, render_template
 from itsdangerous import BadSignature, Signer
 from markupsafe import Markup
 
+from .. import files
 from ..accounts.models import Member
 from ..database import utcnow
 from ..extensions import db
@@ -26,7 +27,16 @@ from ..markup import render_markdown
 from ..search import LIST_INDEX, index_text
 from ..text import normalise_email
 from ..web import external_url
-from .models import ListKind, ListPost, MailingList, Mode, PostSource, PostStatus, Subscription
+from .models import (
+    ListAttachment,
+    ListKind,
+    ListPost,
+    MailingList,
+    Mode,
+    PostSource,
+    PostStatus,
+    Subscription,
+)
 
 CATEGORY = "list"
 TERRITORY_ADDRESS = "vsichni"
@@ -218,15 +228,22 @@ def new_message_id() -> str:
     return f"<list.{secrets.token_hex(10)}@{domain()}>"
 
 
-def post(mailing_list: MailingList, author: Member, subject: str, body: str) -> ListPost:
-    """A member's post from the web: held on a moderated list, otherwise sent at once."""
+def post(mailing_list: MailingList, author: Member, subject: str, body: str,
+         attached: tuple = ()) -> ListPost:
+    """A member's post from the web, with checked files (files.Checked): held on a moderated
+    list, otherwise sent at once."""
     if not is_on(mailing_list, author):
         raise NotOnList
-    return take_post(ListPost(
+    item = ListPost(
         mailing_list=mailing_list, author_id=author.id, sender_name=author.full_name,
         sender_email=author.email, subject=subject, body=body,
         body_html=str(render_markdown(body)), source=PostSource.WEB, message_id=new_message_id(),
-        status=PostStatus.HELD if mailing_list.moderated else PostStatus.POSTED))
+        status=PostStatus.HELD if mailing_list.moderated else PostStatus.POSTED)
+    for file in attached:
+        files.keep(file)
+    item.attachments = [ListAttachment(sha256=f.sha256, filename=f.filename,
+                                       mimetype=f.mimetype, size=f.size) for f in attached]
+    return take_post(item)
 
 
 def take_post(item: ListPost, parent: ListPost | None = None) -> ListPost:
@@ -288,10 +305,13 @@ def _distribute(item: ListPost) -> None:
     one stored message and one delivery row per recipient, in the caller's transaction."""
     item.posted_at = utcnow()
     index_text(LIST_INDEX, item.id, f"{item.subject}\n{item.body}")
+    attached = [(a, external_url("mailing.attachment", attachment_id=a.id))
+                for a in item.attachments]
     message = OutboxMessage(
-        category=CATEGORY, subject=item.subject, body_text=item.body,
+        category=CATEGORY, subject=item.subject,
+        body_text=render_template("mailing/mail/post.txt", post=item, attached=attached),
         body_html=render_template("mailing/mail/document.html", subject=item.subject,
-                                  content=Markup(item.body_html)),
+                                  content=Markup(item.body_html), attached=attached),
         from_name=_from_name(item),
         from_address=address_of(item.mailing_list), message_id=item.message_id,
         reply_to=_reply_to(item), headers=_list_headers(item), list_id=item.list_id)

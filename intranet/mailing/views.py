@@ -1,9 +1,11 @@
 """The lists on the web: my lists and how I receive them, a list's archive, writing to a
 list with a preview, moderation, and unsubscribing from an e-mail without logging in."""
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from .. import files
 from ..extensions import csrf, db
 from ..forms import valid_data
 from ..mail.services import queue_mail
@@ -16,6 +18,7 @@ from ..policy import (
     public,
     requires,
 )
+from ..text import size_text
 from ..web import (
     current_member,
     external_url,
@@ -34,7 +37,7 @@ from .forms import (
     PostForm,
     RejectForm,
 )
-from .models import ListPost, Mode, PostStatus
+from .models import ListAttachment, ListPost, Mode, PostStatus
 
 
 @bp.get("/lists")
@@ -117,15 +120,40 @@ def new_post(list_id):
     mailing_list = services.get_list(list_id)
     ensure(may_post_to_list(current_member(), mailing_list))
     form = PostForm()
-    if not form.validate_on_submit():
+    attached = _checked_files(form) if form.validate_on_submit() else None
+    if attached is None:
         return render_form("mailing/post_form.html", form, mailing_list=mailing_list,
-                           address=services.address_of(mailing_list))
-    item = services.post(mailing_list, current_member(), form.subject.data, form.text.data)
+                           address=services.address_of(mailing_list),
+                           limit=size_text(files.limit()))
+    item = services.post(mailing_list, current_member(), form.subject.data, form.text.data,
+                         attached)
     if item.status is PostStatus.HELD:
         flash(_("Zpráva čeká na schválení moderátorem (moderátorkou). Dáme vám vědět."), "info")
         return redirect(url_for("mailing.archive", list_id=list_id))
     flash(_("Zpráva byla odeslána do rozesílače %(list)s.", list=mailing_list.name), "success")
     return redirect(url_for("mailing.thread", list_id=list_id, thread_id=item.thread_id))
+
+
+def _checked_files(form: PostForm) -> list | None:
+    """The chosen files, checked; None (and the reason at the field) if one cannot go."""
+    try:
+        return [files.checked(upload) for upload in form.uploads()]
+    except files.Refused as refused:
+        form.files.errors = [*form.files.errors, str(refused),
+                             _("Vyberte prosím soubory znovu; text zprávy zůstal.")]
+        return None
+
+
+@bp.get("/lists/attachments/<int:attachment_id>")
+@requires("directory.view")
+def attachment(attachment_id):
+    """A list message's file, for the people on the list."""
+    item = db.first_or_404(sa.select(ListAttachment).where(ListAttachment.id == attachment_id))
+    post = services.get_post(item.post_id)
+    mailing_list = _readable(post.list_id)
+    if post.status is not PostStatus.POSTED:
+        ensure(may_moderate_list(current_member(), mailing_list))
+    return files.download(item.sha256, item.mimetype, item.filename)
 
 
 @bp.post("/lists/<int:list_id>/preview")

@@ -1,8 +1,9 @@
 """Attachments: added by those who write the minutes, read with the minutes."""
 
-from flask import abort, current_app, flash, redirect, send_file, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
+from .. import files
 from ..meetings import services as meetings
 from ..policy import ensure, may_read_attachments, may_write_minutes, requires
 from ..text import size_text
@@ -20,17 +21,12 @@ def add_attachment(meeting_id):
     ensure(may_write_minutes(current_member(), meeting.group))
     form = AttachmentForm()
     if not form.validate_on_submit():
-        return render_form(FORM, form, meeting=meeting, limit=size_text(attachments.limit()))
+        return render_form(FORM, form, meeting=meeting, limit=size_text(files.limit()))
     try:
         attachments.store(meeting.id, current_member().id, form.file.data)
-    except attachments.TooLarge:
-        form.file.errors.append(_("Soubor je větší než %(limit)s; zmenšete jej nebo jej "
-                                  "rozdělte.", limit=size_text(attachments.limit())))
-        return render_form(FORM, form, meeting=meeting, limit=size_text(attachments.limit()))
-    except attachments.NotAllowed:
-        form.file.errors.append(_("Tento druh souboru nelze přiložit. Přiložte PDF, dokument "
-                                  "Wordu, Excelu či PowerPointu (i OpenOffice) nebo obrázek."))
-        return render_form(FORM, form, meeting=meeting, limit=size_text(attachments.limit()))
+    except files.Refused as refused:
+        form.file.errors.append(str(refused))
+        return render_form(FORM, form, meeting=meeting, limit=size_text(files.limit()))
     flash(_("Příloha je uložena."), "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
 
@@ -42,15 +38,7 @@ def attachment(attachment_id):
     meeting = meetings.get_meeting(item.meeting_id, details=False)
     ensure(may_read_attachments(current_member(), services.minutes_of(meeting.id),
                                 meeting.group))
-    path = attachments.path_of(item.sha256)
-    if not path.exists():  # lost from the disk (a restore without instance/attachments)
-        current_app.logger.error("attachment %s: file %s is missing", item.id, path)
-        abort(404)
-    response = send_file(path, mimetype=item.mimetype,
-                         as_attachment=True, download_name=item.filename, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return files.download(item.sha256, item.mimetype, item.filename)
 
 
 @bp.post("/attachments/<int:attachment_id>/remove")
