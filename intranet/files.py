@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
+import sqlalchemy as sa
 from flask import abort, current_app, send_file
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column
 
 from .text import size_text
 
@@ -25,6 +27,16 @@ ALLOWED = {"application/pdf", "application/rtf", "application/msword",
            "application/vnd.oasis.opendocument.presentation",
            "image/jpeg", "image/png", "image/gif", "image/webp", "image/heic"}
 KINDS_TEXT = _l("PDF, dokument Wordu, Excelu či PowerPointu (i OpenOffice) nebo obrázek")
+
+
+class StoredFile:
+    """The columns of a record of a stored file (a model mixin): its content lies under
+    ATTACHMENT_DIR by its hash."""
+
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    mimetype: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
 
 
 class Refused(ValueError):

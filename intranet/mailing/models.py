@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, str_enum, utcnow
 from ..extensions import db
+from ..files import StoredFile
 
 
 class ListKind(enum.StrEnum):
@@ -95,16 +96,12 @@ class ListPost(db.Model):
     attachments: Mapped[list["ListAttachment"]] = relationship(order_by="ListAttachment.id")
 
 
-class ListAttachment(db.Model):
+class ListAttachment(StoredFile, db.Model):
     """A file sent with a list message: linked from the e-mail, downloaded by the people on
     the list (stored once by its hash, see intranet/files.py)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(sa.ForeignKey("list_post.id"), index=True)
-    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
-    filename: Mapped[str] = mapped_column(sa.String(200))
-    mimetype: Mapped[str] = mapped_column(sa.String(100))
-    size: Mapped[int]
 
 
 class ListDigest(db.Model):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 from ..accounts.models import Member
 from ..database import UTCDateTime, str_enum, utcnow
 from ..extensions import db
+from ..files import StoredFile
 from ..meetings.models import Meeting
 from ..organisations.models import Organisation
 
@@ -127,16 +128,12 @@ class ActionItem(db.Model):
     organisation: Mapped[Organisation | None] = relationship()
 
 
-class Attachment(db.Model):
+class Attachment(StoredFile, db.Model):
     """A file of a meeting or its minutes (a presentation, a photo of the flipchart, the signed
     attendance sheet), stored once by its content's SHA-256 under instance/attachments."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
-    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
-    filename: Mapped[str] = mapped_column(sa.String(200))
-    mimetype: Mapped[str] = mapped_column(sa.String(100))
-    size: Mapped[int]
     uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("member.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
