@@ -42,11 +42,15 @@ def czech_key(*parts: str | None) -> bytes:
     return bytes(_czech_collator().getSortKey(text))
 
 
+LINE_BREAKING = {"Cc", "Zl", "Zp"}  # control characters, line and paragraph separators
+
+
 def single_line(value):
     """A single-line field's value: trimmed, line breaks and other control characters as spaces."""
     if not isinstance(value, str):
         return value
-    return "".join(" " if unicodedata.category(c) == "Cc" else c for c in value).strip()
+    return "".join(" " if unicodedata.category(c) in LINE_BREAKING else c
+                   for c in value).strip()
 
 
 def size_text(size: int) -> str:

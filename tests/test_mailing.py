@@ -128,6 +128,8 @@ def test_published_minutes_reach_every_group_member_once(publish, team, smtp_ser
              for messages in mail.values()}
     assert len(links) == 4
     assert message["List-Unsubscribe"] == f"<{UNSUBSCRIBE_LINK.search(text).group()}>"
+    assert "Zprávu dostáváte z rozesílače PS č. 4 Sociální služby." in text  # UTF-8 footer
+    assert "Odhlásit odběr" in text and "Nastavení odběru" in html
     assert UNSUBSCRIBE_LINK.search(text).group() in html
 
 
@@ -468,3 +470,22 @@ def test_an_oversized_file_is_refused_naming_the_limit(make_app, smtp_server, cr
             "subject": "Velké", "text": "Text", "files": (io.BytesIO(PDF * 40), "velky.pdf")})
         assert response.status_code == 400
         assert "Soubor je větší než 1" in response.get_data(as_text=True)
+
+
+def test_an_old_unsubscribe_link_never_puts_a_removed_member_back_on_a_custom_list(
+        client, team):
+    custom = services.save_list(None, "Koordinátoři", "", False, "list", address="koordinatori")
+    coordinator = team["coordinator"]
+    services.add_members(custom, coordinator.email)
+    token = services.unsubscribe_token(custom.id, coordinator.id)
+    services.remove_member(custom, coordinator.id)
+    assert client.post(f"/unsubscribe/{token}").status_code == 200
+    assert not services.is_on(custom, coordinator)
+
+
+def test_a_group_whose_list_address_is_taken_still_gets_a_list(team, create_group):
+    team["group"].number = 9  # renumbered: its list keeps the address ps4
+    db.session.commit()
+    again = create_group(number=4, name="Nová skupina")
+    assert group_list(again).address == f"ps4-{again.id}"
+    assert services.address_taken("ps12")  # groups' addresses are not for custom lists

@@ -84,13 +84,16 @@ def test_421_part_way_then_recovering_gives_each_recipient_one_copy(smtp_server,
     handler = FailingPartWay(accept=300, reply="421 closing the connection")
     swap_handler(smtp_server, handler)
     first = deliver_due()  # (over several connections: a few may pass before the refusals)
-    assert 300 <= first["sent"] < 320 and first["failed"] == 0  # the rest waits
-    assert db.session.scalar(sa.select(sa.func.max(OutboxDelivery.attempts))) == 1
-    assert db.session.scalar(sa.select(sa.func.count()).where(  # no attempt counted for them
-        OutboxDelivery.attempts == 0, OutboxDelivery.status == DeliveryStatus.PENDING)) \
-        == RECIPIENTS - first["sent"]
+    assert 300 <= first["sent"] < 320
+    # The message each connection was sending when the server closed counts an attempt (it
+    # may be the cause) and waits a minute; the rest waits without an attempt.
+    assert 1 <= first["failed"] <= 4
+    waiting = sa.select(sa.func.count()).where(OutboxDelivery.status == DeliveryStatus.PENDING)
+    assert db.session.scalar(waiting.where(OutboxDelivery.attempts == 0)) \
+        == RECIPIENTS - first["sent"] - first["failed"]
     handler.fixed = True
-    assert deliver_due()["sent"] == RECIPIENTS - first["sent"]
+    assert deliver_due()["sent"] == RECIPIENTS - first["sent"] - first["failed"]
+    assert deliver_due(now=utcnow() + timedelta(minutes=2))["sent"] == first["failed"]
     assert copies(smtp_server) == Counter(dict.fromkeys(announced, 1))
 
 

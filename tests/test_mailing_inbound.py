@@ -180,3 +180,12 @@ def test_a_calendar_reply_from_another_address_changes_nothing(inbox, team, crea
     outsider = create_member(Role.MEMBER)  # not invited to the meeting
     inbox(calendar_reply(meeting, outsider.email, "ACCEPTED"))
     assert answer_of(meeting, outsider) is None
+
+
+def test_a_message_to_two_lists_is_posted_to_both(inbox, team, create_group):
+    other = create_group(number=5, name="Senioři", members=[team["members"][0]])
+    db.session.commit()
+    inbox(mail(team["members"][0].email, to="ps4@intranet.test, ps5@intranet.test"))
+    assert sorted(p.list_id for p in posts()) == sorted(
+        [team["list"].id, db.session.scalar(sa.select(MailingList.id).filter_by(
+            group_id=other.id))])

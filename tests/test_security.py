@@ -95,6 +95,9 @@ def test_line_breaks_in_single_line_fields_never_reach_the_database(client, crea
     group = db.session.scalar(sa.select(WorkingGroup).where(WorkingGroup.number == 7))
     assert group.name == "Senioři  Bcc: x@example.org"
     assert "\n" not in queued_to("nova@example.org")[0].subject
+    from intranet.text import single_line
+
+    assert single_line("Senioři\u2028Bcc:\u2029x\x85") == "Senioři Bcc: x"  # Unicode breaks
 
 
 def add_message(subject: str, member) -> OutboxDelivery:

@@ -28,7 +28,12 @@ from ..database import utcnow
 from ..extensions import db
 from .models import DeliveryStatus, OutboxAttachment, OutboxDelivery, OutboxMessage
 from .services import PREFERENCE_FOR_CATEGORY, wants
-from .transports import PermanentFailure, TransportUnavailable, transports_for
+from .transports import (
+    ConnectionLost,
+    PermanentFailure,
+    TransportUnavailable,
+    transports_for,
+)
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +200,10 @@ def _send_share(transport, share: list) -> Outcome:
             transport.send(data, sender, delivery.recipient)
         except TransportUnavailable as error:
             log.warning("mail server unavailable, will try again: %s", error)
-            outcome.unclaimed = [item[0] for item in share[position:]]
+            lost = isinstance(error, ConnectionLost)  # this message was being sent
+            if lost:
+                outcome.failed.append((delivery, str(error), None))
+            outcome.unclaimed = [item[0] for item in share[position + lost:]]
             break
         except PermanentFailure as error:
             outcome.failed.append((delivery, str(error), DeliveryStatus.BOUNCED))
@@ -357,6 +365,11 @@ def _content_type(attachment: OutboxAttachment) -> tuple[str, dict]:
     return kind.split("/", 1)[1], dict(p.split("=", 1) for p in params if p)
 
 
+def _quoted_printable(text: str) -> bytes:
+    """UTF-8 text as quoted-printable lines (body_encode takes bytes as latin-1 characters)."""
+    return body_encode(text.encode().decode("latin-1"), eol=CRLF).encode()
+
+
 def personalised(message: Built, delivery: OutboxDelivery) -> bytes:
     """The built message for one recipient: To, Message-ID, and a list's unsubscribe link."""
     data = message.data.replace(RECIPIENT.encode(), delivery.recipient.encode(), 1)
@@ -368,6 +381,6 @@ def personalised(message: Built, delivery: OutboxDelivery) -> bytes:
         return data
     links = message.links(delivery.member_id)
     data = data.replace(UNSUBSCRIBE.encode(), links.unsubscribe_url.encode(), 1)
-    text, html = (body_encode(part, eol=CRLF).encode() for part in (links.text, links.html))
+    text, html = (_quoted_printable(part) for part in (links.text, links.html))
     data = data.replace(FOOTER.encode(), text, 1)
     return data.replace(FOOTER.encode(), html, 1)

@@ -18,6 +18,11 @@ class TransportUnavailable(Exception):
     """The mail server cannot be reached; try the whole batch again later."""
 
 
+class ConnectionLost(TransportUnavailable):
+    """The server went away while a message was being sent (421, a dropped connection): the
+    rest of the batch waits, that one message counts an attempt (it may be the cause)."""
+
+
 class PermanentFailure(Exception):
     """The server refused this message for good (e.g. unknown recipient)."""
 
@@ -85,6 +90,9 @@ class SMTPTransport:
             self.open()
         try:
             self.connection.sendmail(sender, [recipient], data)
+        except smtplib.SMTPSenderRefused as error:  # e.g. not allowed to send as the list
+            self._drop()
+            raise ConnectionLost(f"{error.smtp_code} {_text(error.smtp_error)}") from error
         except smtplib.SMTPRecipientsRefused as error:
             code, reply = next(iter(error.recipients.values()))
             self._refused(code, f"{code} {reply.decode(errors='replace')}")
@@ -93,13 +101,13 @@ class SMTPTransport:
                           f"{error.smtp_code} {_text(error.smtp_error)}")
         except (OSError, smtplib.SMTPServerDisconnected) as error:
             self._drop()
-            raise TransportUnavailable(str(error) or error.__class__.__name__) from error
+            raise ConnectionLost(str(error) or error.__class__.__name__) from error
 
     def _refused(self, code: int, reply: str):
         """5xx: refused for good; 421: the server is going away; other 4xx: try again later."""
         if code == SERVICE_CLOSING:
             self._drop()
-            raise TransportUnavailable(reply)
+            raise ConnectionLost(reply)
         if code >= 500:
             raise PermanentFailure(reply)
         with contextlib.suppress(OSError, smtplib.SMTPException):

@@ -36,7 +36,12 @@ def _group_inserted(_mapper, connection, group) -> None:
     from .models import MailingList
     from .services import group_list_values
 
-    connection.execute(sa.insert(MailingList).values(**group_list_values(group)))
+    values = group_list_values(group)
+    taken = connection.scalar(sa.select(sa.exists().where(
+        MailingList.address == values["address"])))
+    if taken:  # e.g. a renumbered group kept its old address
+        values["address"] = f"{values['address']}-{group.id}"
+    connection.execute(sa.insert(MailingList).values(**values))
 
 
 def _group_renamed(_mapper, connection, group) -> None:

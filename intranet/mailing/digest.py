@@ -58,8 +58,8 @@ def _digest(mailing_list: MailingList, day: date, start: datetime, end: datetime
                  "List-Archive": f"<{context['archive']}>", "Precedence": "list",
                  "Auto-Submitted": "auto-generated"},
         list_id=mailing_list.id)
-    queue_to_many(message, recipients(mailing_list, Mode.DIGEST))
     try:
+        queue_to_many(message, recipients(mailing_list, Mode.DIGEST))
         db.session.commit()
     except IntegrityError:  # another worker queued this day's digest first
         db.session.rollback()

@@ -74,7 +74,8 @@ def post_from_email(mailing_list: MailingList, message: EmailMessage, sender: st
     """Archive the message and send it to the list, or hold it for a moderator."""
     message_id = single_line(str(message.get("Message-ID", ""))).strip()[:300]
     if message_id:
-        seen = db.session.scalar(sa.select(ListPost).filter_by(message_id=message_id))
+        seen = db.session.scalar(sa.select(ListPost).filter_by(list_id=mailing_list.id,
+                                                               message_id=message_id))
         if seen is not None:  # the mail server handed it over twice
             return seen
     author = db.session.scalar(sa.select(Member).where(Member.email == sender))
@@ -117,7 +118,8 @@ def _parent(mailing_list: MailingList, message: EmailMessage) -> ListPost | None
     if not wanted:
         return None
     found = db.session.scalars(sa.select(ListPost).where(
-        ListPost.list_id == mailing_list.id, ListPost.message_id.in_(wanted))).all()
+        ListPost.list_id == mailing_list.id, ListPost.message_id.in_(wanted),
+        ListPost.status == PostStatus.POSTED)).all()
     return max(found, key=lambda p: p.id, default=None)
 
 

@@ -70,7 +70,10 @@ class Subscription(db.Model):
 class ListPost(db.Model):
     """A message of a list, as its archive shows it; the e-mails are in the outbox."""
 
-    __table_args__ = (sa.Index("ix_list_post_list_id_status_id", "list_id", "status", "id"),)
+    __table_args__ = (
+        sa.Index("ix_list_post_list_id_status_id", "list_id", "status", "id"),
+        sa.UniqueConstraint("list_id", "message_id"),  # one message may go to several lists
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     list_id: Mapped[int] = mapped_column(sa.ForeignKey("mailing_list.id"))
@@ -84,7 +87,7 @@ class ListPost(db.Model):
     status: Mapped[PostStatus] = mapped_column(str_enum(PostStatus))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    message_id: Mapped[str] = mapped_column(sa.String(300), unique=True)  # <…@…>
+    message_id: Mapped[str] = mapped_column(sa.String(300))  # <…@…>
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("list_post.id"))
     thread_id: Mapped[int | None] = mapped_column(sa.ForeignKey("list_post.id"), index=True)
     moderator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"))

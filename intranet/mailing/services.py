@@ -126,6 +126,8 @@ def set_mode(mailing_list: MailingList, member: Member, mode: Mode) -> None:
     """Choose how the member receives the list (an upsert: a double click is harmless)."""
     found = db.session.scalar(sa.select(Subscription).where(
         Subscription.list_id == mailing_list.id, Subscription.member_id == member.id))
+    if found is None and mailing_list.kind is ListKind.CUSTOM:
+        return  # on a custom list the row is the membership: a mode change makes no member
     if found is None:
         db.session.add(Subscription(list_id=mailing_list.id, member_id=member.id, mode=mode))
     else:
@@ -154,6 +156,9 @@ RESERVED_ADDRESSES = {"odpovedi", "postmaster", "abuse", "intranet", "noreply"}
 
 
 def address_taken(address: str) -> bool:
+    """Whether a new custom list may not use this address (groups' addresses are ps<number>)."""
+    if re.fullmatch(r"ps\d+(-\d+)?", address):
+        return True
     return address in RESERVED_ADDRESSES or bool(db.session.scalar(
         sa.select(sa.exists().where(MailingList.address == address))))
 
