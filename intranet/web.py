@@ -88,6 +88,17 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+def markdown_preview(max_bytes: int):
+    """The posted text ("text") as it will look, rendered by the one Markdown function (the
+    editors' live preview); 400 with a message when it is over max_bytes."""
+    from .markup import render_markdown
+
+    text = request.form.get("text", "")
+    if len(text.encode()) > max_bytes:
+        return render("_preview.html", "_preview.html", status=400, html=None)
+    return render("_preview.html", "_preview.html", html=render_markdown(text))
+
+
 def render_form(template: str, form, status: int | None = None, **context):
     """Render a form page: 200 when first shown, 400 when it comes back with errors."""
     if status is None:

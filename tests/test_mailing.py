@@ -264,6 +264,9 @@ def test_preview_renders_like_the_archive(client, team):
     client.login(team["members"][0])
     response = client.submit(f"/lists/{team['list'].id}/preview", {"text": "**tučně**"})
     assert "<strong>tučně</strong>" in response.get_data(as_text=True)
+    too_long = client.submit(f"/lists/{team['list'].id}/preview", {"text": "x" * 200_001})
+    assert too_long.status_code == 400
+    assert "Text je příliš dlouhý na náhled." in too_long.get_data(as_text=True)
 
 
 # --- moderation ---------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from .. import files
 from ..extensions import csrf, db
 from ..forms import valid_data
 from ..mail.services import queue_mail
-from ..markup import render_markdown
 from ..policy import (
     ensure,
     may_moderate_list,
@@ -22,6 +21,7 @@ from ..text import size_text
 from ..web import (
     current_member,
     external_url,
+    markdown_preview,
     paginate,
     parse_id,
     render,
@@ -161,10 +161,7 @@ def attachment(attachment_id):
 def preview(list_id):
     """The text as members will see it, rendered by the same function as the archive."""
     ensure(may_post_to_list(current_member(), services.get_list(list_id)))
-    text = request.form.get("text", "")
-    if len(text.encode()) > MAX_TEXT_BYTES:
-        return render_template("minutes/_preview.html", html=None), 400
-    return render_template("minutes/_preview.html", html=render_markdown(text))
+    return markdown_preview(MAX_TEXT_BYTES)
 
 
 @bp.get("/lists/<int:list_id>/held")

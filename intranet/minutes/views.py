@@ -9,7 +9,6 @@ from ..exports import download
 from ..forms import valid_data
 from ..groups.services import all_groups
 from ..i18n import in_prague
-from ..markup import render_markdown
 from ..meetings import services as meetings
 from ..organisations.services import all_municipalities
 from ..policy import (
@@ -22,7 +21,7 @@ from ..policy import (
     may_write_minutes,
     requires,
 )
-from ..web import current_member, paginate, parse_id, render, render_form
+from ..web import current_member, markdown_preview, paginate, parse_id, render, render_form
 from . import archive, attachments, bp, review, services, tasks
 from .forms import ArchiveForm, CorrectionForm, MinutesForm, ReviewForm, TaskForm
 from .models import Minutes, MinutesState
@@ -243,12 +242,7 @@ def preview(minutes_id):
     """The text as it will look, rendered by the same function as the published page."""
     minutes = services.get_minutes(minutes_id)
     ensure(may_publish_minutes(current_member(), minutes, minutes.meeting.group))
-    text = request.form.get("text", "")
-    if len(text.encode()) > services.MAX_BYTES:
-        return render("minutes/_preview.html", "minutes/_preview.html", status=400,
-                      html=None)
-    return render("minutes/_preview.html", "minutes/_preview.html",
-                  html=render_markdown(text))
+    return markdown_preview(services.MAX_BYTES)
 
 
 @bp.post("/minutes/<int:minutes_id>/submit")
