@@ -3,8 +3,9 @@
 Run with `make bench` (or `python bench/bench_pages.py [URL…]` for some pages only, and
 `--profile URL` for a cProfile of one page; `--cpu` measures CPU time instead of wall-clock
 time, when other work shares the machine). The data: 5,000 members, 625 organisations,
-200 municipalities, 20 groups of 50 members with 25 meetings each, and 20,000 more held
-meetings with published minutes of about 5 KB each (the small database: 1,300).
+200 municipalities, 20 groups of 50 members with 25 meetings each, 20,000 more held
+meetings with published minutes of about 5 KB each (the small database: 1,300), and 3,000
+visits with 10–13 sign-ups each (the small database: 20).
 
 The floor of a page is what Flask, the login and the layout cost anyway: a route that exists
 only in this benchmark's app renders templates/base.html for the same logged-in member, with
@@ -35,9 +36,10 @@ from jinja2 import ChoiceLoader, DictLoader
 from markupsafe import Markup
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
-from bench.data import generate, generate_minutes  # noqa: E402
+from bench.data import generate, generate_minutes, generate_visits  # noqa: E402
 from intranet import create_app  # noqa: E402
 from intranet.accounts.models import Member  # noqa: E402
+from intranet.database import refresh_statistics  # noqa: E402
 from intranet.extensions import db  # noqa: E402
 from intranet.minutes.archive import Filters, archive, count_of  # noqa: E402
 from intranet.minutes.models import Minutes  # noqa: E402
@@ -46,7 +48,10 @@ PAGES = ["/", "/directory", "/directory?q=nov", "/directory?q=obec%201", "/organ
          "/municipalities", "/municipalities/1", "/organisations/1", "/admin/members",
          "/admin/members?role=reader&q=mar", "/admin/audit", "/groups", "/groups/1",
          "/meetings", "/meetings/13", "/meetings/13/attendance", "/meetings/13/sheet",
-         "/meetings/stats"]
+         "/meetings/stats",
+         # Issue #10's pages: 3,000 visits, 34,500 sign-ups (the small database: 20).
+         "/visits", "/visits?q=stáž+1", "/visits/1", "/visits/1/participants",
+         "/visits/register", "/visits/register?organisation=1", "/visits/matrix"]
 # Issue #8's pages: the same query count whatever the data; a search answers within 50 ms.
 MINUTES_PAGES = ["/minutes", "/minutes?page=50", "/minutes?q=dluhova+poradna",
                  "/minutes?q=socialni+sluzby+senior", "/minutes/1"]
@@ -71,7 +76,7 @@ def floor_view(number: int):
     return render_template("bench/floor.html", title=title, content=content)
 
 
-def build_app(path: Path, members: int, minutes: int):
+def build_app(path: Path, members: int, minutes: int, visits: int):
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench",
                       "WTF_CSRF_ENABLED": False,
                       "PASSWORD_HASH": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}})
@@ -83,6 +88,8 @@ def build_app(path: Path, members: int, minutes: int):
         generate(members=members, organisations=max(members // 8, 2),
                  municipalities=max(members // 25, 1))
         generate_minutes(minutes)
+        generate_visits(visits)
+        refresh_statistics()  # as the worker does once a day
     return app
 
 
@@ -194,11 +201,13 @@ def main(argv: list[str]) -> int:
     profile_url = argv[argv.index("--profile") + 1] if "--profile" in argv else None
     pages = [a for a in argv if a.startswith("/") and a != profile_url] or PAGES + MINUTES_PAGES
     with tempfile.TemporaryDirectory() as tmp:
-        large = build_app(Path(tmp) / "large.sqlite", members=5000, minutes=20_000)
+        large = build_app(Path(tmp) / "large.sqlite", members=5000, minutes=20_000,
+                          visits=3000)
         if profile_url:
             profile(large, profile_url)
             return 0
-        small = build_app(Path(tmp) / "small.sqlite", members=16, minutes=1300)  # 52 pages
+        small = build_app(Path(tmp) / "small.sqlite", members=16, minutes=1300,  # 52 pages
+                          visits=20)
         large_client, small_client = logged_in_client(large), logged_in_client(small)
         gc.freeze()  # as wsgi.py does once the app is built
         print(f"{'wall-clock' if clock is time.perf_counter else 'CPU'} time, load average "

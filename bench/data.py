@@ -149,3 +149,40 @@ def _pool(rng) -> list[str]:
         _words.extend("".join(rng.choice(SYLLABLES.split()) for _ in range(rng.randint(2, 4)))
                       for _ in range(3000))
     return _words
+
+
+def generate_visits(count: int, seed: int = 3) -> None:
+    """`count` visits of one date with 10 places, nine in ten already past, hosted by
+    organisations of the directory (some abroad), each full and with a few on its waitlist
+    (bulk inserts, for speed)."""
+    from intranet.text import fold
+    from intranet.visits.models import Registration, Status, Visit, VisitKind, VisitSlot
+
+    rng = random.Random(seed)
+    people = db.session.execute(sa.select(Member.id, Member.organisation_id)
+                                .where(Member.role != Role.READER)).all()
+    hosts = db.session.execute(sa.select(Organisation.id, Organisation.name)).all()
+    today = utcnow().date()
+    for n in range(count):
+        day = today + timedelta(days=(n % 10) * 7 + 1 if n % 10 == 0 else -(n * 3 % 900) - 1)
+        host_id, host_name = rng.choice(hosts) if n % 7 else (None, f"Partner v zahraničí {n}")
+        visit_id = db.session.execute(sa.insert(Visit).values(
+            kind=VisitKind.INTERNSHIP if n % 3 else VisitKind.STUDY_VISIT,
+            title=f"Stáž {n}", host_organisation_id=host_id,
+            host_name="" if host_id else host_name, country="Česko" if host_id else "Rakousko",
+            description="Popis stáže.", deadline=day - timedelta(days=5), starts_on=day,
+            ends_on=day, organiser_id=people[0].id, uid=f"bench-{n}", search_key=fold(
+                f"Stáž {n} {host_name}"), address="", contact="", practical="", changes=0,
+            created_at=utcnow()).returning(Visit.id)).scalar()
+        chosen = rng.sample(people, min(10 + n % 4, len(people)))
+        slot_id = db.session.execute(sa.insert(VisitSlot).values(
+            visit_id=visit_id, starts_on=day, ends_on=day, capacity=10,
+            taken=min(10, len(chosen)),
+            last_number=len(chosen)).returning(VisitSlot.id)).scalar()
+        db.session.execute(sa.insert(Registration), [
+            {"visit_id": visit_id, "slot_id": slot_id, "member_id": member_id,
+             "organisation_id": organisation_id, "number": number, "note": "",
+             "status": Status.CONFIRMED if number <= 10 else Status.WAITING,
+             "signed_up_at": utcnow(), "sequence": 1}
+            for number, (member_id, organisation_id) in enumerate(chosen, start=1)])
+    db.session.commit()

@@ -17,6 +17,7 @@ BLUEPRINTS = {
     "meetings": ["views", "agenda_views", "attendance_views", "invitation_views",
                  "history_views"],
     "minutes": ["views", "task_views", "attachment_views", "review_views"],
+    "visits": ["views", "manage_views", "report_views", "register_views"],
     "mailing": ["views", "admin_views"],
 }
 

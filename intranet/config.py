@@ -8,7 +8,7 @@ from pathlib import Path
 
 DEFAULTS = {
     "SQLALCHEMY_DATABASE_URI": None,  # set from the instance path unless configured
-    "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"timeout": 10}},
+    "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"timeout": 30}},
     "BABEL_DEFAULT_LOCALE": "cs",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Prague",
     "LANGUAGES": ["cs", "en"],

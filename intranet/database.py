@@ -48,12 +48,23 @@ def configure_sqlite(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA busy_timeout=30000")  # a burst of sign-ups queues up
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN" if _is_read_only_request() else "BEGIN IMMEDIATE")
+
+
+def refresh_statistics() -> None:
+    """Let SQLite's query planner know how big each table and index is (ANALYZE): without
+    it, it guesses, and e.g. scans every sign-up to show the newest 25 of the register.
+    PostgreSQL keeps its statistics itself (autovacuum)."""
+    from .extensions import db
+
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
 
 
 def _is_read_only_request() -> bool:

@@ -72,6 +72,7 @@ def load_demo() -> bool:
     db.session.commit()
     _minutes()
     _list_posts()
+    _visits()
     return True
 
 
@@ -244,3 +245,59 @@ def _list_posts() -> None:
     for email, subject, text in LIST_POSTS:
         author = db.session.scalar(sa.select(Member).where(Member.email == email))
         services.post(territory, author, subject, text)
+
+
+VISITS = [  # kind, title, host (in the directory, or abroad), country, days ahead,
+    # days long, places, how many sign up, description
+    ("study_visit", "Exkurze do nízkoprahového klubu pro mládež v Drážďanech",
+     "Jugendhaus Elbbrücke (fiktivní)", "Německo", 40, 1, 12, 8,
+     "Celodenní exkurze: jak klub pracuje s dospívajícími z ulice.\n\n- prohlídka klubu\n"
+     "- beseda s terénními pracovníky\n- společný oběd"),
+    ("internship", "Výměnná stáž v azylovém domě", "Azylový dům Přístav, z. ú.", "Česko", 21,
+     2, 2, 3,
+     "Dva dny v provozu azylového domu: příjem klienta, individuální plánování, "
+     "spolupráce s úřadem práce."),
+]
+
+
+def _visits() -> None:
+    """Two offers to sign up for and one past study visit with its participants and a report
+    (the sign-ups' mail goes to the demo maildir)."""
+    from .visits import services
+    from .visits.models import Registration, Status, Visit, VisitKind, VisitReport, VisitSlot
+
+    members = db.session.scalars(sa.select(Member).order_by(Member.id)).all()
+    organisations = {o.name: o for o in db.session.scalars(sa.select(Organisation))}
+    organiser, today = members[1], services.today()
+    eligible = [m for m in members[2:] if m.role is not Role.READER]
+    for kind, title, host, country, ahead, days, places, signing, text in VISITS:
+        start = today + timedelta(days=ahead)
+        values = {"kind": VisitKind(kind), "title": title, "country": country,
+                  "host_organisation_id": organisations[host].id if host in organisations
+                  else None, "host_name": "" if host in organisations else host,
+                  "address": "", "description": text, "contact": organiser.email,
+                  "practical": "Doprava společně vlakem; cestovné hradí projekt.",
+                  "deadline": start - timedelta(days=7), "org_limit": None}
+        visit = services.save_visit(None, organiser, values, [services.SlotDetails(
+            None, start, start + timedelta(days=days - 1), places)])
+        for member in eligible[:signing]:
+            services.sign_up(visit, visit.slots[0], member, "")
+    past_day = today - timedelta(days=60)
+    past = Visit(kind=VisitKind.STUDY_VISIT, title="Exkurze do mateřského centra",
+                 host_organisation_id=organisations["Mateřské centrum Sluníčko"].id,
+                 deadline=past_day - timedelta(days=7),
+                 starts_on=past_day, ends_on=past_day, organiser=organiser,
+                 description="Jak mateřské centrum pomáhá rodinám v obtížné situaci.",
+                 search_key="exkurze do materskeho centra materske centrum slunicko",
+                 slots=[VisitSlot(starts_on=past_day, ends_on=past_day, capacity=8, taken=3,
+                                  last_number=3)])
+    db.session.add(past)
+    db.session.flush()
+    for number, member in enumerate(members[4:7], start=1):
+        db.session.add(Registration(visit_id=past.id, slot_id=past.slots[0].id,
+                                    member_id=member.id, organisation_id=member.organisation_id,
+                                    status=Status.CONFIRMED, number=number))
+    db.session.add(VisitReport(visit_id=past.id, member_id=members[4].id, text=(
+        "Zaujalo nás **sdílené hlídání dětí** během poradenství. Rádi bychom to zkusili "
+        "i u nás.")))
+    db.session.commit()

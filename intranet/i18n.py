@@ -129,6 +129,10 @@ def register_filters(app) -> None:
         locale, pattern = _compiled(context, "time")
         return pattern.apply(_in_prague(value).timetz(), locale)
 
+    @app.template_filter("day_range")
+    def _day_range(start: date, end: date) -> str:
+        return format_day_range(start, end)
+
     @app.template_filter("moment")
     def _moment(value: datetime | None) -> str:
         return format_moment(value) if value else ""
@@ -194,6 +198,12 @@ def format_moment(value: datetime) -> str:
     if in_prague(value).date() == in_prague(utcnow()).date():
         return format_time(value, _pattern("time"))
     return format_datetime(value, _pattern("datetime"))
+
+
+def format_day_range(start: date, end: date) -> str:
+    """One day ("10. 12. 2026") or several ("10. 12. 2026 – 12. 12. 2026")."""
+    first = format_date(start, _pattern("date"))
+    return first if end == start else f"{first} – {format_date(end, _pattern('date'))}"
 
 
 PRAGUE = ZoneInfo("Europe/Prague")

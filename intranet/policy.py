@@ -39,6 +39,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "groups.view": EVERYONE,
     "groups.manage_all": frozenset({Role.ADMIN, Role.SECRETARY}),
     "meetings.view": EVERYONE,
+    "visits.view": EVERYONE,
+    "visits.take_part": frozenset({Role.ADMIN, Role.SECRETARY, Role.MEMBER}),
+    "visits.manage_all": frozenset({Role.ADMIN, Role.SECRETARY}),
 }
 
 
@@ -136,6 +139,24 @@ def may_moderate_list(user, mailing_list) -> bool:
     if user.role is Role.ADMIN:
         return True
     return mailing_list.group is not None and is_coordinator(user, mailing_list.group)
+
+
+def may_host_anywhere(user) -> bool:
+    """Administrators, minute-takers and coordinators offer visits to any host (abroad
+    included); other members offer visits to their own organisation."""
+    from .groups.services import coordinates_any
+
+    return can(user, "visits.manage_all") or (
+        can(user, "visits.take_part") and coordinates_any(user))
+
+
+def may_manage_visit(user, visit) -> bool:
+    """Administrators and minute-takers manage every visit; its organiser and the host
+    organisation's people manage theirs (participants, the final list, the printed list)."""
+    if can(user, "visits.manage_all"):
+        return True
+    return can(user, "visits.take_part") and (
+        visit.organiser_id == user.id or visit.host_organisation_id == user.organisation_id)
 
 
 def ensure(allowed: bool) -> None:

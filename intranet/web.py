@@ -88,12 +88,12 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
-def markdown_preview(max_bytes: int):
-    """The posted text ("text") as it will look, rendered by the one Markdown function (the
-    editors' live preview); 400 with a message when it is over max_bytes."""
+def markdown_preview(max_bytes: int, field: str = "text"):
+    """The posted text (the form field `field`) as it will look, rendered by the one Markdown
+    function (the editors' live preview); 400 with a message when it is over max_bytes."""
     from .markup import render_markdown
 
-    text = request.form.get("text", "")
+    text = request.form.get(field, "")
     if len(text.encode()) > max_bytes:
         return render("_preview.html", "_preview.html", status=400, html=None)
     return render("_preview.html", "_preview.html", html=render_markdown(text))

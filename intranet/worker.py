@@ -33,8 +33,22 @@ def _send_meeting_reminders():
     send_due_reminders()
 
 
+STATISTICS_EVERY = 24 * 3600  # seconds
+_statistics_refreshed = [float("-inf")]  # when this worker last refreshed them
+
+
+def _refresh_statistics():
+    """Once a day (and when the worker starts), as the data grows."""
+    from .database import refresh_statistics
+
+    if time.monotonic() - _statistics_refreshed[0] >= STATISTICS_EVERY:
+        refresh_statistics()
+        _statistics_refreshed[0] = time.monotonic()
+
+
 # Reminders and digests come before delivery, so that they go out in the same pass.
-JOBS = [_send_meeting_reminders, _send_list_digests, _deliver_mail, _purge_login_attempts]
+JOBS = [_send_meeting_reminders, _send_list_digests, _deliver_mail, _purge_login_attempts,
+        _refresh_statistics]
 
 
 def run_once(app) -> None:

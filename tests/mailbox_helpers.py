@@ -23,3 +23,12 @@ def link_in_last_mail(email: str) -> str:
     body = queued_to(email)[-1].body_text
     url = LINK_RE.search(body).group(0)
     return re.sub(r"^https?://[^/]+", "", url)
+
+
+def received(smtp_server) -> dict[str, list]:
+    """What a test SMTP server received: recipient → their messages."""
+    found = {}
+    for recipients, message in smtp_server.recorder.messages():
+        for recipient in recipients:
+            found.setdefault(recipient, []).append(message)
+    return found

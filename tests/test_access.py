@@ -16,6 +16,7 @@ PUBLIC = {ANONYMOUS, *Role}
 ADMIN = {Role.ADMIN}
 MANAGERS = {Role.ADMIN, Role.SECRETARY}  # and a group's coordinators (tested in test_groups)
 GROUP_MEMBERS_ONLY = set()  # none of the roles as such; members of the group (test_meetings)
+TAKING_PART = {Role.ADMIN, Role.SECRETARY, Role.MEMBER}  # mayors (readers) read only
 
 # endpoint -> who may use it. Written out by hand: a new route must be added here.
 EXPECTED = {
@@ -131,6 +132,28 @@ EXPECTED = {
     "mailing.list_settings": ADMIN,
     "mailing.add_list_members": ADMIN,
     "mailing.remove_list_member": ADMIN,
+    # The world's visit was offered by someone else at a host outside: administrators and
+    # minute-takers manage it (its organiser and the host's people too: test_visits); only
+    # its participants write reports (test_visits).
+    "visits.visits": LOGGED_IN,
+    "visits.visit": LOGGED_IN,
+    "visits.ics": LOGGED_IN,
+    "visits.offer": TAKING_PART,
+    "visits.preview": TAKING_PART,
+    "visits.sign_up": TAKING_PART,
+    "visits.cancel": TAKING_PART,
+    "visits.edit": MANAGERS,
+    "visits.participants": MANAGERS,
+    "visits.add_participant": MANAGERS,
+    "visits.remove_participant": MANAGERS,
+    "visits.confirm_list": MANAGERS,
+    "visits.print_list": MANAGERS,
+    "visits.share_report": MANAGERS,
+    "visits.write_report": GROUP_MEMBERS_ONLY,
+    "visits.register_page": LOGGED_IN,
+    "visits.register_csv": LOGGED_IN,
+    "visits.matrix": LOGGED_IN,
+    "visits.matrix_csv": LOGGED_IN,
 }
 # POST routes without a CSRF token: a signed token in the URL is the proof (mail clients
 # post there for a one-click unsubscribe, RFC 8058).
@@ -170,13 +193,37 @@ def world(create_member, create_meeting):
     db.session.flush()
     post.thread_id = post.id
     db.session.commit()
-    return {"list_id": territory.id, "post_id": post.id, "thread_id": post.id,
+    visit = world_visit(target)
+    return {"visit_id": visit["visit"].id, "registration_id": visit["registration"],
+            "report_id": visit["report"].id,
+            "list_id": territory.id, "post_id": post.id, "thread_id": post.id,
             "minutes_id": minutes.id, "task_id": task.id, "attachment_id": attachment.id,
             "member_id": target.id,
             "organisation_id": target.organisation_id,
             "municipality_id": target.organisation.municipality_id, "token": "no-such-token",
             "filename": "css/app.css", "group_id": meeting.group_id, "meeting_id": meeting.id,
             "item_id": meeting.agenda[0].id, "guest_id": meeting.guests[0].id}
+
+
+def world_visit(organiser) -> dict:
+    """A visit offered by `organiser` at a host outside, with one sign-up and a report."""
+    from datetime import timedelta
+
+    from intranet.visits import services
+    from intranet.visits.models import VisitKind, VisitReport
+
+    start = services.today() + timedelta(days=20)
+    visit = services.save_visit(None, organiser, {
+        "kind": VisitKind.INTERNSHIP, "title": "Stáž", "host_organisation_id": None,
+        "host_name": "Hostitel v zahraničí", "address": "", "country": "Rakousko",
+        "description": "Popis", "contact": "", "practical": "",
+        "deadline": start - timedelta(days=5), "org_limit": None},
+        [services.SlotDetails(None, start, start, 3)])
+    registration = services.sign_up(visit, visit.slots[0], organiser).registration_id
+    report = VisitReport(visit_id=visit.id, member_id=organiser.id, text="Zpráva")
+    db.session.add(report)
+    db.session.commit()
+    return {"visit": visit, "registration": registration, "report": report}
 
 
 def build_url(rule: str, values: dict) -> str:

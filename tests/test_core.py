@@ -168,7 +168,7 @@ def test_sqlite_is_tuned(app):
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
 
 
 def test_row_url_is_url_for_routed_once(app):

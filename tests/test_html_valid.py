@@ -36,6 +36,9 @@ VARIANTS = {
     "groups.candidates": ["?q=Jana"],
     "minutes.changes": ["?to=1", "?from=2&to=1"],
     "minutes.archive_page": ["?q=sluzby", "?q=nic-takoveho", "?year=1990"],
+    "visits.visits": ["?kind=internship&q=charita&month=2030-01", "?month=brezen"],
+    "visits.register_page": ["?kind=study_visit&organisation=1", "?member=1"],
+    "visits.matrix": ["?year=1990"],
 }
 # Pages a person meets through a wrong or stale link.
 ERROR_PAGES = ["/no-such-page", "/password/reset/no-such-token", "/answer/no-such-token"]
@@ -114,8 +117,44 @@ def world(app, create_member, create_group, create_meeting, create_organisation,
     values["tokens"]["minutes.review_by_link"] = _review_token(minutes)
     list_values = _list_posts(group, people)
     values["tokens"]["mailing.unsubscribe"] = list_values.pop("token")
-    return people, {**values, **list_values, "minutes_id": minutes.id, "task_id": task.id,
-                    "overrides": published_pages, "attachment_id": attachment.id}
+    visit_values = _visits(people, ngo)
+    published_pages["visits.write_report"] = {"visit_id": visit_values.pop("past_visit_id")}
+    return people, {**values, **list_values, **visit_values, "minutes_id": minutes.id,
+                    "task_id": task.id, "overrides": published_pages,
+                    "attachment_id": attachment.id}
+
+
+def _visits(people, ngo) -> dict:
+    """An internship at the member's organisation with two dates, people with places and on
+    the waitlist; a past study visit abroad with the member's report (shared)."""
+    from intranet.visits import reports, services
+    from intranet.visits.models import VisitKind
+
+    today = services.today()
+    values = {"kind": VisitKind.INTERNSHIP, "title": "Stáž v terénní službě",
+              "host_organisation_id": ngo.id, "host_name": "", "address": "Náves 1",
+              "country": "Česko", "description": "Dva dny **v terénu**.",
+              "contact": "Klára, 777 333 444", "practical": "- vlakem\n- oběd zajištěn",
+              "deadline": today + timedelta(days=10), "org_limit": 2}
+    visit = services.save_visit(None, people["coordinator"], values, [
+        services.SlotDetails(None, today + timedelta(days=20), today + timedelta(days=21), 1),
+        services.SlotDetails(None, today + timedelta(days=30), today + timedelta(days=30), 2)])
+    first = services.sign_up(visit, visit.slots[0], people[Role.MEMBER], "bezlepková strava")
+    services.sign_up(visit, visit.slots[0], people[Role.SECRETARY], "")
+    services.sign_up(visit, visit.slots[1], people[Role.ADMIN], "")
+    past = services.save_visit(None, people["coordinator"], values | {
+        "kind": VisitKind.STUDY_VISIT, "title": "Exkurze do Drážďan",
+        "host_organisation_id": None, "host_name": "Jugendhaus Elbe", "country": "Německo"},
+        [services.SlotDetails(None, today + timedelta(days=20), today + timedelta(days=20), 5)])
+    services.sign_up(past, past.slots[0], people[Role.MEMBER], "")
+    for model, changes in ((type(past.slots[0]), {"starts_on": today - timedelta(days=3),
+                                                   "ends_on": today - timedelta(days=3)}),):
+        db.session.query(model).filter_by(visit_id=past.id).update(changes)
+    db.session.commit()
+    report = reports.save_report(past.id, people[Role.MEMBER].id, "Zaujala nás **supervize**.")
+    reports.share_report(report)
+    return {"visit_id": visit.id, "registration_id": first.registration_id, "report_id": report.id,
+            "past_visit_id": past.id}
 
 
 def _list_posts(group, people) -> dict:

@@ -21,6 +21,7 @@ from intranet.minutes import services as minutes_services
 from intranet.policy import Role
 
 from .conftest import smtp_config
+from .mailbox_helpers import received
 
 UNSUBSCRIBE_LINK = re.compile(r"https?://\S+/unsubscribe/[\w.-]+")
 
@@ -63,15 +64,6 @@ def publish(team, create_meeting):
         return minutes
 
     return make
-
-
-def received(smtp_server) -> dict[str, list]:
-    """Recipient → the messages they received."""
-    found = {}
-    for recipients, message in smtp_server.recorder.messages():
-        for recipient in recipients:
-            found.setdefault(recipient, []).append(message)
-    return found
 
 
 # --- lists follow the groups --------------------------------------------------------------

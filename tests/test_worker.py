@@ -21,3 +21,18 @@ def test_worker_pass_sends_reminders_and_delivers_them(app, create_member, creat
     assert message.deliveries[0].status == "sent"
     db.session.refresh(meeting)
     assert meeting.reminder_sent_at is not None
+
+
+def test_the_worker_tells_sqlite_how_big_the_tables_are_once_a_day(app, create_member,
+                                                                    monkeypatch):
+    from intranet import worker
+
+    create_member()
+    monkeypatch.setattr(worker, "_statistics_refreshed", [float("-inf")])
+    run_once(app)
+    tables = set(db.session.scalars(sa.text("SELECT tbl FROM sqlite_stat1")))
+    assert "member" in tables
+    db.session.execute(sa.text("DELETE FROM sqlite_stat1"))
+    db.session.commit()
+    run_once(app)  # the same day: not again
+    assert db.session.scalar(sa.text("SELECT count(*) FROM sqlite_stat1")) == 0

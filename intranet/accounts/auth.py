@@ -54,11 +54,12 @@ def fresh_session() -> None:
 
 
 def start_session(member: Member) -> None:
-    """Log the member in on a fresh session and remember when."""
+    """Log the member in on a fresh session and remember when (committed last: reading
+    the member after the commit would take the write lock once more, see database.py)."""
     member.last_login_at = utcnow()
-    db.session.commit()
     fresh_session()
     login_user(member)
+    db.session.commit()
 
 
 def end_transaction() -> None:

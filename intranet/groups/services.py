@@ -121,6 +121,12 @@ def is_coordinator(member: Member, group: WorkingGroup) -> bool:
     return membership is not None and membership.is_coordinator
 
 
+def coordinates_any(member: Member) -> bool:
+    """Whether the member coordinates at least one working group."""
+    return db.session.scalar(sa.select(sa.exists().where(
+        GroupMembership.member_id == member.id, GroupMembership.is_coordinator))) or False
+
+
 def add_member(group: WorkingGroup, member_id: int) -> Member | None:
     """Add an active member to the group: the member, or None when they cannot be added."""
     member = db.session.get(Member, member_id)

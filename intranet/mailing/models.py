@@ -34,7 +34,7 @@ class PostStatus(enum.StrEnum):
 class PostSource(enum.StrEnum):
     WEB = "web"
     EMAIL = "email"
-    MINUTES = "minutes"  # posted by the intranet when minutes were published or corrected
+    MINUTES = "minutes"  # posted by the intranet itself: minutes, a correction, a visit report
 
 
 class MailingList(db.Model):

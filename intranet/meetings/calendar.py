@@ -9,28 +9,23 @@ feeds publish (METHOD:PUBLISH) and ask for nothing.
 from email.utils import parseaddr
 
 from flask import current_app
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Event, vCalAddress, vText
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..database import utcnow
+from ..ical import new_calendar, organizer
 from ..web import external_url
 from .models import Answer, Meeting, MeetingStatus
-
-PRODID = "-//Intranet spolupráce obcí//CS"
 
 
 def calendar(meetings, method: str = "PUBLISH", attendee=None) -> str:
     """A VCALENDAR with one VEVENT per meeting: METHOD PUBLISH; or REQUEST (answers asked
     of the attendee, a member) or CANCEL, as sent to one attendee."""
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("method", method)
-    cal.add("x-wr-calname", current_app.config["SITE_NAME"])
+    cal = new_calendar(method)
     for meeting in meetings:
         event = _event(meeting, method)
         if attendee is None:
-            event.add("organizer", _organizer(meeting))
+            event.add("organizer", organizer(meeting.organiser))
         else:
             event.add("organizer", _reply_organizer(meeting))
             event.add(*(("x-intranet-attendee", PLACEHOLDER) if attendee.id is None else
@@ -81,11 +76,10 @@ def reply_address() -> str:
 
 def _reply_organizer(meeting: Meeting) -> vCalAddress:
     """The organiser's name at the intranet's reply address: calendars reply there."""
-    organizer = vCalAddress(f"mailto:{reply_address()}")
+    address = vCalAddress(f"mailto:{reply_address()}")
     person = meeting.organiser
-    organizer.params["cn"] = vText(person.full_name if person else
-                                   current_app.config["SITE_NAME"])
-    return organizer
+    address.params["cn"] = vText(person.full_name if person else current_app.config["SITE_NAME"])
+    return address
 
 
 def _attendee(email: str, ask: bool) -> vCalAddress:
@@ -111,17 +105,6 @@ def _event(meeting: Meeting, method: str) -> Event:
     cancelled = method == "CANCEL" or meeting.status is MeetingStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return event
-
-
-def _organizer(meeting: Meeting) -> vCalAddress:
-    """The member who scheduled the meeting, sent by the intranet's address."""
-    sender_name, sender = parseaddr(current_app.config["MAIL_FROM"])
-    person = meeting.organiser
-    organizer = vCalAddress(f"mailto:{person.email if person else sender}")
-    organizer.params["cn"] = vText(person.full_name if person else sender_name or sender)
-    if person:
-        organizer.params["sent-by"] = vText(f"mailto:{sender}")
-    return organizer
 
 
 def _description(meeting: Meeting) -> str:

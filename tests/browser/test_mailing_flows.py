@@ -65,7 +65,7 @@ def test_an_announcement_with_preview_reaches_everyone_while_the_admin_watches(
     expect(page.get_by_role("heading", name="Nová zpráva do rozesílače")).to_be_visible()
     page.get_by_label("Předmět").fill(SUBJECT)
     page.get_by_label("Text zprávy").press_sequentially("Zveme vás na **školení**.", delay=5)
-    expect(page.locator("#post-preview strong")).to_have_text("školení")  # live
+    expect(page.locator("#text-preview strong")).to_have_text("školení")  # live
     assert_accessible(page)
     page.screenshot(path=ARTIFACTS / "list-post-preview.png", full_page=True)
     page.get_by_role("button", name="Odeslat do rozesílače").click()

@@ -1,0 +1,25 @@
+"""The register of exchange internships and study visits (výměnné stáže a exkurze): offers
+with dates and places, sign-up with a waitlist, reports, and who learned from whom.
+
+A report shared by the organiser sends `visit_report_shared` (DESIGN §13); the member list
+posts it to the territory's list from a handler it connects.
+"""
+
+from blinker import Namespace
+from flask import Blueprint
+
+bp = Blueprint("visits", __name__)
+
+signals = Namespace()
+visit_report_shared = signals.signal("visit-report-shared")  # sender: the VisitReport
+
+
+def init_app(app) -> None:
+    """Show one's visits on the dashboard and the history on member and organisation pages."""
+    from ..panels import register_panel
+    from .register_views import member_panel, organisation_panel
+    from .views import dashboard_panel
+
+    register_panel(app, "dashboard", dashboard_panel)
+    register_panel(app, "member", member_panel)
+    register_panel(app, "organisation", organisation_panel)

@@ -1,0 +1,57 @@
+"""Mail about sign-ups: a place (with the calendar file), the waitlist, a place that came
+free, a cancellation (taking the date out of the calendar), and the final list. Queued in the
+transaction of the change: a change rolled back sends nothing."""
+
+from email.utils import formataddr
+
+from ..mail.services import queue_mail
+from ..web import external_url
+from .calendar import registration_calendar
+from .models import Registration, Status
+
+CATEGORY = "visits"
+CALENDAR_FILE = "staz-nebo-exkurze.ics"
+
+
+def _calendar(registration: Registration, method: str = "PUBLISH"):
+    def files(_member):
+        return [(CALENDAR_FILE, f"text/calendar; method={method}",
+                 registration_calendar(registration, method))]
+
+    return files
+
+
+def _send(registration: Registration, template: str, attachments=None, **context) -> None:
+    organiser = registration.visit.organiser
+    queue_mail(registration.member, CATEGORY, template, attachments=attachments,
+               reply_to=formataddr((organiser.full_name, organiser.email)),
+               visit=registration.visit, slot=registration.slot, registration=registration,
+               url=external_url("visits.visit", visit_id=registration.visit_id), **context)
+
+
+def signed_up(registration: Registration, by_organiser: bool) -> None:
+    if registration.status is Status.CONFIRMED:
+        _send(registration, "visit_place", _calendar(registration), by_organiser=by_organiser)
+    else:
+        from .services import waitlist_position
+
+        _send(registration, "visit_waitlist", position=waitlist_position(registration),
+              by_organiser=by_organiser)
+
+
+def promoted(registration: Registration) -> None:
+    _send(registration, "visit_promoted", _calendar(registration))
+
+
+def cancelled(registration: Registration, by_organiser: bool) -> None:
+    had_place = registration.confirmed_at is not None
+    _send(registration, "visit_cancelled", _calendar(registration, "CANCEL") if had_place
+          else None, by_organiser=by_organiser)
+
+
+def list_confirmed(visit, registrations: list[Registration]) -> None:
+    for registration in registrations:
+        if registration.status is Status.CONFIRMED:
+            _send(registration, "visit_final", _calendar(registration))
+        else:
+            _send(registration, "visit_no_place")

@@ -1,0 +1,142 @@
+"""The register: who went where and when (per member, per organisation), and the matrix of
+which organisations learned from which, per year; both also as CSV for Czech Excel."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import aliased
+
+from ..accounts.models import Member
+from ..exports import csv_text
+from ..extensions import db
+from ..organisations.models import Organisation
+from ..text import czech_key
+from .models import HOME_COUNTRY, Registration, Status, Visit, VisitKind, VisitSlot
+from .services import today
+
+Host = aliased(Organisation)
+HOST_NAME = sa.func.coalesce(Host.name, Visit.host_name)
+
+
+@dataclass
+class Filters:
+    year: int | None = None
+    kind: VisitKind | None = None
+    organisation_id: int | None = None  # its people's visits and the visits it hosted
+    member_id: int | None = None
+
+
+def _went(filters: Filters, query: sa.Select, host: bool = True) -> sa.Select:
+    """Confirmed participants of dates that have begun, narrowed by the filters (with
+    `host`, the host's name can be selected)."""
+    query = (query.select_from(Registration)
+             .join(VisitSlot, VisitSlot.id == Registration.slot_id)
+             .where(Registration.status == Status.CONFIRMED, VisitSlot.starts_on <= today()))
+    if host or filters.kind or filters.organisation_id:
+        query = query.join(Visit, Visit.id == Registration.visit_id)
+    if host:
+        query = query.outerjoin(Host, Host.id == Visit.host_organisation_id)
+    if filters.year:
+        first = date(filters.year, 1, 1)
+        query = query.where(VisitSlot.starts_on >= first,
+                            VisitSlot.starts_on < first.replace(year=filters.year + 1))
+    if filters.kind:
+        query = query.where(Visit.kind == filters.kind)
+    if filters.organisation_id:
+        query = query.where(sa.or_(Registration.organisation_id == filters.organisation_id,
+                                   Visit.host_organisation_id == filters.organisation_id))
+    if filters.member_id:
+        query = query.where(Registration.member_id == filters.member_id)
+    return query
+
+
+def participation_count(filters: Filters) -> sa.Select:
+    """How many rows participations() has, counted without what only the page shows."""
+    return _went(filters, sa.select(sa.func.count(Registration.id)), host=False)
+
+
+def participations(filters: Filters) -> sa.Select:
+    """One row per person and visit, newest first: what the register page and its CSV show."""
+    visitor = aliased(Organisation)
+    query = sa.select(
+        VisitSlot.starts_on, VisitSlot.ends_on, Visit.id.label("visit_id"), Visit.kind,
+        Visit.title, HOST_NAME.label("host"), Visit.country,
+        (Visit.country != HOME_COUNTRY).label("abroad"),
+        Member.id.label("member_id"), Member.full_name.label("member_name"),
+        visitor.id.label("organisation_id"), visitor.name.label("organisation"))
+    return (_went(filters, query)
+            .join(Member, Member.id == Registration.member_id)
+            .join(visitor, visitor.id == Registration.organisation_id)
+            .order_by(VisitSlot.starts_on.desc(), Visit.id, Member.sort_key))
+
+
+def years() -> list[int]:
+    """The years with someone at a visit, newest first (the filters' choices)."""
+    days = db.session.execute(_went(Filters(), sa.select(
+        sa.func.min(VisitSlot.starts_on), sa.func.max(VisitSlot.starts_on)), host=False)).one()
+    if days[0] is None:
+        return []
+    return list(range(days[1].year, days[0].year - 1, -1))
+
+
+def register_csv(filters: Filters) -> str:
+    headers = [_("Od"), _("Do"), _("Druh"), _("Název"), _("Hostitel"), _("Země"),
+               _("Účastník / účastnice"), _("Organizace")]
+    rows = db.session.execute(participations(filters))
+    return csv_text(headers, ([row.starts_on.strftime("%d. %m. %Y"),
+                               row.ends_on.strftime("%d. %m. %Y"), str(row.kind.label),
+                               row.title, row.host, row.country, row.member_name,
+                               row.organisation] for row in rows))
+
+
+@dataclass
+class Matrix:
+    """People of each visiting organisation (rows) at each host (columns) in a year."""
+
+    hosts: list[str]
+    rows: list[tuple[str, list[int], int]]  # visiting organisation, count per host, total
+    totals: list[int]  # per host
+
+
+def matrix(year: int | None, limit: int | None = None) -> Matrix:
+    """Who learned from whom in the year. With `limit`, only that many hosts (those with the
+    most visitors) are columns and the others are added up in one last column, so that a
+    page stays readable and quick however many hosts there are; without, every host."""
+    visitor = aliased(Organisation)
+    query = (_went(Filters(year=year), sa.select(visitor.name, HOST_NAME,
+                                                 sa.func.count(Registration.id)))
+             .join(visitor, visitor.id == Registration.organisation_id)
+             .group_by(visitor.name, HOST_NAME))
+    counts: dict[str, dict[str, int]] = {}
+    host_totals: dict[str, int] = {}
+    for name, host, count in db.session.execute(query):
+        counts.setdefault(name, {})[host] = count
+        host_totals[host] = host_totals.get(host, 0) + count
+    kept = set(host_totals)
+    if limit is not None and len(host_totals) > limit:
+        kept = set(sorted(host_totals, key=host_totals.get, reverse=True)[:limit])
+    hosts = sorted(kept, key=czech_key)
+    others = len(kept) < len(host_totals)
+    rows = []
+    for name in sorted(counts, key=czech_key):
+        cells = [counts[name].get(host, 0) for host in hosts]
+        total = sum(counts[name].values())
+        rows.append((name, [*cells, total - sum(cells)] if others else cells, total))
+    totals = [host_totals[host] for host in hosts]
+    all_visitors = sum(host_totals.values())
+    return Matrix(hosts=[*hosts, _("ostatní hostitelé")] if others else hosts, rows=rows,
+                  totals=[*totals, all_visitors - sum(totals)] if others else totals)
+
+
+def matrix_csv(table: Matrix) -> str:
+    headers = [_("Kdo (organizace) \\ u koho"), *table.hosts, _("Celkem")]
+    return csv_text(headers, ([name, *cells, total] for name, cells, total in table.rows))
+
+
+def latest(member_id: int | None = None, organisation_id: int | None = None,
+           limit: int = 5) -> list[sa.Row]:
+    """The newest rows of a member's or an organisation's history (their pages' panels)."""
+    filters = Filters(member_id=member_id, organisation_id=organisation_id)
+    return db.session.execute(participations(filters).limit(limit)).all()

@@ -1,0 +1,396 @@
+"""Visits: offering one, the list of upcoming ones, signing up with a waitlist, cancelling
+and promotion, the organiser's changes and the final list.
+
+Places are taken by a conditional UPDATE (`taken < capacity`, checked by its row count),
+inside a transaction that first touches the visit's row: on SQLite write transactions
+start with BEGIN IMMEDIATE and so run one at a time; on PostgreSQL the touched row is
+locked until commit, so the sign-ups and cancellations of one visit run one at a time too.
+UNIQUE (visit, member) and CHECK (0 <= taken <= capacity) hold whatever happens.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased, joinedload, raiseload, selectinload
+
+from ..accounts.models import Member
+from ..database import utcnow
+from ..extensions import db
+from ..i18n import in_prague
+from ..text import fold, like_pattern
+from . import notifications
+from .models import ACTIVE, Registration, Status, Visit, VisitKind, VisitSlot
+
+VISIT_FIELDS = ("kind", "title", "host_organisation_id", "host_name", "address", "country",
+                "description", "contact", "practical", "deadline", "org_limit")
+
+
+class Closed(Exception):
+    """Sign-up is over: the deadline passed, the date began, or the list is final."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class OrganisationFull(Exception):
+    """The member's organisation already has as many people signed up as the visit allows."""
+
+
+class SlotInUse(Exception):
+    """A date with people signed up cannot be removed."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a sign-up came to, read before its commit: a view reports it without another
+    transaction (on SQLite each one of a POST waits for the write lock)."""
+
+    registration_id: int
+    confirmed: bool
+    position: int | None  # on the waitlist
+    already: bool = False  # the member had signed up before: nothing changed
+
+
+@dataclass
+class SlotDetails:
+    """One date of a visit as the form gives it (id None: a new one)."""
+
+    id: int | None
+    starts_on: date
+    ends_on: date
+    capacity: int
+
+
+def today() -> date:
+    """Today in Prague: deadlines and dates are days there."""
+    return in_prague(utcnow()).date()
+
+
+# --- reading ------------------------------------------------------------------------------
+
+def get_visit(visit_id: int) -> Visit:
+    """The visit with its host, organiser and dates; or 404."""
+    return db.first_or_404(sa.select(Visit).options(
+        joinedload(Visit.host_organisation), joinedload(Visit.organiser),
+        selectinload(Visit.slots), raiseload("*")).where(Visit.id == visit_id))
+
+
+@dataclass
+class Filters:
+    """What the list of upcoming visits is narrowed to."""
+
+    kind: VisitKind | None = None
+    q: str = ""  # the host or the title
+    month: tuple[date, date] | None = None  # visits on a day of [first, following)
+
+
+def upcoming(filters: Filters) -> sa.Select:
+    """Visits not over yet, soonest first, as rows (visit, capacity, taken, waiting): the
+    places are summed for the rows of the page only."""
+    def of_visit(column):
+        return column.where(VisitSlot.visit_id == Visit.id).correlate(Visit).scalar_subquery()
+
+    waiting = (sa.select(sa.func.count(Registration.id))
+               .where(Registration.visit_id == Visit.id, Registration.status == Status.WAITING)
+               .correlate(Visit).scalar_subquery())
+    query = (sa.select(Visit, of_visit(sa.select(sa.func.sum(VisitSlot.capacity))),
+                       of_visit(sa.select(sa.func.sum(VisitSlot.taken))), waiting)
+             .options(joinedload(Visit.host_organisation), raiseload("*"))
+             .order_by(Visit.starts_on, Visit.id))
+    return _narrowed(query, filters)
+
+
+def upcoming_count(filters: Filters) -> sa.Select:
+    return _narrowed(sa.select(sa.func.count(Visit.id)), filters)
+
+
+def _narrowed(query: sa.Select, filters: Filters) -> sa.Select:
+    query = query.where(Visit.ends_on >= today())
+    if filters.kind:
+        query = query.where(Visit.kind == filters.kind)
+    if filters.q.strip():
+        query = query.where(Visit.search_key.like(like_pattern(filters.q), escape="\\"))
+    if filters.month:
+        first, following = filters.month
+        query = query.where(Visit.starts_on < following, Visit.ends_on >= first)
+    return query
+
+
+def registration_of(visit_id: int, member_id: int) -> Registration | None:
+    """The member's sign-up for the visit (cancelled ones included), with its date."""
+    return db.session.scalar(sa.select(Registration).options(joinedload(Registration.slot))
+                             .where(Registration.visit_id == visit_id,
+                                    Registration.member_id == member_id))
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first on the date's waitlist; None for anyone not waiting."""
+    if registration.status is not Status.WAITING:
+        return None
+    return db.session.scalar(sa.select(sa.func.count()).where(
+        Registration.slot_id == registration.slot_id, Registration.status == Status.WAITING,
+        Registration.number <= registration.number))
+
+
+def participants(visit_id: int, statuses=(Status.CONFIRMED,)) -> sa.Select:
+    """Sign-ups of the visit with the member and their organisation, by date, then order."""
+    return (sa.select(Registration)
+            .options(joinedload(Registration.member), joinedload(Registration.organisation),
+                     raiseload("*"))
+            .join(VisitSlot, VisitSlot.id == Registration.slot_id)
+            .where(Registration.visit_id == visit_id, Registration.status.in_(statuses))
+            .order_by(VisitSlot.starts_on, VisitSlot.id, Registration.number))
+
+
+def waiting_counts(visit_id: int) -> dict[int, int]:
+    """How many wait on each date of the visit (slot id → count)."""
+    return dict(db.session.execute(
+        sa.select(Registration.slot_id, sa.func.count())
+        .where(Registration.visit_id == visit_id, Registration.status == Status.WAITING)
+        .group_by(Registration.slot_id)).all())
+
+
+def closed_reason(visit: Visit, slot: VisitSlot) -> str | None:
+    """Why members can no longer sign up for this date themselves (None: they can)."""
+    if visit.confirmed_at is not None:
+        return "confirmed"
+    if slot.starts_on <= today():
+        return "started"
+    if visit.deadline < today():
+        return "deadline"
+    return None
+
+
+# --- offering and changing ----------------------------------------------------------------
+
+def save_visit(visit: Visit | None, organiser: Member, values: dict,
+               slots: list[SlotDetails], removed: set[int] = frozenset()) -> Visit:
+    """Offer a visit (visit None) or save its changes; raised capacities take people from
+    the waitlist at once. The form has checked the dates and capacities."""
+    host = _host_name(values["host_organisation_id"], values["host_name"])
+    if visit is None:
+        visit = Visit(organiser=organiser, slots=[])
+        db.session.add(visit)
+    else:
+        _lock(visit)
+    for name in VISIT_FIELDS:
+        setattr(visit, name, values[name])
+    if visit.host_organisation_id:
+        visit.host_name = ""
+    visit.search_key = fold(f"{visit.title} {host}")[:420]
+    _set_slots(visit, slots, removed)
+    db.session.flush()
+    for slot in visit.slots:
+        _promote(visit, slot)
+    db.session.commit()
+    return visit
+
+
+def _host_name(organisation_id: int | None, typed: str) -> str:
+    from ..organisations.models import Organisation
+
+    if not organisation_id:
+        return typed
+    return db.session.scalar(sa.select(Organisation.name).where(
+        Organisation.id == organisation_id)) or ""
+
+
+def _set_slots(visit: Visit, slots: list[SlotDetails], removed: set[int]) -> None:
+    existing = {slot.id: slot for slot in visit.slots}
+    for gone in removed & set(existing):
+        if db.session.scalar(sa.select(sa.exists().where(
+                Registration.slot_id == gone, Registration.status.in_(ACTIVE)))):
+            raise SlotInUse
+        db.session.execute(sa.delete(Registration).where(Registration.slot_id == gone))
+        visit.slots.remove(existing[gone])
+    for details in slots:
+        slot = existing.get(details.id) if details.id else None
+        if details.id in removed:
+            continue
+        if slot is None:
+            slot = VisitSlot()
+            visit.slots.append(slot)
+        slot.starts_on, slot.ends_on = details.starts_on, details.ends_on
+        slot.capacity = details.capacity
+    visit.starts_on = min(slot.starts_on for slot in visit.slots)
+    visit.ends_on = max(slot.ends_on for slot in visit.slots)
+
+
+def taken_by_slot(visit: Visit) -> dict[int, int]:
+    """Confirmed places per date (the form refuses a capacity below them)."""
+    return {slot.id: slot.taken for slot in visit.slots}
+
+
+# --- signing up and cancelling ------------------------------------------------------------
+
+def _lock(visit: Visit) -> None:
+    """Touch the visit's row: changes to one visit's places run one at a time."""
+    db.session.execute(sa.update(Visit).where(Visit.id == visit.id)
+                       .values(changes=Visit.changes + 1)
+                       .execution_options(synchronize_session=False))
+
+
+def sign_up(visit: Visit, slot: VisitSlot, member: Member, note: str = "",
+            by_organiser: bool = False) -> Place:
+    """A place on the date if one is free, else a place on its waitlist; once per visit (a
+    second sign-up changes nothing). The organiser adds people after the deadline too.
+    Raises Closed or OrganisationFull."""
+    if not by_organiser and (reason := closed_reason(visit, slot)):
+        raise Closed(reason)
+    current = registration_of(visit.id, member.id)
+    if current is not None and current.status in ACTIVE:
+        return _place(current, already=True)
+    _lock(visit)
+    if visit.org_limit and _organisation_count(visit, member.organisation_id) >= visit.org_limit:
+        db.session.rollback()
+        raise OrganisationFull
+    try:
+        registration = _take(visit, slot, member, note, current)
+    except IntegrityError:  # the same member twice at once (PostgreSQL): the first counts
+        db.session.rollback()
+        return _place(registration_of(visit.id, member.id), already=True)
+    notifications.signed_up(registration, by_organiser)
+    place = _place(registration)
+    db.session.commit()
+    return place
+
+
+def _place(registration: Registration, already: bool = False) -> Place:
+    return Place(registration.id, registration.status is Status.CONFIRMED,
+                 waitlist_position(registration), already)
+
+
+def _organisation_count(visit: Visit, organisation_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).where(
+        Registration.visit_id == visit.id, Registration.organisation_id == organisation_id,
+        Registration.status.in_(ACTIVE)))
+
+
+def _take(visit, slot, member, note, registration) -> Registration:
+    """A place if one is free (a conditional UPDATE), the next number in the slot's order."""
+    placed = db.session.execute(
+        sa.update(VisitSlot).where(VisitSlot.id == slot.id, VisitSlot.taken < VisitSlot.capacity)
+        .values(taken=VisitSlot.taken + 1).execution_options(synchronize_session=False)
+    ).rowcount == 1
+    number = db.session.execute(
+        sa.update(VisitSlot).where(VisitSlot.id == slot.id)
+        .values(last_number=VisitSlot.last_number + 1).returning(VisitSlot.last_number)
+        .execution_options(synchronize_session=False)).scalar_one()
+    now = utcnow()
+    if registration is None:
+        registration = Registration(visit_id=visit.id, member_id=member.id, sequence=0)
+        db.session.add(registration)
+    registration.slot_id, registration.organisation_id = slot.id, member.organisation_id
+    registration.status = Status.CONFIRMED if placed else Status.WAITING
+    registration.number, registration.note, registration.signed_up_at = number, note, now
+    registration.confirmed_at = now if placed else None
+    registration.cancelled_at = None
+    registration.sequence += 1
+    db.session.flush()
+    db.session.refresh(slot)
+    return registration
+
+
+def cancel(registration: Registration, by_organiser: bool = False) -> bool:
+    """Give the place (or the place on the waitlist) up; the first waiting on the date gets
+    the place and is told. False if it was already cancelled."""
+    visit = registration.visit
+    _lock(visit)
+    was_confirmed = _set_cancelled(registration, Status.CONFIRMED)
+    if not was_confirmed and not _set_cancelled(registration, Status.WAITING):
+        db.session.rollback()
+        return False
+    if was_confirmed:
+        db.session.execute(sa.update(VisitSlot).where(VisitSlot.id == registration.slot_id)
+                           .values(taken=VisitSlot.taken - 1)
+                           .execution_options(synchronize_session=False))
+    db.session.expire(registration)
+    notifications.cancelled(registration, by_organiser)
+    slot = db.session.get(VisitSlot, registration.slot_id)
+    db.session.refresh(slot)
+    _promote(visit, slot)
+    db.session.commit()
+    return True
+
+
+def _set_cancelled(registration: Registration, status: Status) -> bool:
+    return db.session.execute(
+        sa.update(Registration).where(Registration.id == registration.id,
+                                      Registration.status == status)
+        .values(status=Status.CANCELLED, cancelled_at=utcnow(),
+                sequence=Registration.sequence + 1)
+        .execution_options(synchronize_session=False)).rowcount == 1
+
+
+def _promote(visit: Visit, slot: VisitSlot) -> None:
+    """Free places go to the first on the waitlist, in order, until the date begins."""
+    if slot.starts_on <= today():
+        return
+    while True:
+        first = db.session.scalar(
+            sa.select(Registration).where(Registration.slot_id == slot.id,
+                                          Registration.status == Status.WAITING)
+            .order_by(Registration.number).limit(1))
+        if first is None or not db.session.execute(
+                sa.update(VisitSlot).where(VisitSlot.id == slot.id,
+                                           VisitSlot.taken < VisitSlot.capacity)
+                .values(taken=VisitSlot.taken + 1)
+                .execution_options(synchronize_session=False)).rowcount:
+            return
+        first.status, first.confirmed_at = Status.CONFIRMED, utcnow()
+        first.sequence += 1
+        db.session.flush()
+        notifications.promoted(first)
+
+
+def confirm_list(visit: Visit) -> bool:
+    """The organiser confirms the final list (once): participants are told, those still
+    waiting learn they did not get a place; members no longer sign up themselves."""
+    claimed = db.session.execute(
+        sa.update(Visit).where(Visit.id == visit.id, Visit.confirmed_at.is_(None))
+        .values(confirmed_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        db.session.rollback()
+        return False
+    registrations = db.session.scalars(
+        sa.select(Registration).options(joinedload(Registration.member),
+                                        joinedload(Registration.slot))
+        .where(Registration.visit_id == visit.id, Registration.status.in_(ACTIVE))).all()
+    notifications.list_confirmed(visit, registrations)
+    db.session.commit()
+    return True
+
+
+def find_member(email: str) -> Member | None:
+    """An active member by e-mail (the organiser adds people by their address)."""
+    from ..text import normalise_email
+
+    return db.session.scalar(sa.select(Member).where(
+        Member.email == normalise_email(email), Member.deactivated_at.is_(None)))
+
+
+# --- one member's visits ------------------------------------------------------------------
+
+def my_visits(member: Member, limit: int = 5) -> tuple[list[sa.Row], list[sa.Row]]:
+    """The member's coming visits (a place or a place on the waitlist, with its position) and
+    their past ones, the newest first: rows (registration, visit title, kind, dates, position)."""
+    earlier = aliased(Registration)
+    position = (sa.select(sa.func.count(earlier.id))
+                .where(earlier.slot_id == Registration.slot_id,
+                       earlier.status == Status.WAITING, earlier.number <= Registration.number)
+                .correlate(Registration).scalar_subquery())
+    query = (sa.select(Registration.visit_id, Registration.status, Visit.title, Visit.kind,
+                       VisitSlot.starts_on, VisitSlot.ends_on, position.label("position"))
+             .join(Visit, Visit.id == Registration.visit_id)
+             .join(VisitSlot, VisitSlot.id == Registration.slot_id)
+             .where(Registration.member_id == member.id))
+    coming = db.session.execute(
+        query.where(Registration.status.in_(ACTIVE), VisitSlot.ends_on >= today())
+        .order_by(VisitSlot.starts_on).limit(limit)).all()
+    past = db.session.execute(
+        query.where(Registration.status == Status.CONFIRMED, VisitSlot.ends_on < today())
+        .order_by(VisitSlot.starts_on.desc()).limit(limit)).all()
+    return coming, past

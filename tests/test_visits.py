@@ -1,0 +1,533 @@
+"""Exchange internships and study visits (issue #10): offering, signing up with a waitlist,
+promotion by e-mail (a real aiosmtpd server), the organiser's side, reports, the register and
+its CSV, and what each role may do."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from intranet.extensions import db
+from intranet.mail.deliverer import deliver_due
+from intranet.mailing.models import ListKind, ListPost, MailingList
+from intranet.organisations.models import OrganisationKind
+from intranet.policy import Role
+from intranet.visits import reports, services
+from intranet.visits.models import Registration, Status, Visit, VisitKind, VisitSlot
+
+from .conftest import smtp_config
+from .mailbox_helpers import received
+from .queries import queries_for
+
+
+@pytest.fixture
+def app_overrides(smtp_server):
+    return smtp_config(smtp_server)
+
+
+def visit_values(**changes) -> dict:
+    values = {"kind": VisitKind.INTERNSHIP, "title": "Stáž v terénní službě",
+              "host_organisation_id": None, "host_name": "Charita Dolní Lhota", "address": "",
+              "country": "Česko", "description": "Dva dny **v terénu**.", "contact": "",
+              "practical": "", "deadline": services.today() + timedelta(days=10),
+              "org_limit": None}
+    return values | changes
+
+
+@pytest.fixture
+def make_visit(create_member):
+    """A visit offered through the service: `places` on one date `start_in` days ahead."""
+
+    def factory(places=2, start_in=20, days=1, organiser=None, slots=None, **changes):
+        organiser = organiser or create_member(first_name="Olga", last_name="Organizátorová")
+        start = services.today() + timedelta(days=start_in)
+        slots = slots or [services.SlotDetails(None, start, start + timedelta(days=days - 1),
+                                               places)]
+        return services.save_visit(None, organiser, visit_values(**changes), slots)
+
+    return factory
+
+
+def rows(visit_id):
+    return db.session.execute(sa.select(Registration.member_id, Registration.status,
+                                        Registration.number)
+                              .where(Registration.visit_id == visit_id)
+                              .order_by(Registration.number)).all()
+
+
+def sign_up(client, visit, note="", slot=None):
+    slot = slot or visit.slots[0]
+    return client.submit(f"/visits/{visit.id}/sign-up", {"slot_id": slot.id, "note": note})
+
+
+# --- signing up, the waitlist, cancelling -------------------------------------------------
+
+def test_the_last_place_then_the_waitlist_then_promotion_by_mail(
+        client, make_visit, create_member, smtp_server):
+    visit = make_visit(places=1)
+    first, second = create_member(first_name="Anna"), create_member(first_name="Běla")
+    client.login(first)
+    response = sign_up(client, visit, note="bezlepková strava")
+    assert response.status_code == 302
+    assert "máte místo" in client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    client.login(second)
+    sign_up(client, visit)
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "Jste 1. na čekací listině" in page
+    assert "plno – čekací listina" in page
+
+    client.login(first)
+    assert client.submit(f"/visits/{visit.id}/cancel", {"confirmed": "1"}).status_code == 302
+    statuses = {member: status for member, status, _ in rows(visit.id)}
+    assert statuses == {first.id: Status.CANCELLED, second.id: Status.CONFIRMED}
+    assert db.session.get(VisitSlot, visit.slots[0].id).taken == 1
+
+    deliver_due()
+    mail = {to: {m["Subject"]: m for m in messages}
+            for to, messages in received(smtp_server).items()}
+    assert set(mail[first.email]) == {"Máte místo: Stáž v terénní službě",
+                                      "Přihláška zrušena: Stáž v terénní službě"}
+    assert set(mail[second.email]) == {"Čekací listina: Stáž v terénní službě",
+                                       "Uvolnilo se místo a je vaše: Stáž v terénní službě"}
+    promotion = mail[second.email]["Uvolnilo se místo a je vaše: Stáž v terénní službě"]
+    calendar = next(part for part in promotion.iter_attachments()
+                    if part.get_content_type() == "text/calendar")
+    ics = calendar.get_content()
+    assert "DTSTART;VALUE=DATE:" in ics and "STATUS:CONFIRMED" in ics
+    cancelled = mail[first.email]["Přihláška zrušena: Stáž v terénní službě"]
+    assert "METHOD:CANCEL" in next(cancelled.iter_attachments()).get_content()
+    waitlisted = mail[second.email]["Čekací listina: Stáž v terénní službě"]
+    assert "jste 1. v pořadí" in waitlisted.get_body(("plain",)).get_content()
+
+
+def test_signing_up_twice_keeps_one_place(client, make_visit, create_member):
+    visit = make_visit(places=3)
+    member = create_member()
+    client.login(member)
+    sign_up(client, visit)
+    response = sign_up(client, visit)
+    assert response.status_code == 302
+    assert "Přihlášku na tuto akci už máte" in client.get(response.location).get_data(as_text=True)
+    assert len(rows(visit.id)) == 1
+    assert db.session.get(VisitSlot, visit.slots[0].id).taken == 1
+
+
+def test_a_cancelled_member_signs_up_again_at_the_end_of_the_queue(make_visit, create_member):
+    visit = make_visit(places=1)
+    first, second = create_member(), create_member()
+    mine = services.sign_up(visit, visit.slots[0], first)
+    assert mine.confirmed and mine.position is None
+    services.sign_up(visit, visit.slots[0], second)
+    services.cancel(services.registration_of(visit.id, first.id))
+    again = services.sign_up(visit, visit.slots[0], first)
+    assert (again.registration_id, again.confirmed, again.position) == (
+        mine.registration_id, False, 1)
+    assert services.registration_of(visit.id, first.id).number == 3
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"deadline": -1}, "Přihlášky skončily"),
+    ({"start": 0}, "Akce už začala"),
+    ({"confirmed": True}, "konečný seznam účastníků"),
+])
+def test_no_sign_up_after_the_deadline_the_start_or_the_final_list(
+        client, make_visit, create_member, change, message):
+    visit = make_visit(places=5)
+    today = services.today()
+    if "deadline" in change:
+        db.session.execute(sa.update(Visit).values(deadline=today + timedelta(days=-1)))
+    if "start" in change:
+        db.session.execute(sa.update(VisitSlot).values(starts_on=today, ends_on=today))
+        db.session.execute(sa.update(Visit).values(deadline=today - timedelta(days=1)))
+    if "confirmed" in change:
+        services.confirm_list(visit)
+    member = create_member()
+    client.login(member)
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert message in page and "Přihlásit se</button>" not in page
+    response = sign_up(client, visit, note="moje poznámka")
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert message in body
+    assert rows(visit.id) == []
+
+
+def test_a_reader_cannot_sign_up(client, make_visit, create_member):
+    visit = make_visit()
+    client.login(create_member(Role.READER))
+    assert "hlásí členové a členky" in client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert sign_up(client, visit).status_code == 403
+    assert rows(visit.id) == []
+
+
+def test_an_organisation_limit_is_kept(client, make_visit, create_member, create_organisation):
+    visit = make_visit(places=5, org_limit=1)
+    office = create_organisation()
+    first, colleague = create_member(organisation=office), create_member(organisation=office)
+    services.sign_up(visit, visit.slots[0], first)
+    client.login(colleague)
+    response = sign_up(client, visit, note="ráda bych jela")
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert "Z vaší organizace je na tuto akci přihlášeno tolik lidí, kolik akce dovoluje (1)" \
+        in body
+    assert "ráda bych jela" in body
+    assert len(rows(visit.id)) == 1
+
+
+def test_choosing_no_date_of_several_is_an_error_at_the_field(client, make_visit, create_member):
+    start = services.today() + timedelta(days=20)
+    visit = make_visit(slots=[services.SlotDetails(None, start, start, 2),
+                              services.SlotDetails(None, start + timedelta(days=7),
+                                                   start + timedelta(days=8), 2)])
+    client.login(create_member())
+    response = client.submit(f"/visits/{visit.id}/sign-up", {"note": "poznámka"})
+    assert response.status_code == 400
+    assert "Vyberte termín." in response.get_data(as_text=True)
+    response = sign_up(client, visit, slot=visit.slots[1])
+    assert response.status_code == 302
+    assert rows(visit.id)[0].status is Status.CONFIRMED
+
+
+# --- offering and changing ----------------------------------------------------------------
+
+def offer_form(**changes) -> dict:
+    start = services.today() + timedelta(days=30)
+    form = {"kind": "study_visit", "title": "Exkurze do Drážďan", "host_organisation_id": "0",
+            "host_name": "Jugendhaus Elbe", "country": "Německo", "address": "Elbstraße 1",
+            "slots-0-starts_on": start.isoformat(), "slots-0-ends_on": "",
+            "slots-0-capacity": "12", "deadline": (start - timedelta(days=7)).isoformat(),
+            "org_limit": "", "description": "Návštěva **klubu**.", "contact": "Eva, 777 111 222",
+            "practical": "Vlakem z Vranova."}
+    return form | changes
+
+
+def test_a_coordinator_offers_a_visit_abroad(client, create_member, create_group):
+    coordinator = create_member()
+    create_group(coordinators=[coordinator])
+    client.login(coordinator)
+    response = client.submit("/visits/new", offer_form())
+    assert response.status_code == 302, response.get_data(as_text=True)
+    visit = db.session.scalar(sa.select(Visit))
+    assert (visit.host_name, visit.country, visit.organiser_id) == (
+        "Jugendhaus Elbe", "Německo", coordinator.id)
+    assert visit.slots[0].capacity == 12 and visit.slots[0].ends_on == visit.slots[0].starts_on
+    page = client.get(response.location).get_data(as_text=True)
+    assert "<strong>klubu</strong>" in page and "zbývá 12 míst z 12" in page
+
+
+def test_a_member_offers_only_at_their_own_organisation(client, create_member,
+                                                         create_organisation):
+    member, elsewhere = create_member(), create_organisation()
+    client.login(member)
+    page = client.get("/visits/new").get_data(as_text=True)
+    assert "hostitel mimo adresář" not in page
+    response = client.submit("/visits/new", offer_form(host_organisation_id=str(elsewhere.id)))
+    assert response.status_code == 400
+    response = client.submit("/visits/new", offer_form(
+        host_organisation_id=str(member.organisation_id), host_name=""))
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(Visit.host_organisation_id)) == member.organisation_id
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"slots-0-ends_on": "2000-01-01"}, "Konec musí být stejný den jako začátek, nebo později."),
+    ({"slots-0-capacity": "0"}, "Počet míst musí být od 1 do 500."),
+    ({"slots-0-capacity": "-3"}, "Počet míst musí být od 1 do 500."),
+    ({"slots-0-capacity": "hodně"}, "Zadejte počet míst číslem."),
+    ({"deadline": "__start__"}, "Přihlášky musí skončit před prvním dnem akce"),
+    ({"slots-0-starts_on": "2020-05-05", "deadline": "2020-05-01"}, "už je v minulosti"),
+    ({"slots-0-starts_on": "2099-05-05"}, "nejvýše dva roky dopředu"),
+    ({"host_name": ""}, "Vyberte hostitele ze seznamu, nebo napište jeho název."),
+    ({"slots-0-starts_on": "2027-02-30"}, "Takové datum neexistuje"),
+])
+def test_bad_offers_are_refused_at_the_field_keeping_what_was_typed(
+        client, create_member, changes, message):
+    admin = create_member(Role.ADMIN)
+    client.login(admin)
+    form = offer_form(**changes)
+    if form["deadline"] == "__start__":
+        form["deadline"] = form["slots-0-starts_on"]
+    response = client.submit("/visits/new", form)
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert message in body
+    assert 'value="Exkurze do Drážďan"' in body and "Vlakem z Vranova." in body
+    assert db.session.scalar(sa.select(sa.func.count(Visit.id))) == 0
+
+
+def test_adding_a_date_keeps_the_form(client, create_member):
+    client.login(create_member(Role.ADMIN))
+    response = client.submit("/visits/new", offer_form(add_slot="1"))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'name="slots-1-starts_on"' in body and 'value="Exkurze do Drážďan"' in body
+    assert db.session.scalar(sa.select(sa.func.count(Visit.id))) == 0
+
+
+def edit_form(visit, **changes) -> dict:
+    slot = visit.slots[0]
+    return offer_form(**{"title": visit.title, "slots-0-slot_id": str(slot.id),
+                         "slots-0-starts_on": slot.starts_on.isoformat(),
+                         "slots-0-capacity": str(slot.capacity),
+                         "deadline": visit.deadline.isoformat(), **changes})
+
+
+def test_capacity_below_the_confirmed_is_refused_and_more_places_promote(
+        client, make_visit, create_member):
+    organiser = create_member()
+    visit = make_visit(places=2, organiser=organiser)
+    people = [create_member() for _ in range(4)]
+    for person in people:
+        services.sign_up(visit, visit.slots[0], person)
+    client.login(organiser)
+    response = client.submit(f"/visits/{visit.id}/edit", edit_form(visit, **{
+        "slots-0-capacity": "1"}))
+    assert response.status_code == 400
+    assert "jsou už potvrzeni 2 lidé; méně míst nastavit nelze" in response.get_data(as_text=True)
+    response = client.submit(f"/visits/{visit.id}/edit", edit_form(visit, **{
+        "slots-0-capacity": "3"}))
+    assert response.status_code == 302
+    confirmed = [m for m, status, _ in rows(visit.id) if status is Status.CONFIRMED]
+    assert confirmed == [p.id for p in people[:3]]
+
+
+def test_a_date_with_people_cannot_be_removed(client, make_visit, create_member):
+    organiser = create_member()
+    start = services.today() + timedelta(days=20)
+    visit = make_visit(organiser=organiser, slots=[
+        services.SlotDetails(None, start, start, 2),
+        services.SlotDetails(None, start + timedelta(days=3), start + timedelta(days=3), 2)])
+    services.sign_up(visit, visit.slots[0], create_member())
+    client.login(organiser)
+    form = edit_form(visit, **{"slots-0-remove": "y", "slots-1-slot_id": str(visit.slots[1].id),
+                               "slots-1-starts_on": visit.slots[1].starts_on.isoformat(),
+                               "slots-1-capacity": "2"})
+    response = client.submit(f"/visits/{visit.id}/edit", form)
+    assert response.status_code == 409
+    assert "nelze odebrat" in response.get_data(as_text=True)
+    form = form | {"slots-0-remove": "", "slots-1-remove": "y"}
+    form.pop("slots-0-remove")
+    assert client.submit(f"/visits/{visit.id}/edit", form).status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(VisitSlot.id))) == 1
+
+
+# --- the organiser ------------------------------------------------------------------------
+
+def test_the_organiser_adds_after_the_deadline_removes_and_confirms_the_list(
+        client, make_visit, create_member, smtp_server):
+    organiser = create_member()
+    visit = make_visit(places=1, organiser=organiser)
+    db.session.execute(sa.update(Visit).values(deadline=services.today() - timedelta(days=1)))
+    first, second = create_member(), create_member()
+    client.login(organiser)
+    url = f"/visits/{visit.id}/participants"
+    slot = {"slot_id": visit.slots[0].id}
+    assert client.submit(url, {"email": first.email, **slot}).status_code == 302
+    assert client.submit(url, {"email": second.email, **slot}).status_code == 302
+    response = client.submit(url, {"email": "nikdo@example.org", **slot})
+    assert response.status_code == 400
+    assert "s touto adresou neznáme" in response.get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    assert first.full_name in page and second.full_name in page
+    first_row = db.session.scalar(sa.select(Registration.id).where(
+        Registration.member_id == first.id))
+    response = client.submit(f"{url}/{first_row}/remove", {"confirmed": "1"})
+    assert response.status_code == 302
+    assert [s for _, s, _ in rows(visit.id)] == [Status.CANCELLED, Status.CONFIRMED]
+    assert client.submit(f"/visits/{visit.id}/confirm").status_code == 302
+    assert client.submit(f"/visits/{visit.id}/confirm").status_code == 302  # once only
+    deliver_due()
+    subjects = [m["Subject"] for m in received(smtp_server)[second.email]]
+    assert subjects.count("Seznam účastníků je potvrzen: Stáž v terénní službě") == 1
+    assert "Přihláška zrušena: Stáž v terénní službě" in [
+        m["Subject"] for m in received(smtp_server)[first.email]]
+    printed = client.get(f"/visits/{visit.id}/print").get_data(as_text=True)
+    assert second.full_name in printed and first.full_name not in printed
+
+
+def test_someone_else_cannot_manage_the_visit(client, make_visit, create_member):
+    visit = make_visit()
+    client.login(create_member())
+    for url in (f"/visits/{visit.id}/participants", f"/visits/{visit.id}/edit",
+                f"/visits/{visit.id}/print"):
+        assert client.get(url).status_code == 403
+    assert client.submit(f"/visits/{visit.id}/confirm").status_code == 403
+
+
+def test_the_host_organisations_people_manage_its_visit(client, make_visit, create_member,
+                                                        create_organisation):
+    host = create_organisation(kind=OrganisationKind.NGO)
+    visit = make_visit(host_organisation_id=host.id, host_name="")
+    client.login(create_member(organisation=host))
+    assert client.get(f"/visits/{visit.id}/participants").status_code == 200
+
+
+# --- reports and the register -------------------------------------------------------------
+
+def went(visit, member):
+    """Sign the member up, then move the visit into the past."""
+    services.sign_up(visit, visit.slots[0], member)
+
+
+def move_to_past(visit_id, days_ago=30):
+    day = services.today() - timedelta(days=days_ago)
+    db.session.execute(sa.update(VisitSlot).where(VisitSlot.visit_id == visit_id)
+                       .values(starts_on=day, ends_on=day))
+    db.session.execute(sa.update(Visit).where(Visit.id == visit_id)
+                       .values(starts_on=day, ends_on=day, deadline=day - timedelta(days=5)))
+    db.session.commit()
+
+
+def test_a_participant_reports_and_the_organiser_shares_it_to_the_territory_list(
+        client, make_visit, create_member, smtp_server):
+    organiser = create_member()
+    visit = make_visit(organiser=organiser)
+    participant, other = create_member(first_name="Věra"), create_member()
+    went(visit, participant)
+    client.login(participant)
+    assert client.get(f"/visits/{visit.id}/report").status_code == 403  # not yet
+    move_to_past(visit.id)
+    assert client.submit(f"/visits/{visit.id}/report", {"text": " "}).status_code == 400
+    response = client.submit(f"/visits/{visit.id}/report", {"text": "Zaujala nás **supervize**."})
+    assert response.status_code == 302
+    client.login(other)
+    assert client.get(f"/visits/{visit.id}/report").status_code == 403
+    assert "<strong>supervize</strong>" in client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    report = db.session.scalar(sa.select(reports.VisitReport))
+    assert client.submit(f"/visits/reports/{report.id}/share").status_code == 403
+    client.login(organiser)
+    assert client.submit(f"/visits/reports/{report.id}/share").status_code == 302
+    assert client.submit(f"/visits/reports/{report.id}/share").status_code == 302
+    territory = db.session.scalar(sa.select(MailingList).filter_by(kind=ListKind.TERRITORY))
+    posts = db.session.scalars(sa.select(ListPost).where(ListPost.list_id == territory.id)).all()
+    assert len(posts) == 1
+    assert posts[0].subject == f"Zpráva z akce: Stáž v terénní službě – {participant.full_name}"
+    assert "Zaujala nás **supervize**." in posts[0].body
+
+
+def test_the_register_csv_and_the_matrix(client, make_visit, create_member, create_organisation):
+    charity = create_organisation("Charita Dolní Lhota")
+    office = create_organisation("Úřad práce Vranov")
+    school = create_organisation("=HYPERLINK(\"x\")")
+    first = make_visit(host_organisation_id=charity.id, host_name="", title="Stáž v Charitě")
+    second = make_visit(host_name="Jugendhaus Elbe", title="Exkurze", kind=VisitKind.STUDY_VISIT)
+    ana = create_member(first_name="Ana", last_name="Černá", organisation=office)
+    bob = create_member(first_name="Bob", last_name="Adámek", organisation=school)
+    coming = create_member(organisation=office)
+    went(first, ana)
+    went(first, bob)
+    went(second, ana)
+    move_to_past(first.id, days_ago=40)
+    move_to_past(second.id, days_ago=10)
+    not_yet = make_visit(host_organisation_id=charity.id, host_name="")
+    went(not_yet, coming)
+    client.login(create_member(Role.READER))
+    year = (services.today() - timedelta(days=10)).year
+
+    response = client.get("/visits/register.csv")
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert "Stáže a exkurze.csv" in response.headers["Content-Disposition"].encode(
+        "latin-1").decode("utf-8") or "filename*=UTF-8''St" in response.headers[
+        "Content-Disposition"]
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    table = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    assert table[0] == ["Od", "Do", "Druh", "Název", "Hostitel", "Země",
+                        "Účastník / účastnice", "Organizace"]
+    assert [(row[3], row[6], row[7]) for row in table[1:]] == [
+        ("Exkurze", ana.full_name, "Úřad práce Vranov"),
+        ("Stáž v Charitě", bob.full_name, "'=HYPERLINK(\"x\")"),
+        ("Stáž v Charitě", ana.full_name, "Úřad práce Vranov")]
+    assert table[1][2] == "exkurze" and table[1][4] == "Jugendhaus Elbe"
+
+    history = client.get(f"/visits/register?organisation={charity.id}").get_data(as_text=True)
+    assert "Stáž v Charitě" in history and "Exkurze</a>" not in history
+    mine = client.get(f"/visits/register?member={bob.id}").get_data(as_text=True)
+    assert mine.count("Stáž v Charitě</a>") == 1 and ana.full_name not in mine
+
+    matrix = list(csv.reader(io.StringIO(
+        client.get(f"/visits/matrix.csv?year={year}").get_data(as_text=True)[1:]), delimiter=";"))
+    if (services.today() - timedelta(days=40)).year == year:
+        assert matrix[0] == ["Kdo (organizace) \\ u koho", "Charita Dolní Lhota",
+                             "Jugendhaus Elbe", "Celkem"]
+        assert matrix[1:] == [["'=HYPERLINK(\"x\")", "1", "0", "1"],
+                              ["Úřad práce Vranov", "1", "1", "2"]]
+    page = client.get("/visits/matrix").get_data(as_text=True)
+    assert "Jugendhaus Elbe" in page and "Úřad práce Vranov" in page
+
+
+def test_my_visits_on_the_dashboard(client, make_visit, create_member):
+    member = create_member()
+    full = make_visit(places=1, title="Plná stáž")
+    services.sign_up(full, full.slots[0], create_member())
+    went(full, member)
+    past = make_visit(title="Loňská exkurze")
+    went(past, member)
+    move_to_past(past.id)
+    client.login(member)
+    page = client.get("/").get_data(as_text=True)
+    assert "Moje stáže a exkurze" in page
+    assert "Plná stáž" in page and "čekací listina: 1. v pořadí" in page
+    assert "Loňská exkurze" in page
+    client.login(create_member(Role.READER))
+    assert "Moje stáže a exkurze" not in client.get("/").get_data(as_text=True)
+
+
+def test_the_calendar_file(client, make_visit, create_member):
+    visit = make_visit(days=3)
+    client.login(create_member())
+    response = client.get(f"/visits/{visit.id}/calendar.ics")
+    assert response.headers["Cache-Control"] == "no-store"
+    body = response.get_data(as_text=True)
+    start = visit.slots[0].starts_on
+    assert f"DTSTART;VALUE=DATE:{start:%Y%m%d}" in body
+    assert f"DTEND;VALUE=DATE:{start + timedelta(days=3):%Y%m%d}" in body
+
+
+# --- pages stay fast ----------------------------------------------------------------------
+
+def test_pages_run_the_same_number_of_queries_however_many_visits_and_people(
+        client, make_visit, create_member):
+    organiser = create_member()
+    viewer = create_member()
+
+    def grow(count):
+        for n in range(count):
+            visit = make_visit(places=2, organiser=organiser, title=f"Stáž {n}")
+            for _ in range(3):
+                went(visit, create_member())
+            went(visit, viewer)
+
+    grow(2)
+    move_to_past(db.session.scalar(sa.select(Visit.id).order_by(Visit.id.desc())))
+    client.login(organiser)
+    visit_id = db.session.scalar(sa.select(Visit.id).order_by(Visit.id))
+    urls = ["/visits", f"/visits/{visit_id}", f"/visits/{visit_id}/participants",
+            "/visits/register", "/visits/matrix", "/"]
+    few = {url: queries_for(client, url) for url in urls}
+    grow(6)
+    for past in db.session.scalars(sa.select(Visit.id)).all()[:5]:
+        move_to_past(past)
+    client.login(organiser)
+    assert {url: queries_for(client, url) for url in urls} == few
+
+
+def test_the_matrix_page_shows_the_busiest_hosts_and_adds_up_the_others(
+        client, make_visit, create_member, create_organisation):
+    from intranet.visits.register import matrix
+
+    office = create_organisation("Úřad práce")
+    for host, people in (("Alfa", 1), ("Beta", 3), ("Čeňka", 2)):
+        visit = make_visit(host_name=host, places=5)
+        for _ in range(people):
+            went(visit, create_member(organisation=office))
+        move_to_past(visit.id, days_ago=1)
+    year = (services.today() - timedelta(days=1)).year
+    shown = matrix(year, limit=2)
+    assert shown.hosts == ["Beta", "Čeňka", "ostatní hostitelé"]
+    assert shown.rows == [("Úřad práce", [3, 2, 1], 6)]
+    assert shown.totals == [3, 2, 1]
+    assert matrix(year).hosts == ["Alfa", "Beta", "Čeňka"]

@@ -1,0 +1,465 @@
+"""The race the visits issue asks for, through the real HTTP stack: gunicorn with several
+workers and threads on a SQLite file, driven by several client processes with many threads
+each. 1,000 members sign up for 5 places at once: exactly 5 get a place, the rest wait in
+the order of their numbers, nobody twice, no number twice, no error. Then the 5 with a place
+and 20 waiting members cancel at once: the places go to the first waiting, the count stays
+exact. And one member posting the sign-up 20 times at once is signed up once."""
+
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from http.cookiejar import CookieJar
+from pathlib import Path
+from statistics import median
+from urllib.error import HTTPError
+from urllib.parse import urlencode
+from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener
+
+import pytest
+import sqlalchemy as sa
+
+from intranet import create_app
+from intranet.accounts.models import Member
+from intranet.accounts.passwords import hash_password
+from intranet.database import utcnow
+from intranet.extensions import db
+from intranet.mail.models import OutboxDelivery, OutboxMessage
+from intranet.organisations.models import Municipality, Organisation, OrganisationKind
+from intranet.policy import Role
+from intranet.text import czech_key, fold
+from intranet.visits.models import Registration, Status, VisitKind, VisitSlot
+from intranet.visits.services import SlotDetails, save_visit, today
+
+from .conftest import CHEAP_ARGON2, PASSWORD, TOKEN_RE, app_config, free_port
+
+ROOT = Path(__file__).parent.parent
+MEMBERS = 1000
+PLACES = 5
+CLIENT_PROCESSES = 4
+THREADS_PER_PROCESS = 25
+SERVER_WORKERS = 4
+SERVER_THREADS = 4
+RACE_TITLE = "Výměnná stáž v sociálních službách"
+TWICE_TITLE = "Exkurze do chráněného bydlení"
+
+
+# --- the site: a file database and gunicorn on it -----------------------------------------
+
+def member_email(n: int) -> str:
+    return f"ucastnik{n:04d}@example.org"
+
+
+def add_members(organisations: list[Organisation], count: int, password_hash: str) -> None:
+    """Many active members at once (bulk INSERT: the @validates keys are computed here)."""
+    now = utcnow()
+    db.session.execute(sa.insert(Member), [
+        {"email": member_email(n), "first_name": "Účastník", "last_name": f"Číslo {n}",
+         "organisation_id": organisations[n % len(organisations)].id, "role": Role.MEMBER,
+         "password_hash": password_hash, "activated_at": now,
+         "search_key": fold(f"Účastník Číslo {n}"), "sort_key": czech_key(f"Číslo {n}",
+                                                                          "Účastník")}
+        for n in range(1, count + 1)])
+
+
+def offer_visit(organiser: Member, title: str) -> tuple[int, int]:
+    """A visit in 30 days with one date of PLACES places, open for sign-ups: (visit, slot)."""
+    starts = today() + timedelta(days=30)
+    values = {"kind": VisitKind.INTERNSHIP, "title": title, "host_organisation_id": None,
+              "host_name": "Domov Na Výsluní", "address": "Lipová 1, Brno", "country": "Česko",
+              "description": "", "contact": "", "practical": "",
+              "deadline": starts - timedelta(days=7), "org_limit": None}
+    visit = save_visit(None, organiser, values, [SlotDetails(None, starts, starts, PLACES)])
+    return visit.id, visit.slots[0].id
+
+
+@pytest.fixture(scope="module")
+def site(migrated_db, tmp_path_factory):
+    """1,001 members and two visits of 5 places prepared in the test's own app, then
+    gunicorn (SERVER_WORKERS × SERVER_THREADS) serving the file: yields the test's app (to
+    read the database), the address, the visits' (id, slot id) and gunicorn's log."""
+    tmp = tmp_path_factory.mktemp("visits_race")
+    db_file = tmp / "intranet.sqlite"
+    shutil.copy(migrated_db, db_file)
+    app = create_app(app_config(db_file))
+    with app.app_context():
+        municipality = Municipality(name="Testov", orp="ORP Testov")
+        organisations = [Organisation(name=f"Organizace {n}", kind=OrganisationKind.NGO,
+                                      municipality=municipality) for n in range(1, 11)]
+        organiser = Member(email="organizatorka@example.org", first_name="Olga",
+                           last_name="Organizátorová", role=Role.SECRETARY,
+                           organisation=organisations[0], password_hash=hash_password(PASSWORD),
+                           activated_at=utcnow())
+        db.session.add_all([*organisations, organiser])
+        db.session.commit()
+        add_members(organisations, MEMBERS + 1, organiser.password_hash)  # +1: the double poster
+        db.session.commit()
+        race = offer_visit(organiser, RACE_TITLE)
+        twice = offer_visit(organiser, TWICE_TITLE)
+        db.session.remove()
+        db.engine.dispose()
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("INTRANET_")}
+    env.update({"DATABASE_URL": f"sqlite:///{db_file}", "INTRANET_SECRET_KEY": "race-secret",
+                "INTRANET_PASSWORD_HASH": json.dumps(CHEAP_ARGON2),
+                "INTRANET_MAIL_MAILDIR": str(tmp / "maildir"),
+                "INTRANET_ATTACHMENT_DIR": str(tmp / "attachments"),
+                "INTRANET_PUBLIC_URL": base, "PYTHONPATH": str(ROOT)})
+    log_path = tmp / "gunicorn.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "-w", str(SERVER_WORKERS),
+             "--threads", str(SERVER_THREADS), "-b", f"127.0.0.1:{port}", "--timeout", "120",
+             "--graceful-timeout", "5", "--no-control-socket", "wsgi:app"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_until_healthy(base, server, log_path)
+        yield {"app": app, "base": base, "race": race, "twice": twice, "log": log_path}
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def wait_until_healthy(base: str, server: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"gunicorn exited:\n{log_path.read_text()}")
+        try:
+            if Browser(base).get("/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"gunicorn did not answer /healthz:\n{log_path.read_text()}")
+
+
+def server_errors(log_path: Path) -> str:
+    """What gunicorn and the app logged beyond start-up and shut-down: tracebacks."""
+    lines = [line for line in log_path.read_text().splitlines() if "[INFO]" not in line]
+    return "\n".join(lines[-200:])
+
+
+# --- a client: one member's browser -------------------------------------------------------
+
+class _NoRedirect(HTTPRedirectHandler):
+    """Let the test see a 302 (the answer to a form that worked) instead of following it."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def page_text(body: str) -> str:
+    """The words of a page's main part (an error page says what went wrong there)."""
+    main = body.split("<main", 1)[-1]
+    return " ".join(re.sub(r"<[^>]+>", " ", main.split(">", 1)[-1]).split())[:300]
+
+
+class Unexpected(Exception):
+    def __init__(self, step: str, status: int, body: str):
+        super().__init__(f"{step}: HTTP {status}: {page_text(body)!r}")
+        self.step, self.status = step, status
+
+
+class Browser:
+    """One member's cookies over urllib: a new connection per request, redirects not followed."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = build_opener(HTTPCookieProcessor(CookieJar()), _NoRedirect())
+        self.statuses = Counter()
+        self.latencies = []
+        self.form_token = ""
+
+    def send(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        body = urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(Request(self.base + path, data=body), timeout=120) as response:
+                return response.status, response.read().decode()
+        except HTTPError as error:
+            with error:
+                return error.code, error.read().decode(errors="replace")
+
+    def get(self, path: str) -> tuple[int, str]:
+        return self.send(path)
+
+    def step(self, name: str, path: str, data: dict | None = None, expect: int = 200) -> str:
+        status, body = self.send(path, data)
+        self.statuses[f"{name} {status}"] += 1
+        if status != expect:
+            raise Unexpected(name, status, body)
+        return body
+
+    def token(self, name: str, path: str) -> str:
+        match = TOKEN_RE.search(self.step(name, path))
+        if match is None:
+            raise Unexpected(name, 200, "no CSRF token on the page")
+        return match.group(1) or match.group(2)
+
+    def log_in(self, email: str) -> None:
+        token = self.token("GET /login", "/login")
+        self.step("POST /login", "/login",
+                  {"csrf_token": token, "email": email, "password": PASSWORD}, expect=302)
+
+
+def open_visit(browser: Browser, job: dict) -> None:
+    """Before the race: log in and open the visit's page (its form's CSRF token)."""
+    browser.log_in(job["email"])
+    browser.form_token = browser.token("GET visit", f"/visits/{job['visit_id']}")
+
+
+def sign_up(browser: Browser, job: dict) -> None:
+    """Send the sign-up form: a place or a place on the waitlist, both a redirect."""
+    started = time.monotonic()
+    browser.step("POST sign-up", f"/visits/{job['visit_id']}/sign-up",
+                 {"csrf_token": browser.form_token, "slot_id": job["slot_id"],
+                  "note": "Ráda pojedu."}, expect=302)
+    browser.latencies.append(time.monotonic() - started)
+
+
+def cancel(browser: Browser, job: dict) -> None:
+    """Send the cancel form twice at once (a double click): both answers are redirects."""
+    form = {"csrf_token": browser.form_token, "confirmed": "1"}
+    path = f"/visits/{job['visit_id']}/cancel"
+    with ThreadPoolExecutor(2) as pool:
+        for future in [pool.submit(browser.step, "POST cancel", path, form, 302)
+                       for _ in range(2)]:
+            future.result()
+
+
+ACTIONS = {"sign_up": sign_up, "cancel": cancel}
+
+
+def guarded(action, browser: Browser, job: dict) -> bool:
+    """action(browser, job); an unexpected answer, a refused connection or a timeout is
+    counted as an error (with the member and what happened)."""
+    try:
+        action(browser, job)
+    except Unexpected as unexpected:
+        browser.statuses[f"error {job['email']}: {unexpected}"] += 1
+        return False
+    except Exception as error:  # noqa: BLE001 - whatever it is, it is an error
+        browser.statuses[f"error {job['email']}: {error!r}"] += 1
+        return False
+    return True
+
+
+def client_process(base: str, jobs: list[dict], threads: int, started, ready,
+                   results) -> None:
+    """One client process with `threads` threads: each of its members logs in and opens
+    the visit's page; when every process is ready, all send their form (the race). Puts
+    on `results` the statuses seen (and "error …" entries) and the forms' latencies (s)."""
+    browsers = [Browser(base) for _ in jobs]
+    with ThreadPoolExecutor(threads) as pool:
+        started.wait()
+        prepared = list(pool.map(lambda pair: guarded(open_visit, *pair),
+                                 zip(browsers, jobs, strict=True)))
+        ready.wait()
+        list(pool.map(lambda pair: guarded(ACTIONS[pair[1]["kind"]], *pair),
+                      [pair for pair, ok in zip(zip(browsers, jobs, strict=True), prepared,
+                                                strict=True) if ok]))
+    statuses = Counter()
+    for browser in browsers:
+        statuses.update(browser.statuses)
+    results.put((dict(statuses), [t for browser in browsers for t in browser.latencies]))
+
+
+def run_clients(base: str, jobs: list[dict], processes: int, threads: int):
+    """Run the jobs from `processes` client processes with `threads` threads each. Returns
+    the statuses, the forms' latencies (s, sorted), the seconds it took to log everyone in
+    and open the page, and the seconds the race took (from the release of all forms)."""
+    context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+    started, ready = context.Barrier(processes + 1), context.Barrier(processes + 1)
+    results = context.Queue()
+    workers = [context.Process(target=client_process,
+                               args=(base, jobs[n::processes], threads, started, ready,
+                                     results)) for n in range(processes)]
+    for worker in workers:
+        worker.start()
+    try:
+        started.wait(timeout=60)
+        begin = time.monotonic()
+        ready.wait(timeout=300)
+        release = time.monotonic()
+        statuses, latencies = Counter(), []
+        for _ in workers:
+            seen, times = results.get(timeout=300)
+            statuses.update(seen)
+            latencies.extend(times)
+        end = time.monotonic()
+    finally:
+        for worker in workers:
+            worker.join(timeout=30)
+            if worker.is_alive():
+                worker.terminate()
+    return statuses, sorted(latencies), release - begin, end - release
+
+
+def describe(latencies: list[float]) -> str:
+    if not latencies:
+        return "-"
+    ms = [round(seconds * 1000) for seconds in latencies]
+    return (f"median {median(ms):.0f} ms, 95th percentile {ms[int(len(ms) * 0.95)]} ms, "
+            f"max {ms[-1]} ms")
+
+
+def errors_of(statuses: Counter) -> list[str]:
+    return sorted(key for key in statuses if key.startswith("error "))
+
+
+# --- reading the database -----------------------------------------------------------------
+
+def registrations(slot_id: int) -> list[Registration]:
+    return db.session.scalars(sa.select(Registration).where(Registration.slot_id == slot_id)
+                              .order_by(Registration.number)).all()
+
+
+def visit_mail(title: str) -> list[tuple[int, str, str]]:
+    """The visit's queued mail in the order queued: (member id, subject, text)."""
+    return db.session.execute(
+        sa.select(OutboxDelivery.member_id, OutboxMessage.subject, OutboxMessage.body_text)
+        .join(OutboxMessage, OutboxMessage.id == OutboxDelivery.message_id)
+        .where(OutboxMessage.category == "visits", OutboxMessage.subject.contains(title))
+        .order_by(OutboxMessage.id)).all()
+
+
+def emails_by_id() -> dict[int, str]:
+    return dict(db.session.execute(sa.select(Member.id, Member.email)).all())
+
+
+# --- the tests ----------------------------------------------------------------------------
+
+def test_a_thousand_sign_ups_for_five_places_then_cancellations_at_once(site):
+    app, base, log_path = site["app"], site["base"], site["log"]
+    visit_id, slot_id = site["race"]
+    jobs = [{"kind": "sign_up", "email": member_email(n), "visit_id": visit_id,
+             "slot_id": slot_id} for n in range(1, MEMBERS + 1)]
+
+    statuses, latencies, log_ins, race = run_clients(base, jobs, CLIENT_PROCESSES,
+                                                     THREADS_PER_PROCESS)
+    print(f"\n{MEMBERS} members from {CLIENT_PROCESSES} client processes × "
+          f"{THREADS_PER_PROCESS} threads, gunicorn {SERVER_WORKERS} workers × "
+          f"{SERVER_THREADS} threads: logging in and opening the visit's page {log_ins:.1f} s; "
+          f"then {MEMBERS} sign-up forms sent at once: {race:.1f} s, "
+          f"{MEMBERS / race:.0f} sign-ups/s; a sign-up POST took {describe(latencies)}")
+    print(dict(sorted(statuses.items())))
+    errors = errors_of(statuses)
+    assert errors == [], f"{len(errors)} errors, e.g. {errors[:5]}\n{server_errors(log_path)}"
+    for step, status in (("GET /login", 200), ("POST /login", 302), ("GET visit", 200),
+                         ("POST sign-up", 302)):
+        assert statuses[f"{step} {status}"] == MEMBERS, (step, statuses)
+    assert sum(statuses.values()) == 4 * MEMBERS  # no other status anywhere
+
+    with app.app_context():
+        emails = emails_by_id()
+        rows = registrations(slot_id)
+        slot = db.session.get(VisitSlot, slot_id)
+        assert len(rows) == MEMBERS
+        assert sorted(emails[row.member_id] for row in rows) == [
+            member_email(n) for n in range(1, MEMBERS + 1)]  # each member once
+        assert [row.number for row in rows] == list(range(1, MEMBERS + 1))  # each number once
+        assert [row.status for row in rows] == (
+            [Status.CONFIRMED] * PLACES + [Status.WAITING] * (MEMBERS - PLACES))
+        assert all(row.confirmed_at is not None for row in rows[:PLACES])
+        assert (slot.taken, slot.last_number) == (PLACES, MEMBERS)
+        # What each member was told: a place, or their place on the waitlist, in order.
+        mail = visit_mail(RACE_TITLE)
+        assert sorted(member_id for member_id, _, _ in mail) == sorted(
+            row.member_id for row in rows)  # one message each
+        told = {member_id: (subject, text) for member_id, subject, text in mail}
+        for row in rows:
+            subject, text = told[row.member_id]
+            if row.status is Status.CONFIRMED:
+                assert subject.startswith("Máte místo:"), subject
+            else:
+                assert subject.startswith("Čekací listina:"), subject
+                assert f"jste {row.number - PLACES}. v pořadí" in text
+        by_number = {row.number: row.member_id for row in rows}
+        db.session.remove()
+
+    # The 5 with a place and 20 waiting members cancel at once (each sends the form twice):
+    # every place freed goes to the first still waiting.
+    waiting_cancelling = [*range(6, 26, 2), *range(100, 1001, 100)]
+    cancelling = {by_number[number] for number in [*range(1, PLACES + 1), *waiting_cancelling]}
+    jobs = [{"kind": "cancel", "email": emails[member_id], "visit_id": visit_id}
+            for member_id in sorted(cancelling)]
+    statuses, _, _, elapsed = run_clients(base, jobs, 2, 13)
+    print(f"{len(jobs)} cancellations, each sent twice at once: {elapsed:.1f} s")
+    print(dict(sorted(statuses.items())))
+    errors = errors_of(statuses)
+    assert errors == [], f"{len(errors)} errors, e.g. {errors[:5]}\n{server_errors(log_path)}"
+    assert statuses["POST cancel 302"] == 2 * len(jobs), statuses
+
+    with app.app_context():
+        rows = registrations(slot_id)
+        slot = db.session.get(VisitSlot, slot_id)
+        confirmed = {row.member_id for row in rows if row.status is Status.CONFIRMED}
+        cancelled = {row.member_id for row in rows if row.status is Status.CANCELLED}
+        first_still_waiting = [row.member_id for row in rows
+                               if row.member_id not in cancelling][:PLACES]
+        assert cancelled == cancelling
+        assert slot.taken == len(confirmed) == PLACES
+        assert confirmed == set(first_still_waiting)
+        assert [row.number for row in rows if row.member_id in confirmed] == [7, 9, 11, 13, 15]
+        assert Counter(row.status for row in rows) == {
+            Status.CONFIRMED: PLACES, Status.CANCELLED: len(cancelling),
+            Status.WAITING: MEMBERS - PLACES - len(cancelling)}
+        assert all(row.cancelled_at is not None for row in rows if row.member_id in cancelled)
+        assert all(row.confirmed_at is not None for row in rows if row.member_id in confirmed)
+        # Mail: one cancellation each; a promotion for each place freed (a waiting member
+        # may get a place and then cancel it), so the promoted who stayed are the confirmed.
+        mail = visit_mail(RACE_TITLE)[MEMBERS:]
+        cancellations = Counter(member_id for member_id, subject, _ in mail
+                                if subject.startswith("Přihláška zrušena:"))
+        promotions = Counter(member_id for member_id, subject, _ in mail
+                             if subject.startswith("Uvolnilo se místo a je vaše:"))
+        assert len(mail) == sum(cancellations.values()) + sum(promotions.values())
+        assert cancellations == Counter(cancelling)
+        assert set(promotions.values()) == {1}
+        assert set(promotions) - cancelled == confirmed
+        db.session.remove()
+
+
+def test_one_member_sending_the_sign_up_twenty_times_at_once_is_signed_up_once(site):
+    app, base, log_path = site["app"], site["base"], site["log"]
+    visit_id, slot_id = site["twice"]
+    browser = Browser(base)
+    browser.log_in(member_email(MEMBERS + 1))
+    token = browser.token("GET visit", f"/visits/{visit_id}")
+    form = {"csrf_token": token, "slot_id": slot_id, "note": ""}
+    start = threading.Barrier(20)
+
+    def post():
+        start.wait()
+        return browser.send(f"/visits/{visit_id}/sign-up", form)
+
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(lambda _: post(), range(20)))
+    assert [status for status, _ in answers] == [302] * 20, server_errors(log_path)
+
+    with app.app_context():
+        rows = registrations(slot_id)
+        slot = db.session.get(VisitSlot, slot_id)
+        assert [(row.number, row.status) for row in rows] == [(1, Status.CONFIRMED)]
+        assert emails_by_id()[rows[0].member_id] == member_email(MEMBERS + 1)
+        assert (slot.taken, slot.last_number) == (1, 1)
+        assert [subject for _, subject, _ in visit_mail(TWICE_TITLE)] == [
+            f"Máte místo: {TWICE_TITLE}"]
+        db.session.remove()
