@@ -41,7 +41,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "meetings.view": EVERYONE,
     "visits.view": EVERYONE,
     "visits.take_part": frozenset({Role.ADMIN, Role.SECRETARY, Role.MEMBER}),
-    "visits.manage_all": frozenset({Role.ADMIN, Role.SECRETARY}),
+    "visits.host_anywhere": frozenset({Role.ADMIN, Role.SECRETARY}),
+    "visits.manage_all": frozenset({Role.ADMIN}),
 }
 
 
@@ -146,17 +147,16 @@ def may_host_anywhere(user) -> bool:
     included); other members offer visits to their own organisation."""
     from .groups.services import coordinates_any
 
-    return can(user, "visits.manage_all") or (
+    return can(user, "visits.host_anywhere") or (
         can(user, "visits.take_part") and coordinates_any(user))
 
 
 def may_manage_visit(user, visit) -> bool:
-    """Administrators and minute-takers manage every visit; its organiser and the host
-    organisation's people manage theirs (participants, the final list, the printed list)."""
+    """Its organiser, and administrators, manage a visit: its participants with their notes
+    (diet, access needs: for nobody else's eyes), the final list, the printed list."""
     if can(user, "visits.manage_all"):
         return True
-    return can(user, "visits.take_part") and (
-        visit.organiser_id == user.id or visit.host_organisation_id == user.organisation_id)
+    return can(user, "visits.take_part") and visit.organiser_id == user.id
 
 
 def ensure(allowed: bool) -> None:

@@ -132,9 +132,8 @@ EXPECTED = {
     "mailing.list_settings": ADMIN,
     "mailing.add_list_members": ADMIN,
     "mailing.remove_list_member": ADMIN,
-    # The world's visit was offered by someone else at a host outside: administrators and
-    # minute-takers manage it (its organiser and the host's people too: test_visits); only
-    # its participants write reports (test_visits).
+    # The world's visit was offered by someone else at a host outside: administrators manage
+    # it (and its organiser: test_visits); only its participants write reports (test_visits).
     "visits.visits": LOGGED_IN,
     "visits.visit": LOGGED_IN,
     "visits.ics": LOGGED_IN,
@@ -142,13 +141,13 @@ EXPECTED = {
     "visits.preview": TAKING_PART,
     "visits.sign_up": TAKING_PART,
     "visits.cancel": TAKING_PART,
-    "visits.edit": MANAGERS,
-    "visits.participants": MANAGERS,
-    "visits.add_participant": MANAGERS,
-    "visits.remove_participant": MANAGERS,
-    "visits.confirm_list": MANAGERS,
-    "visits.print_list": MANAGERS,
-    "visits.share_report": MANAGERS,
+    "visits.edit": ADMIN,
+    "visits.participants": ADMIN,
+    "visits.add_participant": ADMIN,
+    "visits.remove_participant": ADMIN,
+    "visits.confirm_list": ADMIN,
+    "visits.print_list": ADMIN,
+    "visits.share_report": ADMIN,
     "visits.write_report": GROUP_MEMBERS_ONLY,
     "visits.register_page": LOGGED_IN,
     "visits.register_csv": LOGGED_IN,

@@ -97,7 +97,8 @@ def test_the_last_place_then_the_waitlist_then_promotion_by_mail(
     ics = calendar.get_content()
     assert "DTSTART;VALUE=DATE:" in ics and "STATUS:CONFIRMED" in ics
     cancelled = mail[first.email]["Přihláška zrušena: Stáž v terénní službě"]
-    assert "METHOD:CANCEL" in next(cancelled.iter_attachments()).get_content()
+    cancel_ics = next(cancelled.iter_attachments()).get_content()
+    assert "METHOD:CANCEL" in cancel_ics and f"ATTENDEE:mailto:{first.email}" in cancel_ics
     waitlisted = mail[second.email]["Čekací listina: Stáž v terénní službě"]
     assert "jste 1. v pořadí" in waitlisted.get_body(("plain",)).get_content()
 
@@ -337,8 +338,11 @@ def test_the_organiser_adds_after_the_deadline_removes_and_confirms_the_list(
     response = client.submit(f"{url}/{first_row}/remove", {"confirmed": "1"})
     assert response.status_code == 302
     assert [s for _, s, _ in rows(visit.id)] == [Status.CANCELLED, Status.CONFIRMED]
-    assert client.submit(f"/visits/{visit.id}/confirm").status_code == 302
-    assert client.submit(f"/visits/{visit.id}/confirm").status_code == 302  # once only
+    asked = client.submit(f"/visits/{visit.id}/confirm")  # without JavaScript: asked first
+    assert asked.status_code == 200 and "Potvrdit konečný seznam" in asked.get_data(as_text=True)
+    assert db.session.get(Visit, visit.id).confirmed_at is None
+    assert client.submit(f"/visits/{visit.id}/confirm", {"confirmed": "1"}).status_code == 302
+    assert client.submit(f"/visits/{visit.id}/confirm", {"confirmed": "1"}).status_code == 302
     deliver_due()
     subjects = [m["Subject"] for m in received(smtp_server)[second.email]]
     assert subjects.count("Seznam účastníků je potvrzen: Stáž v terénní službě") == 1
@@ -357,12 +361,19 @@ def test_someone_else_cannot_manage_the_visit(client, make_visit, create_member)
     assert client.submit(f"/visits/{visit.id}/confirm").status_code == 403
 
 
-def test_the_host_organisations_people_manage_its_visit(client, make_visit, create_member,
-                                                        create_organisation):
+def test_only_the_organiser_and_administrators_see_the_notes(client, make_visit, create_member,
+                                                             create_organisation):
     host = create_organisation(kind=OrganisationKind.NGO)
-    visit = make_visit(host_organisation_id=host.id, host_name="")
-    client.login(create_member(organisation=host))
-    assert client.get(f"/visits/{visit.id}/participants").status_code == 200
+    organiser = create_member()
+    visit = make_visit(host_organisation_id=host.id, host_name="", organiser=organiser)
+    services.sign_up(visit, visit.slots[0], create_member(), "bezlepková strava, vozík")
+    for someone in (create_member(organisation=host), create_member(Role.SECRETARY)):
+        client.login(someone)
+        assert client.get(f"/visits/{visit.id}/participants").status_code == 403
+        assert "vozík" not in client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    for someone in (organiser, create_member(Role.ADMIN)):
+        client.login(someone)
+        assert "vozík" in client.get(f"/visits/{visit.id}/print").get_data(as_text=True)
 
 
 # --- reports and the register -------------------------------------------------------------
@@ -397,10 +408,13 @@ def test_a_participant_reports_and_the_organiser_shares_it_to_the_territory_list
     assert client.get(f"/visits/{visit.id}/report").status_code == 403
     assert "<strong>supervize</strong>" in client.get(f"/visits/{visit.id}").get_data(as_text=True)
     report = db.session.scalar(sa.select(reports.VisitReport))
-    assert client.submit(f"/visits/reports/{report.id}/share").status_code == 403
+    assert client.submit(f"/visits/reports/{report.id}/share",
+                         {"confirmed": "1"}).status_code == 403
     client.login(organiser)
-    assert client.submit(f"/visits/reports/{report.id}/share").status_code == 302
-    assert client.submit(f"/visits/reports/{report.id}/share").status_code == 302
+    share = f"/visits/reports/{report.id}/share"
+    assert client.submit(share).status_code == 200  # asked first
+    assert client.submit(share, {"confirmed": "1"}).status_code == 302
+    assert client.submit(share, {"confirmed": "1"}).status_code == 302
     territory = db.session.scalar(sa.select(MailingList).filter_by(kind=ListKind.TERRITORY))
     posts = db.session.scalars(sa.select(ListPost).where(ListPost.list_id == territory.id)).all()
     assert len(posts) == 1
@@ -531,3 +545,118 @@ def test_the_matrix_page_shows_the_busiest_hosts_and_adds_up_the_others(
     assert shown.rows == [("Úřad práce", [3, 2, 1], 6)]
     assert shown.totals == [3, 2, 1]
     assert matrix(year).hosts == ["Alfa", "Beta", "Čeňka"]
+
+
+
+# --- found in review ----------------------------------------------------------------------
+
+def two_dates(make_visit, **changes):
+    start = services.today() + timedelta(days=20)
+    return make_visit(slots=[services.SlotDetails(None, start, start, 1),
+                             services.SlotDetails(None, start + timedelta(days=7),
+                                                  start + timedelta(days=7), 1)], **changes)
+
+
+def test_signing_up_again_for_another_date_mails_that_date(make_visit, create_member,
+                                                           smtp_server):
+    visit = two_dates(make_visit)
+    member = create_member()
+    services.sign_up(visit, visit.slots[0], member)
+    services.cancel(services.registration_of(visit.id, member.id))
+    services.sign_up(visit, visit.slots[1], member)
+    deliver_due()
+    later = visit.slots[1].starts_on
+    places = [m for m in received(smtp_server)[member.email]
+              if m["Subject"].startswith("Máte místo")]
+    assert len(places) == 2
+    bodies = [m.get_body(("plain",)).get_content() for m in places]
+    assert any(f"{later.day}. {later.month}. {later.year}" in body for body in bodies)
+    ics = [next(m.iter_attachments()).get_content() for m in places]
+    assert any(f"DTSTART;VALUE=DATE:{later:%Y%m%d}" in text for text in ics)
+
+
+def test_a_moved_date_is_told_to_those_signed_up_and_may_not_move_into_the_past(
+        client, make_visit, create_member, smtp_server):
+    organiser = create_member()
+    visit = make_visit(organiser=organiser, places=1)
+    first, second = create_member(), create_member()
+    services.sign_up(visit, visit.slots[0], first)
+    services.sign_up(visit, visit.slots[0], second)
+    client.login(organiser)
+    moved = visit.slots[0].starts_on + timedelta(days=5)
+    response = client.submit(f"/visits/{visit.id}/edit", edit_form(visit, **{
+        "slots-0-starts_on": moved.isoformat()}))
+    assert response.status_code == 302
+    assert services.registration_of(visit.id, first.id).sequence == 2
+    deliver_due()
+    mail = {to: {m["Subject"]: m for m in messages}
+            for to, messages in received(smtp_server).items()}
+    changed = mail[first.email]["Změna termínu: Stáž v terénní službě"]
+    assert f"DTSTART;VALUE=DATE:{moved:%Y%m%d}" in next(changed.iter_attachments()).get_content()
+    assert "Změna termínu: Stáž v terénní službě" in mail[second.email]
+    past = services.today() - timedelta(days=3)
+    response = client.submit(f"/visits/{visit.id}/edit", edit_form(
+        db.session.get(Visit, visit.id), **{"slots-0-starts_on": past.isoformat(),
+                                            "deadline": (past - timedelta(days=5)).isoformat()}))
+    assert response.status_code == 400
+    assert "Tento den už je v minulosti." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("slot_id", ["²", "9" * 5000, "0", "12345"])
+def test_a_made_up_date_id_is_refused_not_a_500(client, make_visit, create_member, slot_id):
+    organiser = create_member()
+    visit = make_visit(organiser=organiser)
+    client.login(organiser)
+    response = client.submit(f"/visits/{visit.id}/edit", edit_form(visit, **{
+        "slots-0-slot_id": slot_id}))
+    assert response.status_code == 400
+    assert "Tento termín se mezitím změnil" in response.get_data(as_text=True)
+
+
+def test_the_same_date_twice_in_the_form_is_refused(client, make_visit, create_member):
+    organiser = create_member()
+    visit = make_visit(organiser=organiser)
+    client.login(organiser)
+    slot = visit.slots[0]
+    response = client.submit(f"/visits/{visit.id}/edit", edit_form(visit, **{
+        "slots-0-remove": "y", "slots-1-slot_id": str(slot.id),
+        "slots-1-starts_on": slot.starts_on.isoformat(), "slots-1-capacity": "2"}))
+    assert response.status_code == 400
+    assert db.session.get(VisitSlot, slot.id) is not None
+
+
+def test_a_deactivated_member_gives_up_the_place_and_is_never_promoted(
+        client, make_visit, create_member):
+    visit = make_visit(places=1)
+    first, gone, third = create_member(), create_member(), create_member()
+    for member in (first, gone, third):
+        services.sign_up(visit, visit.slots[0], member)
+    client.login(create_member(Role.ADMIN))
+    assert client.submit(f"/admin/members/{gone.id}/deactivate",
+                         {"confirmed": "1"}).status_code == 302
+    statuses = {m: s for m, s, _ in rows(visit.id)}
+    assert statuses[gone.id] is Status.CANCELLED and statuses[third.id] is Status.WAITING
+    services.cancel(services.registration_of(visit.id, first.id))
+    assert {m: s for m, s, _ in rows(visit.id)}[third.id] is Status.CONFIRMED
+    client.login(create_member(Role.ADMIN))
+    assert client.submit(f"/admin/members/{first.id}/deactivate",
+                         {"confirmed": "1"}).status_code == 302
+    assert db.session.get(VisitSlot, visit.slots[0].id).taken == 1
+
+
+def test_a_mayor_cannot_be_added_to_a_visit(client, make_visit, create_member):
+    organiser = create_member()
+    visit = make_visit(organiser=organiser)
+    mayor = create_member(Role.READER)
+    client.login(organiser)
+    response = client.submit(f"/visits/{visit.id}/participants",
+                             {"email": mayor.email, "slot_id": visit.slots[0].id})
+    assert response.status_code == 400
+    assert rows(visit.id) == []
+
+
+@pytest.mark.parametrize("month", ["2027-13", "0000-01", "२०२७-०३", "brezen"])
+def test_a_wrong_month_is_said_at_the_field(client, create_member, month):
+    client.login(create_member())
+    page = client.get(f"/visits?month={month}").get_data(as_text=True)
+    assert "Zadejte měsíc jako rok a měsíc" in page

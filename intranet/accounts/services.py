@@ -14,7 +14,7 @@ from ..organisations.models import Municipality, Organisation
 from ..policy import Role, can
 from ..search import member_matches
 from ..text import normalise_email
-from . import member_reactivated
+from . import member_deactivated, member_reactivated
 from .auth import expire_links
 from .links import queue_invitation, queue_password_reset
 from .models import Member, new_session_token
@@ -185,6 +185,7 @@ def deactivate(member: Member, actor: Member) -> None:
     member.calendar_token = None  # the calendar address stops working, also after reactivation
     expire_links(member)
     record("deactivated", actor=actor, subject=member)
+    member_deactivated.send(member)
     db.session.commit()
 
 

@@ -15,11 +15,15 @@ visit_report_shared = signals.signal("visit-report-shared")  # sender: the Visit
 
 
 def init_app(app) -> None:
-    """Show one's visits on the dashboard and the history on member and organisation pages."""
+    """Show one's visits on the dashboard and the history on member and organisation pages;
+    a deactivated member's coming places go to those waiting."""
+    from ..accounts import member_deactivated
     from ..panels import register_panel
     from .register_views import member_panel, organisation_panel
+    from .services import member_deactivated as give_up_places
     from .views import dashboard_panel
 
+    member_deactivated.connect(give_up_places)
     register_panel(app, "dashboard", dashboard_panel)
     register_panel(app, "member", member_panel)
     register_panel(app, "organisation", organisation_panel)

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from icalendar import Event
+from icalendar import Event, vCalAddress
 
 from ..database import utcnow
 from ..ical import new_calendar, organizer
@@ -11,15 +11,21 @@ from .models import Registration, Visit, VisitSlot
 
 
 def visit_calendar(visit: Visit, slot: VisitSlot, sequence: int = 0,
-                   method: str = "PUBLISH") -> str:
-    """The date as a calendar file: PUBLISH to add it, CANCEL to take it out again."""
+                   method: str = "PUBLISH", attendee: str | None = None) -> str:
+    """The date as a calendar file: PUBLISH to add it, CANCEL (to the attendee, as RFC 5546
+    wants) to take it out again."""
     cal = new_calendar(method)
-    cal.add_component(_event(visit, slot, sequence, cancelled=method == "CANCEL"))
+    event = _event(visit, slot, sequence, cancelled=method == "CANCEL")
+    if attendee:
+        event.add("attendee", vCalAddress(f"mailto:{attendee}"))
+    cal.add_component(event)
     return cal.to_ical().decode()
 
 
 def registration_calendar(registration: Registration, method: str = "PUBLISH") -> str:
-    return visit_calendar(registration.visit, registration.slot, registration.sequence, method)
+    attendee = registration.member.email if method == "CANCEL" else None
+    return visit_calendar(registration.visit, registration.slot, registration.sequence, method,
+                          attendee)
 
 
 def _event(visit: Visit, slot: VisitSlot, sequence: int, cancelled: bool) -> Event:

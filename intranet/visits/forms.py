@@ -4,7 +4,6 @@ list's and the register's filters."""
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -29,8 +28,9 @@ from ..forms import (
     text_field,
     within_years,
 )
+from ..web import parse_id
 from .models import HOME_COUNTRY, KIND_LABELS, VisitKind
-from .services import SlotDetails, today
+from .services import SlotDetails, below_taken, today
 
 MAX_TEXT = 20_000
 FURTHEST_AHEAD = timedelta(days=2 * 365)
@@ -52,11 +52,17 @@ class SlotForm(FlaskForm):
         required_value(_l("Zadejte počet míst."), _l("Zadejte počet míst číslem.")),
         NumberRange(1, 500, _l("Počet míst musí být od %(min)d do %(max)d."))])
     remove = BooleanField(_l("Odebrat tento termín"))
-    taken = 0  # confirmed places on this date (set by the visit's form)
+    before = None  # this date as saved (SlotBefore), set by the visit's form
+
+    def validate_slot_id(self, field):
+        if field.data and self.before is None:  # another visit's, removed, or made up
+            raise ValidationError(_l("Tento termín se mezitím změnil; obnovte stránku."))
 
     def validate_starts_on(self, field):
-        if field.data is None or self.details_id() is not None:
-            return
+        before = self.before
+        if field.data is None or (before and (field.data, self.ends_on.data or field.data)
+                                  == (before.starts_on, before.ends_on)):
+            return  # a date already saved may stay as it is (also in the past)
         if field.data < today():
             raise ValidationError(_l("Tento den už je v minulosti."))
         if field.data > today() + FURTHEST_AHEAD:
@@ -64,14 +70,12 @@ class SlotForm(FlaskForm):
                                      "zkontrolujte rok."))
 
     def validate_capacity(self, field):
-        if field.data is not None and field.data < self.taken:
-            raise ValidationError(ngettext(
-                "Na tento termín je už potvrzen %(num)d člověk; méně míst nastavit nelze.",
-                "Na tento termín jsou už potvrzeni %(num)d lidé; méně míst nastavit nelze.",
-                self.taken))
+        taken = self.before.taken if self.before else 0
+        if field.data is not None and field.data < taken:
+            raise ValidationError(below_taken(taken))
 
     def details_id(self) -> int | None:
-        return int(self.slot_id.data) if (self.slot_id.data or "").isdigit() else None
+        return parse_id(self.slot_id.data)
 
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
@@ -108,17 +112,20 @@ class VisitForm(FlaskForm):
                               [Optional(), max_length(5000)], filters=[strip],
                               description=_l("Doprava, cena, jazyk, co si vzít s sebou."))
 
-    def __init__(self, *args, hosts, taken=None, original_deadline=None, **kwargs):
+    def __init__(self, *args, hosts, saved=None, original_deadline=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.host_organisation_id.choices = options(hosts)
-        self.taken = taken or {}  # confirmed places per existing date
+        self.saved = saved or {}  # the visit's dates as saved: id → SlotBefore
         self.original_deadline = original_deadline
 
     def validate(self, extra_validators=None) -> bool:
         """The fields (each date with its places), then the rules between them: a host,
-        at least one date, the deadline before the first day."""
+        at least one date, each saved date once, the deadline before the first day."""
+        seen = set()
         for entry in self.slots:
-            entry.form.taken = self.taken.get(entry.form.details_id(), 0)
+            slot_id = entry.form.details_id()
+            entry.form.before = None if slot_id in seen else self.saved.get(slot_id)
+            seen.add(slot_id)
         valid = super().validate(extra_validators)
         if not self.host_organisation_id.data and not self.host_name.data:
             self.host_name.errors.append(_l("Vyberte hostitele ze seznamu, nebo napište jeho "
@@ -156,9 +163,10 @@ class VisitForm(FlaskForm):
 
 class SignUpForm(FlaskForm):
     slot_id = HiddenField()
-    note = TextAreaField(_l("Poznámka pro organizátora (nepovinné)"),
+    note = TextAreaField(_l("Poznámka k přihlášce (nepovinné)"),
                          [Optional(), max_length(1000)], filters=[strip],
-                         description=_l("Proč se chcete zúčastnit, strava, bezbariérovost…"))
+                         description=_l("Uvidí ji jen ten, kdo akci pořádá: proč se chcete "
+                                        "zúčastnit, strava, bezbariérovost…"))
 
 
 class AddParticipantForm(FlaskForm):

@@ -10,7 +10,7 @@ from ..policy import ensure, may_manage_visit, requires
 from ..web import ask_to_confirm, confirmed, current_member, paginate, render_form
 from . import bp, services
 from .forms import AddParticipantForm
-from .models import ACTIVE, Registration, Status
+from .models import ACTIVE, Registration
 
 PAGE = "visits/participants.html"
 
@@ -34,8 +34,7 @@ def _slot_label(slot) -> str:
 def _render(visit, form, status=None):
     return render_form(PAGE, form, status=status, visit=visit,
                        people=db.session.scalars(services.participants(visit.id)).all(),
-                       waiting=paginate(services.participants(visit.id, (Status.WAITING,)),
-                                        param="waiting"))
+                       waiting=paginate(services.waiting_list(visit.id), param="waiting"))
 
 
 @bp.get("/visits/<int:visit_id>/participants")
@@ -98,6 +97,9 @@ def remove_participant(visit_id, registration_id):
 @requires("visits.take_part")
 def confirm_list(visit_id):
     visit = managed_visit(visit_id)
+    if not confirmed():
+        return ask_to_confirm(_("Potvrdit konečný seznam a oznámit ho účastníkům?"),
+                              url_for("visits.participants", visit_id=visit_id))
     if services.confirm_list(visit):
         flash(_("Seznam účastníků je potvrzený; všem přihlášeným jsme to oznámili e-mailem."),
               "success")

@@ -39,8 +39,15 @@ def signed_up(registration: Registration, by_organiser: bool) -> None:
               by_organiser=by_organiser)
 
 
-def promoted(registration: Registration) -> None:
-    _send(registration, "visit_promoted", _calendar(registration))
+def promoted(registration: Registration, reason: str) -> None:
+    """reason: "cancelled" (someone gave the place up) or "more_places"."""
+    _send(registration, "visit_promoted", _calendar(registration), reason=reason)
+
+
+def moved(registration: Registration) -> None:
+    """The date changed: the new one, and for a place the calendar entry again."""
+    confirmed = registration.status is Status.CONFIRMED
+    _send(registration, "visit_moved", _calendar(registration) if confirmed else None)
 
 
 def cancelled(registration: Registration, by_organiser: bool) -> None:

@@ -2,19 +2,30 @@
 which organisations learned from which, per year; both also as CSV for Czech Excel."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
+from .. import data_versions
 from ..accounts.models import Member
 from ..exports import csv_text
 from ..extensions import db
+from ..i18n import local_to_utc
 from ..organisations.models import Organisation
 from ..text import czech_key
 from .models import HOME_COUNTRY, Registration, Status, Visit, VisitKind, VisitSlot
 from .services import today
+
+REGISTER = "visits-register"  # the data version of what the register adds up
+data_versions.watch(REGISTER, {
+    Registration: ("status", "slot_id", "organisation_id"),
+    VisitSlot: ("starts_on",),
+    Visit: ("host_organisation_id", "host_name"),
+    Organisation: ("name",),
+})
 
 Host = aliased(Organisation)
 HOST_NAME = sa.func.coalesce(Host.name, Visit.host_name)
@@ -74,6 +85,10 @@ def participations(filters: Filters) -> sa.Select:
 
 def years() -> list[int]:
     """The years with someone at a visit, newest first (the filters' choices)."""
+    return data_versions.cached(REGISTER, "years", lambda: (_years(), _tomorrow()))
+
+
+def _years() -> list[int]:
     days = db.session.execute(_went(Filters(), sa.select(
         sa.func.min(VisitSlot.starts_on), sa.func.max(VisitSlot.starts_on)), host=False)).one()
     if days[0] is None:
@@ -85,10 +100,13 @@ def register_csv(filters: Filters) -> str:
     headers = [_("Od"), _("Do"), _("Druh"), _("Název"), _("Hostitel"), _("Země"),
                _("Účastník / účastnice"), _("Organizace")]
     rows = db.session.execute(participations(filters))
-    return csv_text(headers, ([row.starts_on.strftime("%d. %m. %Y"),
-                               row.ends_on.strftime("%d. %m. %Y"), str(row.kind.label),
+    return csv_text(headers, ([_day(row.starts_on), _day(row.ends_on), str(row.kind.label),
                                row.title, row.host, row.country, row.member_name,
                                row.organisation] for row in rows))
+
+
+def _day(day: date) -> str:
+    return f"{day.day}. {day.month}. {day.year}"
 
 
 @dataclass
@@ -103,7 +121,20 @@ class Matrix:
 def matrix(year: int | None, limit: int | None = None) -> Matrix:
     """Who learned from whom in the year. With `limit`, only that many hosts (those with the
     most visitors) are columns and the others are added up in one last column, so that a
-    page stays readable and quick however many hosts there are; without, every host."""
+    page stays readable and quick however many hosts there are; without, every host.
+
+    A year's sign-ups take tens of milliseconds to add up, so the matrix is computed again
+    only when they change, or at midnight (a date that begins joins the register)."""
+    key = ("matrix", year, limit, str(get_locale()))
+    return data_versions.cached(REGISTER, key, lambda: (_matrix(year, limit), _tomorrow()))
+
+
+def _tomorrow() -> datetime:
+    """Prague's next midnight: the register holds the dates that have begun."""
+    return local_to_utc(today() + timedelta(days=1), time(0, 0))
+
+
+def _matrix(year: int | None, limit: int | None) -> Matrix:
     visitor = aliased(Organisation)
     query = (_went(Filters(year=year), sa.select(visitor.name, HOST_NAME,
                                                  sa.func.count(Registration.id)))

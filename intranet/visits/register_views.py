@@ -12,7 +12,7 @@ from ..forms import valid_data
 from ..organisations.services import all_organisations
 from ..policy import requires
 from ..web import paginate, parse_id, render
-from . import bp, register
+from . import bp, register, services
 from .forms import RegisterFilters
 from .models import VisitKind
 
@@ -43,8 +43,13 @@ def register_page():
 def register_csv():
     _form, filters = _filters()
     year = f" {filters.year}" if filters.year else ""
-    return download(register.register_csv(filters), f"Stáže a exkurze{year}.csv",
-                    "text/csv")
+    return download(register.register_csv(filters),
+                    f"Stáže a exkurze{year} – stav k {_today()}.csv", "text/csv")
+
+
+def _today() -> str:
+    day = services.today()
+    return f"{day.day}. {day.month}. {day.year}"
 
 
 def _year() -> int | None:
@@ -71,8 +76,9 @@ def matrix():
 def matrix_csv():
     year = _year()
     table = register.matrix(year) if year else register.Matrix([], [], [])
-    return download(register.matrix_csv(table), _("Kdo se učil u koho %(year)s.csv",
-                                                  year=year or ""), "text/csv")
+    return download(register.matrix_csv(table), _(
+        "Kdo se učil u koho %(year)s – stav k %(day)s.csv", year=year or "", day=_today()),
+        "text/csv")
 
 
 def member_panel(member, viewer):

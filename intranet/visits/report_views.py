@@ -4,7 +4,7 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
 from ..policy import ensure, may_manage_visit, requires
-from ..web import current_member, render_form
+from ..web import ask_to_confirm, confirmed, current_member, render_form
 from . import bp, reports, services
 from .forms import ReportForm
 
@@ -29,6 +29,9 @@ def share_report(report_id):
     report = reports.get_report(report_id)
     visit_id = report.visit_id
     ensure(may_manage_visit(current_member(), services.get_visit(visit_id)))
+    if not confirmed():
+        return ask_to_confirm(_("Poslat tuto zprávu e-mailem všem členům a členkám?"),
+                              url_for("visits.visit", visit_id=visit_id, _anchor="reports"))
     if reports.share_report(report):
         flash(_("Zpráva je odeslaná do rozesílače všech členů a členek."), "success")
     else:

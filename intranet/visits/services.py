@@ -43,6 +43,31 @@ class SlotInUse(Exception):
     """A date with people signed up cannot be removed."""
 
 
+class BelowTaken(Exception):
+    """A date's places were set below those confirmed (taken meanwhile)."""
+
+    def __init__(self, slot_id: int, taken: int):
+        super().__init__(slot_id, taken)
+        self.slot_id, self.taken = slot_id, taken
+
+
+def below_taken(taken: int) -> str:
+    from flask_babel import ngettext
+
+    return ngettext(
+        "Na tento termín je už potvrzen %(num)d člověk; méně míst nastavit nelze.",
+        "Na tento termín jsou už potvrzeni %(num)d lidé; méně míst nastavit nelze.", taken)
+
+
+@dataclass(frozen=True)
+class SlotBefore:
+    """A date as saved, for the form that changes it."""
+
+    starts_on: date
+    ends_on: date
+    taken: int
+
+
 @dataclass(frozen=True)
 class Place:
     """What a sign-up came to, read before its commit: a view reports it without another
@@ -145,6 +170,17 @@ def participants(visit_id: int, statuses=(Status.CONFIRMED,)) -> sa.Select:
             .order_by(VisitSlot.starts_on, VisitSlot.id, Registration.number))
 
 
+def waiting_list(visit_id: int) -> sa.Select:
+    """Those waiting, date by date in their order, with their position on their date's list:
+    rows (registration, position)."""
+    earlier = aliased(Registration)
+    position = (sa.select(sa.func.count(earlier.id))
+                .where(earlier.slot_id == Registration.slot_id,
+                       earlier.status == Status.WAITING, earlier.number <= Registration.number)
+                .correlate(Registration).scalar_subquery())
+    return participants(visit_id, (Status.WAITING,)).add_columns(position.label("position"))
+
+
 def waiting_counts(visit_id: int) -> dict[int, int]:
     """How many wait on each date of the visit (slot id → count)."""
     return dict(db.session.execute(
@@ -181,12 +217,27 @@ def save_visit(visit: Visit | None, organiser: Member, values: dict,
     if visit.host_organisation_id:
         visit.host_name = ""
     visit.search_key = fold(f"{visit.title} {host}")[:420]
-    _set_slots(visit, slots, removed)
+    try:
+        moved = _set_slots(visit, slots, removed)
+    except (SlotInUse, BelowTaken):
+        db.session.rollback()
+        raise
     db.session.flush()
+    for slot in moved:
+        _tell_moved(slot)
     for slot in visit.slots:
-        _promote(visit, slot)
+        _promote(visit, slot, "more_places")
     db.session.commit()
     return visit
+
+
+def _tell_moved(slot: VisitSlot) -> None:
+    """Those signed up for a date that moved get the new date (their calendar entry too)."""
+    for registration in db.session.scalars(sa.select(Registration).where(
+            Registration.slot_id == slot.id, Registration.status.in_(ACTIVE))):
+        registration.sequence += 1
+        db.session.flush()
+        notifications.moved(registration)
 
 
 def _host_name(organisation_id: int | None, typed: str) -> str:
@@ -198,7 +249,8 @@ def _host_name(organisation_id: int | None, typed: str) -> str:
         Organisation.id == organisation_id)) or ""
 
 
-def _set_slots(visit: Visit, slots: list[SlotDetails], removed: set[int]) -> None:
+def _set_slots(visit: Visit, slots: list[SlotDetails], removed: set[int]) -> list[VisitSlot]:
+    """Save the dates; the dates of existing slots that moved."""
     existing = {slot.id: slot for slot in visit.slots}
     for gone in removed & set(existing):
         if db.session.scalar(sa.select(sa.exists().where(
@@ -206,6 +258,7 @@ def _set_slots(visit: Visit, slots: list[SlotDetails], removed: set[int]) -> Non
             raise SlotInUse
         db.session.execute(sa.delete(Registration).where(Registration.slot_id == gone))
         visit.slots.remove(existing[gone])
+    moved = []
     for details in slots:
         slot = existing.get(details.id) if details.id else None
         if details.id in removed:
@@ -213,15 +266,25 @@ def _set_slots(visit: Visit, slots: list[SlotDetails], removed: set[int]) -> Non
         if slot is None:
             slot = VisitSlot()
             visit.slots.append(slot)
+        elif (slot.starts_on, slot.ends_on) != (details.starts_on, details.ends_on):
+            moved.append(slot)
+        if slot.id is not None:
+            db.session.refresh(slot, ["taken"])  # after the lock: sign-ups meanwhile count
+        if details.capacity < (slot.taken or 0):
+            raise BelowTaken(slot.id, slot.taken)
         slot.starts_on, slot.ends_on = details.starts_on, details.ends_on
         slot.capacity = details.capacity
+    if not visit.slots:
+        raise SlotInUse
     visit.starts_on = min(slot.starts_on for slot in visit.slots)
     visit.ends_on = max(slot.ends_on for slot in visit.slots)
+    return moved
 
 
-def taken_by_slot(visit: Visit) -> dict[int, int]:
-    """Confirmed places per date (the form refuses a capacity below them)."""
-    return {slot.id: slot.taken for slot in visit.slots}
+def saved_slots(visit: Visit) -> dict[int, SlotBefore]:
+    """The visit's dates as saved (the form checks changes against them)."""
+    return {slot.id: SlotBefore(slot.starts_on, slot.ends_on, slot.taken)
+            for slot in visit.slots}
 
 
 # --- signing up and cancelling ------------------------------------------------------------
@@ -237,13 +300,20 @@ def sign_up(visit: Visit, slot: VisitSlot, member: Member, note: str = "",
             by_organiser: bool = False) -> Place:
     """A place on the date if one is free, else a place on its waitlist; once per visit (a
     second sign-up changes nothing). The organiser adds people after the deadline too.
-    Raises Closed or OrganisationFull."""
-    if not by_organiser and (reason := closed_reason(visit, slot)):
-        raise Closed(reason)
-    current = registration_of(visit.id, member.id)
-    if current is not None and current.status in ACTIVE:
-        return _place(current, already=True)
+    Raises Closed or OrganisationFull. Everything is read again after the visit is locked
+    (on PostgreSQL a concurrent sign-up may have changed it meanwhile)."""
     _lock(visit)
+    db.session.refresh(visit)
+    db.session.refresh(slot)
+    if not by_organiser and (reason := closed_reason(visit, slot)):
+        db.session.rollback()
+        raise Closed(reason)
+    current = db.session.scalar(sa.select(Registration).execution_options(
+        populate_existing=True).where(Registration.visit_id == visit.id,
+                                      Registration.member_id == member.id))
+    if current is not None and current.status in ACTIVE:
+        db.session.rollback()
+        return _place(current, already=True)
     if visit.org_limit and _organisation_count(visit, member.organisation_id) >= visit.org_limit:
         db.session.rollback()
         raise OrganisationFull
@@ -283,7 +353,7 @@ def _take(visit, slot, member, note, registration) -> Registration:
     if registration is None:
         registration = Registration(visit_id=visit.id, member_id=member.id, sequence=0)
         db.session.add(registration)
-    registration.slot_id, registration.organisation_id = slot.id, member.organisation_id
+    registration.slot, registration.organisation_id = slot, member.organisation_id
     registration.status = Status.CONFIRMED if placed else Status.WAITING
     registration.number, registration.note, registration.signed_up_at = number, note, now
     registration.confirmed_at = now if placed else None
@@ -297,11 +367,19 @@ def _take(visit, slot, member, note, registration) -> Registration:
 def cancel(registration: Registration, by_organiser: bool = False) -> bool:
     """Give the place (or the place on the waitlist) up; the first waiting on the date gets
     the place and is told. False if it was already cancelled."""
+    if not _give_up(registration, by_organiser):
+        db.session.rollback()
+        return False
+    db.session.commit()
+    return True
+
+
+def _give_up(registration: Registration, by_organiser: bool = False) -> bool:
+    """cancel() in the caller's transaction."""
     visit = registration.visit
     _lock(visit)
     was_confirmed = _set_cancelled(registration, Status.CONFIRMED)
     if not was_confirmed and not _set_cancelled(registration, Status.WAITING):
-        db.session.rollback()
         return False
     if was_confirmed:
         db.session.execute(sa.update(VisitSlot).where(VisitSlot.id == registration.slot_id)
@@ -312,7 +390,6 @@ def cancel(registration: Registration, by_organiser: bool = False) -> bool:
     slot = db.session.get(VisitSlot, registration.slot_id)
     db.session.refresh(slot)
     _promote(visit, slot)
-    db.session.commit()
     return True
 
 
@@ -325,14 +402,16 @@ def _set_cancelled(registration: Registration, status: Status) -> bool:
         .execution_options(synchronize_session=False)).rowcount == 1
 
 
-def _promote(visit: Visit, slot: VisitSlot) -> None:
-    """Free places go to the first on the waitlist, in order, until the date begins."""
+def _promote(visit: Visit, slot: VisitSlot, reason: str = "cancelled") -> None:
+    """Free places go to the first on the waitlist (whose account is active), in order,
+    until the date begins; `reason`: a cancellation, or more places."""
     if slot.starts_on <= today():
         return
     while True:
         first = db.session.scalar(
-            sa.select(Registration).where(Registration.slot_id == slot.id,
-                                          Registration.status == Status.WAITING)
+            sa.select(Registration).join(Member, Member.id == Registration.member_id)
+            .where(Registration.slot_id == slot.id, Registration.status == Status.WAITING,
+                   Member.deactivated_at.is_(None))
             .order_by(Registration.number).limit(1))
         if first is None or not db.session.execute(
                 sa.update(VisitSlot).where(VisitSlot.id == slot.id,
@@ -343,7 +422,7 @@ def _promote(visit: Visit, slot: VisitSlot) -> None:
         first.status, first.confirmed_at = Status.CONFIRMED, utcnow()
         first.sequence += 1
         db.session.flush()
-        notifications.promoted(first)
+        notifications.promoted(first, reason)
 
 
 def confirm_list(visit: Visit) -> bool:
@@ -365,11 +444,24 @@ def confirm_list(visit: Visit) -> bool:
 
 
 def find_member(email: str) -> Member | None:
-    """An active member by e-mail (the organiser adds people by their address)."""
+    """An active member who takes part in visits, by e-mail (the organiser adds people by
+    their address); not a mayor (reader)."""
+    from ..policy import can
     from ..text import normalise_email
 
-    return db.session.scalar(sa.select(Member).where(
+    member = db.session.scalar(sa.select(Member).where(
         Member.email == normalise_email(email), Member.deactivated_at.is_(None)))
+    return member if member is not None and can(member, "visits.take_part") else None
+
+
+def member_deactivated(member: Member, **_) -> None:
+    """A deactivated member's coming places are given up (the next waiting get them)."""
+    coming = db.session.scalars(
+        sa.select(Registration).join(VisitSlot, VisitSlot.id == Registration.slot_id)
+        .where(Registration.member_id == member.id, Registration.status.in_(ACTIVE),
+               VisitSlot.starts_on > today())).all()
+    for registration in coming:
+        _give_up(registration)
 
 
 # --- one member's visits ------------------------------------------------------------------

@@ -29,7 +29,7 @@ from .forms import MAX_TEXT, ListFilters, SignUpForm, VisitForm
 from .models import ACTIVE, Status, VisitKind, VisitSlot
 
 FORM = "visits/visit_form.html"
-MONTH = re.compile(r"^\d{4}-\d{2}$")
+MONTH = re.compile(r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$")
 CLOSED = {"confirmed": _l("Organizátor(ka) už potvrdil(a) konečný seznam účastníků; "
                           "přihlásit se už nelze."),
           "started": _l("Akce už začala; přihlásit se už nelze."),
@@ -115,7 +115,7 @@ def edit(visit_id):
     if (visit.host_organisation_id or 0) not in dict(hosts):  # keep the host it has
         hosts.append((visit.host_organisation_id or 0, visit.host))
     form = VisitForm(obj=visit if request.method == "GET" else None, hosts=hosts,
-                     taken=services.taken_by_slot(visit), original_deadline=visit.deadline)
+                     saved=services.saved_slots(visit), original_deadline=visit.deadline)
     if request.method == "GET":
         _fill_slots(form, visit)
     return _save(form, visit, member)
@@ -143,6 +143,10 @@ def _save(form: VisitForm, visit, member):
     except services.SlotInUse:
         form.form_errors.append(_("Termín, na který jsou přihlášení lidé, nelze odebrat. "
                                   "Nejdřív je odhlaste na stránce účastníků."))
+        return render_form(FORM, form, status=409, visit=visit)
+    except services.BelowTaken as below:
+        entry = next(e for e in form.slots if e.form.details_id() == below.slot_id)
+        entry.form.capacity.errors.append(services.below_taken(below.taken))
         return render_form(FORM, form, status=409, visit=visit)
     flash(_("Akce je uložená.") if visit else _("Akce je nabídnutá; členové se mohou hlásit."),
           "success")
@@ -173,8 +177,11 @@ def sign_up(visit_id):
     form = SignUpForm()
     slot = _slot_of(visit, form.slot_id.data)
     if not form.validate_on_submit() or slot is None:
-        if slot is None:
+        if slot is None and len(visit.slots) > 1:
             form.slot_id.errors.append(_("Vyberte termín."))
+        elif slot is None:  # the page was older than a change of the date
+            flash(_("Termín akce se mezitím změnil; zkontrolujte ho a přihlaste se znovu."),
+                  "error")
         return render_visit(visit, member, form, status=400)
     try:
         place = services.sign_up(visit, slot, member, form.note.data or "")

@@ -92,7 +92,7 @@ def test_the_last_place_the_waitlist_a_cancellation_and_a_promotion(
     assert_accessible(first)
 
     # She takes the last place, with a note for the organiser.
-    first.get_by_label("Poznámka pro organizátora").fill(NOTE)
+    first.get_by_label("Poznámka k přihlášce").fill(NOTE)
     first.get_by_role("button", name="Přihlásit se", exact=True).click()
     expect(first.get_by_role("status").filter(has_text="Máte potvrzené místo.")).to_be_visible()
     first.wait_for_url(visit_url)
