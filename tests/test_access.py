@@ -142,6 +142,7 @@ EXPECTED = {
     "visits.sign_up": TAKING_PART,
     "visits.cancel": TAKING_PART,
     "visits.edit": ADMIN,
+    "visits.delete": ADMIN,
     "visits.participants": ADMIN,
     "visits.add_participant": ADMIN,
     "visits.remove_participant": ADMIN,

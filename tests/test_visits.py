@@ -660,3 +660,21 @@ def test_a_wrong_month_is_said_at_the_field(client, create_member, month):
     client.login(create_member())
     page = client.get(f"/visits?month={month}").get_data(as_text=True)
     assert "Zadejte měsíc jako rok a měsíc" in page
+
+
+def test_a_visit_offered_by_mistake_is_deleted_until_someone_signs_up(
+        client, make_visit, create_member):
+    organiser = create_member()
+    mistake, taken = make_visit(organiser=organiser), make_visit(organiser=organiser)
+    services.sign_up(taken, taken.slots[0], create_member())
+    client.login(create_member())
+    assert client.submit(f"/visits/{mistake.id}/delete", {"confirmed": "1"}).status_code == 403
+    client.login(organiser)
+    assert "Smazat akci" in client.get(f"/visits/{mistake.id}/edit").get_data(as_text=True)
+    assert "Smazat akci" not in client.get(f"/visits/{taken.id}/edit").get_data(as_text=True)
+    assert client.submit(f"/visits/{mistake.id}/delete").status_code == 200  # asked first
+    assert client.submit(f"/visits/{mistake.id}/delete", {"confirmed": "1"}).status_code == 302
+    response = client.submit(f"/visits/{taken.id}/delete", {"confirmed": "1"})
+    assert "nelze smazat" in client.get(response.location).get_data(as_text=True)
+    assert set(db.session.scalars(sa.select(Visit.id))) == {taken.id}
+    assert db.session.scalar(sa.select(sa.func.count(VisitSlot.id))) == 1

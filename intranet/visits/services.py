@@ -240,6 +240,27 @@ def _tell_moved(slot: VisitSlot) -> None:
         notifications.moved(registration)
 
 
+def deletable(visit: Visit) -> bool:
+    """A visit offered by mistake goes while nobody has signed up (cancelled ones count:
+    they were told about it) and nobody has written a report."""
+    from .models import VisitReport
+
+    return not db.session.scalar(sa.select(
+        sa.exists().where(Registration.visit_id == visit.id)
+        | sa.exists().where(VisitReport.visit_id == visit.id)))
+
+
+def delete_visit(visit: Visit) -> bool:
+    """Delete the visit if it is still deletable (checked under its lock)."""
+    _lock(visit)
+    if not deletable(visit):
+        db.session.rollback()
+        return False
+    db.session.delete(visit)
+    db.session.commit()
+    return True
+
+
 def _host_name(organisation_id: int | None, typed: str) -> str:
     from ..organisations.models import Organisation
 

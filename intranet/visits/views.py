@@ -131,12 +131,13 @@ def _fill_slots(form: VisitForm, visit) -> None:
 
 
 def _save(form: VisitForm, visit, member):
+    deletable = visit is not None and services.deletable(visit)
     if request.method == "POST" and request.form.get("add_slot"):
         if len(form.slots.entries) < form.slots.max_entries:
             form.slots.append_entry()
-        return render_form(FORM, form, status=200, visit=visit)
+        return render_form(FORM, form, status=200, visit=visit, deletable=deletable)
     if not form.validate_on_submit():
-        return render_form(FORM, form, visit=visit)
+        return render_form(FORM, form, visit=visit, deletable=deletable)
     try:
         saved = services.save_visit(visit, member, form.values(), form.slot_details(),
                                     form.removed_slots())
@@ -151,6 +152,23 @@ def _save(form: VisitForm, visit, member):
     flash(_("Akce je uložená.") if visit else _("Akce je nabídnutá; členové se mohou hlásit."),
           "success")
     return redirect(_visit_url(saved.id))
+
+
+@bp.post("/visits/<int:visit_id>/delete")
+@requires("visits.take_part")
+def delete(visit_id):
+    visit = services.get_visit(visit_id)
+    ensure(may_manage_visit(current_member(), visit))
+    if not services.deletable(visit):
+        flash(_("Na akci se už někdo přihlásil, proto ji nelze smazat; lidi můžete odhlásit "
+                "na stránce účastníků."), "error")
+        return redirect(_visit_url(visit_id))
+    if not confirmed():
+        return ask_to_confirm(_("Smazat akci? Zatím se na ni nikdo nepřihlásil."),
+                              url_for("visits.edit", visit_id=visit_id))
+    services.delete_visit(visit)
+    flash(_("Akce je smazaná."), "success")
+    return redirect(url_for("visits.visits"))
 
 
 @bp.post("/visits/preview")
