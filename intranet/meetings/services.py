@@ -174,9 +174,16 @@ def has_upcoming(group_id: int) -> bool:
         Meeting.starts_at > utcnow())))
 
 
+LONGEST_MEETING = timedelta(days=1)  # from–to on one date
+
+
 def upcoming_for(member: Member, limit: int = 5) -> list[Meeting]:
+    """The member's meetings not over yet, soonest first. The index on the start is read
+    from a day back: not from the group's first meeting years ago."""
+    now = utcnow()
     query = meetings_of_member(member).where(
-        Meeting.ends_at >= utcnow(), Meeting.status == MeetingStatus.SCHEDULED)
+        Meeting.starts_at >= now - LONGEST_MEETING, Meeting.ends_at >= now,
+        Meeting.status == MeetingStatus.SCHEDULED)
     return db.session.scalars(query.limit(limit)).all()
 
 
