@@ -23,12 +23,9 @@ def managed_visit(visit_id: int):
 
 def _add_form(visit, formdata=None):
     form = AddParticipantForm(formdata=formdata) if formdata is not None else AddParticipantForm()
-    form.slot_id.choices = [(slot.id, _slot_label(slot)) for slot in visit.slots]
+    form.slot_id.choices = [(slot.id, format_day_range(slot.starts_on, slot.ends_on))
+                            for slot in visit.slots]
     return form
-
-
-def _slot_label(slot) -> str:
-    return format_day_range(slot.starts_on, slot.ends_on)
 
 
 def _render(visit, form, status=None):

@@ -29,14 +29,12 @@ def _send(registration: Registration, template: str, attachments=None, **context
                url=external_url("visits.visit", visit_id=registration.visit_id), **context)
 
 
-def signed_up(registration: Registration, by_organiser: bool) -> None:
+def signed_up(registration: Registration, by_organiser: bool, position: int | None) -> None:
+    """A place (with the calendar entry), or the position on the waitlist."""
     if registration.status is Status.CONFIRMED:
         _send(registration, "visit_place", _calendar(registration), by_organiser=by_organiser)
     else:
-        from .services import waitlist_position
-
-        _send(registration, "visit_waitlist", position=waitlist_position(registration),
-              by_organiser=by_organiser)
+        _send(registration, "visit_waitlist", position=position, by_organiser=by_organiser)
 
 
 def promoted(registration: Registration, reason: str) -> None:

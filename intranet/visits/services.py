@@ -343,8 +343,8 @@ def sign_up(visit: Visit, slot: VisitSlot, member: Member, note: str = "",
     except IntegrityError:  # the same member twice at once (PostgreSQL): the first counts
         db.session.rollback()
         return _place(registration_of(visit.id, member.id), already=True)
-    notifications.signed_up(registration, by_organiser)
     place = _place(registration)
+    notifications.signed_up(registration, by_organiser, place.position)
     db.session.commit()
     return place
 
@@ -381,7 +381,6 @@ def _take(visit, slot, member, note, registration) -> Registration:
     registration.cancelled_at = None
     registration.sequence += 1
     db.session.flush()
-    db.session.refresh(slot)
     return registration
 
 
