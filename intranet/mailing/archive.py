@@ -10,6 +10,7 @@ from ..search import LIST_INDEX, snippets, text_matches
 from .models import ListPost, MailingList, PostStatus
 
 POSTED = ListPost.status == PostStatus.POSTED
+First = aliased(ListPost)  # a thread's first post (made once: an alias is costly to make)
 
 
 def threads(mailing_list: MailingList) -> sa.Select:
@@ -20,10 +21,9 @@ def threads(mailing_list: MailingList) -> sa.Select:
                         sa.func.max(ListPost.posted_at).label("last_at"))
               .where(ListPost.list_id == mailing_list.id, POSTED)
               .group_by(ListPost.thread_id).subquery())
-    first = aliased(ListPost)
-    return (sa.select(first.id, first.subject, first.sender_name, first.source,
+    return (sa.select(First.id, First.subject, First.sender_name, First.source,
                       latest.c.messages, latest.c.last_at)
-            .join(latest, latest.c.thread_id == first.id)
+            .join(latest, latest.c.thread_id == First.id)
             .order_by(latest.c.last_id.desc()))
 
 

@@ -68,6 +68,11 @@ class Meeting(db.Model):
         sa.UniqueConstraint("group_id", "number"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.Index("ix_meeting_group_id_starts_at", "group_id", "starts_at"),  # a group's newest
+        # Most meetings follow no other: a partial index, since SQLite's statistics count the
+        # empty ones as equal and would have a meeting's page scan all meetings for the next.
+        sa.Index("uq_meeting_previous_id", "previous_id", unique=True,
+                 sqlite_where=sa.text("previous_id IS NOT NULL"),
+                 postgresql_where=sa.text("previous_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,7 +89,7 @@ class Meeting(db.Model):
     uid: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_uid)  # iCalendar
     sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE, raised on changes
     version: Mapped[int] = mapped_column(default=1)  # a form carries it; stale saves get 409
-    previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id"), unique=True)
+    previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id"))
     organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"))
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # invitations sent

@@ -102,15 +102,15 @@ def newest_for(member: Member, limit: int = 5) -> list[sa.Row]:
     of the groups where people from the member's municipality work, for the dashboard."""
     municipality_id = db.session.scalar(sa.select(Organisation.municipality_id).where(
         Organisation.id == member.organisation_id))
-    mine = Member.id == member.id
-    if municipality_id is not None:
-        mine = sa.or_(mine, Organisation.municipality_id == municipality_id)
-    groups = (sa.select(GroupMembership.group_id)
-              .join(Member, Member.id == GroupMembership.member_id)
-              .join(Organisation, Organisation.id == Member.organisation_id).where(mine))
-    recent = sa.select(Meeting.id).where(Meeting.starts_at >= utcnow() - NEW)  # by its index
-    return db.session.execute(
-        _rows(member).where(Minutes.meeting_id.in_(recent), Meeting.group_id.in_(groups))
+    groups = sa.select(GroupMembership.group_id).where(GroupMembership.member_id == member.id)
+    if municipality_id is not None:  # a union, each part along its indexes (an OR scans all)
+        groups = groups.union(
+            sa.select(GroupMembership.group_id)
+            .join(Member, Member.id == GroupMembership.member_id)
+            .join(Organisation, Organisation.id == Member.organisation_id)
+            .where(Organisation.municipality_id == municipality_id))
+    return db.session.execute(  # the newest meetings first, along the group's start index
+        _rows(member).where(Meeting.starts_at >= utcnow() - NEW, Meeting.group_id.in_(groups))
         .order_by(Meeting.starts_at.desc(), Minutes.id.desc()).limit(limit)).all()
 
 
