@@ -21,7 +21,7 @@ from .database import utcnow
 from .extensions import db
 
 ANY_CHANGE = None
-CACHE_SIZE = 64  # results per app process (a result is a few hundred rows)
+CACHE_SIZE = 256  # results per app process (a result is a number, or a few hundred rows)
 
 
 class DataVersion(db.Model):

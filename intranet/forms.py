@@ -106,28 +106,84 @@ def within_years(first: int = 2000, last: int = 2100):
     return check
 
 
+class Choices:
+    """A long select box's choices (hundreds of organisations or municipalities), each option
+    escaped and written once: the services keep them while the names stay the same, and a form
+    puts its own first choice before them: `Choices([(0, _l("všechny obce"))]) + kept`."""
+
+    def __init__(self, pairs=()):
+        self.pairs = tuple((value, label) for value, label in pairs)
+        self.html = tuple(f'<option value="{escape(value)}">{escape(label)}</option>'
+                          for value, label in self.pairs)
+        self.position = {str(value): n for n, (value, _label) in enumerate(self.pairs)}
+
+    def __add__(self, other: "Choices") -> "Choices":
+        joined = Choices()
+        joined.pairs, joined.html = self.pairs + other.pairs, self.html + other.html
+        joined.position = {str(value): n for n, (value, _label) in enumerate(joined.pairs)}
+        return joined
+
+    def __contains__(self, value) -> bool:
+        return str(value) in self.position
+
+    def label_of(self, value) -> str | None:
+        chosen = self.position.get(str(value))
+        return None if chosen is None else self.pairs[chosen][1]
+
+    def options_html(self, current) -> str:
+        """The <option>s, the one of the value `current` selected."""
+        chosen = self.position.get(str(current))
+        if chosen is None:
+            return "".join(self.html)
+        return "".join(self.html[:chosen] + (
+            self.html[chosen].replace('">', '" selected>', 1),)
+            + self.html[chosen + 1:])
+
+
 class FastSelect(widgets.Select):
-    """WTForms' select box, its options written in one pass: a list of hundreds of
-    organisations or municipalities renders in a fraction of the time, as the same HTML."""
+    """WTForms' select box, its options written in one pass (or taken written from
+    `Choices`): a list of hundreds of organisations or municipalities renders in a fraction of
+    the time, as the same HTML."""
 
     def __call__(self, field, **kwargs):
-        if self.multiple or field.has_groups():
+        kept = isinstance(field.choices, Choices)
+        if not kept and (self.multiple or field.has_groups()):
             return super().__call__(field, **kwargs)
         kwargs.setdefault("id", field.id)
         for flag in self.validation_attrs:
             if flag not in kwargs and getattr(field.flags, flag, False):
                 kwargs[flag] = getattr(field.flags, flag)
         current = str(field.data)
-        options = "".join(
-            f'<option value="{escape(choice.value)}"'
-            f'{" selected" if str(choice.value) == current else ""}>'
-            f"{escape(choice.label or choice.value)}</option>"
-            for choice in field._choices_from_input(field.choices) or [])
+        if kept:
+            options = field.choices.options_html(current)
+        else:
+            options = "".join(
+                f'<option value="{escape(choice.value)}"'
+                f'{" selected" if str(choice.value) == current else ""}>'
+                f"{escape(choice.label or choice.value)}</option>"
+                for choice in field._choices_from_input(field.choices) or [])
         params = widgets.html_params(name=field.name, **kwargs)
         return Markup(f"<select {params}>{options}</select>")
 
 
 class SelectField(wtforms.SelectField):
-    """The select field every form uses (with the fast widget above)."""
+    """The select field every form uses (with the fast widget above, and `Choices`)."""
 
     widget = FastSelect()
+
+    def pre_validate(self, form):
+        if not isinstance(self.choices, Choices):
+            return super().pre_validate(form)
+        if not self.process_errors and self.validate_choice and self.data not in self.choices:
+            raise ValidationError(
+                self.invalid_choice_message or _l("Vyberte jednu z nabízených možností."))
+        return None
+
+    def iter_choices(self):
+        if not isinstance(self.choices, Choices):
+            return super().iter_choices()
+        return [wtforms.fields.choices.Choice(value, label, str(value) == str(self.data), {})
+                for value, label in self.choices.pairs]
+
+    def has_groups(self):
+        return False if isinstance(self.choices, Choices) else super().has_groups()

@@ -130,8 +130,9 @@ def register_filters(app) -> None:
         return pattern.apply(_in_prague(value).timetz(), locale)
 
     @app.template_filter("day_range")
-    def _day_range(start: date, end: date) -> str:
-        return format_day_range(start, end)
+    @pass_context
+    def _day_range(context, start: date, end: date) -> str:
+        return format_day_range(start, end, lambda day: _date(context, day))
 
     @app.template_filter("moment")
     def _moment(value: datetime | None) -> str:
@@ -200,10 +201,12 @@ def format_moment(value: datetime) -> str:
     return format_datetime(value, _pattern("datetime"))
 
 
-def format_day_range(start: date, end: date) -> str:
-    """One day ("10. 12. 2026") or several ("10. 12. 2026 – 12. 12. 2026")."""
-    first = format_date(start, _pattern("date"))
-    return first if end == start else f"{first} – {format_date(end, _pattern('date'))}"
+def format_day_range(start: date, end: date, format_day=None) -> str:
+    """One day ("10. 12. 2026") or several ("10. 12. 2026 – 12. 12. 2026"); each day written
+    by `format_day` (templates: the `date` filter), else by Flask-Babel."""
+    format_day = format_day or (lambda day: format_date(day, _pattern("date")))
+    first = format_day(start)
+    return first if end == start else f"{first} – {format_day(end)}"
 
 
 PRAGUE = ZoneInfo("Europe/Prague")

@@ -43,7 +43,7 @@ class RowPagination(SelectPagination):
         count = self._query_args.get("count_select")
         if count is None:
             return super()._query_count()
-        return self._query_args["session"].scalar(count)
+        return count if isinstance(count, int) else self._query_args["session"].scalar(count)
 
 
 class ListPagination(Pagination):
@@ -62,7 +62,8 @@ def paginate(query, per_page: int | None = None, param: str = "page", count=None
     change.
 
     A select of one entity gives entities; a select of several columns gives rows. `count`, a
-    select of the number of rows, may replace counting the whole select (a ranked search).
+    select of the number of rows or the number itself (kept), may replace counting the whole
+    select (a ranked search).
     """
     if isinstance(query, list):
         pagination_class, source = ListPagination, {"rows": query}

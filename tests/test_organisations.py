@@ -131,3 +131,29 @@ def test_bad_page_numbers_do_not_fail(client, create_member):
     client.login(create_member())
     for page in ("-1", "abc", "0", "99999"):
         assert client.get(f"/directory?page={page}").status_code == 200
+
+
+def test_select_boxes_of_names_follow_every_change(client, create_member, territory):
+    """The lists of organisations and municipalities are written once and kept between
+    requests; a new, renamed or removed name shows at once, the chosen one stays selected,
+    and a made-up id is refused at its field with what was typed kept."""
+    admin = create_member(Role.ADMIN, organisation=territory["charity"])
+    client.login(admin)
+    form = client.get(f"/admin/members/{admin.id}").get_data(as_text=True)
+    assert f'<option value="{territory["charity"].id}" selected>Farní charita Dubnice' in form
+    client.get("/meetings/stats")  # the municipalities' list, kept
+    assert client.submit(f"/admin/municipalities/{territory['lipova'].id}",
+                         {"name": "Lipová u Lesa", "orp": "ORP Testov"}).status_code == 302
+    assert ">Lipová u Lesa</option>" in client.get("/meetings/stats").get_data(as_text=True)
+    assert client.submit("/admin/organisations/new", {
+        "name": "Ábelův spolek", "kind": "ngo",
+        "municipality_id": territory["lipova"].id}).status_code == 302
+    options = client.get(f"/admin/members/{admin.id}").get_data(as_text=True)
+    assert options.index(">Ábelův spolek<") < options.index(">Farní charita Dubnice<")
+    bad = client.submit("/admin/members/new", {
+        "first_name": "Iva", "last_name": "Malá", "email": "iva@example.org",
+        "organisation_id": 99999, "role": "member"})
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and 'value="Malá"' in page
+    assert "Vyberte jednu z nabízených možností." in page
+    assert "has-error" in page.split('name="organisation_id"')[0].rsplit('class="field', 1)[1]

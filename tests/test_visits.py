@@ -4,6 +4,7 @@ its CSV, and what each role may do."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -390,6 +391,32 @@ def move_to_past(visit_id, days_ago=30):
     db.session.execute(sa.update(Visit).where(Visit.id == visit_id)
                        .values(starts_on=day, ends_on=day, deadline=day - timedelta(days=5)))
     db.session.commit()
+
+
+def test_the_register_count_is_kept_but_follows_every_change(client, make_visit, create_member):
+    """The register's number of rows is kept between requests, yet a date that passes, a
+    cancelled place or a changed kind shows at once."""
+    first, second = make_visit(title="Stáž A"), make_visit(title="Stáž B")
+    ana, bob = create_member(), create_member()
+    went(first, ana)
+    went(second, bob)
+    move_to_past(first.id)
+    client.login(create_member(Role.READER))
+
+    def count(query=""):
+        page = client.get(f"/visits/register?{query}").get_data(as_text=True)
+        found = re.search(r'result-count">(\d+) záznam', page)
+        return found.group(1) if found else "0"  # none: the page says so instead
+
+    assert count() == "1" and count("kind=study_visit") == "0"
+    move_to_past(second.id)
+    assert count() == "2"
+    services.cancel(db.session.scalar(
+        sa.select(Registration).where(Registration.member_id == ana.id)))
+    assert count() == "1" and count("kind=study_visit") == "0"
+    db.session.get(Visit, second.id).kind = VisitKind.STUDY_VISIT
+    db.session.commit()
+    assert count("kind=study_visit") == "1"
 
 
 def test_a_participant_reports_and_the_organiser_shares_it_to_the_territory_list(

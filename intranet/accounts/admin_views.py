@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from ..audit.services import ACTIONS, audit_query
 from ..forms import form_values, valid_data
-from ..organisations.services import all_organisations, find_organisation
+from ..organisations.services import find_organisation, organisation_choices
 from ..policy import Role, requires
 from ..web import (
     ask_to_confirm,
@@ -41,7 +41,7 @@ def admin_members():
 @bp.route("/admin/members/new", methods=["GET", "POST"])
 @requires("members.manage")
 def invite_member():
-    form = MemberForm(organisations=all_organisations())
+    form = MemberForm(organisations=organisation_choices())
     if not form.validate_on_submit():
         return render_form("accounts/admin_member_form.html", form, member=None)
     fields = form_values(form, MEMBER_FIELDS)
@@ -55,7 +55,7 @@ def invite_member():
 @requires("members.manage")
 def edit_member(member_id):
     member = services.get_member(member_id, current_member())
-    form = MemberForm(obj=member, organisations=all_organisations(), member_id=member.id)
+    form = MemberForm(obj=member, organisations=organisation_choices(), member_id=member.id)
     if not form.validate_on_submit():
         return render_form("accounts/admin_member_form.html", form, member=member)
     fields = form_values(form, MEMBER_FIELDS)

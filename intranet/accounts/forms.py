@@ -8,6 +8,7 @@ from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from ..forms import (
+    Choices,
     SelectField,
     coerce_id,
     email_field,
@@ -76,8 +77,7 @@ class MemberForm(PersonFields, FlaskForm):
     def __init__(self, *args, organisations, member_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.member_id = member_id
-        self.organisation_id.choices = options(
-            [(0, _l("— vyberte organizaci —"))] + [(o.id, o.name) for o in organisations])
+        self.organisation_id.choices = Choices([(0, _l("— vyberte organizaci —"))]) + organisations
 
     def validate_email(self, field):
         if services.email_taken(field.data, except_member_id=self.member_id):

@@ -8,7 +8,7 @@ from ..exports import download
 from ..forms import valid_data
 from ..groups.services import all_groups
 from ..i18n import local_to_utc
-from ..organisations.services import all_municipalities
+from ..organisations.services import municipality_choices
 from ..policy import Role, requires
 from ..web import ask_to_confirm, confirmed, paginate, render, wants_fragment
 from . import attendance as service
@@ -109,7 +109,7 @@ def sheet(meeting_id):
 
 
 def _period():
-    form = PeriodForm(request.args, groups=all_groups(), municipalities=all_municipalities())
+    form = PeriodForm(request.args, groups=all_groups(), municipalities=municipality_choices())
     form.validate()  # an invalid filter is shown at its field and ignored
     start, end = valid_data(form.start), valid_data(form.end)
     return form, stats.Period(

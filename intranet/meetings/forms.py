@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import URL, NumberRange, Optional, ValidationError
 
 from ..forms import (
+    Choices,
     SelectField,
     coerce_id,
     max_length,
@@ -126,12 +127,11 @@ class PeriodForm(FlaskForm):
     municipality = SelectField(_l("Účast lidí z obce"), [Optional()], coerce=coerce_id,
                                default=0)
 
-    def __init__(self, *args, groups, municipalities=(), **kwargs):
+    def __init__(self, *args, groups, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         self.group.choices = options([(0, _l("všechny skupiny"))] +
                                      [(g.id, g.title) for g in groups])
-        self.municipality.choices = options([(0, _l("— vyberte obec —"))] +
-                                            [(m.id, m.name) for m in municipalities])
+        self.municipality.choices = Choices([(0, _l("— vyberte obec —"))]) + municipalities
 
     def validate_end(self, field):
         if self.start.data and field.data and field.data < self.start.data:

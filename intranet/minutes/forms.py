@@ -7,6 +7,7 @@ from wtforms import DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Optional, StopValidation, ValidationError
 
 from ..forms import (
+    Choices,
     SelectField,
     coerce_id,
     max_length,
@@ -66,8 +67,7 @@ class ArchiveForm(FlaskForm):
         self.group.choices = options([(0, _l("všechny skupiny"))] +
                                      [(g.id, g.title) for g in groups])
         self.year.choices = options([(0, _l("všechny roky"))] + [(y, str(y)) for y in years])
-        self.municipality.choices = options([(0, _l("všechny obce"))] +
-                                            [(m.id, m.name) for m in municipalities])
+        self.municipality.choices = Choices([(0, _l("všechny obce"))]) + municipalities
 
 
 class TaskForm(FlaskForm):

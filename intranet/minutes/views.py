@@ -10,7 +10,7 @@ from ..forms import valid_data
 from ..groups.services import all_groups
 from ..i18n import in_prague
 from ..meetings import services as meetings
-from ..organisations.services import all_municipalities
+from ..organisations.services import municipality_choices
 from ..policy import (
     ensure,
     may_approve_minutes,
@@ -110,7 +110,7 @@ def mark_read(minutes_id):
 def archive_page():
     """Published minutes by group, year and municipality, or found by their words."""
     form = ArchiveForm(request.args, groups=all_groups(), years=archive.years(),
-                       municipalities=all_municipalities())
+                       municipalities=municipality_choices())
     form.validate()  # an invalid filter is shown at its field and ignored
     filters = archive.Filters(q=valid_data(form.q) or "", group_id=valid_data(form.group),
                               year=valid_data(form.year),

@@ -5,7 +5,16 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import URL, Email, Optional, ValidationError
 
-from ..forms import SelectField, coerce_id, max_length, options, single_line, strip, text_field
+from ..forms import (
+    Choices,
+    SelectField,
+    coerce_id,
+    max_length,
+    options,
+    single_line,
+    strip,
+    text_field,
+)
 from . import services
 from .models import Municipality, Organisation, OrganisationKind
 
@@ -42,8 +51,7 @@ class OrganisationForm(UniqueName, FlaskForm):
     def __init__(self, *args, municipalities, record_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.record_id = record_id
-        self.municipality_id.choices = options(
-            [(0, _l("— vyberte obec —"))] + [(m.id, m.name) for m in municipalities])
+        self.municipality_id.choices = Choices([(0, _l("— vyberte obec —"))]) + municipalities
 
     def validate_municipality_id(self, field):
         if not field.data:

@@ -3,12 +3,30 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, raiseload
 
+from .. import data_versions
 from ..extensions import db
+from ..forms import Choices
 from .models import Municipality, Organisation
 
 ORGANISATION_FIELDS = ("name", "kind", "municipality_id", "address", "phone", "email",
                        "website", "description")
 MUNICIPALITY_FIELDS = ("name", "orp")
+
+
+NAMES = "organisation-names"  # the data version of the select boxes' lists of names
+data_versions.watch(NAMES, {Organisation: ("name",), Municipality: ("name",)})
+
+
+def organisation_choices() -> Choices:
+    """Every organisation in Czech order for a select box, kept while no name changes."""
+    return data_versions.cached(NAMES, "organisations",
+                                lambda: (Choices(all_organisations()), None))
+
+
+def municipality_choices() -> Choices:
+    """Every municipality in Czech order for a select box, kept while no name changes."""
+    return data_versions.cached(NAMES, "municipalities",
+                                lambda: (Choices(all_municipalities()), None))
 
 
 def all_organisations() -> list[sa.Row]:

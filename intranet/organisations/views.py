@@ -60,7 +60,7 @@ def municipality(municipality_id):
 @requires("organisations.manage")
 def edit_organisation(organisation_id=None):
     record = services.get_organisation(organisation_id) if organisation_id else None
-    form = OrganisationForm(obj=record, municipalities=services.all_municipalities(),
+    form = OrganisationForm(obj=record, municipalities=services.municipality_choices(),
                             record_id=organisation_id)
     if not form.validate_on_submit():
         return render_form("organisations/organisation_form.html", form, record=record)

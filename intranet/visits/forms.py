@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from ..forms import (
+    Choices,
     SelectField,
     coerce_id,
     email_field,
@@ -205,5 +206,4 @@ class RegisterFilters(FlaskForm):
     def __init__(self, *args, years, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.year.choices = options([(0, _l("všechny roky"))] + [(y, str(y)) for y in years])
-        self.organisation.choices = options([(0, _l("všechny organizace"))] +
-                                            [(o.id, o.name) for o in organisations])
+        self.organisation.choices = Choices([(0, _l("všechny organizace"))]) + organisations

@@ -26,6 +26,12 @@ class VisitKind(enum.StrEnum):
 KIND_LABELS = {VisitKind.INTERNSHIP: _l("výměnná stáž"), VisitKind.STUDY_VISIT: _l("exkurze")}
 
 
+def kind_labels() -> dict[VisitKind, str]:
+    """Each kind's label as a list shows it ("Exkurze"), translated once for the whole list
+    (templates: kind_labels)."""
+    return {kind: str(label).capitalize() for kind, label in KIND_LABELS.items()}
+
+
 class Status(enum.StrEnum):
     """A sign-up: a place, a place on the waitlist, or cancelled (by the member or the
     organiser)."""
@@ -83,6 +89,10 @@ class Visit(db.Model):
     def host(self) -> str:
         """The host's name: the organisation's from the directory, or as typed."""
         return self.host_organisation.name if self.host_organisation else self.host_name
+
+    def slot(self, slot_id: int) -> "VisitSlot | None":
+        """The visit's date with this id (a sign-up's date, in lists of people)."""
+        return next((slot for slot in self.slots if slot.id == slot_id), None)
 
 
 class VisitSlot(db.Model):

@@ -23,11 +23,12 @@ REGISTER = "visits-register"  # the data version of what the register adds up
 data_versions.watch(REGISTER, {
     Registration: ("status", "slot_id", "organisation_id"),
     VisitSlot: ("starts_on",),
-    Visit: ("host_organisation_id", "host_name"),
+    Visit: ("host_organisation_id", "host_name", "kind"),
     Organisation: ("name",),
 })
 
-Host = aliased(Organisation)
+Host = aliased(Organisation)  # made once: an alias made per request costs more than a query
+Visitor = aliased(Organisation)
 HOST_NAME = sa.func.coalesce(Host.name, Visit.host_name)
 
 
@@ -63,23 +64,25 @@ def _went(filters: Filters, query: sa.Select, host: bool = True) -> sa.Select:
     return query
 
 
-def participation_count(filters: Filters) -> sa.Select:
-    """How many rows participations() has, counted without what only the page shows."""
-    return _went(filters, sa.select(sa.func.count(Registration.id)), host=False)
+def participation_count(filters: Filters) -> int:
+    """How many rows participations() has. Counting tens of thousands of sign-ups takes
+    milliseconds, so the number is kept, as the matrix is, until they change or midnight."""
+    key = ("count", filters.year, filters.kind, filters.organisation_id, filters.member_id)
+    count = _went(filters, sa.select(sa.func.count(Registration.id)), host=False)
+    return data_versions.cached(REGISTER, key, lambda: (db.session.scalar(count), _tomorrow()))
 
 
 def participations(filters: Filters) -> sa.Select:
     """One row per person and visit, newest first: what the register page and its CSV show."""
-    visitor = aliased(Organisation)
     query = sa.select(
         VisitSlot.starts_on, VisitSlot.ends_on, Visit.id.label("visit_id"), Visit.kind,
         Visit.title, HOST_NAME.label("host"), Visit.country,
         (Visit.country != HOME_COUNTRY).label("abroad"),
         Member.id.label("member_id"), Member.full_name.label("member_name"),
-        visitor.id.label("organisation_id"), visitor.name.label("organisation"))
+        Visitor.id.label("organisation_id"), Visitor.name.label("organisation"))
     return (_went(filters, query)
             .join(Member, Member.id == Registration.member_id)
-            .join(visitor, visitor.id == Registration.organisation_id)
+            .join(Visitor, Visitor.id == Registration.organisation_id)
             .order_by(VisitSlot.starts_on.desc(), Visit.id, Member.sort_key))
 
 
@@ -135,11 +138,10 @@ def _tomorrow() -> datetime:
 
 
 def _matrix(year: int | None, limit: int | None) -> Matrix:
-    visitor = aliased(Organisation)
-    query = (_went(Filters(year=year), sa.select(visitor.name, HOST_NAME,
+    query = (_went(Filters(year=year), sa.select(Visitor.name, HOST_NAME,
                                                  sa.func.count(Registration.id)))
-             .join(visitor, visitor.id == Registration.organisation_id)
-             .group_by(visitor.name, HOST_NAME))
+             .join(Visitor, Visitor.id == Registration.organisation_id)
+             .group_by(Visitor.name, HOST_NAME))
     counts: dict[str, dict[str, int]] = {}
     host_totals: dict[str, int] = {}
     for name, host, count in db.session.execute(query):

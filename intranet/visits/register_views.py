@@ -9,7 +9,7 @@ from ..accounts.models import Member
 from ..exports import download
 from ..extensions import db
 from ..forms import valid_data
-from ..organisations.services import all_organisations
+from ..organisations.services import organisation_choices
 from ..policy import requires
 from ..web import paginate, parse_id, render
 from . import bp, register, services
@@ -19,7 +19,7 @@ from .models import VisitKind
 
 def _filters() -> tuple[RegisterFilters, register.Filters]:
     form = RegisterFilters(request.args, years=register.years(),
-                           organisations=all_organisations())
+                           organisations=organisation_choices())
     form.validate()
     kind = valid_data(form.kind)
     return form, register.Filters(year=valid_data(form.year),
