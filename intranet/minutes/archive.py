@@ -44,40 +44,63 @@ def _rows(reader: Member) -> sa.Select:
             .where(PUBLISHED))
 
 
+def _newest_first(reader: Member) -> sa.Select:
+    """The same rows as _rows, the newest meeting first, read along the index of meeting times
+    until a page is full. Joined from the minutes' side, SQLite sorted every published minutes
+    for each page, and with its bloom filter read every minutes' text: 5 ms at 20,000."""
+    minutes_id = (sa.select(Minutes.id).where(Minutes.meeting_id == Meeting.id)
+                  .correlate(Meeting).scalar_subquery())
+    unread = ~sa.exists().where(MinutesReading.minutes_id == minutes_id,
+                                MinutesReading.member_id == reader.id)
+    return (sa.select(minutes_id.label("id"), Meeting.id.label("meeting_id"),
+                      Meeting.number, Meeting.starts_at, Meeting.place,
+                      WorkingGroup.number.label("group_number"),
+                      WorkingGroup.name.label("group_name"), unread.label("unread"))
+            .select_from(Meeting).join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
+            .where(sa.exists().where(Minutes.meeting_id == Meeting.id, PUBLISHED))
+            .order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
+
+
 def archive(filters: Filters, reader: Member) -> sa.Select:
     """The published minutes that pass the filters: the best matches of the search first
     (their snippets: see snippets_of), else the newest meetings first."""
-    query = _rows(reader)
     matches = text_matches(MINUTES_INDEX, filters.q) if filters.q else None
-    if matches is not None:
-        query = query.join(matches, matches.c.id == Minutes.id).order_by(matches.c.rank,
-                                                                            Minutes.id)
-    else:
-        query = query.order_by(Meeting.starts_at.desc(), Minutes.id.desc())
+    if matches is None:
+        return _narrowed(_newest_first(reader), filters)
+    return _narrowed(_rows(reader).join(matches, matches.c.id == Minutes.id)
+                     .order_by(matches.c.rank, Minutes.id), filters)
+
+
+def _narrowed(query: sa.Select, filters: Filters) -> sa.Select:
+    """The query (of meetings) narrowed to the group, the year and the municipality."""
     if filters.group_id:
         query = query.where(Meeting.group_id == filters.group_id)
     if filters.year:
         query = query.where(
             Meeting.starts_at >= local_to_utc(date(filters.year, 1, 1), MIDNIGHT),
             Meeting.starts_at < local_to_utc(date(filters.year + 1, 1, 1), MIDNIGHT))
-    if filters.municipality_id:
-        query = query.where(sa.exists().where(
-            Participation.meeting_id == Meeting.id, Participation.presence == Presence.PRESENT,
-            Member.id == Participation.member_id, Organisation.id == Member.organisation_id,
-            Organisation.municipality_id == filters.municipality_id))
+    if filters.municipality_id:  # the meetings someone from it attended, found once
+        query = query.where(Meeting.id.in_(
+            sa.select(Participation.meeting_id)
+            .join(Member, Member.id == Participation.member_id)
+            .join(Organisation, Organisation.id == Member.organisation_id)
+            .where(Organisation.municipality_id == filters.municipality_id,
+                   Participation.presence == Presence.PRESENT)))
     return query
 
 
 def count_of(filters: Filters) -> sa.Select | None:
-    """Without group, year or municipality, the number of minutes counted cheaply: the
-    matches in the word index (it holds published minutes only), or the published minutes in
-    their index; else None (count the archive's select)."""
-    if filters.group_id or filters.year or filters.municipality_id:
-        return None
+    """The number of minutes counted cheaply: the matches in the word index (it holds
+    published minutes only), the published minutes in their index, or those of the filtered
+    meetings; None to count the archive's select (a search with filters)."""
     matches = text_matches(MINUTES_INDEX, filters.q, ranked=False) if filters.q else None
+    narrowed = filters.group_id or filters.year or filters.municipality_id
     if matches is not None:
-        return sa.select(sa.func.count()).select_from(matches)
-    return sa.select(sa.func.count(Minutes.id)).where(PUBLISHED)
+        return None if narrowed else sa.select(sa.func.count()).select_from(matches)
+    published = sa.select(sa.func.count()).select_from(Minutes).where(PUBLISHED)  # count(*):
+    if not narrowed:  # from the index alone
+        return published
+    return _narrowed(published.join(Meeting, Meeting.id == Minutes.meeting_id), filters)
 
 
 def snippets_of(filters: Filters, rows) -> dict[int, str]:
