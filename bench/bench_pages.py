@@ -42,20 +42,23 @@ from intranet import create_app  # noqa: E402
 from intranet.accounts.models import Member  # noqa: E402
 from intranet.database import refresh_statistics  # noqa: E402
 from intranet.extensions import db  # noqa: E402
+from intranet.meetings.models import Meeting  # noqa: E402
 from intranet.minutes.archive import Filters, archive, count_of  # noqa: E402
+from intranet.minutes.archive import _rows as archive_rows  # noqa: E402  # the LIKE scan's rows
 from intranet.minutes.models import Minutes  # noqa: E402
 
 PAGES = ["/", "/directory", "/directory?q=nov", "/directory?q=obec%201", "/organisations",
          "/municipalities", "/municipalities/1", "/organisations/1", "/admin/members",
          "/admin/members?role=reader&q=mar", "/admin/audit", "/groups", "/groups/1",
          "/meetings", "/meetings/13", "/meetings/13/attendance", "/meetings/13/sheet",
-         "/meetings/stats",
+         "/meetings/stats", "/meetings/stats?municipality=1",
          # Issue #10's pages: 3,000 visits, 34,500 sign-ups (the small database: 20).
          "/visits", "/visits?q=stáž+1", "/visits/1", "/visits/1/participants",
          "/visits/register", "/visits/register?organisation=1", "/visits/matrix"]
 # Issue #8's pages: the same query count whatever the data; a search answers within 50 ms.
-MINUTES_PAGES = ["/minutes", "/minutes?page=50", "/minutes?q=dluhova+poradna",
-                 "/minutes?q=socialni+sluzby+senior", "/minutes/1"]
+MINUTES_PAGES = ["/minutes", "/minutes?page=50", "/minutes?municipality=1",
+                 "/minutes?q=dluhova+poradna", "/minutes?q=socialni+sluzby+senior",
+                 "/minutes?q=do", "/minutes/1"]  # "do": the first letters typed
 SEARCHES = ["dluhová poradna", "sociální služby senioři"]  # LIKE: each word, as typed
 MAX_SEARCH_MS, MIN_SPEED_UP = 50, 20
 MAX_RATIO = 3.0
@@ -120,8 +123,9 @@ def compare_search(app) -> int:
     for words in SEARCHES:
         found = sql_times(app, lambda reader, q=words: archive(Filters(q=q), reader),
                           lambda q=words: count_of(Filters(q=q)))
-        scanned = sql_times(app, lambda reader, q=words: archive(Filters(), reader).where(
-            *(Minutes.text.like(f"%{word}%") for word in q.split())))
+        scanned = sql_times(app, lambda reader, q=words: archive_rows(reader).where(
+            *(Minutes.text.like(f"%{word}%") for word in q.split()))
+            .order_by(Meeting.starts_at.desc(), Minutes.id.desc()))  # as the archive was
         p95 = percentile(found, 0.95)
         speed_up = statistics.median(scanned) / statistics.median(found)
         ok = p95 < MAX_SEARCH_MS and speed_up >= MIN_SPEED_UP

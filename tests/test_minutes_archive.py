@@ -4,6 +4,7 @@ dashboard; drafts never appear."""
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from intranet.extensions import db
 from intranet.meetings import attendance
@@ -94,6 +95,21 @@ def test_drafts_are_never_found_or_listed(publish, team):
     draft = publish("Tajný koncept o rozpočtu.", draft=True)
     assert found("rozpocet", team["coordinator"]) == []
     assert draft.id not in found("", team["coordinator"])
+
+
+def test_the_first_letters_typed_list_matches_newest_first(publish, team):
+    """A search of a letter or two matches most minutes: they are listed newest first (not
+    ranked), through the index's prefix index of two and three letters."""
+    home = publish("Domov pro seniory otevřel.", days_ago=20)
+    other = publish("Jen o dopravě.", days_ago=10)
+    agreement = publish("Dohoda o spolupráci.", days_ago=3)
+    publish("Dobrovolníci, rozepsáno.", draft=True)
+    assert found("do", team["mayor"]) == [agreement.id, other.id, home.id]
+    assert found("dom", team["mayor"]) == [home.id]
+    assert found("do", team["mayor"], group_id=team["youth"].id) == []
+    index = db.session.execute(sa.text(
+        "SELECT sql FROM sqlite_master WHERE name = 'minutes_search'")).scalar()
+    assert "prefix='2 3'" in index
 
 
 def test_filters_by_group_year_and_municipality(publish, team):

@@ -39,14 +39,19 @@ class Period:
 
 
 def _held(period: Period) -> sa.Select:
-    query = sa.select(Meeting.id).where(Meeting.is_held)
+    return sa.select(Meeting.id).where(*_held_in(period))
+
+
+def _held_in(period: Period) -> list:
+    """The conditions on Meeting for a meeting held in the period (and the group)."""
+    conditions = [Meeting.is_held]
     if period.start:
-        query = query.where(Meeting.starts_at >= period.start)
+        conditions.append(Meeting.starts_at >= period.start)
     if period.end:
-        query = query.where(Meeting.starts_at < period.end)
+        conditions.append(Meeting.starts_at < period.end)
     if period.group_id:
-        query = query.where(Meeting.group_id == period.group_id)
-    return query
+        conditions.append(Meeting.group_id == period.group_id)
+    return conditions
 
 
 def per_meeting(period: Period) -> sa.Select:
@@ -143,7 +148,7 @@ def meetings_attended_from(period: Period, municipality_id: int) -> sa.Select:
         .where(Participation.presence == Presence.PRESENT,
                Organisation.municipality_id == municipality_id))
     return (sa.select(Meeting).options(joinedload(Meeting.group), raiseload("*"))
-            .where(Meeting.id.in_(_held(period)), Meeting.id.in_(present_from))
+            .where(Meeting.id.in_(present_from), *_held_in(period))  # from the few attended
             .order_by(Meeting.starts_at.desc()))
 
 

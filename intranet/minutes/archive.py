@@ -14,7 +14,7 @@ from ..groups.models import GroupMembership, WorkingGroup
 from ..i18n import in_prague, local_to_utc
 from ..meetings.models import Meeting, Participation, Presence
 from ..organisations.models import Organisation
-from ..search import MINUTES_INDEX, snippets, text_matches
+from ..search import MINUTES_INDEX, is_broad, match_count, snippets, text_matches
 from .models import Minutes, MinutesReading, MinutesState
 
 MIDNIGHT = time(0, 0)
@@ -44,12 +44,16 @@ def _rows(reader: Member) -> sa.Select:
             .where(PUBLISHED))
 
 
-def _newest_first(reader: Member) -> sa.Select:
-    """The same rows as _rows, the newest meeting first, read along the index of meeting times
-    until a page is full. Joined from the minutes' side, SQLite sorted every published minutes
-    for each page, and with its bloom filter read every minutes' text: 5 ms at 20,000."""
+def _newest_first(reader: Member, among: sa.CTE | None = None) -> sa.Select:
+    """The same rows as _rows (of the minutes `among` the matches, if given), the newest
+    meeting first, read along the index of meeting times until a page is full. Joined from
+    the minutes' side, SQLite sorted every published minutes for each page, and with its
+    bloom filter read every minutes' text: 5 ms at 20,000."""
     minutes_id = (sa.select(Minutes.id).where(Minutes.meeting_id == Meeting.id)
                   .correlate(Meeting).scalar_subquery())
+    published = [Minutes.meeting_id == Meeting.id, PUBLISHED]
+    if among is not None:
+        published.append(Minutes.id.in_(sa.select(among.c.id)))
     unread = ~sa.exists().where(MinutesReading.minutes_id == minutes_id,
                                 MinutesReading.member_id == reader.id)
     return (sa.select(minutes_id.label("id"), Meeting.id.label("meeting_id"),
@@ -57,16 +61,18 @@ def _newest_first(reader: Member) -> sa.Select:
                       WorkingGroup.number.label("group_number"),
                       WorkingGroup.name.label("group_name"), unread.label("unread"))
             .select_from(Meeting).join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
-            .where(sa.exists().where(Minutes.meeting_id == Meeting.id, PUBLISHED))
+            .where(sa.exists().where(*published))
             .order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
 
 
 def archive(filters: Filters, reader: Member) -> sa.Select:
     """The published minutes that pass the filters: the best matches of the search first
-    (their snippets: see snippets_of), else the newest meetings first."""
-    matches = text_matches(MINUTES_INDEX, filters.q) if filters.q else None
-    if matches is None:
-        return _narrowed(_newest_first(reader), filters)
+    (their snippets: see snippets_of), else, also for a search of a letter or two, the newest
+    meetings first."""
+    broad = is_broad(filters.q)
+    matches = text_matches(MINUTES_INDEX, filters.q, ranked=not broad) if filters.q else None
+    if matches is None or broad:
+        return _narrowed(_newest_first(reader, among=matches), filters)
     return _narrowed(_rows(reader).join(matches, matches.c.id == Minutes.id)
                      .order_by(matches.c.rank, Minutes.id), filters)
 
@@ -93,10 +99,10 @@ def count_of(filters: Filters) -> sa.Select | None:
     """The number of minutes counted cheaply: the matches in the word index (it holds
     published minutes only), the published minutes in their index, or those of the filtered
     meetings; None to count the archive's select (a search with filters)."""
-    matches = text_matches(MINUTES_INDEX, filters.q, ranked=False) if filters.q else None
+    matches = match_count(MINUTES_INDEX, filters.q) if filters.q else None
     narrowed = filters.group_id or filters.year or filters.municipality_id
     if matches is not None:
-        return None if narrowed else sa.select(sa.func.count()).select_from(matches)
+        return None if narrowed else matches
     published = sa.select(sa.func.count()).select_from(Minutes).where(PUBLISHED)  # count(*):
     if not narrowed:  # from the index alone
         return published
