@@ -186,3 +186,38 @@ def generate_visits(count: int, seed: int = 3) -> None:
              "signed_up_at": utcnow(), "sequence": 1}
             for number, (member_id, organisation_id) in enumerate(chosen, start=1)])
     db.session.commit()
+
+
+def generate_list_posts(count: int, seed: int = 4) -> None:
+    """`count` messages on the list of all members, in threads of one to four, over the last
+    years, indexed for search as posting does (bulk inserts, for speed)."""
+    from intranet.mailing.models import ListKind, ListPost, MailingList, PostSource, PostStatus
+    from intranet.search import LIST_INDEX
+
+    rng = random.Random(seed)
+    territory = db.session.scalar(sa.select(MailingList.id).where(
+        MailingList.kind == ListKind.TERRITORY))
+    authors = db.session.execute(sa.select(Member.id, Member.first_name, Member.last_name,
+                                           Member.email).limit(200)).all()
+    now = utcnow()
+    thread_id = None
+    for n in range(count):
+        author = rng.choice(authors)
+        posted = now - timedelta(hours=(count - n) * 2)
+        text = " ".join(rng.choice(_pool(rng)) for _ in range(80)).capitalize() + "."
+        starts_thread = thread_id is None or rng.random() < 0.4
+        post_id = db.session.execute(sa.insert(ListPost).values(
+            list_id=territory, author_id=author.id,
+            sender_name=f"{author.first_name} {author.last_name}", sender_email=author.email,
+            subject=f"Oznámení {n}" if starts_thread else f"Re: Oznámení {thread_id}",
+            body=text, body_html=f"<p>{text}</p>", source=PostSource.WEB,
+            status=PostStatus.POSTED, created_at=posted, posted_at=posted,
+            message_id=f"<bench-{n}@example.org>", parent_id=None if starts_thread else thread_id,
+            thread_id=None if starts_thread else thread_id).returning(ListPost.id)).scalar()
+        if starts_thread:
+            thread_id = post_id
+            db.session.execute(sa.update(ListPost).where(ListPost.id == post_id)
+                               .values(thread_id=post_id))
+        db.session.execute(sa.text(f"INSERT INTO {LIST_INDEX}(rowid, body) VALUES (:id, :b)"),
+                           {"id": post_id, "b": text})
+    db.session.commit()

@@ -11,6 +11,8 @@ import re
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 
 from .extensions import db
 from .text import fold, like_pattern
@@ -43,11 +45,12 @@ def index_text(index: str, row_id: int, text: str) -> None:
                        {"id": row_id, "body": text})
 
 
-def text_matches(index: str, q: str, ranked: bool = True) -> sa.CTE | None:
+def text_matches(index: str, q: str) -> sa.CTE | None:
     """The rows of a word index that contain every word of the query (the last one also as
     the beginning of a word, for searching as one types), regardless of case and diacritics:
-    columns id and (unless not `ranked`: ranking costs more than finding) rank, lower is
-    better. None for a query without words.
+    columns id and rank, lower is better. None for a query without words. (To count them or
+    to keep rows among them, see match_count and among_matches: ranking costs more than
+    finding.)
 
     SQLite's FTS5 (unicode61, remove_diacritics 2); PostgreSQL's full-text search with
     unaccent can answer the same question here, with the same columns.
@@ -58,9 +61,19 @@ def text_matches(index: str, q: str, ranked: bool = True) -> sa.CTE | None:
     table = sa.table(index, sa.column("rowid"), sa.column("rank"))
     # Materialised: the matches are found once. As a plain subquery SQLite may, without
     # statistics, run the MATCH again for every row of the joined table (seconds, not ms).
-    columns = [table.c.rowid.label("id")] + ([table.c.rank.label("rank")] if ranked else [])
-    return (sa.select(*columns).where(sa.literal_column(index).op("MATCH")(query))
+    return (sa.select(table.c.rowid.label("id"), table.c.rank.label("rank"))
+            .where(sa.literal_column(index).op("MATCH")(query))
             .cte(f"{index}_matches").prefix_with("MATERIALIZED"))
+
+
+def among_matches(column, index: str, q: str) -> sa.ColumnElement[bool]:
+    """The condition that `column` (a row's id) is among the rows of the index that match
+    the query (found once), checked while reading another index of the rows ("+id": SQLite
+    then walks, say, the list's messages in their index instead of fetching every match's
+    whole row: 29 → 8 ms for 20,000 matches)."""
+    unindexed = UnaryExpression(column, operator=operators.custom_op("+"), type_=sa.Integer())
+    return unindexed.in_(sa.select(sa.table(index, sa.column("rowid")).c.rowid)
+                         .where(sa.literal_column(index).op("MATCH")(_match_query(q))))
 
 
 def match_count(index: str, q: str) -> sa.Select | None:

@@ -13,7 +13,14 @@ from intranet.extensions import db
 from intranet.mail.deliverer import deliver_due
 from intranet.mail.models import DeliveryStatus, OutboxDelivery, OutboxMessage
 from intranet.mailing import services
-from intranet.mailing.models import ListKind, ListPost, MailingList, Mode, PostStatus
+from intranet.mailing.models import (
+    ListKind,
+    ListPost,
+    MailingList,
+    Mode,
+    PostSource,
+    PostStatus,
+)
 from intranet.meetings import attendance
 from intranet.meetings.models import Presence
 from intranet.minutes import minutes_published
@@ -321,6 +328,34 @@ def test_the_archive_is_searched_without_diacritics(client, team, publish):
     assert "Školení" not in found
     nothing = client.get(f"/lists/{team['list'].id}?q=neexistuje").get_data(as_text=True)
     assert "Žádná zpráva neobsahuje" in nothing
+
+
+def test_threads_are_listed_by_their_newest_posted_message(team):
+    """The archive lists a thread where its last posted message puts it, counts only posted
+    messages, and ignores one held for moderation; the first letters typed find messages
+    newest first."""
+    from intranet.mailing import archive
+
+    author, the_list = team["members"][0], team["list"]
+    first = services.post(the_list, author, "Kolo první", "Text o kolech")
+    second = services.post(the_list, author, "Kolo druhé", "Další text")
+
+    def reply(parent, status=PostStatus.POSTED):
+        item = ListPost(mailing_list=the_list, author_id=author.id, sender_name="A",
+                        sender_email=author.email, subject="Re", body="kolem", body_html="",
+                        source=PostSource.EMAIL, message_id=f"<{utcnow().timestamp()}@x>",
+                        status=status)
+        return services.take_post(item, parent)
+
+    reply(first)
+    reply(second, PostStatus.HELD)
+    rows = db.session.execute(archive.threads(the_list)).all()
+    assert [(row.id, row.messages) for row in rows] == [(first.id, 2), (second.id, 1)]
+    assert db.session.scalar(archive.thread_count(the_list)) == 2
+    query, count = archive.found(the_list, "ko")
+    assert [row.subject for row in db.session.execute(query)] == ["Re", "Kolo druhé",
+                                                                  "Kolo první"]
+    assert db.session.scalar(count) == 3
 
 
 def test_the_administrator_watches_the_delivery_progress(client, team, create_member):

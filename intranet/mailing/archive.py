@@ -6,46 +6,60 @@ from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
 from ..mail.models import DeliveryStatus, OutboxDelivery
-from ..search import LIST_INDEX, snippets, text_matches
+from ..search import LIST_INDEX, among_matches, is_broad, snippets, text_matches
 from .models import ListPost, MailingList, PostStatus
 
 POSTED = ListPost.status == PostStatus.POSTED
 First = aliased(ListPost)  # a thread's first post (made once: an alias is costly to make)
+Later = aliased(ListPost)  # another post of the same thread
 
 
 def threads(mailing_list: MailingList) -> sa.Select:
     """Rows of the list's threads, the one with the newest message first: the first
-    message's subject and sender, how many messages, when the last came."""
-    latest = (sa.select(ListPost.thread_id, sa.func.max(ListPost.id).label("last_id"),
-                        sa.func.count().label("messages"),
-                        sa.func.max(ListPost.posted_at).label("last_at"))
-              .where(ListPost.list_id == mailing_list.id, POSTED)
-              .group_by(ListPost.thread_id).subquery())
+    message's subject and sender, how many messages, when the last came.
+
+    Read along the list's messages, newest first: a message stands for its thread when no
+    later message of the thread was posted, so a page reads about its own threads only
+    (grouping every message of the list took 58 ms at 20,000 messages)."""
+    newer = sa.exists().where(Later.thread_id == ListPost.thread_id, Later.id > ListPost.id,
+                              Later.status == PostStatus.POSTED)
+    latest = (sa.select(ListPost.thread_id, ListPost.id.label("last_id"),
+                        ListPost.posted_at.label("last_at"))
+              .where(ListPost.list_id == mailing_list.id, POSTED, ~newer).subquery())
+    messages = (sa.select(sa.func.count()).select_from(Later)
+                .where(Later.thread_id == First.id, Later.status == PostStatus.POSTED)
+                .correlate(First).scalar_subquery())
     return (sa.select(First.id, First.subject, First.sender_name, First.source,
-                      latest.c.messages, latest.c.last_at)
+                      messages.label("messages"), latest.c.last_at)
             .join(latest, latest.c.thread_id == First.id)
             .order_by(latest.c.last_id.desc()))
 
 
 def thread_count(mailing_list: MailingList) -> sa.Select:
+    """How many threads have a posted message (along the index of the list's threads)."""
     return sa.select(sa.func.count(sa.distinct(ListPost.thread_id))).where(
         ListPost.list_id == mailing_list.id, POSTED)
 
 
 def found(mailing_list: MailingList, q: str) -> tuple[sa.Select, sa.Select] | None:
-    """The list's messages containing every word of the query, best first, and their
-    number; None for a query without words."""
+    """The list's messages containing every word of the query, best first (for the first
+    letter or two typed, newest first: they match most messages), and their number; None
+    for a query without words."""
     matches = text_matches(LIST_INDEX, q)
     if matches is None:
         return None
     query = (sa.select(ListPost.id, ListPost.thread_id, ListPost.subject, ListPost.sender_name,
                        ListPost.posted_at)
-             .join(matches, matches.c.id == ListPost.id)
-             .where(ListPost.list_id == mailing_list.id, POSTED)
-             .order_by(matches.c.rank, ListPost.id.desc()))
-    count = sa.select(sa.func.count()).select_from(
-        sa.select(ListPost.id).join(matches, matches.c.id == ListPost.id)
-        .where(ListPost.list_id == mailing_list.id, POSTED).subquery())
+             .where(ListPost.list_id == mailing_list.id, POSTED))
+    if is_broad(q):
+        query = query.where(among_matches(ListPost.id, LIST_INDEX, q)).order_by(
+            ListPost.id.desc())
+    else:
+        query = (query.join(matches, matches.c.id == ListPost.id)
+                 .order_by(matches.c.rank, ListPost.id.desc()))
+    count = (sa.select(sa.func.count()).select_from(ListPost)
+             .where(ListPost.list_id == mailing_list.id, POSTED,  # counting needs no ranking
+                    among_matches(ListPost.id, LIST_INDEX, q)))
     return query, count
 
 

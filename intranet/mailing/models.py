@@ -72,6 +72,7 @@ class ListPost(db.Model):
 
     __table_args__ = (
         sa.Index("ix_list_post_list_id_status_id", "list_id", "status", "id"),
+        sa.Index("ix_list_post_list_id_status_thread_id", "list_id", "status", "thread_id"),
         sa.UniqueConstraint("list_id", "message_id"),  # one message may go to several lists
     )
 
