@@ -7,7 +7,8 @@ them on the next run, which then starts in seconds). The data: 5,000 members, 62
 200 municipalities, 20 groups of 50 members with 25 meetings each, 20,000 more held
 meetings with published minutes of about 5 KB each (the small database: 1,300), and 3,000
 visits with 10–13 sign-ups each (the small database: 20), and 20,000 messages on the list of
-all members, in threads (the small database: 30).
+all members, in threads, the newest 100 of them mailed to every member: 500,000 deliveries
+(the small database: 30 messages).
 
 The floor of a page is what Flask, the login and the layout cost anyway: a route that exists
 only in this benchmark's app renders templates/base.html for the same logged-in member, with
@@ -42,6 +43,7 @@ from bench.data import (  # noqa: E402
     generate,
     generate_list_posts,
     generate_minutes,
+    generate_outbox,
     generate_visits,
 )
 from intranet import create_app  # noqa: E402
@@ -55,7 +57,7 @@ from intranet.minutes.models import Minutes  # noqa: E402
 
 PAGES = ["/", "/directory", "/directory?q=nov", "/directory?q=obec%201", "/organisations",
          "/municipalities", "/municipalities/1", "/organisations/1", "/admin/members",
-         "/admin/members?role=reader&q=mar", "/admin/audit", "/groups", "/groups/1",
+         "/admin/members?role=reader&q=mar", "/admin/audit", "/admin/mail", "/groups", "/groups/1",
          "/meetings", "/meetings/13", "/meetings/13/attendance", "/meetings/13/sheet",
          "/meetings/stats", "/meetings/stats?municipality=1",
          # Issue #10's pages: 3,000 visits, 34,500 sign-ups (the small database: 20).
@@ -104,6 +106,7 @@ def build_app(path: Path, members: int, minutes: int, visits: int, posts: int):
             generate_minutes(minutes)
             generate_visits(visits)
             generate_list_posts(posts)
+            generate_outbox(messages=posts // 200)  # each to every member
         refresh_statistics()  # as the worker does once a day
     built.touch()
     return app

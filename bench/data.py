@@ -221,3 +221,30 @@ def generate_list_posts(count: int, seed: int = 4) -> None:
         db.session.execute(sa.text(f"INSERT INTO {LIST_INDEX}(rowid, body) VALUES (:id, :b)"),
                            {"id": post_id, "b": text})
     db.session.commit()
+
+
+def generate_outbox(messages: int, seed: int = 5) -> None:
+    """The mail of the newest `messages` list messages: each to every member, most sent, a
+    few failed or bounced (bulk inserts, for speed)."""
+    from intranet.mail.models import DeliveryStatus, OutboxDelivery, OutboxMessage
+    from intranet.mailing.models import ListPost
+
+    rng = random.Random(seed)
+    members = db.session.execute(sa.select(Member.id, Member.email)).all()
+    posts = db.session.execute(sa.select(ListPost.id, ListPost.list_id, ListPost.subject,
+                                         ListPost.posted_at)
+                               .order_by(ListPost.id.desc()).limit(messages)).all()
+    statuses = [DeliveryStatus.SENT] * 96 + [DeliveryStatus.FAILED, DeliveryStatus.BOUNCED,
+                                             DeliveryStatus.PENDING, DeliveryStatus.CANCELLED]
+    for post in posts:
+        message_id = db.session.execute(sa.insert(OutboxMessage).values(
+            created_at=post.posted_at, category="list", subject=post.subject,
+            body_text="…", list_id=post.list_id, headers={}).returning(OutboxMessage.id)).scalar()
+        db.session.execute(sa.update(ListPost).where(ListPost.id == post.id)
+                           .values(outbox_message_id=message_id))
+        db.session.execute(sa.insert(OutboxDelivery), [
+            {"message_id": message_id, "recipient": email, "member_id": member_id,
+             "status": status, "attempts": 1, "next_attempt_at": post.posted_at,
+             "claimed_at": post.posted_at, "sent_at": post.posted_at, "last_error": ""}
+            for member_id, email in members for status in [rng.choice(statuses)]])
+    db.session.commit()

@@ -66,6 +66,7 @@ class OutboxDelivery(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("message_id", "recipient"),
         sa.Index("ix_outbox_delivery_due", "status", "next_attempt_at"),
+        sa.Index("ix_outbox_delivery_message_id_status", "message_id", "status"),  # progress
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -137,17 +137,19 @@ def unreachable_members(days: int = 30, bounces: int = 2) -> list[sa.Row]:
     received nothing meanwhile: (member, number of bounces, the last error), worst first."""
     member = OutboxDelivery.member.property.mapper.class_
     since = utcnow() - timedelta(days=days)
-    received = sa.select(OutboxDelivery.member_id).where(
-        OutboxDelivery.status == DeliveryStatus.SENT, OutboxDelivery.sent_at >= since)
-    latest = aliased(OutboxDelivery)
-    last_error = (sa.select(latest.last_error)
-                  .where(latest.member_id == member.id, latest.status == DeliveryStatus.BOUNCED)
-                  .order_by(latest.id.desc()).limit(1).correlate(member).scalar_subquery())
+    other = aliased(OutboxDelivery)  # here, not at import: the deliverer imports this early
+    # Asked of each bounced member: listing everyone who received mail took 0.3 s at 500,000
+    # deliveries.
+    received = sa.exists().where(other.member_id == member.id,
+                                 other.status == DeliveryStatus.SENT, other.sent_at >= since)
+    last_error = (sa.select(other.last_error)
+                  .where(other.member_id == member.id, other.status == DeliveryStatus.BOUNCED)
+                  .order_by(other.id.desc()).limit(1).correlate(member).scalar_subquery())
     return db.session.execute(
         sa.select(member, sa.func.count(OutboxDelivery.id).label("bounces"),
                   last_error.label("last_error"))
         .join(OutboxDelivery, OutboxDelivery.member_id == member.id)
         .where(OutboxDelivery.status == DeliveryStatus.BOUNCED,
-               OutboxDelivery.claimed_at >= since, member.id.not_in(received))
+               OutboxDelivery.claimed_at >= since, ~received)
         .group_by(member.id).having(sa.func.count(OutboxDelivery.id) >= bounces)
         .order_by(sa.func.count(OutboxDelivery.id).desc()).limit(100)).all()
