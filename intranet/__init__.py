@@ -99,7 +99,6 @@ def _register_templating(app: Flask) -> None:
     from .policy import can
     from .search import snippet_html
     from .text import size_text
-    from .visits.models import kind_labels
     from .web import RowUrl, external_url, page_url
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -113,7 +112,6 @@ def _register_templating(app: Flask) -> None:
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["row_url"] = RowUrl
     app.jinja_env.globals["group_title"] = group_title
-    app.jinja_env.globals["kind_labels"] = kind_labels
     app.jinja_env.globals["external_url"] = external_url
     app.jinja_env.globals["answer_url"] = answer_link
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]

@@ -16,9 +16,10 @@ visit_report_shared = signals.signal("visit-report-shared")  # sender: the Visit
 
 def init_app(app) -> None:
     """Show one's visits on the dashboard and the history on member and organisation pages;
-    a deactivated member's coming places go to those waiting."""
+    a deactivated member's coming places go to those waiting; templates get kind_labels."""
     from ..accounts import member_deactivated
     from ..panels import register_panel
+    from .models import kind_labels
     from .register_views import member_panel, organisation_panel
     from .services import member_deactivated as give_up_places
     from .views import dashboard_panel
@@ -27,3 +28,4 @@ def init_app(app) -> None:
     register_panel(app, "dashboard", dashboard_panel)
     register_panel(app, "member", member_panel)
     register_panel(app, "organisation", organisation_panel)
+    app.jinja_env.globals["kind_labels"] = kind_labels

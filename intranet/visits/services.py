@@ -10,6 +10,7 @@ UNIQUE (visit, member) and CHECK (0 <= taken <= capacity) hold whatever happens.
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -170,20 +171,22 @@ def participants(visit_id: int, statuses=(Status.CONFIRMED,)) -> sa.Select:
             .order_by(VisitSlot.starts_on, VisitSlot.id, Registration.number))
 
 
-_earlier = aliased(Registration)
-# A waiting registration's place on its date's waitlist (a column of selects of registrations),
-# built once: an alias made per request costs more than the query.
-WAITING_POSITION = (sa.select(sa.func.count(_earlier.id))
-                    .where(_earlier.slot_id == Registration.slot_id,
-                           _earlier.status == Status.WAITING,
-                           _earlier.number <= Registration.number)
-                    .correlate(Registration).scalar_subquery().label("position"))
+@cache
+def waiting_position() -> sa.Label:
+    """A waiting registration's place on its date's waitlist (a column of selects of
+    registrations): built once, on first use (an alias made per request costs more than the
+    query, and at import the other models may not be known yet)."""
+    earlier = aliased(Registration)
+    return (sa.select(sa.func.count(earlier.id))
+            .where(earlier.slot_id == Registration.slot_id, earlier.status == Status.WAITING,
+                   earlier.number <= Registration.number)
+            .correlate(Registration).scalar_subquery().label("position"))
 
 
 def waiting_list(visit_id: int) -> sa.Select:
     """Those waiting, date by date in their order, with their position on their date's list:
     rows (registration, position)."""
-    return participants(visit_id, (Status.WAITING,)).add_columns(WAITING_POSITION)
+    return participants(visit_id, (Status.WAITING,)).add_columns(waiting_position())
 
 
 def waiting_counts(visit_id: int) -> dict[int, int]:
@@ -495,7 +498,7 @@ def my_visits(member: Member, limit: int = 5) -> tuple[list[sa.Row], list[sa.Row
     """The member's coming visits (a place or a place on the waitlist, with its position) and
     their past ones, the newest first: rows (registration, visit title, kind, dates, position)."""
     query = (sa.select(Registration.visit_id, Registration.status, Visit.title, Visit.kind,
-                       VisitSlot.starts_on, VisitSlot.ends_on, WAITING_POSITION)
+                       VisitSlot.starts_on, VisitSlot.ends_on, waiting_position())
              .join(Visit, Visit.id == Registration.visit_id)
              .join(VisitSlot, VisitSlot.id == Registration.slot_id)
              .where(Registration.member_id == member.id))
