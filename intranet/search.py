@@ -86,6 +86,11 @@ def match_count(index: str, q: str) -> sa.Select | None:
             .where(sa.literal_column(index).op("MATCH")(query)))
 
 
+def has_words(q: str) -> bool:
+    """Whether the query has a word to search for (punctuation alone has none)."""
+    return bool(WORD.search(q or ""))
+
+
 def is_broad(q: str) -> bool:
     """A query of the first letter or two of its words ("a", "do") matches most texts:
     ranking them all costs more than it tells (tens of milliseconds at 20,000 minutes)."""

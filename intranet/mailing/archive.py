@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
 from ..mail.models import DeliveryStatus, OutboxDelivery
-from ..search import LIST_INDEX, among_matches, is_broad, snippets, text_matches
+from ..search import LIST_INDEX, among_matches, has_words, is_broad, snippets, text_matches
 from .models import ListPost, MailingList, PostStatus
 
 POSTED = ListPost.status == PostStatus.POSTED
@@ -53,8 +53,7 @@ def found(mailing_list: MailingList, q: str) -> tuple[sa.Select, sa.Select] | No
     """The list's messages containing every word of the query, best first (for the first
     letter or two typed, newest first: they match most messages), and their number; None
     for a query without words."""
-    matches = text_matches(LIST_INDEX, q)
-    if matches is None:
+    if not has_words(q):
         return None
     query = (sa.select(ListPost.id, ListPost.thread_id, ListPost.subject, ListPost.sender_name,
                        ListPost.posted_at)
@@ -63,6 +62,7 @@ def found(mailing_list: MailingList, q: str) -> tuple[sa.Select, sa.Select] | No
         query = query.where(among_matches(ListPost.id, LIST_INDEX, q)).order_by(
             ListPost.id.desc())
     else:
+        matches = text_matches(LIST_INDEX, q)
         query = (query.join(matches, matches.c.id == ListPost.id)
                  .order_by(matches.c.rank, ListPost.id.desc()))
     count = (sa.select(sa.func.count()).select_from(ListPost)

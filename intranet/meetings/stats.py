@@ -138,17 +138,21 @@ def _summary(tables: dict[str, list[sa.Row]]) -> dict:
             "municipalities": len(tables["municipalities"])}
 
 
+def attended_from(municipality_id: int) -> sa.Select:
+    """The ids of the meetings where someone from the municipality was present (found once,
+    from its few people: a condition checked meeting by meeting read them all)."""
+    return (sa.select(Participation.meeting_id)
+            .join(Member, Member.id == Participation.member_id)
+            .join(Organisation, Organisation.id == Member.organisation_id)
+            .where(Participation.presence == Presence.PRESENT,
+                   Organisation.municipality_id == municipality_id))
+
+
 def meetings_attended_from(period: Period, municipality_id: int) -> sa.Select:
     """Held meetings of the period where someone from the municipality was present, newest
     first (a page of them goes to attendees_from)."""
-    present_from = (
-        sa.select(Participation.meeting_id)
-        .join(Member, Member.id == Participation.member_id)
-        .join(Organisation, Organisation.id == Member.organisation_id)
-        .where(Participation.presence == Presence.PRESENT,
-               Organisation.municipality_id == municipality_id))
     return (sa.select(Meeting).options(joinedload(Meeting.group), raiseload("*"))
-            .where(Meeting.id.in_(present_from), *_held_in(period))  # from the few attended
+            .where(Meeting.id.in_(attended_from(municipality_id)), *_held_in(period))
             .order_by(Meeting.starts_at.desc()))
 
 

@@ -12,11 +12,13 @@ from ..database import utcnow
 from ..extensions import db
 from ..groups.models import GroupMembership, WorkingGroup
 from ..i18n import in_prague, local_to_utc
-from ..meetings.models import Meeting, Participation, Presence
+from ..meetings.models import Meeting
+from ..meetings.stats import attended_from
 from ..organisations.models import Organisation
 from ..search import (
     MINUTES_INDEX,
     among_matches,
+    has_words,
     is_broad,
     match_count,
     snippets,
@@ -59,7 +61,7 @@ def _newest_first(reader: Member, q: str = "") -> sa.Select:
     minutes_id = (sa.select(Minutes.id).where(Minutes.meeting_id == Meeting.id)
                   .correlate(Meeting).scalar_subquery())
     published = [Minutes.meeting_id == Meeting.id, PUBLISHED]
-    if q:
+    if has_words(q):
         published.append(among_matches(Minutes.id, MINUTES_INDEX, q))
     unread = ~sa.exists().where(MinutesReading.minutes_id == minutes_id,
                                 MinutesReading.member_id == reader.id)
@@ -76,10 +78,9 @@ def archive(filters: Filters, reader: Member) -> sa.Select:
     """The published minutes that pass the filters: the best matches of the search first
     (their snippets: see snippets_of), else, also for a search of a letter or two, the newest
     meetings first."""
-    matches = text_matches(MINUTES_INDEX, filters.q) if filters.q else None
-    if matches is None or is_broad(filters.q):
-        return _narrowed(_newest_first(reader, filters.q if matches is not None else ""),
-                         filters)
+    if not has_words(filters.q) or is_broad(filters.q):
+        return _narrowed(_newest_first(reader, filters.q), filters)
+    matches = text_matches(MINUTES_INDEX, filters.q)
     return _narrowed(_rows(reader).join(matches, matches.c.id == Minutes.id)
                      .order_by(matches.c.rank, Minutes.id), filters)
 
@@ -92,13 +93,8 @@ def _narrowed(query: sa.Select, filters: Filters) -> sa.Select:
         query = query.where(
             Meeting.starts_at >= local_to_utc(date(filters.year, 1, 1), MIDNIGHT),
             Meeting.starts_at < local_to_utc(date(filters.year + 1, 1, 1), MIDNIGHT))
-    if filters.municipality_id:  # the meetings someone from it attended, found once
-        query = query.where(Meeting.id.in_(
-            sa.select(Participation.meeting_id)
-            .join(Member, Member.id == Participation.member_id)
-            .join(Organisation, Organisation.id == Member.organisation_id)
-            .where(Organisation.municipality_id == filters.municipality_id,
-                   Participation.presence == Presence.PRESENT)))
+    if filters.municipality_id:
+        query = query.where(Meeting.id.in_(attended_from(filters.municipality_id)))
     return query
 
 
