@@ -1,12 +1,37 @@
-"""SQLite tuning and column types shared by all models."""
+"""SQLite tuning, column types shared by all models, statements built once."""
 
 from datetime import UTC, datetime
+from functools import cache, lru_cache
 
 import sqlalchemy as sa
 from flask import has_request_context, request
+from sqlalchemy.orm import lazyload
 from sqlalchemy.types import TypeDecorator
 
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def prebuilt(build):
+    """A function that builds a statement, made to build it once per process for each
+    combination of its arguments. Its arguments may then only say which shape the statement
+    has (e.g. which filters are set); the values of a call are sa.bindparam() placeholders,
+    given to execute() with the statement. SQLAlchemy spends 0.1–1 ms building a select and
+    its cache key, more than SQLite takes to answer most of a page's queries; a prebuilt
+    statement costs neither."""
+    return cache(build)
+
+
+@lru_cache(maxsize=1024)
+def page_of(select: sa.Select) -> sa.Select:
+    """A prebuilt select limited to one page: the :page_size rows after :page_start."""
+    return select.limit(sa.bindparam("page_size")).offset(sa.bindparam("page_start"))
+
+
+@lru_cache(maxsize=1024)
+def count_of_rows(select: sa.Select) -> sa.Select:
+    """The number of rows a prebuilt select gives."""
+    return sa.select(sa.func.count()).select_from(
+        select.options(lazyload("*")).order_by(None).subquery())
 
 
 def utcnow() -> datetime:

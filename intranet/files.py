@@ -11,9 +11,9 @@ from pathlib import Path
 import filetype
 import sqlalchemy as sa
 from flask import abort, current_app, send_file
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .i18n import lazy_gettext as _l
 from .text import size_text
 
 # What may be attached, by the type its content shows: PDF, office documents, images.

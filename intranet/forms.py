@@ -2,7 +2,6 @@
 
 import wtforms
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import EmailField, PasswordField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
@@ -16,6 +15,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from .i18n import lazy_gettext as _l
 from .text import single_line
 
 

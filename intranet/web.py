@@ -4,9 +4,10 @@ from urllib.parse import urlsplit
 
 from flask import Response, current_app, make_response, render_template, request, url_for
 from flask_login import current_user
-from flask_sqlalchemy.pagination import Pagination, SelectPagination
+from flask_sqlalchemy.pagination import Pagination
 from werkzeug.routing import IntegerConverter
 
+from .database import count_of_rows, page_of
 from .extensions import db, htmx
 
 
@@ -31,19 +32,35 @@ def render(page: str, fragment: str, status: int = 200, **context):
 MAX_PAGE = 100_000
 
 
-class RowPagination(SelectPagination):
-    """Pagination whose items are whole rows, e.g. (organisation, member_count); the number
-    of rows from a cheaper select when one is given (`count`)."""
+class StatementPagination(Pagination):
+    """Pagination of a select: its entities when it selects one, else whole rows, e.g.
+    (organisation, member_count); the number of rows from a cheaper select when one is given
+    (`count_select`), or the number itself. A prebuilt select (database.prebuilt) comes with
+    the values of its parameters (`params`), and so do its page and its count."""
+
+    def _execute(self, select):
+        params = self._query_args["params"]
+        return self._query_args["session"].execute(select, params).unique()
 
     def _query_items(self) -> list:
-        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(select).unique().all())
+        select, params = self._query_args["select"], self._query_args["params"]
+        if params is None:
+            page = select.limit(self.per_page).offset(self._query_offset)
+        else:
+            params.update(page_size=self.per_page, page_start=self._query_offset)
+            page = page_of(select)
+        result = self._execute(page)
+        return list(result.scalars() if self._query_args["entities"] else result.all())
 
     def _query_count(self) -> int:
-        count = self._query_args.get("count_select")
+        count = self._query_args["count_select"]
+        if isinstance(count, int):
+            return count
         if count is None:
-            return super()._query_count()
-        return count if isinstance(count, int) else self._query_args["session"].scalar(count)
+            select = self._query_args["select"]
+            count = (count_of_rows(select) if self._query_args["params"] is not None
+                     else count_of_rows.__wrapped__(select))
+        return self._execute(count).scalar()
 
 
 class ListPagination(Pagination):
@@ -56,21 +73,23 @@ class ListPagination(Pagination):
         return len(self._query_args["rows"])
 
 
-def paginate(query, per_page: int | None = None, param: str = "page", count=None):
+def paginate(query, per_page: int | None = None, param: str = "page", count=None,
+             params: dict | None = None):
     """A page of a select (or of a list), the page number taken from ?page= (bad numbers give
     page 1); a page with several lists gives each its own parameter, which its pager links
     change.
 
     A select of one entity gives entities; a select of several columns gives rows. `count`, a
     select of the number of rows or the number itself (kept), may replace counting the whole
-    select (a ranked search).
+    select (a ranked search). A prebuilt select comes with the values of its `params`.
     """
     if isinstance(query, list):
         pagination_class, source = ListPagination, {"rows": query}
     else:
-        pagination_class = (SelectPagination if len(query.column_descriptions) == 1
-                            else RowPagination)
-        source = {"select": query, "session": db.session(), "count_select": count}
+        pagination_class = StatementPagination
+        source = {"select": query, "session": db.session(), "count_select": count,
+                  "params": None if params is None else dict(params),
+                  "entities": len(query.column_descriptions) == 1}
     page = min(max(request.args.get(param, 1, type=int), 1), MAX_PAGE)
     per_page = per_page or current_app.config["PER_PAGE"]
     pagination = pagination_class(**source, page=page, per_page=per_page, error_out=False)

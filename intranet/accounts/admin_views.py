@@ -1,10 +1,10 @@
 """The administrator's member list, invitations, edits, (de)activation and the audit log."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from ..audit.services import ACTIONS, audit_query
 from ..forms import form_values, valid_data
+from ..i18n import gettext as _
 from ..organisations.services import find_organisation, organisation_choices
 from ..policy import Role, requires
 from ..web import (

@@ -1,6 +1,5 @@
 """Account forms: login, passwords, profile, the administrator's member form and filters."""
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, StringField
@@ -19,6 +18,7 @@ from ..forms import (
     single_line,
     text_field,
 )
+from ..i18n import lazy_gettext as _l
 from ..policy import Role
 from . import services
 

@@ -1,11 +1,11 @@
 """Logging in and out, invitation and reset links, the member's own profile and password."""
 
 from flask import flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..forms import form_values
 from ..i18n import format_moment
+from ..i18n import gettext as _
 from ..policy import public, requires
 from ..web import current_member, render_form, safe_local_target
 from . import auth, bp, links, services

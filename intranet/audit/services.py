@@ -2,10 +2,10 @@
 
 import sqlalchemy as sa
 from flask import has_request_context, request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, raiseload
 
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from .models import AuditEvent
 
 ACTIONS = {

@@ -1,11 +1,11 @@
 """Error pages in the user's language; htmx swaps them in like any page."""
 
 from flask import current_app, render_template
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, SecurityError
 
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..policy import ask_to_log_in, needs_login
 from ..text import size_text
 from ..web import wants_fragment

@@ -1,11 +1,11 @@
 """The working-group form."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from ..forms import max_length, required, strip, text_field
+from ..i18n import lazy_gettext as _l
 from . import services
 
 

@@ -3,12 +3,12 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..accounts.models import Member
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
+from ..i18n import gettext
 from ..text import fold
 
 

@@ -1,9 +1,9 @@
 """Working groups: list, detail, editing, members (added and removed in place with htmx)."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from ..forms import form_values
+from ..i18n import gettext as _
 from ..policy import ensure, may_manage_group, requires
 from ..web import (
     ask_to_confirm,

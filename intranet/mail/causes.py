@@ -3,7 +3,7 @@ reply or the error the deliverer kept)."""
 
 import re
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
 
 CODE = re.compile(r"\b([245])\d\d\b")
 CAUSES = [  # (a pattern in the kept error, what it means), the first that matches

@@ -2,9 +2,9 @@
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, raiseload
 
+from ..i18n import gettext as _
 from ..policy import requires
 from ..web import paginate
 from . import bp, services

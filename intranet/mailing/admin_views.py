@@ -2,8 +2,8 @@
 list's settings (moderated or open, where replies go) and a custom list's members."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
+from ..i18n import gettext as _
 from ..policy import requires
 from ..web import paginate, parse_id, render_form
 from . import bp, services

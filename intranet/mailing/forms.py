@@ -1,12 +1,12 @@
 """Posting to a list, moderating, choosing how to receive a list, searching an archive."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, Regexp, ValidationError
 
 from ..forms import max_length, options, required, single_line, strip, text_field
+from ..i18n import lazy_gettext as _l
 from .models import Mode
 
 MAX_TEXT_BYTES = 200_000

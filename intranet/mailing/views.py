@@ -3,11 +3,11 @@ list with a preview, moderation, and unsubscribing from an e-mail without loggin
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from .. import files
 from ..extensions import csrf, db
 from ..forms import valid_data
+from ..i18n import gettext as _
 from ..mail.services import queue_mail
 from ..policy import (
     ensure,

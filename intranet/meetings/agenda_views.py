@@ -1,9 +1,9 @@
 """The program editor: items added, edited, reordered and removed in place with htmx."""
 
 from flask import redirect, request, url_for
-from flask_babel import gettext as _
 
 from ..groups.services import active_members
+from ..i18n import gettext as _
 from ..policy import requires
 from ..web import ask_to_confirm, confirmed, current_member, render, wants_fragment
 from . import agenda, bp, services

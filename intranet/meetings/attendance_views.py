@@ -1,12 +1,12 @@
 """Recording attendance on the day, guests, the printable sheet, and statistics."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..exports import download
 from ..forms import valid_data
 from ..groups.services import all_groups
+from ..i18n import gettext as _
 from ..i18n import local_to_utc
 from ..organisations.services import municipality_choices
 from ..policy import Role, requires

@@ -1,6 +1,5 @@
 """Forms of meetings: when and where, program items, guests, list and statistics filters."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -26,6 +25,7 @@ from ..forms import (
     within_years,
 )
 from ..i18n import exists_in_prague, local_to_utc
+from ..i18n import lazy_gettext as _l
 from .services import Details, in_the_past, too_far_ahead
 
 BAD_TIME = _l("Zadejte čas jako hodiny a minuty, např. 9:30.")

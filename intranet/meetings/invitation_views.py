@@ -1,9 +1,9 @@
 """The invitation: shown as members will receive it, sent when ready, updates, resending."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ..i18n import gettext as _
 from ..policy import requires
 from ..web import current_member, parse_id
 from . import attendance, bp, notifications

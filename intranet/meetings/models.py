@@ -5,8 +5,6 @@ import uuid
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -14,7 +12,8 @@ from ..accounts.models import Member
 from ..database import UTCDateTime, str_enum, utcnow
 from ..extensions import db
 from ..groups.models import WorkingGroup
-from ..i18n import in_prague
+from ..i18n import gettext, in_prague
+from ..i18n import lazy_gettext as _l
 from ..text import fold
 
 

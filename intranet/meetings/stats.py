@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext
 from sqlalchemy.orm import joinedload, raiseload
 
 from .. import data_versions
@@ -13,7 +12,7 @@ from ..database import utcnow
 from ..exports import csv_text
 from ..extensions import db
 from ..groups.models import WorkingGroup
-from ..i18n import in_prague
+from ..i18n import gettext, in_prague
 from ..organisations.models import Municipality, Organisation
 from .models import Guest, Meeting, MeetingStatus, Participation, Presence
 

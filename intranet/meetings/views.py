@@ -4,11 +4,11 @@ from datetime import time
 from itertools import groupby
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from ..database import utcnow
 from ..exports import download
 from ..groups.services import all_groups, get_group, is_member
+from ..i18n import gettext as _
 from ..i18n import in_prague, local_to_utc, month_bounds, previous_month
 from ..policy import ensure, may_answer, may_manage_group, public, requires
 from ..web import (

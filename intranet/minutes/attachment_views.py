@@ -1,9 +1,9 @@
 """Attachments: added by those who write the minutes, read with the minutes."""
 
 from flask import flash, redirect, url_for
-from flask_babel import gettext as _
 
 from .. import files
+from ..i18n import gettext as _
 from ..meetings import services as meetings
 from ..policy import ensure, may_read_attachments, may_write_minutes, requires
 from ..text import size_text

@@ -1,6 +1,5 @@
 """The minutes editor's form and the archive's filters."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, StringField, TextAreaField
@@ -18,6 +17,7 @@ from ..forms import (
     text_field,
     within_years,
 )
+from ..i18n import lazy_gettext as _l
 from .services import MAX_BYTES
 
 

@@ -4,13 +4,13 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from ..accounts.models import Member
 from ..database import UTCDateTime, str_enum, utcnow
 from ..extensions import db
 from ..files import StoredFile
+from ..i18n import lazy_gettext as _l
 from ..meetings.models import Meeting
 from ..organisations.models import Organisation
 

@@ -1,9 +1,9 @@
 """The review round: sent by those who write the minutes, answered from a signed link."""
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ..i18n import gettext as _
 from ..policy import ensure, may_write_minutes, public, requires
 from ..web import current_member
 from . import bp, review, services

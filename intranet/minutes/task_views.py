@@ -1,10 +1,10 @@
 """Action items: added to a draft beside its text, marked done by the people they are for."""
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 
 from ..database import utcnow
 from ..groups.services import get_group
+from ..i18n import gettext as _
 from ..i18n import in_prague
 from ..policy import ensure, may_close_task, may_read_minutes, requires
 from ..web import current_member, render_form, wants_fragment

@@ -3,11 +3,11 @@ publication, reading, history and the Markdown source."""
 
 import sqlalchemy as sa
 from flask import flash, redirect, request, url_for
-from flask_babel import gettext as _
 
 from ..exports import download
 from ..forms import valid_data
 from ..groups.services import all_groups
+from ..i18n import gettext as _
 from ..i18n import in_prague
 from ..meetings import services as meetings
 from ..organisations.services import municipality_choices

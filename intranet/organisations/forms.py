@@ -1,6 +1,5 @@
 """Organisation, municipality and directory-search forms."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import URL, Email, Optional, ValidationError
@@ -15,6 +14,7 @@ from ..forms import (
     strip,
     text_field,
 )
+from ..i18n import lazy_gettext as _l
 from . import services
 from .models import Municipality, Organisation, OrganisationKind
 

@@ -3,11 +3,11 @@
 import enum
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..database import str_enum
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..text import czech_key, fold
 
 

@@ -1,10 +1,10 @@
 """The member directory, organisation and municipality pages, and their administration."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from ..accounts.services import member_query
 from ..forms import form_values, valid_data
+from ..i18n import gettext as _
 from ..policy import requires
 from ..web import paginate, render, render_form
 from . import bp, services

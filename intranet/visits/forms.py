@@ -3,7 +3,6 @@ list's and the register's filters."""
 
 from datetime import timedelta
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -29,6 +28,7 @@ from ..forms import (
     text_field,
     within_years,
 )
+from ..i18n import lazy_gettext as _l
 from ..web import parse_id
 from .models import HOME_COUNTRY, KIND_LABELS, VisitKind
 from .services import SlotDetails, below_taken, today

@@ -2,10 +2,10 @@
 adding and removing people, confirming the final list, the printed list for the host."""
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 
 from ..extensions import db
 from ..i18n import format_day_range
+from ..i18n import gettext as _
 from ..policy import ensure, may_manage_visit, requires
 from ..web import ask_to_confirm, confirmed, current_member, paginate, render_form
 from . import bp, services

@@ -5,12 +5,12 @@ import uuid
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Member
 from ..database import UTCDateTime, str_enum, utcnow
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..organisations.models import Organisation
 
 

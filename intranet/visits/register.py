@@ -6,13 +6,13 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
 from .. import data_versions
 from ..accounts.models import Member
 from ..exports import csv_text
 from ..extensions import db
+from ..i18n import gettext as _
 from ..i18n import local_to_utc
 from ..organisations.models import Organisation
 from ..text import czech_key

@@ -3,12 +3,12 @@ of who learned from whom per year, their CSV files; the panels on member and org
 pages."""
 
 from flask import render_template, request
-from flask_babel import gettext as _
 
 from ..accounts.models import Member
 from ..exports import download
 from ..extensions import db
 from ..forms import valid_data
+from ..i18n import gettext as _
 from ..organisations.services import organisation_choices
 from ..policy import requires
 from ..web import paginate, parse_id, render

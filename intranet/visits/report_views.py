@@ -1,8 +1,8 @@
 """Reports after a visit: a participant writes one, the organiser shares it to the list."""
 
 from flask import flash, redirect, url_for
-from flask_babel import gettext as _
 
+from ..i18n import gettext as _
 from ..policy import ensure, may_manage_visit, requires
 from ..web import ask_to_confirm, confirmed, current_member, render_form
 from . import bp, reports, services

@@ -4,12 +4,12 @@ and cancelling, the calendar file, the dashboard's panel."""
 import re
 
 from flask import flash, redirect, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from ..exports import download
 from ..extensions import db
 from ..forms import valid_data
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..i18n import month_bounds
 from ..organisations.services import all_organisations
 from ..policy import can, ensure, may_host_anywhere, may_manage_visit, requires
