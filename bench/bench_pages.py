@@ -135,7 +135,7 @@ def compare_search(app) -> int:
     for words in SEARCHES:
         found = sql_times(app, lambda reader, q=words: archive(Filters(q=q), reader),
                           lambda q=words: count_of(Filters(q=q)))
-        scanned = sql_times(app, lambda reader, q=words: archive_rows(reader).where(
+        scanned = sql_times(app, lambda reader, q=words: archive_rows(reader.id).where(
             *(Minutes.text.like(f"%{word}%") for word in q.split()))
             .order_by(Meeting.starts_at.desc(), Minutes.id.desc()))  # as the archive was
         p95 = percentile(found, 0.95)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from functools import cache, lru_cache
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import abort, has_request_context, request
 from sqlalchemy.orm import lazyload
 from sqlalchemy.types import TypeDecorator
 
@@ -19,6 +19,17 @@ def prebuilt(build):
     its cache key, more than SQLite takes to answer most of a page's queries; a prebuilt
     statement costs neither."""
     return cache(build)
+
+
+def found_or_404(select: sa.Select, params: dict):
+    """What a prebuilt select of one entity finds with the values of its parameters, else 404
+    (db.first_or_404 of a prebuilt select)."""
+    from .extensions import db
+
+    found = db.session.scalar(select, params)
+    if found is None:
+        abort(404)
+    return found
 
 
 @lru_cache(maxsize=1024)

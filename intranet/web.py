@@ -73,8 +73,8 @@ class ListPagination(Pagination):
         return len(self._query_args["rows"])
 
 
-def paginate(query, per_page: int | None = None, param: str = "page", count=None,
-             params: dict | None = None):
+def paginate(query, params: dict | None = None, per_page: int | None = None,
+             param: str = "page", count=None):
     """A page of a select (or of a list), the page number taken from ?page= (bad numbers give
     page 1); a page with several lists gives each its own parameter, which its pager links
     change.

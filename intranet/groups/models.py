@@ -1,6 +1,7 @@
 """Working groups and who belongs to them."""
 
 from datetime import datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from ..accounts.models import Member
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
-from ..i18n import gettext
+from ..i18n import gettext, request_catalogue
 from ..text import fold
 
 
@@ -39,7 +40,13 @@ class WorkingGroup(db.Model):
 
 
 def group_title(number: int, name: str) -> str:
-    """A group as people name it: "č. 4 – Sociální služby" (also for rows of lists)."""
+    """A group as people name it: "č. 4 – Sociální služby" (also for rows of lists, so each
+    title is written once per language)."""
+    return _group_title(request_catalogue(), number, name)
+
+
+@lru_cache(maxsize=4096)
+def _group_title(_catalogue, number: int, name: str) -> str:
     return gettext("č. %(number)d – %(name)s", number=number, name=name)
 
 

@@ -5,7 +5,7 @@ from sqlalchemy.orm import joinedload, raiseload
 
 from ..accounts.models import Member
 from ..accounts.services import member_query
-from ..database import utcnow
+from ..database import found_or_404, prebuilt, utcnow
 from ..extensions import db
 from ..organisations.models import Organisation
 from . import member_joined, member_left
@@ -19,6 +19,7 @@ class HasMeetings(Exception):
     """The group has meetings: it can be archived, not deleted."""
 
 
+@prebuilt
 def group_query(archived: bool = False) -> sa.Select:
     """Groups by number (current ones, or the archive), with how many current members each has."""
     member_count = (
@@ -33,24 +34,40 @@ def group_query(archived: bool = False) -> sa.Select:
 
 
 def all_groups() -> list[WorkingGroup]:
-    return db.session.scalars(
-        sa.select(WorkingGroup).options(raiseload("*")).order_by(WorkingGroup.number)).all()
+    return db.session.scalars(_all_groups()).all()
+
+
+@prebuilt
+def _all_groups() -> sa.Select:
+    return sa.select(WorkingGroup).options(raiseload("*")).order_by(WorkingGroup.number)
 
 
 def get_group(group_id: int) -> WorkingGroup:
     """A group (without its members: see member_rows), or 404."""
-    return db.first_or_404(
-        sa.select(WorkingGroup).options(raiseload("*")).where(WorkingGroup.id == group_id))
+    return found_or_404(_group(), {"group_id": group_id})
 
 
-def group_members(group_id: int) -> sa.Select:
+@prebuilt
+def _group() -> sa.Select:
+    return (sa.select(WorkingGroup).options(raiseload("*"))
+            .where(WorkingGroup.id == sa.bindparam("group_id")))
+
+
+def group_members(group_id: int) -> tuple[sa.Select, dict]:
     """The group's members who are not deactivated, coordinators first, then in Czech order:
-    id, full_name, organisation (its name) and is_coordinator, only what the list shows."""
+    id, full_name, organisation (its name) and is_coordinator, only what the list shows; and
+    the values of its parameters."""
+    return _group_members(), {"group_id": group_id}
+
+
+@prebuilt
+def _group_members() -> sa.Select:
     return (sa.select(Member.id, Member.full_name.label("full_name"),
                       Organisation.name.label("organisation"), GroupMembership.is_coordinator)
             .join(GroupMembership, GroupMembership.member_id == Member.id)
             .join(Organisation, Organisation.id == Member.organisation_id)
-            .where(GroupMembership.group_id == group_id, Member.deactivated_at.is_(None))
+            .where(GroupMembership.group_id == sa.bindparam("group_id"),
+                   Member.deactivated_at.is_(None))
             .order_by(GroupMembership.is_coordinator.desc(), Member.sort_key, Member.id))
 
 
@@ -163,7 +180,11 @@ def candidates(group: WorkingGroup, q: str) -> list[sa.Row]:
 
 
 def my_groups(member: Member) -> list[WorkingGroup]:
-    return db.session.scalars(
-        sa.select(WorkingGroup).join(GroupMembership)
-        .where(GroupMembership.member_id == member.id)
-        .options(raiseload("*")).order_by(WorkingGroup.number)).all()
+    return db.session.scalars(_my_groups(), {"member_id": member.id}).all()
+
+
+@prebuilt
+def _my_groups() -> sa.Select:
+    return (sa.select(WorkingGroup).join(GroupMembership)
+            .where(GroupMembership.member_id == sa.bindparam("member_id"))
+            .options(raiseload("*")).order_by(WorkingGroup.number))

@@ -40,7 +40,7 @@ def group(group_id):
     return render("groups/group.html", "groups/_members.html", group=group,
                   can_manage=may_manage_group(current_member(), group),
                   members=_members_page(group.id),
-                  meetings=paginate(group_meetings(group), per_page=GROUP_PAGE_ROWS))
+                  meetings=paginate(*group_meetings(group), per_page=GROUP_PAGE_ROWS))
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])
@@ -105,7 +105,7 @@ def _managed_group(group_id: int):
 
 
 def _members_page(group_id: int):
-    return paginate(services.group_members(group_id), per_page=GROUP_PAGE_ROWS,
+    return paginate(*services.group_members(group_id), per_page=GROUP_PAGE_ROWS,
                     param=MEMBERS_PAGE)
 
 

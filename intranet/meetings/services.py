@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy.orm import aliased, joinedload, raiseload, selectinload
 
 from ..accounts.models import Member
-from ..database import utcnow
+from ..database import prebuilt, utcnow
 from ..extensions import db
 from ..groups.models import GroupMembership, WorkingGroup
 from ..groups.services import active_members
@@ -89,10 +89,15 @@ def find_meeting(meeting_id: int) -> Meeting | None:
         *_with_group(), selectinload(Meeting.agenda)).where(Meeting.id == meeting_id))
 
 
-def group_meetings(group: WorkingGroup) -> sa.Select:
+def group_meetings(group: WorkingGroup) -> tuple[sa.Select, dict]:
     """The group's meetings, newest first (shown on the group's page), as rows (see
-    meeting_rows)."""
-    return (sa.select(*MEETING_ROW).where(Meeting.group_id == group.id)
+    meeting_rows), and the values of its parameters."""
+    return _group_meetings(), {"group_id": group.id}
+
+
+@prebuilt
+def _group_meetings() -> sa.Select:
+    return (sa.select(*MEETING_ROW).where(Meeting.group_id == sa.bindparam("group_id"))
             .order_by(Meeting.starts_at.desc()))
 
 
@@ -111,48 +116,63 @@ class Filters:
     member: Member | None = None  # only this member's groups
     q: str = ""  # group number or name, or place
 
+    def shape(self) -> tuple[bool, ...]:
+        """Which filters are set: the statement is prebuilt for each combination."""
+        return (bool(self.group_id), bool(self.start), bool(self.end),
+                self.member is not None, bool(self.q.strip()))
 
-def meeting_query(filters: Filters | None = None) -> sa.Select:
+    def params(self) -> dict:
+        return {"group_id": self.group_id, "start": self.start, "end": self.end,
+                "member_id": self.member.id if self.member is not None else None,
+                "pattern": like_pattern(self.q) if self.q.strip() else None}
+
+
+def meeting_query(filters: Filters) -> tuple[sa.Select, dict]:
     """Meetings with their groups by time, narrowed by group, period, the member's groups and
-    a search."""
-    query = sa.select(Meeting).options(joinedload(Meeting.group), raiseload("*"))
-    return _filtered(query, filters or Filters())
+    a search; and the values of its parameters."""
+    return _meeting_query(*filters.shape()), filters.params()
 
 
-def meeting_rows(filters: Filters) -> sa.Select:
+@prebuilt
+def _meeting_query(*shape: bool) -> sa.Select:
+    return _filtered(sa.select(Meeting).options(joinedload(Meeting.group), raiseload("*")),
+                     *shape)
+
+
+def meeting_rows(filters: Filters) -> tuple[sa.Select, dict]:
     """The same as rows of what a list shows: MEETING_ROW, group_number and group_name."""
-    query = (sa.select(*MEETING_ROW, WorkingGroup.number.label("group_number"),
-                       WorkingGroup.name.label("group_name"))
-             .join(WorkingGroup, WorkingGroup.id == Meeting.group_id))
-    return _filtered(query, filters)
+    return _meeting_rows(*filters.shape()), filters.params()
 
 
-def _filtered(query: sa.Select, f: Filters) -> sa.Select:
+@prebuilt
+def _meeting_rows(*shape: bool) -> sa.Select:
+    return _filtered(sa.select(*MEETING_ROW, WorkingGroup.number.label("group_number"),
+                               WorkingGroup.name.label("group_name"))
+                     .join(WorkingGroup, WorkingGroup.id == Meeting.group_id), *shape)
+
+
+def _filtered(query: sa.Select, group: bool, start: bool, end: bool, member: bool,
+              q: bool) -> sa.Select:
+    """The query narrowed by the filters that are set (Filters.shape), their values left as
+    parameters (Filters.params)."""
     query = query.order_by(Meeting.starts_at)
-    if f.group_id:
-        query = query.where(Meeting.group_id == f.group_id)
-    if f.start:
-        query = query.where(Meeting.starts_at >= f.start)
-    if f.end:
-        query = query.where(Meeting.starts_at < f.end)
-    if f.member is not None:
-        query = query.where(Meeting.group_id.in_(_groups_of(f.member)))
-    if f.q.strip():
-        pattern = like_pattern(f.q)
+    if group:
+        query = query.where(Meeting.group_id == sa.bindparam("group_id"))
+    if start:
+        query = query.where(Meeting.starts_at >= sa.bindparam("start"))
+    if end:
+        query = query.where(Meeting.starts_at < sa.bindparam("end"))
+    if member:
+        query = query.where(Meeting.group_id.in_(
+            sa.select(GroupMembership.group_id)
+            .where(GroupMembership.member_id == sa.bindparam("member_id"))))
+    if q:
+        pattern = sa.bindparam("pattern")
         matching_groups = sa.select(WorkingGroup.id).where(
             WorkingGroup.search_key.like(pattern, escape="\\"))
         query = query.where(sa.or_(Meeting.search_key.like(pattern, escape="\\"),
                                    Meeting.group_id.in_(matching_groups)))
     return query
-
-
-def _groups_of(member: Member) -> sa.Select:
-    return sa.select(GroupMembership.group_id).where(GroupMembership.member_id == member.id)
-
-
-def meetings_of_member(member: Member) -> sa.Select:
-    """Meetings of every group the member belongs to."""
-    return meeting_query(Filters(member=member))
 
 
 FEED_PAST = timedelta(days=180)
@@ -161,10 +181,11 @@ FEED_PAST = timedelta(days=180)
 def feed_meetings(member: Member, group_id: int | None = None) -> list[Meeting]:
     """Meetings from half a year back, with their programs: the member's groups, or one group."""
     filters = Filters(group_id=group_id) if group_id else Filters(member=member)
-    query = meeting_query(filters).where(Meeting.starts_at >= utcnow() - FEED_PAST)
+    filters.start = utcnow() - FEED_PAST
+    query, params = meeting_query(filters)
     return db.session.scalars(query.options(
         joinedload(Meeting.organiser),
-        selectinload(Meeting.agenda).selectinload(AgendaItem.presenters))).all()
+        selectinload(Meeting.agenda).selectinload(AgendaItem.presenters)), params).all()
 
 
 def has_upcoming(group_id: int) -> bool:
@@ -181,10 +202,14 @@ def upcoming_for(member: Member, limit: int = 5) -> list[Meeting]:
     """The member's meetings not over yet, soonest first. The index on the start is read
     from a day back: not from the group's first meeting years ago."""
     now = utcnow()
-    query = meetings_of_member(member).where(
-        Meeting.starts_at >= now - LONGEST_MEETING, Meeting.ends_at >= now,
-        Meeting.status == MeetingStatus.SCHEDULED)
-    return db.session.scalars(query.limit(limit)).all()
+    query, params = meeting_query(Filters(member=member, start=now - LONGEST_MEETING))
+    return db.session.scalars(_upcoming(query), {**params, "now": now, "limit": limit}).all()
+
+
+@prebuilt
+def _upcoming(query: sa.Select) -> sa.Select:
+    return query.where(Meeting.ends_at >= sa.bindparam("now"),
+                       Meeting.status == MeetingStatus.SCHEDULED).limit(sa.bindparam("limit"))
 
 
 # --- numbering ----------------------------------------------------------------------------

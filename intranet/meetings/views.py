@@ -63,12 +63,12 @@ def meetings():
     context = {"filters": filters, "groups": all_groups(), "view": "month"}
     if request.args.get("view") == "upcoming":
         filters.start = utcnow()
-        context.update(view="upcoming", pagination=paginate(services.meeting_rows(filters)))
+        context.update(view="upcoming", pagination=paginate(*services.meeting_rows(filters)))
     else:
         first, following = month_bounds(request.args.get("month"), in_prague(utcnow()).date())
         filters.start = local_to_utc(first, MIDNIGHT)
         filters.end = local_to_utc(following, MIDNIGHT)
-        context.update(pagination=paginate(services.meeting_rows(filters), per_page=100),
+        context.update(pagination=paginate(*services.meeting_rows(filters), per_page=100),
                        month=first, previous_month=previous_month(first), next_month=following)
     days = groupby(context["pagination"].items, key=lambda row: in_prague(row.starts_at).date())
     return render("meetings/meetings.html", "meetings/_month.html",

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Member
-from ..database import utcnow
+from ..database import prebuilt, utcnow
 from ..extensions import db
 from ..groups.models import GroupMembership, WorkingGroup
 from ..i18n import in_prague, local_to_utc
@@ -39,11 +39,11 @@ class Filters:
     municipality_id: int | None = None  # someone from it was present
 
 
-def _rows(reader: Member) -> sa.Select:
-    """Published minutes as list rows: the meeting, its group, and whether the reader has
-    opened them."""
+def _rows(reader_id) -> sa.Select:
+    """Published minutes as list rows: the meeting, its group, and whether the reader (an id,
+    or a parameter of a prebuilt statement) has opened them."""
     unread = ~sa.exists().where(MinutesReading.minutes_id == Minutes.id,
-                                MinutesReading.member_id == reader.id)
+                                MinutesReading.member_id == reader_id)
     return (sa.select(Minutes.id, Meeting.id.label("meeting_id"),
                       Meeting.number, Meeting.starts_at, Meeting.place,
                       WorkingGroup.number.label("group_number"),
@@ -81,7 +81,7 @@ def archive(filters: Filters, reader: Member) -> sa.Select:
     if not has_words(filters.q) or is_broad(filters.q):
         return _narrowed(_newest_first(reader, filters.q), filters)
     matches = text_matches(MINUTES_INDEX, filters.q)
-    return _narrowed(_rows(reader).join(matches, matches.c.id == Minutes.id)
+    return _narrowed(_rows(reader.id).join(matches, matches.c.id == Minutes.id)
                      .order_by(matches.c.rank, Minutes.id), filters)
 
 
@@ -132,18 +132,27 @@ def years() -> list[int]:
 def newest_for(member: Member, limit: int = 5) -> list[sa.Row]:
     """The newest published minutes (of meetings in the last year) of the member's groups and
     of the groups where people from the member's municipality work, for the dashboard."""
-    municipality_id = db.session.scalar(sa.select(Organisation.municipality_id).where(
-        Organisation.id == member.organisation_id))
-    groups = sa.select(GroupMembership.group_id).where(GroupMembership.member_id == member.id)
-    if municipality_id is not None:  # a union, each part along its indexes (an OR scans all)
-        groups = groups.union(
-            sa.select(GroupMembership.group_id)
-            .join(Member, Member.id == GroupMembership.member_id)
-            .join(Organisation, Organisation.id == Member.organisation_id)
-            .where(Organisation.municipality_id == municipality_id))
-    return db.session.execute(  # the newest meetings first, along the group's start index
-        _rows(member).where(Meeting.starts_at >= utcnow() - NEW, Meeting.group_id.in_(groups))
-        .order_by(Meeting.starts_at.desc(), Minutes.id.desc()).limit(limit)).all()
+    return db.session.execute(_newest(), {
+        "reader_id": member.id, "organisation_id": member.organisation_id,
+        "since": utcnow() - NEW, "limit": limit}).all()
+
+
+@prebuilt
+def _newest() -> sa.Select:
+    municipality = (sa.select(Organisation.municipality_id)
+                    .where(Organisation.id == sa.bindparam("organisation_id"))
+                    .scalar_subquery())
+    groups = (  # a union, each part along its indexes (an OR scans all)
+        sa.select(GroupMembership.group_id)
+        .where(GroupMembership.member_id == sa.bindparam("reader_id"))
+        .union(sa.select(GroupMembership.group_id)
+               .join(Member, Member.id == GroupMembership.member_id)
+               .join(Organisation, Organisation.id == Member.organisation_id)
+               .where(Organisation.municipality_id == municipality)))
+    return (  # the newest meetings first, along the group's start index
+        _rows(sa.bindparam("reader_id")).where(Meeting.starts_at >= sa.bindparam("since"),
+                            Meeting.group_id.in_(groups))
+        .order_by(Meeting.starts_at.desc(), Minutes.id.desc()).limit(sa.bindparam("limit")))
 
 
 def has_read(minutes: Minutes, member: Member) -> bool:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import raiseload
 
 from ..accounts.models import Member
-from ..database import utcnow
+from ..database import prebuilt, utcnow
 from ..extensions import db
 from ..groups.models import GroupMembership
 from ..i18n import in_prague
@@ -107,12 +107,17 @@ def open_before(group_id: int, moment: datetime) -> list[sa.Row]:
 
 def mine(member: Member, limit: int = 10) -> list[sa.Row]:
     """Open tasks for the member or their organisation, the soonest due first."""
-    return db.session.execute(
-        _rows().where(ActionItem.done_on.is_(None), sa.or_(
-            ActionItem.member_id == member.id,
-            ActionItem.organisation_id == member.organisation_id))
+    return db.session.execute(_mine(), {"member_id": member.id, "limit": limit,
+                                        "organisation_id": member.organisation_id}).all()
+
+
+@prebuilt
+def _mine() -> sa.Select:
+    return (_rows().where(ActionItem.done_on.is_(None), sa.or_(
+        ActionItem.member_id == sa.bindparam("member_id"),
+        ActionItem.organisation_id == sa.bindparam("organisation_id")))
         .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
-        .limit(limit)).all()
+        .limit(sa.bindparam("limit")))
 
 
 def is_overdue(row) -> bool:

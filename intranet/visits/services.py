@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, raiseload, selectinload
 
 from ..accounts.models import Member
-from ..database import utcnow
+from ..database import prebuilt, utcnow
 from ..extensions import db
 from ..i18n import in_prague
 from ..text import fold, like_pattern
@@ -497,15 +497,21 @@ def member_deactivated(member: Member, **_) -> None:
 def my_visits(member: Member, limit: int = 5) -> tuple[list[sa.Row], list[sa.Row]]:
     """The member's coming visits (a place or a place on the waitlist, with its position) and
     their past ones, the newest first: rows (registration, visit title, kind, dates, position)."""
+    coming, past = _my_visits()
+    params = {"member_id": member.id, "today": today(), "limit": limit}
+    return (db.session.execute(coming, params).all(), db.session.execute(past, params).all())
+
+
+@prebuilt
+def _my_visits() -> tuple[sa.Select, sa.Select]:
     query = (sa.select(Registration.visit_id, Registration.status, Visit.title, Visit.kind,
                        VisitSlot.starts_on, VisitSlot.ends_on, waiting_position())
              .join(Visit, Visit.id == Registration.visit_id)
              .join(VisitSlot, VisitSlot.id == Registration.slot_id)
-             .where(Registration.member_id == member.id))
-    coming = db.session.execute(
-        query.where(Registration.status.in_(ACTIVE), VisitSlot.ends_on >= today())
-        .order_by(VisitSlot.starts_on).limit(limit)).all()
-    past = db.session.execute(
-        query.where(Registration.status == Status.CONFIRMED, VisitSlot.ends_on < today())
-        .order_by(VisitSlot.starts_on.desc()).limit(limit)).all()
+             .where(Registration.member_id == sa.bindparam("member_id")))
+    today_ = sa.bindparam("today", type_=sa.Date)
+    coming = (query.where(Registration.status.in_(ACTIVE), VisitSlot.ends_on >= today_)
+              .order_by(VisitSlot.starts_on).limit(sa.bindparam("limit")))
+    past = (query.where(Registration.status == Status.CONFIRMED, VisitSlot.ends_on < today_)
+            .order_by(VisitSlot.starts_on.desc()).limit(sa.bindparam("limit")))
     return coming, past
