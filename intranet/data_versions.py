@@ -17,7 +17,7 @@ from cachetools import LRUCache
 from flask import current_app
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .database import utcnow
+from .database import prebuilt, utcnow
 from .extensions import db
 
 ANY_CHANGE = None
@@ -42,8 +42,12 @@ def watch(name: str, models: dict[type, tuple[str, ...] | None]) -> None:
 
 
 def current_version(name: str) -> int:
-    return db.session.execute(
-        sa.select(DataVersion.version).where(DataVersion.name == name)).scalar() or 0
+    return db.session.scalar(_version(), {"name": name}) or 0
+
+
+@prebuilt
+def _version() -> sa.Select:
+    return sa.select(DataVersion.version).where(DataVersion.name == sa.bindparam("name"))
 
 
 @dataclass

@@ -127,10 +127,16 @@ def _membership(member_id: int, group_id: int) -> GroupMembership | None:
 
 def is_member(member_id: int, group_id: int) -> bool:
     """Whether the member belongs to the group and is not deactivated."""
-    return db.session.scalar(
-        sa.select(GroupMembership.id).join(Member, Member.id == GroupMembership.member_id)
-        .where(GroupMembership.group_id == group_id, GroupMembership.member_id == member_id,
-               Member.deactivated_at.is_(None))) is not None
+    return db.session.scalar(_current_membership(),
+                             {"group_id": group_id, "member_id": member_id}) is not None
+
+
+@prebuilt
+def _current_membership() -> sa.Select:
+    return (sa.select(GroupMembership.id).join(Member, Member.id == GroupMembership.member_id)
+            .where(GroupMembership.group_id == sa.bindparam("group_id"),
+                   GroupMembership.member_id == sa.bindparam("member_id"),
+                   Member.deactivated_at.is_(None)))
 
 
 def is_coordinator(member: Member, group: WorkingGroup) -> bool:

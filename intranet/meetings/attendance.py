@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import raiseload
 
 from ..accounts.models import Member
-from ..database import utcnow
+from ..database import prebuilt, utcnow
 from ..extensions import db
 from ..organisations.models import Organisation
 from .models import Answer, Guest, Meeting, Participation, Presence
@@ -47,8 +47,14 @@ def _participation(meeting_id: int, member_id: int) -> Participation:
 
 
 def answer_of(meeting: Meeting, member: Member) -> Participation | None:
-    return db.session.scalar(sa.select(Participation).options(raiseload("*")).where(
-        Participation.meeting_id == meeting.id, Participation.member_id == member.id))
+    return db.session.scalar(_answer(), {"meeting_id": meeting.id, "member_id": member.id})
+
+
+@prebuilt
+def _answer() -> sa.Select:
+    return sa.select(Participation).options(raiseload("*")).where(
+        Participation.meeting_id == sa.bindparam("meeting_id"),
+        Participation.member_id == sa.bindparam("member_id"))
 
 
 def record_presence(meeting: Meeting, member_id: int, presence: Presence) -> None:
@@ -110,16 +116,23 @@ def attendance_rows(meeting: Meeting, member_id: int | None = None) -> list[Row]
 
     Members deactivated since are left out unless their attendance was recorded.
     """
+    return [Row(*values) for values in db.session.execute(
+        _attendance_rows(member_id is not None),
+        {"meeting_id": meeting.id, "member_id": member_id})]
+
+
+@prebuilt
+def _attendance_rows(one: bool) -> sa.Select:
     query = (sa.select(Member.id, Member.full_name, Organisation.name, Participation.answer,
                        Participation.presence, Participation.comment)
              .select_from(Participation).join(Member, Member.id == Participation.member_id)
              .join(Organisation, Organisation.id == Member.organisation_id)
-             .where(Participation.meeting_id == meeting.id,
+             .where(Participation.meeting_id == sa.bindparam("meeting_id"),
                     sa.or_(Member.deactivated_at.is_(None), Participation.presence.is_not(None)))
              .order_by(Member.sort_key, Member.id))
-    if member_id is not None:
-        query = query.where(Participation.member_id == member_id)
-    return [Row(*values) for values in db.session.execute(query)]
+    if one:
+        query = query.where(Participation.member_id == sa.bindparam("member_id"))
+    return query
 
 
 def present_count(rows: list[Row]) -> int:
@@ -143,6 +156,11 @@ def remove_guest(meeting: Meeting, guest_id: int) -> None:
 
 
 def guests_of(meeting: Meeting) -> list[Guest]:
-    return db.session.scalars(sa.select(Guest).where(Guest.meeting_id == meeting.id)
-                              .order_by(Guest.id)).all()
+    return db.session.scalars(_guests(), {"meeting_id": meeting.id}).all()
+
+
+@prebuilt
+def _guests() -> sa.Select:
+    return (sa.select(Guest).where(Guest.meeting_id == sa.bindparam("meeting_id"))
+            .order_by(Guest.id))
 

@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy.orm import aliased, joinedload, raiseload, selectinload
 
 from ..accounts.models import Member
-from ..database import prebuilt, utcnow
+from ..database import found_or_404, prebuilt, utcnow
 from ..extensions import db
 from ..groups.models import GroupMembership, WorkingGroup
 from ..groups.services import active_members
@@ -76,11 +76,16 @@ def _with_group():
 def get_meeting(meeting_id: int, details: bool = True) -> Meeting:
     """A meeting with its group and, with `details`, its organiser, program and presenters,
     and the linked meetings; or 404."""
+    return found_or_404(_meeting(details), {"meeting_id": meeting_id})
+
+
+@prebuilt
+def _meeting(details: bool) -> sa.Select:
     loaded = ([*_with_group(), joinedload(Meeting.previous), joinedload(Meeting.next_meeting),
                selectinload(Meeting.agenda).joinedload(AgendaItem.presenters)]
               if details else [joinedload(Meeting.group)])
-    return db.first_or_404(
-        sa.select(Meeting).options(*loaded, raiseload("*")).where(Meeting.id == meeting_id))
+    return (sa.select(Meeting).options(*loaded, raiseload("*"))
+            .where(Meeting.id == sa.bindparam("meeting_id")))
 
 
 def find_meeting(meeting_id: int) -> Meeting | None:

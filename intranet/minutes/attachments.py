@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import raiseload
 
 from .. import files
+from ..database import prebuilt
 from ..extensions import db
 from .models import Attachment
 
@@ -25,9 +26,14 @@ def get(attachment_id: int) -> Attachment:
 
 
 def of_meeting(meeting_id: int) -> list[Attachment]:
-    return db.session.scalars(sa.select(Attachment).options(raiseload("*"))
-                              .where(Attachment.meeting_id == meeting_id)
-                              .order_by(Attachment.id).limit(100)).all()
+    return db.session.scalars(_of_meeting(), {"meeting_id": meeting_id}).all()
+
+
+@prebuilt
+def _of_meeting() -> sa.Select:
+    return (sa.select(Attachment).options(raiseload("*"))
+            .where(Attachment.meeting_id == sa.bindparam("meeting_id"))
+            .order_by(Attachment.id).limit(100))
 
 
 def remove(attachment: Attachment) -> None:

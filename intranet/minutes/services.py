@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, raiseload, selectinload
 
 from ..accounts.models import Member
-from ..database import utcnow
+from ..database import prebuilt, utcnow
 from ..extensions import db
 from ..markup import plain_text, render_markdown
 from ..meetings import attendance
@@ -57,8 +57,13 @@ def get_minutes(minutes_id: int) -> Minutes:
 
 
 def minutes_of(meeting_id: int) -> Minutes | None:
-    return db.session.scalar(sa.select(Minutes).options(raiseload("*"))
-                             .where(Minutes.meeting_id == meeting_id))
+    return db.session.scalar(_minutes_of(), {"meeting_id": meeting_id})
+
+
+@prebuilt
+def _minutes_of() -> sa.Select:
+    return (sa.select(Minutes).options(raiseload("*"))
+            .where(Minutes.meeting_id == sa.bindparam("meeting_id")))
 
 
 def start(meeting: Meeting, author: Member) -> Minutes:

@@ -96,13 +96,17 @@ def items_of(minutes_id: int) -> list[sa.Row]:
 def open_before(group_id: int, moment: datetime) -> list[sa.Row]:
     """The group's tasks still open that meetings before `moment` agreed on: what the next
     meeting checks ("Kontrola úkolů")."""
-    return db.session.execute(
-        _rows().join(Minutes, Minutes.id == ActionItem.minutes_id)
-        .join(Meeting, Meeting.id == Minutes.meeting_id)
-        .where(ActionItem.group_id == group_id, ActionItem.done_on.is_(None),
-               Meeting.starts_at < moment)
-        .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
-        .limit(100)).all()
+    return db.session.execute(_open_before(), {"group_id": group_id, "moment": moment}).all()
+
+
+@prebuilt
+def _open_before() -> sa.Select:
+    return (_rows().join(Minutes, Minutes.id == ActionItem.minutes_id)
+            .join(Meeting, Meeting.id == Minutes.meeting_id)
+            .where(ActionItem.group_id == sa.bindparam("group_id"),
+                   ActionItem.done_on.is_(None), Meeting.starts_at < sa.bindparam("moment"))
+            .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+            .limit(100))
 
 
 def mine(member: Member, limit: int = 10) -> list[sa.Row]:

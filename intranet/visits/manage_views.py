@@ -30,8 +30,8 @@ def _add_form(visit, formdata=None):
 
 def _render(visit, form, status=None):
     return render_form(PAGE, form, status=status, visit=visit,
-                       people=db.session.scalars(services.participants(visit.id)).all(),
-                       waiting=paginate(services.waiting_list(visit.id), param="waiting"))
+                       people=services.participants(visit.id),
+                       waiting=paginate(*services.waiting_list(visit.id), param="waiting"))
 
 
 @bp.get("/visits/<int:visit_id>/participants")
@@ -109,5 +109,5 @@ def confirm_list(visit_id):
 @requires("visits.take_part")
 def print_list(visit_id):
     visit = managed_visit(visit_id)
-    people = db.session.scalars(services.participants(visit.id)).all()
+    people = services.participants(visit.id)
     return render_template("visits/print.html", visit=visit, people=people)

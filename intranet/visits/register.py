@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 
 from .. import data_versions
 from ..accounts.models import Member
+from ..database import page_of, prebuilt
 from ..exports import csv_text
 from ..extensions import db
 from ..i18n import gettext as _
@@ -39,28 +40,43 @@ class Filters:
     organisation_id: int | None = None  # its people's visits and the visits it hosted
     member_id: int | None = None
 
+    def shape(self) -> tuple[bool, ...]:
+        """Which filters are set: the statements are prebuilt for each combination."""
+        return (bool(self.year), bool(self.kind), bool(self.organisation_id),
+                bool(self.member_id))
 
-def _went(filters: Filters, query: sa.Select, host: bool = True) -> sa.Select:
-    """Confirmed participants of dates that have begun, narrowed by the filters (with
-    `host`, the host's name can be selected)."""
+    def params(self) -> dict:
+        first = date(self.year, 1, 1) if self.year else None
+        return {"today": today(), "first": first,
+                "following": first.replace(year=self.year + 1) if first else None,
+                "kind": self.kind, "organisation_id": self.organisation_id,
+                "member_id": self.member_id}
+
+
+def _went(query: sa.Select, year: bool, kind: bool, organisation: bool, member: bool,
+          host: bool = True) -> sa.Select:
+    """Confirmed participants of dates that have begun, narrowed by the filters that are set
+    (Filters.shape; their values are parameters, Filters.params); with `host`, the host's
+    name can be selected."""
     query = (query.select_from(Registration)
              .join(VisitSlot, VisitSlot.id == Registration.slot_id)
-             .where(Registration.status == Status.CONFIRMED, VisitSlot.starts_on <= today()))
-    if host or filters.kind or filters.organisation_id:
+             .where(Registration.status == Status.CONFIRMED,
+                    VisitSlot.starts_on <= sa.bindparam("today")))
+    if host or kind or organisation:
         query = query.join(Visit, Visit.id == Registration.visit_id)
     if host:
         query = query.outerjoin(Host, Host.id == Visit.host_organisation_id)
-    if filters.year:
-        first = date(filters.year, 1, 1)
-        query = query.where(VisitSlot.starts_on >= first,
-                            VisitSlot.starts_on < first.replace(year=filters.year + 1))
-    if filters.kind:
-        query = query.where(Visit.kind == filters.kind)
-    if filters.organisation_id:
-        query = query.where(sa.or_(Registration.organisation_id == filters.organisation_id,
-                                   Visit.host_organisation_id == filters.organisation_id))
-    if filters.member_id:
-        query = query.where(Registration.member_id == filters.member_id)
+    if year:
+        query = query.where(VisitSlot.starts_on >= sa.bindparam("first"),
+                            VisitSlot.starts_on < sa.bindparam("following"))
+    if kind:
+        query = query.where(Visit.kind == sa.bindparam("kind"))
+    if organisation:
+        organisation_id = sa.bindparam("organisation_id")
+        query = query.where(sa.or_(Registration.organisation_id == organisation_id,
+                                   Visit.host_organisation_id == organisation_id))
+    if member:
+        query = query.where(Registration.member_id == sa.bindparam("member_id"))
     return query
 
 
@@ -68,19 +84,30 @@ def participation_count(filters: Filters) -> int:
     """How many rows participations() has. Counting tens of thousands of sign-ups takes
     milliseconds, so the number is kept, as the matrix is, until they change or midnight."""
     key = ("count", filters.year, filters.kind, filters.organisation_id, filters.member_id)
-    count = _went(filters, sa.select(sa.func.count(Registration.id)), host=False)
-    return data_versions.cached(REGISTER, key, lambda: (db.session.scalar(count), _tomorrow()))
+    return data_versions.cached(REGISTER, key, lambda: (db.session.scalar(
+        _participation_count(*filters.shape()), filters.params()), _tomorrow()))
 
 
-def participations(filters: Filters) -> sa.Select:
-    """One row per person and visit, newest first: what the register page and its CSV show."""
+@prebuilt
+def _participation_count(*shape: bool) -> sa.Select:
+    return _went(sa.select(sa.func.count(Registration.id)), *shape, host=False)
+
+
+def participations(filters: Filters) -> tuple[sa.Select, dict]:
+    """One row per person and visit, newest first: what the register page and its CSV show;
+    and the values of its parameters."""
+    return _participations(*filters.shape()), filters.params()
+
+
+@prebuilt
+def _participations(*shape: bool) -> sa.Select:
     query = sa.select(
         VisitSlot.starts_on, VisitSlot.ends_on, Visit.id.label("visit_id"), Visit.kind,
         Visit.title, HOST_NAME.label("host"), Visit.country,
         (Visit.country != HOME_COUNTRY).label("abroad"),
         Member.id.label("member_id"), Member.full_name.label("member_name"),
         Visitor.id.label("organisation_id"), Visitor.name.label("organisation"))
-    return (_went(filters, query)
+    return (_went(query, *shape)
             .join(Member, Member.id == Registration.member_id)
             .join(Visitor, Visitor.id == Registration.organisation_id)
             .order_by(VisitSlot.starts_on.desc(), Visit.id, Member.sort_key))
@@ -92,8 +119,10 @@ def years() -> list[int]:
 
 
 def _years() -> list[int]:
-    days = db.session.execute(_went(Filters(), sa.select(
-        sa.func.min(VisitSlot.starts_on), sa.func.max(VisitSlot.starts_on)), host=False)).one()
+    filters = Filters()
+    days = db.session.execute(_went(sa.select(
+        sa.func.min(VisitSlot.starts_on), sa.func.max(VisitSlot.starts_on)),
+        *filters.shape(), host=False), filters.params()).one()
     if days[0] is None:
         return []
     return list(range(days[1].year, days[0].year - 1, -1))
@@ -102,7 +131,7 @@ def _years() -> list[int]:
 def register_csv(filters: Filters) -> str:
     headers = [_("Od"), _("Do"), _("Druh"), _("Název"), _("Hostitel"), _("Země"),
                _("Účastník / účastnice"), _("Organizace")]
-    rows = db.session.execute(participations(filters))
+    rows = db.session.execute(*participations(filters))
     return csv_text(headers, ([_day(row.starts_on), _day(row.ends_on), str(row.kind.label),
                                row.title, row.host, row.country, row.member_name,
                                row.organisation] for row in rows))
@@ -138,13 +167,14 @@ def _tomorrow() -> datetime:
 
 
 def _matrix(year: int | None, limit: int | None) -> Matrix:
-    query = (_went(Filters(year=year), sa.select(Visitor.name, HOST_NAME,
-                                                 sa.func.count(Registration.id)))
+    filters = Filters(year=year)
+    query = (_went(sa.select(Visitor.name, HOST_NAME, sa.func.count(Registration.id)),
+                   *filters.shape())
              .join(Visitor, Visitor.id == Registration.organisation_id)
              .group_by(Visitor.name, HOST_NAME))
     counts: dict[str, dict[str, int]] = {}
     host_totals: dict[str, int] = {}
-    for name, host, count in db.session.execute(query):
+    for name, host, count in db.session.execute(query, filters.params()):
         counts.setdefault(name, {})[host] = count
         host_totals[host] = host_totals.get(host, 0) + count
     kept = set(host_totals)
@@ -172,4 +202,6 @@ def latest(member_id: int | None = None, organisation_id: int | None = None,
            limit: int = 5) -> list[sa.Row]:
     """The newest rows of a member's or an organisation's history (their pages' panels)."""
     filters = Filters(member_id=member_id, organisation_id=organisation_id)
-    return db.session.execute(participations(filters).limit(limit)).all()
+    query, params = participations(filters)
+    return db.session.execute(page_of(query), {**params, "page_size": limit,
+                                               "page_start": 0}).all()

@@ -34,7 +34,7 @@ def register_page():
     form, filters = _filters()
     member = db.session.get(Member, filters.member_id) if filters.member_id else None
     return render("visits/register.html", "visits/_register_rows.html", form=form,
-                  member=member, pagination=paginate(register.participations(filters),
+                  member=member, pagination=paginate(*register.participations(filters),
                                                      count=register.participation_count(filters)))
 
 

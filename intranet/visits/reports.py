@@ -5,7 +5,7 @@ shared to the territory's list by the organiser (the member list posts it, see
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, raiseload
 
-from ..database import utcnow
+from ..database import prebuilt, utcnow
 from ..extensions import db
 from . import visit_report_shared
 from .models import Registration, Status, VisitReport
@@ -20,9 +20,14 @@ def may_report(registration: Registration | None) -> bool:
 
 def of_visit(visit_id: int) -> list[VisitReport]:
     """The visit's reports, oldest first, with their authors."""
-    return db.session.scalars(
-        sa.select(VisitReport).options(joinedload(VisitReport.member), raiseload("*"))
-        .where(VisitReport.visit_id == visit_id).order_by(VisitReport.created_at)).all()
+    return db.session.scalars(_of_visit(), {"visit_id": visit_id}).all()
+
+
+@prebuilt
+def _of_visit() -> sa.Select:
+    return (sa.select(VisitReport).options(joinedload(VisitReport.member), raiseload("*"))
+            .where(VisitReport.visit_id == sa.bindparam("visit_id"))
+            .order_by(VisitReport.created_at))
 
 
 def report_of(visit_id: int, member_id: int) -> VisitReport | None:

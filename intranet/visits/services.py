@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, raiseload, selectinload
 
 from ..accounts.models import Member
-from ..database import prebuilt, utcnow
+from ..database import found_or_404, prebuilt, utcnow
 from ..extensions import db
 from ..i18n import in_prague
 from ..text import fold, like_pattern
@@ -99,9 +99,14 @@ def today() -> date:
 
 def get_visit(visit_id: int) -> Visit:
     """The visit with its host, organiser and dates; or 404."""
-    return db.first_or_404(sa.select(Visit).options(
+    return found_or_404(_visit(), {"visit_id": visit_id})
+
+
+@prebuilt
+def _visit() -> sa.Select:
+    return sa.select(Visit).options(
         joinedload(Visit.host_organisation), joinedload(Visit.organiser),
-        selectinload(Visit.slots), raiseload("*")).where(Visit.id == visit_id))
+        selectinload(Visit.slots), raiseload("*")).where(Visit.id == sa.bindparam("visit_id"))
 
 
 @dataclass
@@ -112,10 +117,24 @@ class Filters:
     q: str = ""  # the host or the title
     month: tuple[date, date] | None = None  # visits on a day of [first, following)
 
+    def shape(self) -> tuple[bool, bool, bool]:
+        """Which filters are set: the statements are prebuilt for each combination."""
+        return self.kind is not None, bool(self.q.strip()), self.month is not None
 
-def upcoming(filters: Filters) -> sa.Select:
+    def params(self) -> dict:
+        first, following = self.month or (None, None)
+        return {"today": today(), "kind": self.kind, "first": first, "following": following,
+                "pattern": like_pattern(self.q) if self.q.strip() else None}
+
+
+def upcoming(filters: Filters) -> tuple[sa.Select, dict]:
     """Visits not over yet, soonest first, as rows (visit, capacity, taken, waiting): the
-    places are summed for the rows of the page only."""
+    places are summed for the rows of the page only; and the values of its parameters."""
+    return _upcoming(*filters.shape()), filters.params()
+
+
+@prebuilt
+def _upcoming(*shape: bool) -> sa.Select:
     def of_visit(column):
         return column.where(VisitSlot.visit_id == Visit.id).correlate(Visit).scalar_subquery()
 
@@ -126,30 +145,41 @@ def upcoming(filters: Filters) -> sa.Select:
                        of_visit(sa.select(sa.func.sum(VisitSlot.taken))), waiting)
              .options(joinedload(Visit.host_organisation), raiseload("*"))
              .order_by(Visit.starts_on, Visit.id))
-    return _narrowed(query, filters)
+    return _narrowed(query, *shape)
 
 
 def upcoming_count(filters: Filters) -> sa.Select:
-    return _narrowed(sa.select(sa.func.count(Visit.id)), filters)
+    """How many visits upcoming() gives, with the same parameters."""
+    return _upcoming_count(*filters.shape())
 
 
-def _narrowed(query: sa.Select, filters: Filters) -> sa.Select:
-    query = query.where(Visit.ends_on >= today())
-    if filters.kind:
-        query = query.where(Visit.kind == filters.kind)
-    if filters.q.strip():
-        query = query.where(Visit.search_key.like(like_pattern(filters.q), escape="\\"))
-    if filters.month:
-        first, following = filters.month
-        query = query.where(Visit.starts_on < following, Visit.ends_on >= first)
+@prebuilt
+def _upcoming_count(*shape: bool) -> sa.Select:
+    return _narrowed(sa.select(sa.func.count(Visit.id)), *shape)
+
+
+def _narrowed(query: sa.Select, kind: bool, q: bool, month: bool) -> sa.Select:
+    query = query.where(Visit.ends_on >= sa.bindparam("today"))
+    if kind:
+        query = query.where(Visit.kind == sa.bindparam("kind"))
+    if q:
+        query = query.where(Visit.search_key.like(sa.bindparam("pattern"), escape="\\"))
+    if month:
+        query = query.where(Visit.starts_on < sa.bindparam("following"),
+                            Visit.ends_on >= sa.bindparam("first"))
     return query
 
 
 def registration_of(visit_id: int, member_id: int) -> Registration | None:
     """The member's sign-up for the visit (cancelled ones included), with its date."""
-    return db.session.scalar(sa.select(Registration).options(joinedload(Registration.slot))
-                             .where(Registration.visit_id == visit_id,
-                                    Registration.member_id == member_id))
+    return db.session.scalar(_registration(), {"visit_id": visit_id, "member_id": member_id})
+
+
+@prebuilt
+def _registration() -> sa.Select:
+    return (sa.select(Registration).options(joinedload(Registration.slot))
+            .where(Registration.visit_id == sa.bindparam("visit_id"),
+                   Registration.member_id == sa.bindparam("member_id")))
 
 
 def waitlist_position(registration: Registration) -> int | None:
@@ -161,13 +191,20 @@ def waitlist_position(registration: Registration) -> int | None:
         Registration.number <= registration.number))
 
 
-def participants(visit_id: int, statuses=(Status.CONFIRMED,)) -> sa.Select:
-    """Sign-ups of the visit with the member and their organisation, by date, then order."""
+def participants(visit_id: int) -> list[Registration]:
+    """Confirmed sign-ups of the visit with the member and their organisation, by date, then
+    order."""
+    return db.session.scalars(_signed_up(Status.CONFIRMED), {"visit_id": visit_id}).all()
+
+
+@prebuilt
+def _signed_up(status: Status) -> sa.Select:
     return (sa.select(Registration)
             .options(joinedload(Registration.member), joinedload(Registration.organisation),
                      raiseload("*"))
             .join(VisitSlot, VisitSlot.id == Registration.slot_id)
-            .where(Registration.visit_id == visit_id, Registration.status.in_(statuses))
+            .where(Registration.visit_id == sa.bindparam("visit_id"),
+                   Registration.status == status)
             .order_by(VisitSlot.starts_on, VisitSlot.id, Registration.number))
 
 
@@ -183,18 +220,28 @@ def waiting_position() -> sa.Label:
             .correlate(Registration).scalar_subquery().label("position"))
 
 
-def waiting_list(visit_id: int) -> sa.Select:
+def waiting_list(visit_id: int) -> tuple[sa.Select, dict]:
     """Those waiting, date by date in their order, with their position on their date's list:
     rows (registration, position)."""
-    return participants(visit_id, (Status.WAITING,)).add_columns(waiting_position())
+    return _waiting_list(), {"visit_id": visit_id}
+
+
+@prebuilt
+def _waiting_list() -> sa.Select:
+    return _signed_up(Status.WAITING).add_columns(waiting_position())
 
 
 def waiting_counts(visit_id: int) -> dict[int, int]:
     """How many wait on each date of the visit (slot id → count)."""
-    return dict(db.session.execute(
-        sa.select(Registration.slot_id, sa.func.count())
-        .where(Registration.visit_id == visit_id, Registration.status == Status.WAITING)
-        .group_by(Registration.slot_id)).all())
+    return dict(db.session.execute(_waiting_counts(), {"visit_id": visit_id}).all())
+
+
+@prebuilt
+def _waiting_counts() -> sa.Select:
+    return (sa.select(Registration.slot_id, sa.func.count())
+            .where(Registration.visit_id == sa.bindparam("visit_id"),
+                   Registration.status == Status.WAITING)
+            .group_by(Registration.slot_id))
 
 
 def closed_reason(visit: Visit, slot: VisitSlot) -> str | None:

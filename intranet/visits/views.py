@@ -6,7 +6,6 @@ import re
 from flask import flash, redirect, request, url_for
 
 from ..exports import download
-from ..extensions import db
 from ..forms import valid_data
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
@@ -56,7 +55,7 @@ def visits():
         kind=VisitKind(kind) if kind else None, q=valid_data(form.q) or "",
         month=month_bounds(month, services.today()) if month else None)
     return render("visits/visits.html", "visits/_visit_list.html", form=form,
-                  pagination=paginate(services.upcoming(filters),
+                  pagination=paginate(*services.upcoming(filters),
                                       count=services.upcoming_count(filters)),
                   can_offer=can(current_member(), "visits.take_part"))
 
@@ -70,7 +69,7 @@ def render_visit(visit, member, form=None, status=200):
     return render(
         "visits/visit.html", "visits/visit.html", status=status, visit=visit,
         registration=active, position=services.waitlist_position(active) if active else None,
-        people=db.session.scalars(services.participants(visit.id)).all(),
+        people=services.participants(visit.id),
         waiting=services.waiting_counts(visit.id), reports=reports.of_visit(visit.id),
         may_report=reports.may_report(registration), form=form or SignUpForm(formdata=None),
         can_manage=may_manage_visit(member, visit),
