@@ -32,10 +32,24 @@ def found_or_404(select: sa.Select, params: dict):
     return found
 
 
+def now_parameter() -> sa.BindParameter:
+    """The current time in SQL, read each time the statement runs, also when it was built
+    long before (prebuilt); utcnow() in an expression would be the moment it was built."""
+    return sa.bindparam("now", callable_=lambda: utcnow(), type_=UTCDateTime, unique=True)
+
+
 @lru_cache(maxsize=1024)
 def page_of(select: sa.Select) -> sa.Select:
     """A prebuilt select limited to one page: the :page_size rows after :page_start."""
     return select.limit(sa.bindparam("page_size")).offset(sa.bindparam("page_start"))
+
+
+def first_rows(select: sa.Select, params: dict, limit: int) -> list[sa.Row]:
+    """The first rows of a prebuilt select (a panel's few of a list)."""
+    from .extensions import db
+
+    return db.session.execute(page_of(select), {**params, "page_size": limit,
+                                                "page_start": 0}).all()
 
 
 @lru_cache(maxsize=1024)

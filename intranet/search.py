@@ -151,19 +151,30 @@ def snippet_html(snippet: str | None) -> Markup:
     return Markup(escaped.replace(MARK, "<mark>").replace(END_MARK, "</mark>"))
 
 
-def member_matches(q: str) -> sa.ColumnElement[bool]:
-    """The condition on Member for members whose name, organisation or municipality contains
-    the query."""
+def member_search(q: str) -> tuple[str | None, dict]:
+    """How members whose name, organisation or municipality contains the query are found:
+    along the trigram index ("index"), by comparing the folded keys ("like": a query shorter
+    than a trigram, or a database without the index), or not at all (None: no query); and
+    the values of member_matches' parameters."""
+    folded = fold(q)
+    if not folded.strip():
+        return None, {}
+    if len(folded) >= TRIGRAM and db.session.get_bind().dialect.name == "sqlite":
+        return "index", {"phrase": '"' + folded.replace('"', '""') + '"'}
+    return "like", {"pattern": like_pattern(q)}
+
+
+def member_matches(search: str) -> sa.ColumnElement[bool]:
+    """The condition on Member of a member_search of that kind, its values as parameters."""
     from .accounts.models import Member
     from .organisations.models import Municipality, Organisation
 
-    folded = fold(q)
-    if len(folded) >= TRIGRAM and db.session.get_bind().dialect.name == "sqlite":
-        phrase = '"' + folded.replace('"', '""') + '"'
+    if search == "index":
         index = sa.table(MEMBER_INDEX, sa.column("rowid"))
+        phrase = sa.bindparam("phrase", type_=sa.String)
         return Member.id.in_(sa.select(index.c.rowid).where(
             sa.literal_column(MEMBER_INDEX).op("MATCH")(phrase)))
-    pattern = like_pattern(q)
+    pattern = sa.bindparam("pattern", type_=sa.String)
     matching_organisations = (
         sa.select(Organisation.id).join(Organisation.municipality)
         .where(Organisation.search_key.like(pattern, escape="\\")

@@ -616,3 +616,19 @@ def test_destructive_actions_ask_first_without_javascript(client, team, create_m
     client.submit(f"/meetings/{meeting.id}/agenda/{item.id}/remove", {"confirmed": "1"})
     db.session.refresh(meeting)
     assert meeting.agenda == []
+
+
+def test_meeting_states_in_lists_follow_the_clock_though_their_sql_is_built_once(
+        client, team, create_meeting, monkeypatch):
+    """The meeting list's statement is built once per process (database.prebuilt): the
+    moment its states are computed against must be read at each request, not when it was
+    built."""
+    meeting = create_meeting(team["group"], starts_in=timedelta(minutes=30))
+    client.login(team["keen"])
+    month = in_prague(meeting.starts_at).strftime("%Y-%m")
+    assert "bez zapsané docházky" not in client.get(f"/meetings?month={month}").get_data(
+        as_text=True)
+    later = utcnow() + timedelta(hours=3)
+    monkeypatch.setattr("intranet.database.utcnow", lambda: later)
+    page = client.get(f"/meetings?month={month}").get_data(as_text=True)
+    assert "bez zapsané docházky" in page  # over, nobody recorded attendance

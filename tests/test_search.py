@@ -11,7 +11,7 @@ from intranet.organisations.models import Organisation
 
 
 def found(q: str) -> set[str]:
-    return {row.full_name for row in db.session.execute(member_query(q, status="current"))}
+    return {row.full_name for row in db.session.execute(*member_query(q, status="current"))}
 
 
 @pytest.fixture

@@ -1,18 +1,17 @@
 """Members: looking them up, their profile, and the administrator's changes."""
 
 import secrets
-from functools import cache
 
 import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import joinedload, raiseload
 
 from ..audit.services import record
-from ..database import utcnow
+from ..database import prebuilt, utcnow
 from ..extensions import db
 from ..organisations.models import Municipality, Organisation
 from ..policy import Role, can
-from ..search import member_matches
+from ..search import member_matches, member_search
 from ..text import normalise_email
 from . import member_deactivated, member_reactivated
 from .auth import expire_links
@@ -60,32 +59,43 @@ STATUS_FILTERS = {
 
 
 def member_query(q: str = "", *, role: Role | None = None, organisation_id: int | None = None,
-                 municipality_id: int | None = None, status: str | None = "active") -> sa.Select:
+                 municipality_id: int | None = None,
+                 status: str | None = "active") -> tuple[sa.Select, dict]:
     """Members matching a search by name, organisation or municipality, with filters,
     in Czech order (the indexed sort key): rows of what member lists show (id, full_name,
     email, phone, position, role, status, organisation_id, organisation, municipality_id,
-    municipality), not whole records.
+    municipality), not whole records; and the values of its parameters.
 
     Only the member table is in FROM: the organisation's and municipality's names are
     subqueries per row and the filters on them subqueries run once, so that a page reads
     twenty rows' names and its count reads no other table for thousands of members.
     """
+    search, params = member_search(q)
+    query = _member_query(search, role is not None, bool(organisation_id),
+                          bool(municipality_id), status)
+    return query, {**params, "role": role, "organisation_id": organisation_id,
+                   "municipality_id": municipality_id}
+
+
+@prebuilt
+def _member_query(search: str | None, role: bool, organisation: bool, municipality: bool,
+                  status: str | None) -> sa.Select:
     query = _member_rows()
-    if q.strip():
-        query = query.where(member_matches(q))
+    if search:
+        query = query.where(member_matches(search))
     if role:
-        query = query.where(Member.role == role)
-    if organisation_id:
-        query = query.where(Member.organisation_id == organisation_id)
-    if municipality_id:
+        query = query.where(Member.role == sa.bindparam("role"))
+    if organisation:
+        query = query.where(Member.organisation_id == sa.bindparam("organisation_id"))
+    if municipality:
         query = query.where(Member.organisation_id.in_(
-            sa.select(Organisation.id).where(Organisation.municipality_id == municipality_id)))
+            sa.select(Organisation.id)
+            .where(Organisation.municipality_id == sa.bindparam("municipality_id"))))
     return query.where(STATUS_FILTERS[status]) if status else query
 
 
-@cache
 def _member_rows() -> sa.Select:
-    """The columns of member_query, built once (building SQL expressions costs too)."""
+    """The columns of member_query."""
     return sa.select(
         Member.id, Member.full_name.label("full_name"), Member.email, Member.phone,
         Member.position, Member.role, Member.status.label("status"), Member.organisation_id,

@@ -180,9 +180,16 @@ def set_coordinator(group: WorkingGroup, member_id: int, coordinator: bool) -> N
 def candidates(group: WorkingGroup, q: str) -> list[sa.Row]:
     """Members not yet in the group who match a directory search (a short list of
     member_query's rows)."""
-    in_group = sa.select(GroupMembership.member_id).where(GroupMembership.group_id == group.id)
-    query = member_query(q, status="current").where(Member.id.not_in(in_group))
-    return db.session.execute(query.limit(CANDIDATE_LIMIT)).all()
+    query, params = member_query(q, status="current")
+    return db.session.execute(_not_in_group(query), {
+        **params, "group_id": group.id, "limit": CANDIDATE_LIMIT}).all()
+
+
+@prebuilt
+def _not_in_group(members: sa.Select) -> sa.Select:
+    in_group = (sa.select(GroupMembership.member_id)
+                .where(GroupMembership.group_id == sa.bindparam("group_id")))
+    return members.where(Member.id.not_in(in_group)).limit(sa.bindparam("limit"))
 
 
 def my_groups(member: Member) -> list[WorkingGroup]:

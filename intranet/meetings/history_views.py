@@ -3,7 +3,7 @@
 from flask import render_template
 
 from ..accounts.services import get_member
-from ..extensions import db
+from ..database import first_rows
 from ..organisations.services import get_organisation
 from ..policy import can, requires
 from ..web import current_member, paginate
@@ -17,7 +17,7 @@ def member_panel(member, viewer):
     if not can(viewer, "meetings.view"):
         return None
     attended, expected = stats.member_summary(member.id)
-    recent = db.session.execute(stats.member_history(member.id).limit(PANEL_ROWS)).all()
+    recent = first_rows(*stats.member_history(member.id), PANEL_ROWS)
     return "meetings/_member_history_panel.html", {
         "attended": attended, "expected": expected, "recent": recent}
 
@@ -26,8 +26,7 @@ def organisation_panel(organisation, viewer):
     """The latest meetings that the organisation's people attended, on its page."""
     if not can(viewer, "meetings.view"):
         return None
-    recent = db.session.execute(
-        stats.organisation_history(organisation.id).limit(PANEL_ROWS)).all()
+    recent = first_rows(*stats.organisation_history(organisation.id), PANEL_ROWS)
     return "meetings/_organisation_history_panel.html", {"recent": recent}
 
 
@@ -36,7 +35,7 @@ def organisation_panel(organisation, viewer):
 def member_attendance(member_id):
     member = get_member(member_id, current_member())
     return render_template("meetings/member_history.html", member=member,
-                           pagination=paginate(stats.member_history(member.id)),
+                           pagination=paginate(*stats.member_history(member.id)),
                            summary=stats.member_summary(member.id))
 
 
@@ -45,4 +44,4 @@ def member_attendance(member_id):
 def organisation_attendance(organisation_id):
     organisation = get_organisation(organisation_id)
     return render_template("meetings/organisation_history.html", organisation=organisation,
-                           pagination=paginate(stats.organisation_history(organisation.id)))
+                           pagination=paginate(*stats.organisation_history(organisation.id)))

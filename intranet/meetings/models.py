@@ -9,7 +9,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..accounts.models import Member
-from ..database import UTCDateTime, str_enum, utcnow
+from ..database import UTCDateTime, now_parameter, str_enum, utcnow
 from ..extensions import db
 from ..groups.models import WorkingGroup
 from ..i18n import gettext, in_prague
@@ -124,7 +124,7 @@ class Meeting(db.Model):
     @classmethod
     def _is_held_expression(cls):
         return sa.and_(cls.status == MeetingStatus.SCHEDULED,
-                       cls.attendance_taken_at.is_not(None), cls.starts_at <= utcnow())
+                       cls.attendance_taken_at.is_not(None), cls.starts_at <= now_parameter())
 
     @hybrid_property
     def state(self) -> MeetingState:
@@ -141,7 +141,7 @@ class Meeting(db.Model):
         return sa.type_coerce(sa.case(
             (cls.status == MeetingStatus.CANCELLED, MeetingState.CANCELLED.value),
             (cls.is_held, MeetingState.HELD.value),
-            (cls.ends_at <= utcnow(), MeetingState.UNRECORDED.value),
+            (cls.ends_at <= now_parameter(), MeetingState.UNRECORDED.value),
             else_=MeetingState.PLANNED.value), str_enum(MeetingState))
 
     @property

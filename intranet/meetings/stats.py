@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, raiseload
 
 from .. import data_versions
 from ..accounts.models import Member
-from ..database import utcnow
+from ..database import prebuilt, utcnow
 from ..exports import csv_text
 from ..extensions import db
 from ..groups.models import WorkingGroup
@@ -203,33 +203,48 @@ HISTORY_ROW = (Meeting.id, Meeting.starts_at, Meeting.number,
                WorkingGroup.number.label("group_number"), WorkingGroup.name.label("group_name"))
 
 
-def member_history(member_id: int) -> sa.Select:
+def member_history(member_id: int) -> tuple[sa.Select, dict]:
     """The held meetings the member was expected at, newest first, as rows (HISTORY_ROW) with
-    their presence."""
+    their presence; and the values of its parameters."""
+    return _member_history(), {"member_id": member_id}
+
+
+@prebuilt
+def _member_history() -> sa.Select:
     return (sa.select(*HISTORY_ROW, Participation.presence)
             .join(Participation, Participation.meeting_id == Meeting.id)
             .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
-            .where(Participation.member_id == member_id, Meeting.is_held)
+            .where(Participation.member_id == sa.bindparam("member_id"), Meeting.is_held)
             .order_by(Meeting.starts_at.desc()))
 
 
-def organisation_history(organisation_id: int) -> sa.Select:
+def organisation_history(organisation_id: int) -> tuple[sa.Select, dict]:
     """The held meetings someone from the organisation attended, newest first, as rows
-    (HISTORY_ROW) with how many of its people were present."""
+    (HISTORY_ROW) with how many of its people were present; and the values of its
+    parameters."""
+    return _organisation_history(), {"organisation_id": organisation_id}
+
+
+@prebuilt
+def _organisation_history() -> sa.Select:
     present = sa.func.count(Participation.id).label("present")
     return (sa.select(*HISTORY_ROW, present)
             .join(Participation, Participation.meeting_id == Meeting.id)
             .join(Member, Member.id == Participation.member_id)
             .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
-            .where(Member.organisation_id == organisation_id, Meeting.is_held,
+            .where(Member.organisation_id == sa.bindparam("organisation_id"), Meeting.is_held,
                    Participation.presence == Presence.PRESENT)
             .group_by(Meeting.id, WorkingGroup.id).order_by(Meeting.starts_at.desc()))
 
 
 def member_summary(member_id: int) -> tuple[int, int]:
     """(meetings attended, held meetings the member was expected at)."""
-    history = member_history(member_id).subquery()
-    row = db.session.execute(sa.select(
-        sa.func.count().filter(history.c.presence == Presence.PRESENT),
-        sa.func.count())).one()
+    row = db.session.execute(_member_summary(), {"member_id": member_id}).one()
     return row[0], row[1]
+
+
+@prebuilt
+def _member_summary() -> sa.Select:
+    history = _member_history().subquery()
+    return sa.select(sa.func.count().filter(history.c.presence == Presence.PRESENT),
+                     sa.func.count())

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, raiseload
 
 from .. import data_versions
+from ..database import found_or_404, prebuilt
 from ..extensions import db
 from ..forms import Choices
 from .models import Municipality, Organisation
@@ -50,6 +51,7 @@ def all_municipalities() -> list[sa.Row]:
         sa.select(Municipality.id, Municipality.name).order_by(Municipality.sort_key)).all()
 
 
+@prebuilt
 def organisation_query(kind=None) -> sa.Select:
     """Organisations in Czech order with their municipality and the number of members who are
     not deactivated."""
@@ -68,10 +70,16 @@ def organisation_query(kind=None) -> sa.Select:
 
 def organisations_in(municipality_id: int) -> list:
     """(organisation, member_count) rows of the organisations seated in a municipality."""
-    query = organisation_query().where(Organisation.municipality_id == municipality_id)
-    return db.session.execute(query).all()
+    return db.session.execute(_organisations_in(), {"municipality_id": municipality_id}).all()
 
 
+@prebuilt
+def _organisations_in() -> sa.Select:
+    return organisation_query().where(
+        Organisation.municipality_id == sa.bindparam("municipality_id"))
+
+
+@prebuilt
 def municipality_query() -> sa.Select:
     """Municipalities in Czech order with how many organisations are seated in each."""
     org_count = (sa.select(sa.func.count(Organisation.id))
@@ -81,9 +89,14 @@ def municipality_query() -> sa.Select:
 
 
 def get_organisation(organisation_id: int) -> Organisation:
-    return db.first_or_404(
-        sa.select(Organisation).options(joinedload(Organisation.municipality), raiseload("*"))
-        .where(Organisation.id == organisation_id))
+    return found_or_404(_organisation(), {"organisation_id": organisation_id})
+
+
+@prebuilt
+def _organisation() -> sa.Select:
+    return (sa.select(Organisation)
+            .options(joinedload(Organisation.municipality), raiseload("*"))
+            .where(Organisation.id == sa.bindparam("organisation_id")))
 
 
 def get_municipality(municipality_id: int) -> Municipality:

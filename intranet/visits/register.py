@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 
 from .. import data_versions
 from ..accounts.models import Member
-from ..database import page_of, prebuilt
+from ..database import first_rows, prebuilt
 from ..exports import csv_text
 from ..extensions import db
 from ..i18n import gettext as _
@@ -202,6 +202,4 @@ def latest(member_id: int | None = None, organisation_id: int | None = None,
            limit: int = 5) -> list[sa.Row]:
     """The newest rows of a member's or an organisation's history (their pages' panels)."""
     filters = Filters(member_id=member_id, organisation_id=organisation_id)
-    query, params = participations(filters)
-    return db.session.execute(page_of(query), {**params, "page_size": limit,
-                                               "page_start": 0}).all()
+    return first_rows(*participations(filters), limit)
