@@ -123,7 +123,7 @@ def _period():
 def statistics():
     form, period = _period()
     municipality_id = valid_data(form.municipality) or _own_municipality(form)
-    attended = paginate(stats.meetings_attended_from(period, municipality_id),
+    attended = paginate(*stats.meetings_attended_from(period, municipality_id),
                         per_page=10, param="attended_page") if municipality_id else None
     tables, summary = stats.tables_and_summary(period)
     pages = {name: paginate(rows, param=f"{name}_page") for name, rows in tables.items()}

@@ -36,6 +36,20 @@ class Period:
     end: datetime | None = None
     group_id: int | None = None
 
+    def shape(self) -> tuple[bool, bool, bool]:
+        """Which parts are set: a statement is prebuilt for each combination."""
+        return tuple(value is not None for value in self.params().values())
+
+    def params(self) -> dict:
+        return {"start": self.start, "end": self.end, "group_id": self.group_id}
+
+    @staticmethod
+    def of_parameters(*shape: bool) -> "Period":
+        """A period of that shape for a prebuilt statement: each part set is a parameter."""
+        return Period(*(sa.bindparam(name) if is_set else None
+                        for name, is_set in zip(("start", "end", "group_id"), shape,
+                                                strict=True)))
+
 
 def _held(period: Period) -> sa.Select:
     return sa.select(Meeting.id).where(*_held_in(period))
@@ -44,11 +58,11 @@ def _held(period: Period) -> sa.Select:
 def _held_in(period: Period) -> list:
     """The conditions on Meeting for a meeting held in the period (and the group)."""
     conditions = [Meeting.is_held]
-    if period.start:
+    if period.start is not None:
         conditions.append(Meeting.starts_at >= period.start)
-    if period.end:
+    if period.end is not None:
         conditions.append(Meeting.starts_at < period.end)
-    if period.group_id:
+    if period.group_id is not None:
         conditions.append(Meeting.group_id == period.group_id)
     return conditions
 
@@ -137,7 +151,7 @@ def _summary(tables: dict[str, list[sa.Row]]) -> dict:
             "municipalities": len(tables["municipalities"])}
 
 
-def attended_from(municipality_id: int) -> sa.Select:
+def attended_from(municipality_id) -> sa.Select:
     """The ids of the meetings where someone from the municipality was present (found once,
     from its few people: a condition checked meeting by meeting read them all)."""
     return (sa.select(Participation.meeting_id)
@@ -147,29 +161,42 @@ def attended_from(municipality_id: int) -> sa.Select:
                    Organisation.municipality_id == municipality_id))
 
 
-def meetings_attended_from(period: Period, municipality_id: int) -> sa.Select:
+def meetings_attended_from(period: Period,
+                           municipality_id: int) -> tuple[sa.Select, dict]:
     """Held meetings of the period where someone from the municipality was present, newest
-    first (a page of them goes to attendees_from)."""
+    first (a page of them goes to attendees_from); and the values of its parameters."""
+    return (_meetings_attended_from(*period.shape()),
+            {**period.params(), "municipality_id": municipality_id})
+
+
+@prebuilt
+def _meetings_attended_from(*shape: bool) -> sa.Select:
     return (sa.select(Meeting).options(joinedload(Meeting.group), raiseload("*"))
-            .where(Meeting.id.in_(attended_from(municipality_id)), *_held_in(period))
+            .where(Meeting.id.in_(attended_from(sa.bindparam("municipality_id"))),
+                   *_held_in(Period.of_parameters(*shape)))
             .order_by(Meeting.starts_at.desc()))
 
 
 def attendees_from(meetings: list[Meeting], municipality_id: int) -> dict[int, list[Member]]:
     """Who from the municipality was present at each of these meetings, in Czech order."""
-    rows = db.session.execute(
-        sa.select(Participation.meeting_id, Member)
-        .join(Member, Member.id == Participation.member_id)
-        .join(Organisation, Organisation.id == Member.organisation_id)
-        .options(joinedload(Member.organisation), raiseload("*"))
-        .where(Participation.meeting_id.in_([m.id for m in meetings]),
-               Participation.presence == Presence.PRESENT,
-               Organisation.municipality_id == municipality_id)
-        .order_by(Member.sort_key))
+    rows = db.session.execute(_attendees_from(), {
+        "meeting_ids": [m.id for m in meetings], "municipality_id": municipality_id})
     found: dict[int, list[Member]] = {m.id: [] for m in meetings}
     for meeting_id, member in rows:
         found[meeting_id].append(member)
     return found
+
+
+@prebuilt
+def _attendees_from() -> sa.Select:
+    return (sa.select(Participation.meeting_id, Member)
+            .join(Member, Member.id == Participation.member_id)
+            .join(Organisation, Organisation.id == Member.organisation_id)
+            .options(joinedload(Member.organisation), raiseload("*"))
+            .where(Participation.meeting_id.in_(sa.bindparam("meeting_ids", expanding=True)),
+                   Participation.presence == Presence.PRESENT,
+                   Organisation.municipality_id == sa.bindparam("municipality_id"))
+            .order_by(Member.sort_key))
 
 
 CSV_TABLES = {
