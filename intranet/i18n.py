@@ -183,8 +183,11 @@ def _install_gettext(app) -> None:
     catalogues: dict = {}  # language → this app's translations
 
     def catalogue(context):
-        found = catalogues.get(context.get("current_language"))
-        if found is None:  # first use, or a macro imported without the page's context
+        language = context.get("current_language")
+        if language is None:  # a macro imported without the page's context
+            return request_catalogue()
+        found = catalogues.get(language)
+        if found is None:  # first use
             found = get_translations()
             catalogues.setdefault(str(get_locale()), found)
         return found
