@@ -6,6 +6,8 @@ from functools import cache, lru_cache
 import sqlalchemy as sa
 from flask import abort, has_request_context, request
 from sqlalchemy.orm import lazyload
+from sqlalchemy.sql.expression import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 from sqlalchemy.types import TypeDecorator
 
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -30,6 +32,13 @@ def found_or_404(select: sa.Select, params: dict):
     if found is None:
         abort(404)
     return found
+
+
+def not_along_index(column: sa.ColumnElement) -> sa.ColumnElement:
+    """The column as "+column", which SQLite cannot read along an index: for a condition or a
+    minimum that it would otherwise answer by walking that column's index from one end, when
+    another index finds the few rows sooner."""
+    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
 
 
 def now_parameter() -> sa.BindParameter:

@@ -17,12 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, raiseload, selectinload
 
 from ..accounts.models import Member
-from ..database import found_or_404, prebuilt, utcnow
+from ..database import found_or_404, not_along_index, prebuilt, utcnow
 from ..extensions import db
 from ..i18n import in_prague
+from ..organisations.models import Organisation
 from ..text import fold, like_pattern
 from . import notifications
-from .models import ACTIVE, Registration, Status, Visit, VisitKind, VisitSlot
+from .models import ACTIVE, HOME_COUNTRY, Registration, Status, Visit, VisitKind, VisitSlot
 
 VISIT_FIELDS = ("kind", "title", "host_organisation_id", "host_name", "address", "country",
                 "description", "contact", "practical", "deadline", "org_limit")
@@ -128,8 +129,9 @@ class Filters:
 
 
 def upcoming(filters: Filters) -> tuple[sa.Select, dict]:
-    """Visits not over yet, soonest first, as rows (visit, capacity, taken, waiting): the
-    places are summed for the rows of the page only; and the values of its parameters."""
+    """Visits not over yet, soonest first, as rows of what the list shows (id, starts_on,
+    ends_on, title, kind, host, country, abroad, and the places: capacity, taken, waiting,
+    summed for the rows of the page only); and the values of its parameters."""
     return _upcoming(*filters.shape()), filters.params()
 
 
@@ -141,10 +143,20 @@ def _upcoming(*shape: bool) -> sa.Select:
     waiting = (sa.select(sa.func.count(Registration.id))
                .where(Registration.visit_id == Visit.id, Registration.status == Status.WAITING)
                .correlate(Visit).scalar_subquery())
-    query = (sa.select(Visit, of_visit(sa.select(sa.func.sum(VisitSlot.capacity))),
-                       of_visit(sa.select(sa.func.sum(VisitSlot.taken))), waiting)
-             .options(joinedload(Visit.host_organisation), raiseload("*"))
-             .order_by(Visit.starts_on, Visit.id))
+    # The index on the start is read from the first visit not over yet, not from years back;
+    # that start is the least among the visits not over yet, found along the index on the end.
+    other = aliased(Visit)
+    first_start = (sa.select(sa.func.min(not_along_index(other.starts_on)))
+                   .where(other.ends_on >= sa.bindparam("today")).scalar_subquery())
+    host = aliased(Organisation)
+    query = (sa.select(Visit.id, Visit.starts_on, Visit.ends_on, Visit.title, Visit.kind,
+                       sa.func.coalesce(host.name, Visit.host_name).label("host"),
+                       Visit.country, (Visit.country != HOME_COUNTRY).label("abroad"),
+                       of_visit(sa.select(sa.func.sum(VisitSlot.capacity))).label("capacity"),
+                       of_visit(sa.select(sa.func.sum(VisitSlot.taken))).label("taken"),
+                       waiting.label("waiting"))
+             .outerjoin(host, host.id == Visit.host_organisation_id)
+             .where(Visit.starts_on >= first_start).order_by(Visit.starts_on, Visit.id))
     return _narrowed(query, *shape)
 
 
@@ -317,8 +329,6 @@ def delete_visit(visit: Visit) -> bool:
 
 
 def _host_name(organisation_id: int | None, typed: str) -> str:
-    from ..organisations.models import Organisation
-
     if not organisation_id:
         return typed
     return db.session.scalar(sa.select(Organisation.name).where(
