@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, raiseload
 
 from .. import data_versions
 from ..accounts.models import Member
@@ -164,35 +163,40 @@ def attended_from(municipality_id) -> sa.Select:
 def meetings_attended_from(period: Period,
                            municipality_id: int) -> tuple[sa.Select, dict]:
     """Held meetings of the period where someone from the municipality was present, newest
-    first (a page of them goes to attendees_from); and the values of its parameters."""
+    first, as rows (id, starts_at, number, group_number, group_name; a page of them goes to
+    attendees_from); and the values of its parameters."""
     return (_meetings_attended_from(*period.shape()),
             {**period.params(), "municipality_id": municipality_id})
 
 
 @prebuilt
 def _meetings_attended_from(*shape: bool) -> sa.Select:
-    return (sa.select(Meeting).options(joinedload(Meeting.group), raiseload("*"))
+    return (sa.select(Meeting.id, Meeting.starts_at, Meeting.number,
+                      WorkingGroup.number.label("group_number"),
+                      WorkingGroup.name.label("group_name"))
+            .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
             .where(Meeting.id.in_(attended_from(sa.bindparam("municipality_id"))),
                    *_held_in(Period.of_parameters(*shape)))
             .order_by(Meeting.starts_at.desc()))
 
 
-def attendees_from(meetings: list[Meeting], municipality_id: int) -> dict[int, list[Member]]:
-    """Who from the municipality was present at each of these meetings, in Czech order."""
+def attendees_from(meetings: list[sa.Row], municipality_id: int) -> dict[int, list[sa.Row]]:
+    """Who from the municipality was present at each of these meetings, in Czech order: rows
+    (id, full_name, organisation: its name)."""
     rows = db.session.execute(_attendees_from(), {
         "meeting_ids": [m.id for m in meetings], "municipality_id": municipality_id})
-    found: dict[int, list[Member]] = {m.id: [] for m in meetings}
-    for meeting_id, member in rows:
-        found[meeting_id].append(member)
+    found: dict[int, list[sa.Row]] = {m.id: [] for m in meetings}
+    for row in rows:
+        found[row.meeting_id].append(row)
     return found
 
 
 @prebuilt
 def _attendees_from() -> sa.Select:
-    return (sa.select(Participation.meeting_id, Member)
+    return (sa.select(Participation.meeting_id, Member.id, Member.full_name.label("full_name"),
+                      Organisation.name.label("organisation"))
             .join(Member, Member.id == Participation.member_id)
             .join(Organisation, Organisation.id == Member.organisation_id)
-            .options(joinedload(Member.organisation), raiseload("*"))
             .where(Participation.meeting_id.in_(sa.bindparam("meeting_ids", expanding=True)),
                    Participation.presence == Presence.PRESENT,
                    Organisation.municipality_id == sa.bindparam("municipality_id"))
