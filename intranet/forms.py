@@ -130,14 +130,14 @@ class Choices:
         chosen = self.position.get(str(value))
         return None if chosen is None else self.pairs[chosen][1]
 
-    def options_html(self, current) -> str:
+    def options_html(self, current) -> Markup:
         """The <option>s, the one of the value `current` selected."""
         chosen = self.position.get(str(current))
         if chosen is None:
-            return "".join(self.html)
-        return "".join(self.html[:chosen] + (
+            return Markup("".join(self.html))
+        return Markup("".join(self.html[:chosen] + (
             self.html[chosen].replace('">', '" selected>', 1),)
-            + self.html[chosen + 1:])
+            + self.html[chosen + 1:]))
 
 
 class FastSelect(widgets.Select):

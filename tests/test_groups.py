@@ -125,3 +125,24 @@ def test_an_added_member_is_confirmed_even_when_listed_on_another_page(
     added = client.post(f"/groups/{group.id}/members", data={"member_id": newcomer.id},
                         headers={**HTMX, "X-CSRFToken": client.csrf_token()})
     assert "Přidáno do skupiny: Zdeňka Žáková" in added.get_data(as_text=True)
+
+
+def test_group_select_boxes_follow_a_new_or_renamed_group(client, create_member, create_group):
+    """The filters' list of groups is written once per language and kept between requests; a
+    new or renamed group shows at once, the chosen one stays selected."""
+    group = create_group(number=4, name="Sociální služby")
+    client.login(create_member(Role.SECRETARY))
+    for url in ("/meetings", "/meetings/stats", "/minutes"):  # each list, kept
+        assert ">č. 4 – Sociální služby</option>" in client.get(url).get_data(as_text=True)
+    assert client.submit(f"/groups/{group.id}/edit", {
+        "number": "4", "name": "Senioři", "reminder_days": "1"}).status_code == 302
+    assert client.submit("/groups/new", {"number": "2", "name": "Rodiny",
+                                         "reminder_days": "1"}).status_code == 302
+    for url in ("/meetings", "/meetings/stats", "/minutes"):
+        page = client.get(f"{url}?group={group.id}").get_data(as_text=True)
+        assert f'<option value="{group.id}" selected>č. 4 – Senioři</option>' in page, url
+        assert page.index(">č. 2 – Rodiny<") < page.index(">č. 4 – Senioři<"), url
+    assert client.submit("/language", {"language": "en"}).status_code == 302
+    assert ">No. 4 – Senioři</option>" in client.get("/meetings").get_data(as_text=True)
+    assert client.submit("/language", {"language": "cs"}).status_code == 302
+    assert ">č. 4 – Senioři</option>" in client.get("/meetings").get_data(as_text=True)

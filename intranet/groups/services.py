@@ -1,15 +1,18 @@
 """Working groups: listing, editing, members and coordinators."""
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from sqlalchemy.orm import joinedload, raiseload
 
+from .. import data_versions
 from ..accounts.models import Member
 from ..accounts.services import member_query
 from ..database import found_or_404, prebuilt, utcnow
 from ..extensions import db
+from ..forms import Choices
 from ..organisations.models import Organisation
 from . import member_joined, member_left
-from .models import GroupMembership, WorkingGroup
+from .models import GroupMembership, WorkingGroup, group_title
 
 GROUP_FIELDS = ("number", "name", "description", "rules", "reminder_days")
 CANDIDATE_LIMIT = 8
@@ -33,13 +36,22 @@ def group_query(archived: bool = False) -> sa.Select:
             .options(raiseload("*")).order_by(WorkingGroup.number))
 
 
-def all_groups() -> list[WorkingGroup]:
-    return db.session.scalars(_all_groups()).all()
+NAMES = "group-names"  # the data version of the select boxes' list of groups
+data_versions.watch(NAMES, {WorkingGroup: ("number", "name")})
+
+
+def group_choices() -> Choices:
+    """Every group by number for a select box ("č. 4 – Sociální služby"), in the language of
+    the page, kept while no group is added, renamed or renumbered."""
+    return data_versions.cached(NAMES, str(get_locale()), lambda: (Choices(
+        (row.id, group_title(row.number, row.name))
+        for row in db.session.execute(_all_groups())), None))
 
 
 @prebuilt
 def _all_groups() -> sa.Select:
-    return sa.select(WorkingGroup).options(raiseload("*")).order_by(WorkingGroup.number)
+    return (sa.select(WorkingGroup.id, WorkingGroup.number, WorkingGroup.name)
+            .order_by(WorkingGroup.number))
 
 
 def get_group(group_id: int) -> WorkingGroup:

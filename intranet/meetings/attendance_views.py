@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ..exports import download
 from ..forms import valid_data
-from ..groups.services import all_groups
+from ..groups.services import group_choices
 from ..i18n import gettext as _
 from ..i18n import local_to_utc
 from ..organisations.services import municipality_choices
@@ -109,7 +109,7 @@ def sheet(meeting_id):
 
 
 def _period():
-    form = PeriodForm(request.args, groups=all_groups(), municipalities=municipality_choices())
+    form = PeriodForm(request.args, groups=group_choices(), municipalities=municipality_choices())
     form.validate()  # an invalid filter is shown at its field and ignored
     start, end = valid_data(form.start), valid_data(form.end)
     return form, stats.Period(

@@ -17,7 +17,6 @@ from ..forms import (
     SelectField,
     coerce_id,
     max_length,
-    options,
     required_value,
     single_line,
     strip,
@@ -129,8 +128,7 @@ class PeriodForm(FlaskForm):
 
     def __init__(self, *args, groups, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.group.choices = options([(0, _l("všechny skupiny"))] +
-                                     [(g.id, g.title) for g in groups])
+        self.group.choices = Choices([(0, _l("všechny skupiny"))]) + groups
         self.municipality.choices = Choices([(0, _l("— vyberte obec —"))]) + municipalities
 
     def validate_end(self, field):

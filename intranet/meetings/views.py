@@ -7,7 +7,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 
 from ..database import utcnow
 from ..exports import download
-from ..groups.services import all_groups, get_group, is_member
+from ..groups.services import get_group, group_choices, is_member
 from ..i18n import gettext as _
 from ..i18n import in_prague, local_to_utc, month_bounds, previous_month
 from ..policy import ensure, may_answer, may_manage_group, public, requires
@@ -60,7 +60,7 @@ def _list_filters():
 @requires("meetings.view")
 def meetings():
     filters = _list_filters()
-    context = {"filters": filters, "groups": all_groups(), "view": "month"}
+    context = {"filters": filters, "groups": group_choices(), "view": "month"}
     if request.args.get("view") == "upcoming":
         filters.start = utcnow()
         context.update(view="upcoming", pagination=paginate(*services.meeting_rows(filters)))

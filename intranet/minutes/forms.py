@@ -64,8 +64,7 @@ class ArchiveForm(FlaskForm):
 
     def __init__(self, *args, groups, years, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.group.choices = options([(0, _l("všechny skupiny"))] +
-                                     [(g.id, g.title) for g in groups])
+        self.group.choices = Choices([(0, _l("všechny skupiny"))]) + groups
         self.year.choices = options([(0, _l("všechny roky"))] + [(y, str(y)) for y in years])
         self.municipality.choices = Choices([(0, _l("všechny obce"))]) + municipalities
 

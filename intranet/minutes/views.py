@@ -6,7 +6,7 @@ from flask import flash, redirect, request, url_for
 
 from ..exports import download
 from ..forms import valid_data
-from ..groups.services import all_groups
+from ..groups.services import group_choices
 from ..i18n import gettext as _
 from ..i18n import in_prague
 from ..meetings import services as meetings
@@ -109,7 +109,7 @@ def mark_read(minutes_id):
 @requires("meetings.view")
 def archive_page():
     """Published minutes by group, year and municipality, or found by their words."""
-    form = ArchiveForm(request.args, groups=all_groups(), years=archive.years(),
+    form = ArchiveForm(request.args, groups=group_choices(), years=archive.years(),
                        municipalities=municipality_choices())
     form.validate()  # an invalid filter is shown at its field and ignored
     filters = archive.Filters(q=valid_data(form.q) or "", group_id=valid_data(form.group),
