@@ -6,6 +6,7 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
 
+from ..database import count_of_rows, prebuilt
 from ..extensions import db
 from ..mail.models import DeliveryStatus, OutboxDelivery
 from ..search import LIST_INDEX, among_matches, has_words, is_broad, snippets, text_matches
@@ -21,19 +22,25 @@ def _thread_aliases():
     return aliased(ListPost), aliased(ListPost)
 
 
-def threads(mailing_list: MailingList) -> sa.Select:
+def threads(mailing_list: MailingList) -> tuple[sa.Select, dict]:
     """Rows of the list's threads, the one with the newest message first: the first
-    message's subject and sender, how many messages, when the last came.
+    message's subject and sender, how many messages, when the last came; and the values of
+    its parameters (thread_count takes the same).
 
     Read along the list's messages, newest first: a message stands for its thread when no
     later message of the thread was posted, so a page reads about its own threads only
     (grouping every message of the list took 58 ms at 20,000 messages)."""
+    return _threads(), {"list_id": mailing_list.id}
+
+
+@prebuilt
+def _threads() -> sa.Select:
     First, Later = _thread_aliases()  # noqa: N806 - classes
     newer = sa.exists().where(Later.thread_id == ListPost.thread_id, Later.id > ListPost.id,
                               Later.status == PostStatus.POSTED)
     latest = (sa.select(ListPost.thread_id, ListPost.id.label("last_id"),
                         ListPost.posted_at.label("last_at"))
-              .where(ListPost.list_id == mailing_list.id, POSTED, ~newer).subquery())
+              .where(ListPost.list_id == sa.bindparam("list_id"), POSTED, ~newer).subquery())
     messages = (sa.select(sa.func.count()).select_from(Later)
                 .where(Later.thread_id == First.id, Later.status == PostStatus.POSTED)
                 .correlate(First).scalar_subquery())
@@ -43,10 +50,12 @@ def threads(mailing_list: MailingList) -> sa.Select:
             .order_by(latest.c.last_id.desc()))
 
 
-def thread_count(mailing_list: MailingList) -> sa.Select:
-    """How many threads have a posted message (along the index of the list's threads)."""
+@prebuilt
+def thread_count() -> sa.Select:
+    """How many threads of a list (its parameter list_id, as threads') have a posted message
+    (along the index of the list's threads)."""
     return sa.select(sa.func.count(sa.distinct(ListPost.thread_id))).where(
-        ListPost.list_id == mailing_list.id, POSTED)
+        ListPost.list_id == sa.bindparam("list_id"), POSTED)
 
 
 def found(mailing_list: MailingList, q: str) -> tuple[sa.Select, sa.Select] | None:
@@ -83,15 +92,21 @@ def thread(mailing_list: MailingList, thread_id: int) -> list[ListPost]:
         .order_by(ListPost.id)).all()
 
 
-def held(mailing_list: MailingList) -> sa.Select:
-    """The posts that wait for a moderator, oldest first."""
+def held(mailing_list: MailingList) -> tuple[sa.Select, dict]:
+    """The posts that wait for a moderator, oldest first; and the values of its parameters."""
+    return _held(), {"list_id": mailing_list.id}
+
+
+@prebuilt
+def _held() -> sa.Select:
     return (sa.select(ListPost).options(selectinload(ListPost.attachments))
-            .where(ListPost.list_id == mailing_list.id, ListPost.status == PostStatus.HELD)
+            .where(ListPost.list_id == sa.bindparam("list_id"),
+                   ListPost.status == PostStatus.HELD)
             .order_by(ListPost.id))
 
 
 def held_count(mailing_list: MailingList) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(held(mailing_list).subquery()))
+    return db.session.scalar(count_of_rows(_held()), {"list_id": mailing_list.id})
 
 
 STATUS_GROUPS = {DeliveryStatus.SENT: "sent", DeliveryStatus.PENDING: "waiting",

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from .. import files
 from ..accounts.models import Member
-from ..database import utcnow
+from ..database import prebuilt, utcnow
 from ..extensions import db
 from ..groups.models import GroupMembership, WorkingGroup
 from ..mail.models import OutboxMessage
@@ -74,15 +74,25 @@ def group_list_values(group: WorkingGroup) -> dict:
 
 def member_ids(mailing_list: MailingList) -> sa.Select:
     """The active members on the list (ids)."""
+    return _member_ids(mailing_list.kind).params(_list_params(mailing_list))
+
+
+def _list_params(mailing_list: MailingList) -> dict:
+    return {"list_id": mailing_list.id, "group_id": mailing_list.group_id}
+
+
+@prebuilt
+def _member_ids(kind: ListKind) -> sa.Select:
+    """The active members on a list of the kind (ids), the list's parameters: _list_params."""
     active = Member.deactivated_at.is_(None)
-    if mailing_list.kind is ListKind.TERRITORY:
+    if kind is ListKind.TERRITORY:
         return sa.select(Member.id).where(active)
-    if mailing_list.kind is ListKind.GROUP:
+    if kind is ListKind.GROUP:
         return (sa.select(Member.id)
                 .join(GroupMembership, GroupMembership.member_id == Member.id)
-                .where(GroupMembership.group_id == mailing_list.group_id, active))
+                .where(GroupMembership.group_id == sa.bindparam("group_id"), active))
     return (sa.select(Member.id).join(Subscription, Subscription.member_id == Member.id)
-            .where(Subscription.list_id == mailing_list.id, active))
+            .where(Subscription.list_id == sa.bindparam("list_id"), active))
 
 
 def recipients(mailing_list: MailingList, mode: Mode = Mode.EACH) -> sa.Select:
@@ -112,8 +122,14 @@ def receiving(list_id: int, ids: set[int]) -> set[int]:
 
 
 def is_on(mailing_list: MailingList, member: Member) -> bool:
-    return db.session.scalar(sa.select(sa.exists(
-        member_ids(mailing_list).where(Member.id == member.id)))) or False
+    return db.session.scalar(_is_on(mailing_list.kind), {
+        **_list_params(mailing_list), "member_id": member.id}) or False
+
+
+@prebuilt
+def _is_on(kind: ListKind) -> sa.Select:
+    return sa.select(sa.exists(
+        _member_ids(kind).where(Member.id == sa.bindparam("member_id"))))
 
 
 def mode_of(mailing_list: MailingList, member: Member) -> Mode:

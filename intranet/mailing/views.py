@@ -74,8 +74,8 @@ def archive_page(list_id):
     q = valid_data(form.q) or ""
     search = archive.found(mailing_list, q) if q else None
     if search is None:
-        pagination, snippets = paginate(archive.threads(mailing_list),
-                                        count=archive.thread_count(mailing_list)), {}
+        pagination, snippets = paginate(*archive.threads(mailing_list),
+                                        count=archive.thread_count()), {}
     else:
         pagination = paginate(search[0], count=search[1])
         snippets = archive.snippets_of(q, pagination.items)
@@ -169,7 +169,7 @@ def preview(list_id):
 def held(list_id):
     mailing_list = _moderated(list_id)
     return render_template("mailing/held.html", mailing_list=mailing_list,
-                           pagination=paginate(archive.held(mailing_list)))
+                           pagination=paginate(*archive.held(mailing_list)))
 
 
 @bp.post("/lists/<int:list_id>/posts/<int:post_id>/approve")
