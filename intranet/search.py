@@ -11,9 +11,8 @@ import re
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
-from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import UnaryExpression
 
+from .database import not_along_index
 from .extensions import db
 from .text import fold, like_pattern
 
@@ -45,45 +44,45 @@ def index_text(index: str, row_id: int, text: str) -> None:
                        {"id": row_id, "body": text})
 
 
-def text_matches(index: str, q: str) -> sa.CTE | None:
-    """The rows of a word index that contain every word of the query (the last one also as
+def match_params(q: str) -> dict:
+    """The value of the parameter :match of the conditions below, for the query."""
+    return {"match": _match_query(q)}
+
+
+def _match(index: str) -> sa.ColumnElement[bool]:
+    return sa.literal_column(index).op("MATCH")(sa.bindparam("match", type_=sa.String))
+
+
+def text_matches(index: str) -> sa.CTE:
+    """The rows of a word index that contain every word of a query (the last one also as
     the beginning of a word, for searching as one types), regardless of case and diacritics:
-    columns id and rank, lower is better. None for a query without words. (To count them or
-    to keep rows among them, see match_count and among_matches: ranking costs more than
-    finding.)
+    columns id and rank, lower is better. The query is the parameter :match (match_params;
+    for a query with words: has_words). (To count them or to keep rows among them, see
+    match_count and among_matches: ranking costs more than finding.)
 
     SQLite's FTS5 (unicode61, remove_diacritics 2); PostgreSQL's full-text search with
     unaccent can answer the same question here, with the same columns.
     """
-    query = _match_query(q)
-    if query is None:
-        return None
     table = sa.table(index, sa.column("rowid"), sa.column("rank"))
     # Materialised: the matches are found once. As a plain subquery SQLite may, without
     # statistics, run the MATCH again for every row of the joined table (seconds, not ms).
     return (sa.select(table.c.rowid.label("id"), table.c.rank.label("rank"))
-            .where(sa.literal_column(index).op("MATCH")(query))
-            .cte(f"{index}_matches").prefix_with("MATERIALIZED"))
+            .where(_match(index)).cte(f"{index}_matches").prefix_with("MATERIALIZED"))
 
 
-def among_matches(column, index: str, q: str) -> sa.ColumnElement[bool]:
+def among_matches(column, index: str) -> sa.ColumnElement[bool]:
     """The condition that `column` (a row's id) is among the rows of the index that match
-    the query (found once), checked while reading another index of the rows ("+id": SQLite
-    then walks, say, the list's messages in their index instead of fetching every match's
-    whole row: 29 → 8 ms for 20,000 matches)."""
-    unindexed = UnaryExpression(column, operator=operators.custom_op("+"), type_=sa.Integer())
-    return unindexed.in_(sa.select(sa.table(index, sa.column("rowid")).c.rowid)
-                         .where(sa.literal_column(index).op("MATCH")(_match_query(q))))
+    the query :match (found once), checked while reading another index of the rows ("+id":
+    SQLite then walks, say, the list's messages in their index instead of fetching every
+    match's whole row: 29 → 8 ms for 20,000 matches)."""
+    return not_along_index(column).in_(
+        sa.select(sa.table(index, sa.column("rowid")).c.rowid).where(_match(index)))
 
 
-def match_count(index: str, q: str) -> sa.Select | None:
+def match_count(index: str) -> sa.Select:
     """How many rows text_matches() finds, counted in the index itself (nothing is
     materialised: a search of "do" counts 20,000 minutes in 1 ms instead of 6)."""
-    query = _match_query(q)
-    if query is None:
-        return None
-    return (sa.select(sa.func.count()).select_from(sa.table(index))
-            .where(sa.literal_column(index).op("MATCH")(query)))
+    return sa.select(sa.func.count()).select_from(sa.table(index)).where(_match(index))
 
 
 def has_words(q: str) -> bool:

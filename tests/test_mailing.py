@@ -352,10 +352,10 @@ def test_threads_are_listed_by_their_newest_posted_message(team):
     rows = db.session.execute(*archive.threads(the_list)).all()
     assert [(row.id, row.messages) for row in rows] == [(first.id, 2), (second.id, 1)]
     assert db.session.scalar(archive.thread_count(), {"list_id": the_list.id}) == 2
-    query, count = archive.found(the_list, "ko")
-    assert [row.subject for row in db.session.execute(query)] == ["Re", "Kolo druhé",
-                                                                  "Kolo první"]
-    assert db.session.scalar(count) == 3
+    query, count, params = archive.found(the_list, "ko")
+    assert [row.subject for row in db.session.execute(query, params)] == ["Re", "Kolo druhé",
+                                                                          "Kolo první"]
+    assert db.session.scalar(count, params) == 3
 
 
 def test_the_administrator_watches_the_delivery_progress(client, team, create_member):

@@ -483,7 +483,7 @@ def test_a_correction_is_a_revision_with_its_reason_and_tells_the_other_features
     revision = services.latest_revision(minutes.id)
     assert revision.correction == "oprava názvu obce" and revision.number == 2
     reader = create_member(Role.READER)
-    found = db.session.execute(archive.archive(archive.Filters(q="horni lhota"), reader)).all()
+    found = db.session.execute(*archive.archive(archive.Filters(q="horni lhota"), reader)).all()
     assert [row.id for row in found] == [minutes.id]  # the index follows the correction
     client.login(reader)
     page = client.get(f"/minutes/{minutes.id}").get_data(as_text=True)

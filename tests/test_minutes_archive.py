@@ -52,7 +52,7 @@ def publish(team, create_meeting):
 
 
 def found(q, reader, **filters):
-    rows = db.session.execute(archive.archive(archive.Filters(q=q, **filters), reader)).all()
+    rows = db.session.execute(*archive.archive(archive.Filters(q=q, **filters), reader)).all()
     return [row.id for row in rows]
 
 
@@ -73,7 +73,7 @@ def test_search_as_one_types_finds_the_beginning_of_the_last_word(publish, team)
 def test_better_matches_come_first_with_marked_snippets(publish, team):
     once = publish("Senioři jednou zmínění, jinak doprava a školy a " + "výplň " * 50)
     often = publish("Senioři, senioři a zase senioři: služby pro seniory.")
-    rows = db.session.execute(archive.archive(archive.Filters(q="seniori"), team["mayor"])).all()
+    rows = db.session.execute(*archive.archive(archive.Filters(q="seniori"), team["mayor"])).all()
     assert [row.id for row in rows] == [often.id, once.id]
     assert "<mark>Senioři</mark>" in str(archive_snippet("seniori", rows[0]))
 
@@ -86,7 +86,7 @@ def archive_snippet(q, row):
 
 def test_snippets_are_escaped(publish, team):
     publish("Text s `<script>alert(1)</script>` a slovem kocour.")
-    row = db.session.execute(archive.archive(archive.Filters(q="kocour"), team["mayor"])).one()
+    row = db.session.execute(*archive.archive(archive.Filters(q="kocour"), team["mayor"])).one()
     html = str(archive_snippet("kocour", row))
     assert "<script>" not in html and "&lt;script&gt;" in html and "<mark>kocour</mark>" in html
 

@@ -9,7 +9,15 @@ from sqlalchemy.orm import aliased, selectinload
 from ..database import count_of_rows, prebuilt
 from ..extensions import db
 from ..mail.models import DeliveryStatus, OutboxDelivery
-from ..search import LIST_INDEX, among_matches, has_words, is_broad, snippets, text_matches
+from ..search import (
+    LIST_INDEX,
+    among_matches,
+    has_words,
+    is_broad,
+    match_params,
+    snippets,
+    text_matches,
+)
 from .models import ListPost, MailingList, PostStatus
 
 POSTED = ListPost.status == PostStatus.POSTED
@@ -58,26 +66,33 @@ def thread_count() -> sa.Select:
         ListPost.list_id == sa.bindparam("list_id"), POSTED)
 
 
-def found(mailing_list: MailingList, q: str) -> tuple[sa.Select, sa.Select] | None:
+def found(mailing_list: MailingList, q: str) -> tuple[sa.Select, sa.Select, dict] | None:
     """The list's messages containing every word of the query, best first (for the first
-    letter or two typed, newest first: they match most messages), and their number; None
-    for a query without words."""
+    letter or two typed, newest first: they match most messages), their number, and the
+    values of both's parameters; None for a query without words."""
     if not has_words(q):
         return None
+    return (_found(is_broad(q)), _found_count(),
+            {"list_id": mailing_list.id, **match_params(q)})
+
+
+@prebuilt
+def _found(broad: bool) -> sa.Select:
     query = (sa.select(ListPost.id, ListPost.thread_id, ListPost.subject, ListPost.sender_name,
                        ListPost.posted_at)
-             .where(ListPost.list_id == mailing_list.id, POSTED))
-    if is_broad(q):
-        query = query.where(among_matches(ListPost.id, LIST_INDEX, q)).order_by(
-            ListPost.id.desc())
-    else:
-        matches = text_matches(LIST_INDEX, q)
-        query = (query.join(matches, matches.c.id == ListPost.id)
-                 .order_by(matches.c.rank, ListPost.id.desc()))
-    count = (sa.select(sa.func.count()).select_from(ListPost)
-             .where(ListPost.list_id == mailing_list.id, POSTED,  # counting needs no ranking
-                    among_matches(ListPost.id, LIST_INDEX, q)))
-    return query, count
+             .where(ListPost.list_id == sa.bindparam("list_id"), POSTED))
+    if broad:
+        return query.where(among_matches(ListPost.id, LIST_INDEX)).order_by(ListPost.id.desc())
+    matches = text_matches(LIST_INDEX)
+    return (query.join(matches, matches.c.id == ListPost.id)
+            .order_by(matches.c.rank, ListPost.id.desc()))
+
+
+@prebuilt
+def _found_count() -> sa.Select:
+    return (sa.select(sa.func.count()).select_from(ListPost)
+            .where(ListPost.list_id == sa.bindparam("list_id"), POSTED,  # no ranking needed
+                   among_matches(ListPost.id, LIST_INDEX)))
 
 
 def snippets_of(q: str, rows) -> dict[int, str]:

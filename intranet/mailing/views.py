@@ -77,7 +77,8 @@ def archive_page(list_id):
         pagination, snippets = paginate(*archive.threads(mailing_list),
                                         count=archive.thread_count()), {}
     else:
-        pagination = paginate(search[0], count=search[1])
+        query, count, params = search
+        pagination = paginate(query, params, count=count)
         snippets = archive.snippets_of(q, pagination.items)
     member = current_member()
     return render("mailing/archive.html", "mailing/_archive_results.html",

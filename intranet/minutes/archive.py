@@ -21,6 +21,7 @@ from ..search import (
     has_words,
     is_broad,
     match_count,
+    match_params,
     snippets,
     text_matches,
 )
@@ -38,6 +39,28 @@ class Filters:
     year: int | None = None
     municipality_id: int | None = None  # someone from it was present
 
+    def search(self) -> str | None:
+        """How the query searches: "ranked" (best matches first), "newest" (the first letter
+        or two of words match most minutes: newest first), or None (no words)."""
+        if not has_words(self.q):
+            return None
+        return "newest" if is_broad(self.q) else "ranked"
+
+    def shape(self) -> tuple[bool, bool, bool]:
+        """Which filters are set: the statements are prebuilt for each combination."""
+        return bool(self.group_id), bool(self.year), bool(self.municipality_id)
+
+    def params(self) -> dict:
+        year = {}
+        if self.year:
+            year = {"year_start": local_to_utc(date(self.year, 1, 1), MIDNIGHT),
+                    "year_end": local_to_utc(date(self.year + 1, 1, 1), MIDNIGHT)}
+        return {"group_id": self.group_id, "municipality_id": self.municipality_id, **year,
+                **(match_params(self.q) if self.search() else {})}
+
+
+READER = "reader_id"  # the parameter of the member who reads the list (unread marks)
+
 
 def _rows(reader_id) -> sa.Select:
     """Published minutes as list rows: the meeting, its group, and whether the reader (an id,
@@ -53,18 +76,18 @@ def _rows(reader_id) -> sa.Select:
             .where(PUBLISHED))
 
 
-def _newest_first(reader: Member, q: str = "") -> sa.Select:
-    """The same rows as _rows (of the minutes that match the query, if any), the newest
-    meeting first, read along the index of meeting times until a page is full. Joined from
-    the minutes' side, SQLite sorted every published minutes for each page, and with its
-    bloom filter read every minutes' text: 5 ms at 20,000."""
+def _newest_first(searched: bool) -> sa.Select:
+    """The same rows as _rows (of the minutes that match the query :match, if `searched`),
+    the newest meeting first, read along the index of meeting times until a page is full.
+    Joined from the minutes' side, SQLite sorted every published minutes for each page, and
+    with its bloom filter read every minutes' text: 5 ms at 20,000."""
     minutes_id = (sa.select(Minutes.id).where(Minutes.meeting_id == Meeting.id)
                   .correlate(Meeting).scalar_subquery())
     published = [Minutes.meeting_id == Meeting.id, PUBLISHED]
-    if has_words(q):
-        published.append(among_matches(Minutes.id, MINUTES_INDEX, q))
+    if searched:
+        published.append(among_matches(Minutes.id, MINUTES_INDEX))
     unread = ~sa.exists().where(MinutesReading.minutes_id == minutes_id,
-                                MinutesReading.member_id == reader.id)
+                                MinutesReading.member_id == sa.bindparam(READER))
     return (sa.select(minutes_id.label("id"), Meeting.id.label("meeting_id"),
                       Meeting.number, Meeting.starts_at, Meeting.place,
                       WorkingGroup.number.label("group_number"),
@@ -74,42 +97,53 @@ def _newest_first(reader: Member, q: str = "") -> sa.Select:
             .order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
 
 
-def archive(filters: Filters, reader: Member) -> sa.Select:
+def archive(filters: Filters, reader: Member) -> tuple[sa.Select, dict]:
     """The published minutes that pass the filters: the best matches of the search first
     (their snippets: see snippets_of), else, also for a search of a letter or two, the newest
-    meetings first."""
-    if not has_words(filters.q) or is_broad(filters.q):
-        return _narrowed(_newest_first(reader, filters.q), filters)
-    matches = text_matches(MINUTES_INDEX, filters.q)
-    return _narrowed(_rows(reader.id).join(matches, matches.c.id == Minutes.id)
-                     .order_by(matches.c.rank, Minutes.id), filters)
+    meetings first; and the values of its parameters (count_of takes the same)."""
+    return (_archive(filters.search(), *filters.shape()),
+            {**filters.params(), READER: reader.id})
 
 
-def _narrowed(query: sa.Select, filters: Filters) -> sa.Select:
-    """The query (of meetings) narrowed to the group, the year and the municipality."""
-    if filters.group_id:
-        query = query.where(Meeting.group_id == filters.group_id)
-    if filters.year:
-        query = query.where(
-            Meeting.starts_at >= local_to_utc(date(filters.year, 1, 1), MIDNIGHT),
-            Meeting.starts_at < local_to_utc(date(filters.year + 1, 1, 1), MIDNIGHT))
-    if filters.municipality_id:
-        query = query.where(Meeting.id.in_(attended_from(filters.municipality_id)))
+@prebuilt
+def _archive(search: str | None, *shape: bool) -> sa.Select:
+    if search != "ranked":
+        return _narrowed(_newest_first(search == "newest"), *shape)
+    matches = text_matches(MINUTES_INDEX)
+    return _narrowed(_rows(sa.bindparam(READER)).join(matches, matches.c.id == Minutes.id)
+                     .order_by(matches.c.rank, Minutes.id), *shape)
+
+
+def _narrowed(query: sa.Select, group: bool, year: bool, municipality: bool) -> sa.Select:
+    """The query (of meetings) narrowed to the group, the year and the municipality that
+    are set (Filters.shape; their values are parameters, Filters.params)."""
+    if group:
+        query = query.where(Meeting.group_id == sa.bindparam("group_id"))
+    if year:
+        query = query.where(Meeting.starts_at >= sa.bindparam("year_start"),
+                            Meeting.starts_at < sa.bindparam("year_end"))
+    if municipality:
+        query = query.where(Meeting.id.in_(attended_from(sa.bindparam("municipality_id"))))
     return query
 
 
 def count_of(filters: Filters) -> sa.Select | None:
-    """The number of minutes counted cheaply: the matches in the word index (it holds
-    published minutes only), the published minutes in their index, or those of the filtered
-    meetings; None to count the archive's select (a search with filters)."""
-    matches = match_count(MINUTES_INDEX, filters.q) if filters.q else None
-    narrowed = filters.group_id or filters.year or filters.municipality_id
-    if matches is not None:
-        return None if narrowed else matches
+    """The number of minutes counted cheaply, with archive()'s parameters: the matches in the
+    word index (it holds published minutes only), the published minutes in their index, or
+    those of the filtered meetings; None to count the archive's select (a search with
+    filters)."""
+    return _count_of(filters.search() is not None, *filters.shape())
+
+
+@prebuilt
+def _count_of(searched: bool, *shape: bool) -> sa.Select | None:
+    narrowed = any(shape)
+    if searched:
+        return None if narrowed else match_count(MINUTES_INDEX)
     published = sa.select(sa.func.count()).select_from(Minutes).where(PUBLISHED)  # count(*):
     if not narrowed:  # from the index alone
         return published
-    return _narrowed(published.join(Meeting, Meeting.id == Minutes.meeting_id), filters)
+    return _narrowed(published.join(Meeting, Meeting.id == Minutes.meeting_id), *shape)
 
 
 def snippets_of(filters: Filters, rows) -> dict[int, str]:
@@ -120,20 +154,25 @@ def snippets_of(filters: Filters, rows) -> dict[int, str]:
 def years() -> list[int]:
     """The years with published minutes, newest first (for the year filter): the first and
     the last meeting with published minutes, found along the index of meeting times."""
-    published = sa.exists().where(Minutes.meeting_id == Meeting.id, PUBLISHED)
-    first, last = (sa.select(Meeting.starts_at).where(published).order_by(order).limit(1)
-                   .scalar_subquery() for order in (Meeting.starts_at, Meeting.starts_at.desc()))
-    first, last = db.session.execute(sa.select(first, last)).one()
+    first, last = db.session.execute(_first_and_last()).one()
     if first is None:
         return []
     return list(range(in_prague(last).year, in_prague(first).year - 1, -1))
+
+
+@prebuilt
+def _first_and_last() -> sa.Select:
+    published = sa.exists().where(Minutes.meeting_id == Meeting.id, PUBLISHED)
+    return sa.select(*(sa.select(Meeting.starts_at).where(published).order_by(order).limit(1)
+                       .scalar_subquery()
+                       for order in (Meeting.starts_at, Meeting.starts_at.desc())))
 
 
 def newest_for(member: Member, limit: int = 5) -> list[sa.Row]:
     """The newest published minutes (of meetings in the last year) of the member's groups and
     of the groups where people from the member's municipality work, for the dashboard."""
     return db.session.execute(_newest(), {
-        "reader_id": member.id, "organisation_id": member.organisation_id,
+        READER: member.id, "organisation_id": member.organisation_id,
         "since": utcnow() - NEW, "limit": limit}).all()
 
 
@@ -144,14 +183,14 @@ def _newest() -> sa.Select:
                     .scalar_subquery())
     groups = (  # a union, each part along its indexes (an OR scans all)
         sa.select(GroupMembership.group_id)
-        .where(GroupMembership.member_id == sa.bindparam("reader_id"))
+        .where(GroupMembership.member_id == sa.bindparam(READER))
         .union(sa.select(GroupMembership.group_id)
                .join(Member, Member.id == GroupMembership.member_id)
                .join(Organisation, Organisation.id == Member.organisation_id)
                .where(Organisation.municipality_id == municipality)))
     return (  # the newest meetings first, along the group's start index
-        _rows(sa.bindparam("reader_id")).where(Meeting.starts_at >= sa.bindparam("since"),
-                            Meeting.group_id.in_(groups))
+        _rows(sa.bindparam(READER)).where(Meeting.starts_at >= sa.bindparam("since"),
+                                          Meeting.group_id.in_(groups))
         .order_by(Meeting.starts_at.desc(), Minutes.id.desc()).limit(sa.bindparam("limit")))
 
 

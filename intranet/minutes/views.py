@@ -115,7 +115,7 @@ def archive_page():
     filters = archive.Filters(q=valid_data(form.q) or "", group_id=valid_data(form.group),
                               year=valid_data(form.year),
                               municipality_id=valid_data(form.municipality))
-    pagination = paginate(archive.archive(filters, current_member()),
+    pagination = paginate(*archive.archive(filters, current_member()),
                           count=archive.count_of(filters))
     return render("minutes/archive.html", "minutes/_archive_results.html", form=form,
                   filters=filters, pagination=pagination,
