@@ -231,3 +231,24 @@ def test_admin_sees_failed_mail_and_queues_it_again(client, create_member, smtp_
     db.session.refresh(delivery)
     assert delivery.status is DeliveryStatus.PENDING
     assert deliverer.deliver_due()["sent"] == 1
+
+
+def test_outbox_counts_stop_at_a_cap_and_the_list_stays_paged(client, create_member,
+                                                                monkeypatch):
+    """Sent deliveries only grow: the outbox counts each state up to a cap ("více než …")
+    instead of reading every delivery on each view; the pages follow the capped count."""
+    admin = create_member(Role.ADMIN)
+    with client.application.test_request_context():
+        for _ in range(4):
+            queue_reset_mail(admin)
+        db.session.commit()
+    deliveries = db.session.scalars(sa.select(OutboxDelivery).order_by(OutboxDelivery.id)).all()
+    for delivery in deliveries[:3]:
+        delivery.status = DeliveryStatus.SENT
+    db.session.commit()
+    monkeypatch.setattr("intranet.mail.services.COUNT_CAP", 2)
+    assert services.outbox_counts() == {"sent": 3, "pending": 1}  # the cap + 1: over it
+    client.login(admin)
+    page = client.get("/admin/mail?status=sent").get_data(as_text=True)
+    assert "odesláno (více než 2)" in page and "čeká (1)" in page
+    assert page.count(f"<tr><td>{admin.email}</td>") == 3  # the list itself is not capped

@@ -9,7 +9,7 @@ from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy.orm import aliased
 
-from ..database import utcnow
+from ..database import prebuilt, utcnow
 from ..extensions import db
 from ..text import single_line
 from .models import DeliveryStatus, OutboxAttachment, OutboxDelivery, OutboxMessage
@@ -124,12 +124,26 @@ def retry_failed() -> int:
     return result.rowcount
 
 
+COUNT_CAP = 10_000  # the administrator's counts of deliveries stop here ("more than …")
+
+
 def outbox_counts() -> dict[str, int]:
-    """How many deliveries are in each state."""
-    rows = db.session.execute(
-        sa.select(OutboxDelivery.status, sa.func.count()).group_by(OutboxDelivery.status)
-    )
-    return {status.value: count for status, count in rows}
+    """How many deliveries are in each state (those with any), each counted only up to
+    COUNT_CAP + 1, along the index of states: the sent ones only grow, and counting all of
+    them took 55 ms at 500,000 deliveries."""
+    counts = db.session.execute(_capped_counts(), {"over_cap": COUNT_CAP + 1}).one()
+    return {status.value: count for status, count in zip(DeliveryStatus, counts,
+                                                         strict=True) if count}
+
+
+@prebuilt
+def _capped_counts() -> sa.Select:
+    def capped(status):
+        some = (sa.select(sa.literal(1)).where(OutboxDelivery.status == status)
+                .limit(sa.bindparam("over_cap")).subquery())
+        return sa.select(sa.func.count()).select_from(some).scalar_subquery()
+
+    return sa.select(*(capped(status) for status in DeliveryStatus))
 
 
 def unreachable_members(days: int = 30, bounces: int = 2) -> list[sa.Row]:

@@ -2,8 +2,10 @@
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_number
 from sqlalchemy.orm import joinedload, raiseload
 
+from ..database import prebuilt
 from ..i18n import gettext as _
 from ..policy import requires
 from ..web import paginate
@@ -19,12 +21,20 @@ SHOWN = {"failed": DeliveryStatus.FAILED, "bounced": DeliveryStatus.BOUNCED,
 @requires("mail.manage")
 def outbox():
     status = SHOWN.get(request.args.get("status", ""), DeliveryStatus.FAILED)
-    query = (sa.select(OutboxDelivery).where(OutboxDelivery.status == status)
-             .options(joinedload(OutboxDelivery.message), raiseload("*"))
-             .order_by(OutboxDelivery.id.desc()))
-    return render_template("mail/outbox.html", counts=services.outbox_counts(), status=status,
-                           pagination=paginate(query),
+    counts = services.outbox_counts()
+    return render_template("mail/outbox.html", counts=counts, status=status,
+                           cap=services.COUNT_CAP, cap_text=format_number(services.COUNT_CAP),
+                           pagination=paginate(_deliveries(), {"status": status},
+                                               count=counts.get(status.value, 0)),
                            unreachable=services.unreachable_members())
+
+
+@prebuilt
+def _deliveries() -> sa.Select:
+    """The deliveries in a state (:status), the newest first, with their messages."""
+    return (sa.select(OutboxDelivery).where(OutboxDelivery.status == sa.bindparam("status"))
+            .options(joinedload(OutboxDelivery.message), raiseload("*"))
+            .order_by(OutboxDelivery.id.desc()))
 
 
 @bp.post("/admin/mail/retry")
