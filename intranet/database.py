@@ -108,6 +108,10 @@ def configure_sqlite(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")  # a burst of sign-ups queues up
+        # Up to 32 MB of the database's pages kept per connection (SQLite's default, 2 MB,
+        # is read again from the OS on every look-up across a large table: searching half a
+        # million deliveries took 3× as long). Memory is taken only as pages are read.
+        cursor.execute("PRAGMA cache_size=-32768")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")

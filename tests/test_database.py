@@ -40,3 +40,10 @@ def test_get_requests_read_without_taking_the_write_lock(app, client, create_mem
         # A GET that tried to take the write lock would wait out the busy timeout and fail.
         assert client.get("/directory").status_code == 200
         writer.rollback()
+
+
+def test_each_connection_keeps_a_page_cache_fit_for_a_large_database(app):
+    """SQLite's default cache (2 MB) reads a large table's pages again on every look-up."""
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -32768
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -67,12 +67,14 @@ class OutboxDelivery(db.Model):
         sa.UniqueConstraint("message_id", "recipient"),
         sa.Index("ix_outbox_delivery_due", "status", "next_attempt_at"),
         sa.Index("ix_outbox_delivery_message_id_status", "message_id", "status"),  # progress
+        # A member's deliveries, and whether they received anything lately (unreachable).
+        sa.Index("ix_outbox_delivery_member_id_status", "member_id", "status", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(sa.ForeignKey("outbox_message.id"))
     recipient: Mapped[str] = mapped_column(sa.String(254))
-    member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"), index=True)
+    member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"))
     status: Mapped[DeliveryStatus] = mapped_column(
         str_enum(DeliveryStatus), default=DeliveryStatus.PENDING
     )

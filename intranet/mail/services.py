@@ -9,7 +9,7 @@ from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy.orm import aliased
 
-from ..database import prebuilt, utcnow
+from ..database import UTCDateTime, prebuilt, utcnow
 from ..extensions import db
 from ..text import single_line
 from .models import DeliveryStatus, OutboxAttachment, OutboxDelivery, OutboxMessage
@@ -124,7 +124,7 @@ def retry_failed() -> int:
     return result.rowcount
 
 
-COUNT_CAP = 10_000  # the administrator's counts of deliveries stop here ("more than …")
+COUNT_CAP = 1_000  # the administrator's counts of deliveries stop here ("more than …")
 
 
 def outbox_counts() -> dict[str, int]:
@@ -149,21 +149,27 @@ def _capped_counts() -> sa.Select:
 def unreachable_members(days: int = 30, bounces: int = 2) -> list[sa.Row]:
     """Members whose mail bounced at least `bounces` times in the last `days` days and who
     received nothing meanwhile: (member, number of bounces, the last error), worst first."""
+    return db.session.execute(_unreachable(), {
+        "since": utcnow() - timedelta(days=days), "bounces": bounces}).all()
+
+
+@prebuilt
+def _unreachable() -> sa.Select:
+    """Asked of each member: did mail bounce lately, and did nothing reach them since? Both
+    are look-ups in the index of a member's deliveries by state and time (listing everyone
+    who received mail took 0.3 s at 500,000 deliveries, reading each member's took 10 ms)."""
     member = OutboxDelivery.member.property.mapper.class_
-    since = utcnow() - timedelta(days=days)
-    other = aliased(OutboxDelivery)  # here, not at import: the deliverer imports this early
-    # Asked of each bounced member: listing everyone who received mail took 0.3 s at 500,000
-    # deliveries.
+    other = aliased(OutboxDelivery)
+    since = sa.bindparam("since", type_=UTCDateTime)
     received = sa.exists().where(other.member_id == member.id,
                                  other.status == DeliveryStatus.SENT, other.sent_at >= since)
     last_error = (sa.select(other.last_error)
                   .where(other.member_id == member.id, other.status == DeliveryStatus.BOUNCED)
                   .order_by(other.id.desc()).limit(1).correlate(member).scalar_subquery())
-    return db.session.execute(
-        sa.select(member, sa.func.count(OutboxDelivery.id).label("bounces"),
-                  last_error.label("last_error"))
-        .join(OutboxDelivery, OutboxDelivery.member_id == member.id)
-        .where(OutboxDelivery.status == DeliveryStatus.BOUNCED,
-               OutboxDelivery.claimed_at >= since, ~received)
-        .group_by(member.id).having(sa.func.count(OutboxDelivery.id) >= bounces)
-        .order_by(sa.func.count(OutboxDelivery.id).desc()).limit(100)).all()
+    bounced = sa.func.count(OutboxDelivery.id)
+    return (sa.select(member, bounced.label("bounces"), last_error.label("last_error"))
+            .join(OutboxDelivery, OutboxDelivery.member_id == member.id)
+            .where(OutboxDelivery.status == DeliveryStatus.BOUNCED,
+                   OutboxDelivery.claimed_at >= since, ~received)
+            .group_by(member.id).having(bounced >= sa.bindparam("bounces"))
+            .order_by(bounced.desc()).limit(100))
