@@ -115,24 +115,34 @@ class Choices:
         self.pairs = tuple((value, label) for value, label in pairs)
         self.html = tuple(f'<option value="{escape(value)}">{escape(label)}</option>'
                           for value, label in self.pairs)
-        self.position = {str(value): n for n, (value, _label) in enumerate(self.pairs)}
+        # value → place: one table per part joined (a form's first choice before hundreds
+        # kept ones), so that joining copies no table on each request
+        self.positions = (({str(value): n for n, (value, _label) in enumerate(self.pairs)}, 0),)
 
     def __add__(self, other: "Choices") -> "Choices":
         joined = Choices()
         joined.pairs, joined.html = self.pairs + other.pairs, self.html + other.html
-        joined.position = {str(value): n for n, (value, _label) in enumerate(joined.pairs)}
+        joined.positions = self.positions + tuple(
+            (table, offset + len(self.pairs)) for table, offset in other.positions)
         return joined
 
+    def position(self, value) -> int | None:
+        key = str(value)
+        for table, offset in self.positions:
+            if key in table:
+                return table[key] + offset
+        return None
+
     def __contains__(self, value) -> bool:
-        return str(value) in self.position
+        return self.position(value) is not None
 
     def label_of(self, value) -> str | None:
-        chosen = self.position.get(str(value))
+        chosen = self.position(value)
         return None if chosen is None else self.pairs[chosen][1]
 
     def options_html(self, current) -> Markup:
         """The <option>s, the one of the value `current` selected."""
-        chosen = self.position.get(str(current))
+        chosen = self.position(current)
         if chosen is None:
             return Markup("".join(self.html))
         return Markup("".join(self.html[:chosen] + (
