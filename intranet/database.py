@@ -10,6 +10,8 @@ from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 from sqlalchemy.types import TypeDecorator
 
+from .extensions import db
+
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -26,8 +28,6 @@ def prebuilt(build):
 def found_or_404(select: sa.Select, params: dict):
     """What a prebuilt select of one entity finds with the values of its parameters, else 404
     (db.first_or_404 of a prebuilt select)."""
-    from .extensions import db
-
     found = db.session.scalar(select, params)
     if found is None:
         abort(404)
@@ -49,16 +49,18 @@ def now_parameter() -> sa.BindParameter:
 
 @lru_cache(maxsize=1024)
 def page_of(select: sa.Select) -> sa.Select:
-    """A prebuilt select limited to one page: the :page_size rows after :page_start."""
+    """A prebuilt select limited to one page: its parameters' values are page_params'."""
     return select.limit(sa.bindparam("page_size")).offset(sa.bindparam("page_start"))
+
+
+def page_params(params: dict, size: int, start: int = 0) -> dict:
+    """The values of page_of's parameters: `size` rows after the first `start`."""
+    return {**params, "page_size": size, "page_start": start}
 
 
 def first_rows(select: sa.Select, params: dict, limit: int) -> list[sa.Row]:
     """The first rows of a prebuilt select (a panel's few of a list)."""
-    from .extensions import db
-
-    return db.session.execute(page_of(select), {**params, "page_size": limit,
-                                                "page_start": 0}).all()
+    return db.session.execute(page_of(select), page_params(params, limit)).all()
 
 
 @lru_cache(maxsize=1024)

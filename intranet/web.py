@@ -7,7 +7,7 @@ from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from werkzeug.routing import IntegerConverter
 
-from .database import count_of_rows, page_of
+from .database import count_of_rows, page_of, page_params
 from .extensions import db, htmx
 
 
@@ -38,18 +38,17 @@ class StatementPagination(Pagination):
     (`count_select`), or the number itself. A prebuilt select (database.prebuilt) comes with
     the values of its parameters (`params`), and so do its page and its count."""
 
-    def _execute(self, select):
-        params = self._query_args["params"]
+    def _execute(self, select, params=None):
+        params = params or self._query_args["params"]
         return self._query_args["session"].execute(select, params).unique()
 
     def _query_items(self) -> list:
         select, params = self._query_args["select"], self._query_args["params"]
         if params is None:
-            page = select.limit(self.per_page).offset(self._query_offset)
+            result = self._execute(select.limit(self.per_page).offset(self._query_offset))
         else:
-            params.update(page_size=self.per_page, page_start=self._query_offset)
-            page = page_of(select)
-        result = self._execute(page)
+            result = self._execute(page_of(select),
+                                   page_params(params, self.per_page, self._query_offset))
         return list(result.scalars() if self._query_args["entities"] else result.all())
 
     def _query_count(self) -> int:
@@ -88,7 +87,7 @@ def paginate(query, params: dict | None = None, per_page: int | None = None,
     else:
         pagination_class = StatementPagination
         source = {"select": query, "session": db.session(), "count_select": count,
-                  "params": None if params is None else dict(params),
+                  "params": params,
                   "entities": len(query.column_descriptions) == 1}
     page = min(max(request.args.get(param, 1, type=int), 1), MAX_PAGE)
     per_page = per_page or current_app.config["PER_PAGE"]

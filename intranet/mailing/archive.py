@@ -1,7 +1,6 @@
 """A list's archive: threads newest first, a search without diacritics, a thread's messages,
 and how far a message's delivery has got."""
 
-from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
@@ -23,13 +22,6 @@ from .models import ListPost, MailingList, PostStatus
 POSTED = ListPost.status == PostStatus.POSTED
 
 
-@cache
-def _thread_aliases():
-    """A thread's first post, and another post of the same thread: made once (an alias costs
-    more to make than a query), on first use (at import the other models may be unknown)."""
-    return aliased(ListPost), aliased(ListPost)
-
-
 def threads(mailing_list: MailingList) -> tuple[sa.Select, dict]:
     """Rows of the list's threads, the one with the newest message first: the first
     message's subject and sender, how many messages, when the last came; and the values of
@@ -43,7 +35,8 @@ def threads(mailing_list: MailingList) -> tuple[sa.Select, dict]:
 
 @prebuilt
 def _threads() -> sa.Select:
-    First, Later = _thread_aliases()  # noqa: N806 - classes
+    # a thread's first post, and another post of the same thread
+    First, Later = aliased(ListPost), aliased(ListPost)  # noqa: N806 - classes
     newer = sa.exists().where(Later.thread_id == ListPost.thread_id, Later.id > ListPost.id,
                               Later.status == PostStatus.POSTED)
     latest = (sa.select(ListPost.thread_id, ListPost.id.label("last_id"),
