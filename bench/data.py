@@ -223,28 +223,52 @@ def generate_list_posts(count: int, seed: int = 4) -> None:
     db.session.commit()
 
 
-def generate_outbox(messages: int, seed: int = 5) -> None:
-    """The mail of the newest `messages` list messages: each to every member, most sent, a
-    few failed or bounced (bulk inserts, for speed)."""
-    from intranet.mail.models import DeliveryStatus, OutboxDelivery, OutboxMessage
+def generate_outbox(messages: int, seed: int = 5, dead_addresses: int = 20) -> None:
+    """The mail of the newest `messages` list messages, oldest first: each to every member,
+    most sent, a few failed or bounced, and every one to `dead_addresses` members refused;
+    with the streaks of refusals the deliverer keeps (bulk inserts, for speed)."""
+    from intranet.mail.models import BounceStreak, DeliveryStatus, OutboxDelivery, OutboxMessage
     from intranet.mailing.models import ListPost
 
     rng = random.Random(seed)
     members = db.session.execute(sa.select(Member.id, Member.email)).all()
+    dead = {member_id for member_id, _ in
+            rng.sample(members, min(dead_addresses, len(members) // 4))}
     posts = db.session.execute(sa.select(ListPost.id, ListPost.list_id, ListPost.subject,
                                          ListPost.posted_at)
                                .order_by(ListPost.id.desc()).limit(messages)).all()
     statuses = [DeliveryStatus.SENT] * 96 + [DeliveryStatus.FAILED, DeliveryStatus.BOUNCED,
                                              DeliveryStatus.PENDING, DeliveryStatus.CANCELLED]
-    for post in posts:
+    streaks: dict[int, dict] = {}
+    for post in reversed(posts):
         message_id = db.session.execute(sa.insert(OutboxMessage).values(
             created_at=post.posted_at, category="list", subject=post.subject,
             body_text="…", list_id=post.list_id, headers={}).returning(OutboxMessage.id)).scalar()
         db.session.execute(sa.update(ListPost).where(ListPost.id == post.id)
                            .values(outbox_message_id=message_id))
-        db.session.execute(sa.insert(OutboxDelivery), [
+        deliveries = [
             {"message_id": message_id, "recipient": email, "member_id": member_id,
              "status": status, "attempts": 1, "next_attempt_at": post.posted_at,
-             "claimed_at": post.posted_at, "sent_at": post.posted_at, "last_error": ""}
-            for member_id, email in members for status in [rng.choice(statuses)]])
+             "claimed_at": post.posted_at, "sent_at": post.posted_at,
+             "last_error": "550 5.1.1 no such mailbox" if status is DeliveryStatus.BOUNCED else ""}
+            for member_id, email in members
+            for status in [DeliveryStatus.BOUNCED if member_id in dead else rng.choice(statuses)]]
+        db.session.execute(sa.insert(OutboxDelivery), deliveries)
+        _follow_streaks(streaks, deliveries, post.posted_at)
+    if streaks:
+        db.session.execute(sa.insert(BounceStreak), list(streaks.values()))
     db.session.commit()
+
+
+def _follow_streaks(streaks: dict, deliveries: list[dict], when) -> None:
+    """The members' streaks of refusals after these deliveries (as the deliverer keeps them)."""
+    from intranet.mail.models import DeliveryStatus
+
+    for delivery in deliveries:
+        if delivery["status"] is DeliveryStatus.SENT:
+            streaks.pop(delivery["member_id"], None)
+        elif delivery["status"] is DeliveryStatus.BOUNCED:
+            streak = streaks.setdefault(delivery["member_id"], {
+                "member_id": delivery["member_id"], "bounces": 0, "first_at": when})
+            streak.update(bounces=streak["bounces"] + 1, last_at=when,
+                          last_error=delivery["last_error"])

@@ -5,6 +5,7 @@ from functools import cache, lru_cache
 
 import sqlalchemy as sa
 from flask import abort, has_request_context, request
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import lazyload
 from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
@@ -45,6 +46,13 @@ def now_parameter() -> sa.BindParameter:
     """The current time in SQL, read each time the statement runs, also when it was built
     long before (prebuilt); utcnow() in an expression would be the moment it was built."""
     return sa.bindparam("now", callable_=lambda: utcnow(), type_=UTCDateTime, unique=True)
+
+
+def upsert(table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT in the dialect of the database, which can become an UPDATE of the row it
+    would duplicate (.on_conflict_do_update: the same call on SQLite and PostgreSQL)."""
+    dialects = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+    return dialects[db.session.get_bind().dialect.name](table)
 
 
 @lru_cache(maxsize=1024)

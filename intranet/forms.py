@@ -14,6 +14,7 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
+from wtforms.widgets.core import clean_key
 
 from .i18n import lazy_gettext as _l
 from .text import single_line
@@ -150,6 +151,27 @@ class Choices:
             + self.html[chosen + 1:]))
 
 
+def html_params(**attributes) -> Markup:
+    """WTForms' html_params, the same attributes written by f-strings: WTForms writes each
+    through Markup.format (Python's string.Formatter, escaping every piece again), about
+    100 µs for an input, half of what a form field costs a page. Installed into WTForms'
+    widgets below; a test checks that both write the same HTML."""
+    params = []
+    for key, value in sorted(attributes.items()):
+        if value is True:
+            params.append(clean_key(key))
+        elif value is not False:
+            quoted = str(escape(value)).replace('"', "&quot;")  # a Markup value is not escaped
+            params.append(f'{escape(clean_key(key))}="{quoted}"')
+    return Markup(" ".join(params))
+
+
+WTFORMS_HTML_PARAMS = widgets.core.html_params  # kept for the test
+widgets.html_params = widgets.core.html_params = html_params  # labels, selects, text areas
+for widget in (widgets.Input, widgets.Button):  # inputs and buttons keep it as an attribute
+    widget.html_params = staticmethod(html_params)
+
+
 class FastSelect(widgets.Select):
     """WTForms' select box, its options written in one pass (or taken written from
     `Choices`): a list of hundreds of organisations or municipalities renders in a fraction of
@@ -172,7 +194,7 @@ class FastSelect(widgets.Select):
                 f'{" selected" if str(choice.value) == current else ""}>'
                 f"{escape(choice.label or choice.value)}</option>"
                 for choice in field._choices_from_input(field.choices) or [])
-        params = widgets.html_params(name=field.name, **kwargs)
+        params = html_params(name=field.name, **kwargs)
         return Markup(f"<select {params}>{options}</select>")
 
 

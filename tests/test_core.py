@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
+from markupsafe import Markup
 
 from intranet import create_app
 from intranet.accounts.models import Member
 from intranet.extensions import db
+from intranet.forms import WTFORMS_HTML_PARAMS, html_params
 from intranet.markup import render_markdown
 from intranet.organisations.models import Municipality, Organisation
 
@@ -191,3 +193,24 @@ def test_full_name_in_sql_is_the_full_name_in_python(create_member, titles_befor
                            titles_before=titles_before, titles_after=titles_after)
     in_sql = db.session.scalar(sa.select(Member.full_name).where(Member.id == member.id))
     assert in_sql == member.full_name
+
+
+@pytest.mark.parametrize("attributes", [
+    {"id": "title", "name": "title", "type": "text", "value": 'Bod „x“ "y" <b> & \'z\''},
+    {"required": True, "disabled": False, "maxlength": 200, "class_": "wide", "for_": "x"},
+    {"aria_describedby": "a-hint a-error", "data_hx_vals": '{"confirmed": "1"}'},
+    {"value": Markup('a"b <i>ok</i>'), "placeholder": 0, "checked": True},
+    {},
+])
+def test_form_attributes_are_written_as_wtforms_writes_them(attributes):
+    assert html_params(**attributes) == WTFORMS_HTML_PARAMS(**attributes)
+    assert isinstance(html_params(**attributes), Markup)
+
+
+def test_every_wtforms_widget_writes_attributes_the_fast_way():
+    from wtforms import widgets
+    from wtforms.widgets import core
+
+    assert core.html_params is widgets.html_params is html_params
+    assert widgets.TextInput.html_params is html_params
+    assert widgets.SubmitInput.html_params is html_params

@@ -20,7 +20,8 @@ from intranet.accounts.models import Member
 from intranet.database import utcnow
 from intranet.extensions import db
 from intranet.mail.deliverer import deliver_due, release_stale_claims
-from intranet.mail.models import DeliveryStatus, OutboxDelivery
+from intranet.mail.models import BounceStreak, DeliveryStatus, OutboxDelivery
+from intranet.mail.services import unreachable_members
 from intranet.mailing import services
 from intranet.mailing.models import ListKind, ListPost, MailingList
 from intranet.policy import Role
@@ -225,9 +226,44 @@ def test_administrators_see_why_mail_bounced_and_who_receives_nothing(
     assert "clen7@obec.test" in page and "Adresa neexistuje" in page
     assert "clen8@obec.test" not in page
     outbox = client.get("/admin/mail?status=bounced").get_data(as_text=True)
-    assert "Komu 30 dní nic nedošlo" in outbox
-    assert "clen17@obec.test" in outbox and "2 odmítnuté zprávy" in outbox
+    assert "Komu pošta přestala docházet" in outbox
+    assert "clen17@obec.test" in outbox and "2 odmítnuté zprávy od" in outbox
     assert "clen18@obec.test" not in outbox
+
+
+def test_a_message_that_gets_through_ends_the_streak_of_refusals(
+        client, smtp_server, announced, create_member):
+    territory = db.session.scalar(sa.select(MailingList).filter_by(kind=ListKind.TERRITORY))
+    author = db.session.scalar(sa.select(Member).order_by(Member.id))
+    swap_handler(smtp_server, BouncingSome())
+    deliver_due()
+    services.post(territory, author, "Druhé oznámení", "Text")
+    deliver_due()
+    streaks = {s.member.email: s for s in unreachable_members()}
+    assert set(streaks) == {a for a in announced if a.endswith("7@obec.test")}
+    assert streaks["clen7@obec.test"].bounces == 2
+    assert "550" in streaks["clen7@obec.test"].last_error
+    assert unreachable_members(days=30, bounces=3) == []
+    swap_handler(smtp_server, Recorder())  # the addresses were put right
+    services.post(territory, author, "Třetí oznámení", "Text")
+    deliver_due()
+    assert unreachable_members() == []
+    client.login(create_member(Role.ADMIN))
+    assert "Komu pošta přestala docházet" not in client.get("/admin/mail").get_data(as_text=True)
+
+
+def test_refusals_long_ago_are_no_longer_listed(smtp_server, announced):
+    swap_handler(smtp_server, BouncingSome())
+    deliver_due()
+    territory = db.session.scalar(sa.select(MailingList).filter_by(kind=ListKind.TERRITORY))
+    author = db.session.scalar(sa.select(Member).order_by(Member.id))
+    services.post(territory, author, "Druhé oznámení", "Text")
+    deliver_due()
+    refused = {a for a in announced if a.endswith("7@obec.test")}
+    assert len(unreachable_members()) == len(refused)
+    db.session.execute(sa.update(BounceStreak).values(last_at=utcnow() - timedelta(days=40)))
+    assert unreachable_members() == []
+    assert len(unreachable_members(days=60)) == len(refused)
 
 
 @pytest.mark.parametrize("error, meaning", [

@@ -2,6 +2,7 @@
 reply or the error the deliverer kept)."""
 
 import re
+from functools import lru_cache
 
 from ..i18n import lazy_gettext as _l
 
@@ -23,14 +24,19 @@ CAUSES = [  # (a pattern in the kept error, what it means), the first that match
 
 def cause_in_czech(error: str | None) -> str:
     """What went wrong, for people; the raw error stays beside it for the specialist."""
-    if not error:
-        return ""
+    return str(_cause(error)) if error else ""
+
+
+@lru_cache(maxsize=1024)
+def _cause(error: str):
+    """The meaning of an error (lazy: in the language of the request that shows it); the
+    same few errors fill a list of failed deliveries."""
     for pattern, meaning in CAUSES:
         if pattern.search(error):
-            return str(meaning)
+            return meaning
     code = CODE.search(error)
     if code and code.group(1) == "4":
-        return str(_l("Server příjemce zprávu dočasně odmítl; zkusí se znovu."))
+        return _l("Server příjemce zprávu dočasně odmítl; zkusí se znovu.")
     if code and code.group(1) == "5":
-        return str(_l("Server příjemce zprávu trvale odmítl."))
-    return str(_l("Jiná chyba při odesílání."))
+        return _l("Server příjemce zprávu trvale odmítl.")
+    return _l("Jiná chyba při odesílání.")

@@ -24,9 +24,9 @@ from email.utils import format_datetime, formataddr, parseaddr
 import sqlalchemy as sa
 from flask import current_app
 
-from ..database import utcnow
+from ..database import upsert, utcnow
 from ..extensions import db
-from .models import DeliveryStatus, OutboxAttachment, OutboxDelivery, OutboxMessage
+from .models import BounceStreak, DeliveryStatus, OutboxAttachment, OutboxDelivery, OutboxMessage
 from .services import PREFERENCE_FOR_CATEGORY, wants
 from .transports import (
     ConnectionLost,
@@ -240,11 +240,32 @@ def _record(outcome: Outcome, now: datetime, counts: dict) -> None:
     failures = [_after_failure(d, error, final, now) for d, error, final in outcome.failed]
     if failures:
         db.session.execute(sa.update(OutboxDelivery), failures)
+    _keep_bounce_streaks(outcome, now)
     db.session.commit()
     counts["sent"] += len(outcome.sent)
     counts["cancelled"] += len(outcome.cancelled)
     for failure in failures:
         counts["bounced" if failure["status"] is DeliveryStatus.BOUNCED else "failed"] += 1
+
+
+def _keep_bounce_streaks(outcome: Outcome, now: datetime) -> None:
+    """Who was reached ends their streak of refusals; who was refused (bounced) adds to it."""
+    reached = {d.member_id for d in outcome.sent if d.member_id is not None}
+    if reached:
+        db.session.execute(sa.delete(BounceStreak).where(BounceStreak.member_id.in_(reached)))
+    refused: dict[int, dict] = {}
+    for delivery, error, final in outcome.failed:
+        if final is DeliveryStatus.BOUNCED and delivery.member_id is not None:
+            streak = refused.setdefault(delivery.member_id, {
+                "member_id": delivery.member_id, "bounces": 0, "first_at": now, "last_at": now})
+            streak.update(bounces=streak["bounces"] + 1, last_error=error[:500])
+    if refused:  # one row per member: PostgreSQL updates a row only once per statement
+        insert = upsert(BounceStreak)
+        db.session.execute(insert.on_conflict_do_update(
+            index_elements=[BounceStreak.member_id],
+            set_={"bounces": BounceStreak.bounces + insert.excluded.bounces,
+                  "last_at": insert.excluded.last_at,
+                  "last_error": insert.excluded.last_error}), list(refused.values()))
 
 
 def _set_status(ids: list[int], status: DeliveryStatus, **values) -> None:

@@ -87,3 +87,19 @@ class OutboxDelivery(db.Model):
 
     message: Mapped[OutboxMessage] = relationship(back_populates="deliveries")
     member: Mapped["Member | None"] = relationship()  # noqa: F821 - accounts.models.Member
+
+
+class BounceStreak(db.Model):
+    """A member whose mail the receiving server refused for good, and whom nothing has reached
+    since: how many refusals in a row, since when, the last error. The deliverer keeps it (a
+    message that gets through ends the streak), so the administrator's list of unreachable
+    members reads these few rows, not the deliveries (the bounced ones alone grow with
+    every message to everyone)."""
+
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("member.id"), primary_key=True)
+    bounces: Mapped[int]
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    member: Mapped["Member"] = relationship()  # noqa: F821 - accounts.models.Member

@@ -3,14 +3,13 @@
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_number
-from sqlalchemy.orm import joinedload, raiseload
 
 from ..database import prebuilt
 from ..i18n import gettext as _
 from ..policy import requires
 from ..web import paginate
 from . import bp, services
-from .models import DeliveryStatus, OutboxDelivery
+from .models import DeliveryStatus, OutboxDelivery, OutboxMessage
 
 SHOWN = {"failed": DeliveryStatus.FAILED, "bounced": DeliveryStatus.BOUNCED,
          "pending": DeliveryStatus.PENDING, "sent": DeliveryStatus.SENT,
@@ -31,9 +30,12 @@ def outbox():
 
 @prebuilt
 def _deliveries() -> sa.Select:
-    """The deliveries in a state (:status), the newest first, with their messages."""
-    return (sa.select(OutboxDelivery).where(OutboxDelivery.status == sa.bindparam("status"))
-            .options(joinedload(OutboxDelivery.message), raiseload("*"))
+    """The deliveries in a state (:status), the newest first, as rows: recipient, attempts,
+    last_error, and their message's subject and created_at."""
+    return (sa.select(OutboxDelivery.recipient, OutboxDelivery.attempts,
+                      OutboxDelivery.last_error, OutboxMessage.subject, OutboxMessage.created_at)
+            .join(OutboxMessage, OutboxMessage.id == OutboxDelivery.message_id)
+            .where(OutboxDelivery.status == sa.bindparam("status"))
             .order_by(OutboxDelivery.id.desc()))
 
 
