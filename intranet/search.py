@@ -154,7 +154,7 @@ def member_search(q: str) -> tuple[str | None, dict]:
     """How members whose name, organisation or municipality contains the query are found:
     along the trigram index ("index"), by comparing the folded keys ("like": a query shorter
     than a trigram, or a database without the index), or not at all (None: no query); and
-    the values of member_matches' parameters."""
+    the values of matching_members' parameters."""
     folded = fold(q)
     if not folded.strip():
         return None, {}
@@ -163,23 +163,26 @@ def member_search(q: str) -> tuple[str | None, dict]:
     return "like", {"pattern": like_pattern(q)}
 
 
-def member_matches(search: str) -> sa.ColumnElement[bool]:
-    """The condition on Member of a member_search of that kind, its values as parameters."""
+def matching_members(query: sa.Select, search: str) -> sa.Select:
+    """A select of members narrowed to a member_search of that kind, its values as
+    parameters. Along the index it is joined to the index: the matches are read from it and
+    their members looked up by id (an IN over the index's rowids first built a table of
+    them: a broad search counted its 2,700 matches in 2.8 ms, joined in 1.1 ms)."""
     from .accounts.models import Member
     from .organisations.models import Municipality, Organisation
 
     if search == "index":
         index = sa.table(MEMBER_INDEX, sa.column("rowid"))
         phrase = sa.bindparam("phrase", type_=sa.String)
-        return Member.id.in_(sa.select(index.c.rowid).where(
-            sa.literal_column(MEMBER_INDEX).op("MATCH")(phrase)))
+        return (query.join(index, index.c.rowid == Member.id)
+                .where(sa.literal_column(MEMBER_INDEX).op("MATCH")(phrase)))
     pattern = sa.bindparam("pattern", type_=sa.String)
     matching_organisations = (
         sa.select(Organisation.id).join(Organisation.municipality)
         .where(Organisation.search_key.like(pattern, escape="\\")
                | Municipality.search_key.like(pattern, escape="\\")))
-    return (Member.search_key.like(pattern, escape="\\")
-            | Member.organisation_id.in_(matching_organisations))
+    return query.where(Member.search_key.like(pattern, escape="\\")
+                       | Member.organisation_id.in_(matching_organisations))
 
 
 def include_object(_object, name, type_, _reflected, _compare_to) -> bool:

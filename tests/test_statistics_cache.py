@@ -94,3 +94,25 @@ def test_a_meeting_with_attendance_taken_early_ends_the_result_when_it_begins(
         assert data_versions.cached("test", "key", lambda: (next(results), utcnow())) == "first"
         assert data_versions.cached("test", "key", lambda: (next(results), None)) == "second"
         assert data_versions.cached("test", "key", lambda: ("third", None)) == "second"
+
+
+def test_rows_kept_as_html_follow_the_language_and_the_page(
+        app, client, held, create_meeting, monkeypatch):
+    for day in range(1, 28):  # 27 held meetings: two pages of the meetings' table
+        create_meeting(held["meeting"].group, starts_in=-timedelta(days=day),
+                       attendance_taken_at=utcnow())
+    client.login(held["secretary"])
+    rendered = []
+    keep = stats.keep_html
+    monkeypatch.setattr(stats, "keep_html", lambda kept, key, render: keep(
+        kept, key, lambda: rendered.append(key) or render()))
+    czech = client.get("/meetings/stats").get_data(as_text=True)
+    assert 'data-label="Kdy"' in czech and 'data-label="When"' not in czech
+    assert len(rendered) == 3  # the three tables' first pages
+    assert client.get("/meetings/stats").get_data(as_text=True) == czech
+    assert len(rendered) == 3  # kept
+    second = client.get("/meetings/stats?meetings_page=2").get_data(as_text=True)
+    assert second.count("<tr><td data-label") == 2  # 27 = 25 + 2
+    client.submit("/language", {"language": "en", "next": "/meetings/stats"})
+    english = client.get("/meetings/stats").get_data(as_text=True)
+    assert 'data-label="When"' in english and 'data-label="Kdy"' not in english

@@ -11,7 +11,7 @@ from ..database import prebuilt, utcnow
 from ..extensions import db
 from ..organisations.models import Municipality, Organisation
 from ..policy import Role, can
-from ..search import member_matches, member_search
+from ..search import matching_members, member_search
 from ..text import normalise_email
 from . import member_deactivated, member_reactivated
 from .auth import expire_links
@@ -66,9 +66,10 @@ def member_query(q: str = "", *, role: Role | None = None, organisation_id: int 
     email, phone, position, role, status, organisation_id, organisation, municipality_id,
     municipality), not whole records; and the values of its parameters.
 
-    Only the member table is in FROM: the organisation's and municipality's names are
-    subqueries per row and the filters on them subqueries run once, so that a page reads
-    twenty rows' names and its count reads no other table for thousands of members.
+    Only the member table (and a search's index) is in FROM: the organisation's and
+    municipality's names are subqueries per row and the filters on them subqueries run once,
+    so that a page reads twenty rows' names and its count reads no other table for thousands
+    of members.
     """
     search, params = member_search(q)
     query = _member_query(search, role is not None, bool(organisation_id),
@@ -82,7 +83,7 @@ def _member_query(search: str | None, role: bool, organisation: bool, municipali
                   status: str | None) -> sa.Select:
     query = _member_rows()
     if search:
-        query = query.where(member_matches(search))
+        query = matching_members(query, search)
     if role:
         query = query.where(Member.role == sa.bindparam("role"))
     if organisation:

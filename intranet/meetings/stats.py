@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from markupsafe import Markup
 
 from .. import data_versions
 from ..accounts.models import Member
@@ -119,19 +120,35 @@ def tables(period: Period) -> dict[str, list[sa.Row]]:
     return _computed(period)["tables"]
 
 
-def tables_and_summary(period: Period) -> tuple[dict[str, list[sa.Row]], dict]:
+def tables_and_summary(period: Period) -> tuple[dict[str, list[sa.Row]], dict, dict]:
     """The tables and the tiles (meetings held, attendances of members and guests,
     municipalities involved), kept together: summing thousands of rows on every view would
-    cost more than the page."""
+    cost more than the page. Also a place, kept and dropped with them, for HTML made from
+    them (pages of the tables, see keep_html)."""
     computed = _computed(period)
-    return computed["tables"], computed["summary"]
+    return computed["tables"], computed["summary"], computed["html"]
+
+
+KEPT_HTML = 24  # pieces of HTML kept with a period's tables (the first asked for)
+
+
+def keep_html(kept: dict, key, render) -> Markup:
+    """The HTML render() makes, made once while the tables it shows stay the same (`kept`
+    is theirs, from tables_and_summary); `key` says what it shows (table, page, language)."""
+    html = kept.get(key)
+    if html is None:
+        html = Markup(render())
+        if len(kept) < KEPT_HTML:
+            kept[key] = html
+    return html
 
 
 def _computed(period: Period) -> dict:
     def compute():
         computed = {name: db.session.execute(query_of(period)).all()
                     for name, (query_of, _columns) in CSV_TABLES.items()}
-        return {"tables": computed, "summary": _summary(computed)}, _next_held_change()
+        return {"tables": computed, "summary": _summary(computed), "html": {}}, \
+            _next_held_change()
 
     return data_versions.cached(STATISTICS, period, compute)
 
