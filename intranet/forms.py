@@ -159,7 +159,7 @@ def html_params(**attributes) -> Markup:
     params = []
     for key, value in sorted(attributes.items()):
         if value is True:
-            params.append(clean_key(key))
+            params.append(str(escape(clean_key(key))))
         elif value is not False:
             quoted = str(escape(value)).replace('"', "&quot;")  # a Markup value is not escaped
             params.append(f'{escape(clean_key(key))}="{quoted}"')

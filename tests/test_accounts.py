@@ -450,6 +450,23 @@ def test_changing_an_invited_members_email_moves_the_invitation(client, create_m
     assert "email_changed" in audit_actions()
 
 
+def test_a_corrected_address_is_no_longer_listed_as_unreachable(client, create_member):
+    from intranet.mail.models import BounceStreak
+    from intranet.mail.services import unreachable_members
+
+    admin, member = create_member(Role.ADMIN), create_member(email="preklep@example.org")
+    db.session.add(BounceStreak(member_id=member.id, bounces=3, first_at=utcnow(),
+                                last_at=utcnow(), last_error="550 5.1.1 no such mailbox"))
+    db.session.commit()
+    assert [streak.member_id for streak in unreachable_members()] == [member.id]
+    client.login(admin)
+    data = {"first_name": member.first_name, "last_name": member.last_name,
+            "email": "spravne@example.org", "organisation_id": member.organisation_id,
+            "role": "member"}
+    assert client.submit(f"/admin/members/{member.id}", data).status_code == 302
+    assert unreachable_members() == []
+
+
 def test_reset_link_dies_when_the_password_is_changed(client, create_member):
     member = create_member()
     client.submit("/password/forgot", {"email": member.email})

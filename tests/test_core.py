@@ -200,6 +200,7 @@ def test_full_name_in_sql_is_the_full_name_in_python(create_member, titles_befor
     {"required": True, "disabled": False, "maxlength": 200, "class_": "wide", "for_": "x"},
     {"aria_describedby": "a-hint a-error", "data_hx_vals": '{"confirmed": "1"}'},
     {"value": Markup('a"b <i>ok</i>'), "placeholder": 0, "checked": True},
+    {'x"y': True, "a<b": "c", "size": None, "step": 0.5},
     {},
 ])
 def test_form_attributes_are_written_as_wtforms_writes_them(attributes):

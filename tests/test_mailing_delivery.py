@@ -279,3 +279,21 @@ def test_causes_are_told_in_plain_czech(app, error, meaning):
 
     with app.test_request_context():
         assert meaning in cause_in_czech(error)
+
+
+def test_a_batch_counts_only_refusals_after_the_last_message_that_got_through(
+        app, create_member):
+    from intranet.mail.deliverer import Claimed, Outcome, _keep_bounce_streaks
+
+    member = create_member()
+    claimed = [Claimed(n, 1, member.email, member.id, 0) for n in range(1, 5)]
+    refused = "550 5.1.1 no such mailbox"
+    # the connections' shares come back one after the other: 2 was sent after 1 bounced
+    _keep_bounce_streaks(Outcome(sent=[claimed[1]], failed=[
+        (claimed[0], refused, DeliveryStatus.BOUNCED)], cancelled=[], unclaimed=[]))
+    assert db.session.scalars(sa.select(BounceStreak)).all() == []
+    _keep_bounce_streaks(Outcome(sent=[claimed[1]], failed=[
+        (claimed[3], refused, DeliveryStatus.BOUNCED), (claimed[2], "451 later", None),
+        (claimed[0], refused, DeliveryStatus.BOUNCED)], cancelled=[], unclaimed=[]))
+    streak = db.session.scalars(sa.select(BounceStreak)).one()
+    assert (streak.member_id, streak.bounces) == (member.id, 1)  # only 4: after 2, refused

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, raiseload
 from ..audit.services import record
 from ..database import prebuilt, utcnow
 from ..extensions import db
+from ..mail.services import forget_refusals
 from ..organisations.models import Municipality, Organisation
 from ..policy import Role, can
 from ..search import matching_members, member_search
@@ -178,9 +179,11 @@ def update_member(member: Member, actor: Member, role: Role, **fields) -> None:
 
 
 def _email_changed(member: Member, actor: Member, old_email: str) -> None:
-    """Links sent to the old address stop working; an invitation goes to the new one."""
+    """Links sent to the old address stop working, its refusals are forgotten; an invitation
+    goes to the new one."""
     record("email_changed", actor=actor, subject=member, detail=f"{old_email} → {member.email}")
     expire_links(member)
+    forget_refusals(member)
     if member.status == "invited":
         queue_invitation(member, actor)
 

@@ -240,7 +240,7 @@ def _record(outcome: Outcome, now: datetime, counts: dict) -> None:
     failures = [_after_failure(d, error, final, now) for d, error, final in outcome.failed]
     if failures:
         db.session.execute(sa.update(OutboxDelivery), failures)
-    _keep_bounce_streaks(outcome, now)
+    _keep_bounce_streaks(outcome)
     db.session.commit()
     counts["sent"] += len(outcome.sent)
     counts["cancelled"] += len(outcome.cancelled)
@@ -248,16 +248,26 @@ def _record(outcome: Outcome, now: datetime, counts: dict) -> None:
         counts["bounced" if failure["status"] is DeliveryStatus.BOUNCED else "failed"] += 1
 
 
-def _keep_bounce_streaks(outcome: Outcome, now: datetime) -> None:
-    """Who was reached ends their streak of refusals; who was refused (bounced) adds to it."""
-    reached = {d.member_id for d in outcome.sent if d.member_id is not None}
-    if reached:
-        db.session.execute(sa.delete(BounceStreak).where(BounceStreak.member_id.in_(reached)))
+def _keep_bounce_streaks(outcome: Outcome) -> None:
+    """Who was reached ends their streak of refusals; refusals (bounces) after a member's last
+    message that got through add to it. Within a batch the order is the deliveries' (ids):
+    the connections' shares come back one after the other, not in order."""
+    last_reached: dict[int, int] = {}
+    for delivery in outcome.sent:
+        if delivery.member_id is not None:
+            last_reached[delivery.member_id] = max(delivery.id,
+                                                   last_reached.get(delivery.member_id, 0))
+    if last_reached:
+        db.session.execute(sa.delete(BounceStreak)
+                           .where(BounceStreak.member_id.in_(last_reached)))
     refused: dict[int, dict] = {}
-    for delivery, error, final in outcome.failed:
-        if final is DeliveryStatus.BOUNCED and delivery.member_id is not None:
-            streak = refused.setdefault(delivery.member_id, {
-                "member_id": delivery.member_id, "bounces": 0, "first_at": now, "last_at": now})
+    now = utcnow()
+    for delivery, error, final in sorted(outcome.failed, key=lambda failure: failure[0].id):
+        member_id = delivery.member_id
+        if (final is DeliveryStatus.BOUNCED and member_id is not None
+                and delivery.id > last_reached.get(member_id, 0)):
+            streak = refused.setdefault(member_id, {
+                "member_id": member_id, "bounces": 0, "first_at": now, "last_at": now})
             streak.update(bounces=streak["bounces"] + 1, last_error=error[:500])
     if refused:  # one row per member: PostgreSQL updates a row only once per statement
         insert = upsert(BounceStreak)

@@ -67,7 +67,7 @@ class OutboxDelivery(db.Model):
         sa.UniqueConstraint("message_id", "recipient"),
         sa.Index("ix_outbox_delivery_due", "status", "next_attempt_at"),
         sa.Index("ix_outbox_delivery_message_id_status", "message_id", "status"),  # progress
-        # A member's deliveries, and whether they received anything lately (unreachable).
+        # A member's deliveries (by state and time: e.g. the streaks' first filling).
         sa.Index("ix_outbox_delivery_member_id_status", "member_id", "status", "sent_at"),
     )
 

@@ -154,6 +154,11 @@ def unreachable_members(days: int = 30, bounces: int = 2) -> list[sa.Row]:
         "since": utcnow() - timedelta(days=days), "bounces": bounces}).all()
 
 
+def forget_refusals(member) -> None:
+    """A new address starts with no refusals (the old one's are no reason to list it)."""
+    db.session.execute(sa.delete(BounceStreak).where(BounceStreak.member_id == member.id))
+
+
 @prebuilt
 def _unreachable() -> sa.Select:
     return (sa.select(BounceStreak)
