@@ -9,6 +9,7 @@ also name the moment it stops being true on its own (e.g. when a meeting begins)
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from itertools import chain
 from threading import Lock
 
@@ -21,7 +22,7 @@ from .database import prebuilt, utcnow
 from .extensions import db
 
 ANY_CHANGE = None
-CACHE_SIZE = 256  # results per app process (a result is a number, or a few hundred rows)
+CACHE_SIZE = 256  # results of one name per app process (a number, or a few hundred rows)
 
 
 class DataVersion(db.Model):
@@ -64,15 +65,16 @@ def cached(name: str, key, compute):
     """compute()'s value for `key`, computed again only when the counter `name` has moved or
     the moment the value gave as its end has come. compute() returns (value, expires_at)."""
     version = current_version(name)
-    cache = current_app.extensions.setdefault("data_versions", LRUCache(CACHE_SIZE))
-    with _lock:
-        found = cache.get((name, key))
+    caches = current_app.extensions.setdefault("data_versions", {})
+    with _lock:  # one cache per name: many small results do not push out a few costly ones
+        cache = caches.setdefault(name, LRUCache(CACHE_SIZE))
+        found = cache.get(key)
     if found and found.version == version and (
             found.expires_at is None or utcnow() < found.expires_at):
         return found.value
     value, expires_at = compute()
     with _lock:
-        cache[name, key] = _Result(version, value, expires_at)
+        cache[key] = _Result(version, value, expires_at)
     return value
 
 
@@ -85,7 +87,18 @@ def _modified(session, instance, attributes) -> bool:
     if attributes is ANY_CHANGE:
         return session.is_modified(instance)
     state = sa.inspect(instance)
-    return any(state.attrs[name].history.has_changes() for name in attributes)
+    return any(state.attrs[name].history.has_changes()
+               for name in _and_their_relationships(type(instance), attributes))
+
+
+@cache
+def _and_their_relationships(model: type, attributes: frozenset[str]) -> frozenset[str]:
+    """The attributes and the relationships that set them: `member.organisation = …` changes
+    organisation_id only when the session flushes, after the counters were raised."""
+    relationships = sa.inspect(model).relationships
+    return attributes | {relationship.key for relationship in relationships
+                         if any(column.key in attributes
+                                for column in relationship.local_columns)}
 
 
 def _raise(connection, names: set[str]) -> None:

@@ -4,8 +4,9 @@ organisation or a municipality, whichever way it is made, and survives the migra
 import pytest
 import sqlalchemy as sa
 
+from intranet import data_versions
 from intranet.accounts.models import Member
-from intranet.accounts.services import member_query
+from intranet.accounts.services import MEMBER_COUNTS, member_count, member_query
 from intranet.extensions import db
 from intranet.organisations.models import Organisation
 
@@ -71,3 +72,34 @@ def test_the_index_survives_every_migration(app):
     assert sorted(triggers) == ["member_search_delete", "member_search_insert",
                                 "member_search_municipality", "member_search_organisation",
                                 "member_search_update"]
+
+
+def test_kept_member_counts_follow_every_change_that_moves_them(
+        app, jana, create_member, create_organisation, create_municipality):
+    def count(q="", **filters) -> int:
+        with app.test_request_context():
+            return member_count(*member_query(q, status="current", **filters))
+
+    assert count("lipova") == 1 and count() == 1
+    petr = create_member(first_name="Petr", last_name="Malý")
+    assert count() == 2 and count("lipova") == 1
+    petr.organisation = jana.organisation  # moved to an organisation in Horní Lipová
+    db.session.commit()
+    assert count("lipova") == 2
+    jana.organisation.municipality = create_municipality("Dolní Lhota")
+    db.session.commit()
+    assert count("lipova") == 0 and count("lhota") == 2
+    jana.organisation.name = "Diakonie"
+    db.session.commit()
+    assert count("charita") == 0 and count("diakonie") == 2
+    petr.last_name = "Veselý"
+    db.session.commit()
+    assert count("maly") == 0 and count("vesely") == 1
+    db.session.execute(sa.update(Member).where(Member.id == petr.id)
+                       .values(deactivated_at=sa.func.current_timestamp()))  # in bulk
+    db.session.commit()
+    assert count() == 1
+    before = data_versions.current_version(MEMBER_COUNTS)
+    jana.phone = "+420 777 000 111"  # not a reason to count again
+    db.session.commit()
+    assert data_versions.current_version(MEMBER_COUNTS) == before

@@ -34,7 +34,8 @@ def admin_members():
         organisation_id=organisation.id if organisation else None,
         status=valid_data(form.status))
     return render("accounts/admin_members.html", "accounts/_admin_member_rows.html",
-                  form=form, pagination=paginate(*query), organisation=organisation,
+                  form=form, pagination=paginate(*query, count=services.member_count(*query)),
+                  organisation=organisation,
                   without_organisation=this_url(organisation_id=None, page=None))
 
 

@@ -2,7 +2,7 @@
 
 from flask import flash, redirect, render_template, request, url_for
 
-from ..accounts.services import member_query
+from ..accounts.services import member_count, member_query
 from ..forms import form_values, valid_data
 from ..i18n import gettext as _
 from ..policy import requires
@@ -19,7 +19,7 @@ def directory():
     form.validate()
     query = member_query(valid_data(form.q) or "", status="current")
     return render("organisations/directory.html", "organisations/_directory_results.html",
-                  form=form, pagination=paginate(*query))
+                  form=form, pagination=paginate(*query, count=member_count(*query)))
 
 
 @bp.get("/organisations")
@@ -33,7 +33,8 @@ def organisations():
 @requires("directory.view")
 def organisation(organisation_id):
     organisation = services.get_organisation(organisation_id)
-    members = paginate(*member_query(organisation_id=organisation.id, status="current"))
+    query = member_query(organisation_id=organisation.id, status="current")
+    members = paginate(*query, count=member_count(*query))
     return render_template("organisations/organisation.html", organisation=organisation,
                            pagination=members)
 
@@ -49,7 +50,8 @@ def municipalities():
 @requires("directory.view")
 def municipality(municipality_id):
     municipality = services.get_municipality(municipality_id)
-    people = paginate(*member_query(municipality_id=municipality.id, status="current"))
+    query = member_query(municipality_id=municipality.id, status="current")
+    people = paginate(*query, count=member_count(*query))
     return render_template("organisations/municipality.html", municipality=municipality,
                            organisations=services.organisations_in(municipality.id),
                            pagination=people)
