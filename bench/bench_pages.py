@@ -1,8 +1,9 @@
 """Benchmark: each list page against the framework's floor, and its SQL query count.
 
 Run with `make bench` (or `python bench/bench_pages.py [URL…]` for some pages only, and
-`--profile URL` for a cProfile of one page; `--cpu` measures CPU time instead of wall-clock
-time, when other work shares the machine; `--keep DIR` keeps the databases in DIR and reuses
+`--profile URL` for a cProfile of one page, sorted by cumulative time or by $BENCH_SORT, e.g.
+tottime; `--cpu` measures CPU time instead of wall-clock time, when other work shares the
+machine; `--keep DIR` keeps the databases in DIR and reuses
 them on the next run, which then starts in seconds). The data: 5,000 members, 625 organisations,
 200 municipalities, 20 groups of 50 members with 25 meetings each, 20,000 more held
 meetings with published minutes of about 5 KB each (the small database: 1,300), and 3,000
@@ -212,7 +213,7 @@ def profile(app, url: str) -> None:
     for _ in range(REPEAT):
         get(client, url)
     profiler.disable()
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+    pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(40)
 
 
 def main(argv: list[str]) -> int:

@@ -122,5 +122,5 @@ def send_password_reset(member_id):
 @bp.get("/admin/audit")
 @requires("audit.view")
 def audit_log():
-    return render_template("accounts/audit.html", pagination=paginate(audit_query()),
+    return render_template("accounts/audit.html", pagination=paginate(*audit_query()),
                            actions=ACTIONS)

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 from sqlalchemy.orm import joinedload, raiseload
 
+from ..database import prebuilt
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from .models import AuditEvent
@@ -45,8 +46,14 @@ def record(action: str, *, actor=None, subject=None, detail: str = "") -> AuditE
     return event
 
 
-def audit_query():
-    """The audit log, newest first, with the members it names."""
+def audit_query() -> tuple[sa.Select, dict]:
+    """The audit log, newest first, with the members it names, and the values of the select's
+    parameters (none)."""
+    return _audit_log(), {}
+
+
+@prebuilt
+def _audit_log() -> sa.Select:
     return (
         sa.select(AuditEvent)
         .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.subject), raiseload("*"))

@@ -22,9 +22,14 @@ class HasMeetings(Exception):
     """The group has meetings: it can be archived, not deleted."""
 
 
+def group_query(archived: bool = False) -> tuple[sa.Select, dict]:
+    """Groups by number (current ones, or the archive), with how many current members each
+    has, and the values of the select's parameters (none)."""
+    return _groups(archived), {}
+
+
 @prebuilt
-def group_query(archived: bool = False) -> sa.Select:
-    """Groups by number (current ones, or the archive), with how many current members each has."""
+def _groups(archived: bool) -> sa.Select:
     member_count = (
         sa.select(sa.func.count(GroupMembership.id))
         .join(GroupMembership.member)

@@ -27,7 +27,7 @@ GROUP_PAGE_ROWS = 15  # meetings and members a group's page shows at once (besid
 def groups():
     archived = request.args.get("archived") == "1"
     return render_template("groups/groups.html", archived=archived,
-                           pagination=paginate(services.group_query(archived)),
+                           pagination=paginate(*services.group_query(archived)),
                            can_create=may_manage_group(current_member(), None))
 
 

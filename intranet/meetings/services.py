@@ -82,7 +82,7 @@ def get_meeting(meeting_id: int, details: bool = True) -> Meeting:
 @prebuilt
 def _meeting(details: bool) -> sa.Select:
     loaded = ([*_with_group(), joinedload(Meeting.previous), joinedload(Meeting.next_meeting),
-               selectinload(Meeting.agenda).joinedload(AgendaItem.presenters)]
+               joinedload(Meeting.agenda).joinedload(AgendaItem.presenters)]
               if details else [joinedload(Meeting.group)])
     return (sa.select(Meeting).options(*loaded, raiseload("*"))
             .where(Meeting.id == sa.bindparam("meeting_id")))

@@ -52,9 +52,14 @@ def all_municipalities() -> list[sa.Row]:
 
 
 @prebuilt
-def organisation_query(kind=None) -> sa.Select:
+def organisation_query() -> tuple[sa.Select, dict]:
     """Organisations in Czech order with their municipality and the number of members who are
-    not deactivated."""
+    not deactivated, and the values of the select's parameters (none)."""
+    return _organisations(), {}
+
+
+@prebuilt
+def _organisations() -> sa.Select:
     from ..accounts.models import Member
 
     member_count = (
@@ -62,10 +67,9 @@ def organisation_query(kind=None) -> sa.Select:
         .where(Member.organisation_id == Organisation.id, Member.deactivated_at.is_(None))
         .scalar_subquery()
     )
-    query = (sa.select(Organisation, member_count.label("member_count"))
-             .options(joinedload(Organisation.municipality), raiseload("*"))
-             .order_by(Organisation.sort_key, Organisation.id))
-    return query.where(Organisation.kind == kind) if kind else query
+    return (sa.select(Organisation, member_count.label("member_count"))
+            .options(joinedload(Organisation.municipality), raiseload("*"))
+            .order_by(Organisation.sort_key, Organisation.id))
 
 
 def organisations_in(municipality_id: int) -> list:
@@ -75,13 +79,19 @@ def organisations_in(municipality_id: int) -> list:
 
 @prebuilt
 def _organisations_in() -> sa.Select:
-    return organisation_query().where(
+    return _organisations().where(
         Organisation.municipality_id == sa.bindparam("municipality_id"))
 
 
 @prebuilt
-def municipality_query() -> sa.Select:
-    """Municipalities in Czech order with how many organisations are seated in each."""
+def municipality_query() -> tuple[sa.Select, dict]:
+    """Municipalities in Czech order with how many organisations are seated in each, and the
+    values of the select's parameters (none)."""
+    return _municipalities(), {}
+
+
+@prebuilt
+def _municipalities() -> sa.Select:
     org_count = (sa.select(sa.func.count(Organisation.id))
                  .where(Organisation.municipality_id == Municipality.id).scalar_subquery())
     return (sa.select(Municipality, org_count.label("organisation_count"))
@@ -100,7 +110,13 @@ def _organisation() -> sa.Select:
 
 
 def get_municipality(municipality_id: int) -> Municipality:
-    return db.get_or_404(Municipality, municipality_id)
+    return found_or_404(_municipality(), {"municipality_id": municipality_id})
+
+
+@prebuilt
+def _municipality() -> sa.Select:
+    return (sa.select(Municipality).options(raiseload("*"))
+            .where(Municipality.id == sa.bindparam("municipality_id")))
 
 
 def name_taken(model, name: str, except_id: int | None = None) -> bool:

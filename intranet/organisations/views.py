@@ -26,7 +26,7 @@ def directory():
 @requires("directory.view")
 def organisations():
     return render_template("organisations/organisations.html",
-                           pagination=paginate(services.organisation_query()))
+                           pagination=paginate(*services.organisation_query()))
 
 
 @bp.get("/organisations/<int:organisation_id>")
@@ -43,7 +43,7 @@ def organisation(organisation_id):
 @requires("directory.view")
 def municipalities():
     return render_template("organisations/municipalities.html",
-                           pagination=paginate(services.municipality_query()))
+                           pagination=paginate(*services.municipality_query()))
 
 
 @bp.get("/municipalities/<int:municipality_id>")

@@ -14,7 +14,7 @@ from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, joinedload, raiseload, selectinload
+from sqlalchemy.orm import aliased, joinedload, raiseload
 
 from ..accounts.models import Member
 from ..database import found_or_404, not_along_index, prebuilt, utcnow
@@ -107,7 +107,7 @@ def get_visit(visit_id: int) -> Visit:
 def _visit() -> sa.Select:
     return sa.select(Visit).options(
         joinedload(Visit.host_organisation), joinedload(Visit.organiser),
-        selectinload(Visit.slots), raiseload("*")).where(Visit.id == sa.bindparam("visit_id"))
+        joinedload(Visit.slots), raiseload("*")).where(Visit.id == sa.bindparam("visit_id"))
 
 
 @dataclass
