@@ -9,7 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import lazyload
 from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from .extensions import db
 
@@ -56,8 +56,10 @@ def upsert(table) -> postgresql.Insert | sqlite.Insert:
 
 
 @lru_cache(maxsize=1024)
+@lru_cache(maxsize=1024)
 def page_of(select: sa.Select) -> sa.Select:
-    """A prebuilt select limited to one page: its parameters' values are page_params'."""
+    """A prebuilt select limited to one page (built once too): its parameters' values are
+    page_params'."""
     return select.limit(sa.bindparam("page_size")).offset(sa.bindparam("page_start"))
 
 
@@ -68,7 +70,31 @@ def page_params(params: dict, size: int, start: int = 0) -> dict:
 
 def first_rows(select: sa.Select, params: dict, limit: int) -> list[sa.Row]:
     """The first rows of a prebuilt select (a panel's few of a list)."""
-    return db.session.execute(page_of(select), page_params(params, limit)).all()
+    return rows_of(page_of(select), page_params(params, limit)).all()
+
+
+@lru_cache(maxsize=1024)
+def row_shape(select: sa.Select) -> str:
+    """What each row of a prebuilt select holds: "entity" (one entity), "columns" (plain
+    values only) or "mixed" (entities and values). Asked once per select: SQLAlchemy takes
+    40–70 µs to describe a select's columns."""
+    described = select.column_descriptions
+    if all(isinstance(column["type"], TypeEngine) for column in described):
+        return "columns"
+    return "entity" if len(described) == 1 else "mixed"
+
+
+def rows_of(select: sa.Select, params: dict | None = None) -> sa.Result:
+    """The result of a prebuilt select with the values of its parameters. Plain values are
+    read on the session's connection, after flushing pending changes as the session would:
+    the ORM's layer costs some 50 µs a statement and does nothing for them. Entities are
+    read through the session."""
+    session = db.session()
+    if row_shape(select) != "columns":
+        return session.execute(select, params)
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(select, params)
 
 
 @lru_cache(maxsize=1024)

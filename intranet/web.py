@@ -7,8 +7,8 @@ from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from werkzeug.routing import IntegerConverter
 
-from .database import count_of_rows, page_of, page_params
-from .extensions import db, htmx
+from .database import count_of_rows, page_of, page_params, row_shape, rows_of
+from .extensions import htmx
 
 
 def wants_fragment() -> bool:
@@ -33,33 +33,27 @@ MAX_PAGE = 100_000
 
 
 class StatementPagination(Pagination):
-    """Pagination of a select: its entities when it selects one, else whole rows, e.g.
-    (organisation, member_count); the number of rows from a cheaper select when one is given
-    (`count_select`), or the number itself. A prebuilt select (database.prebuilt) comes with
-    the values of its parameters (`params`), and so do its page and its count."""
-
-    def _execute(self, select, params=None):
-        params = params or self._query_args["params"]
-        return self._query_args["session"].execute(select, params).unique()
+    """Pagination of a prebuilt select (database.prebuilt) with the values of its parameters
+    (`params`): its entities when it selects one, else whole rows, e.g. (organisation,
+    member_count); the number of rows from a cheaper select when one is given
+    (`count_select`), or the number itself."""
 
     def _query_items(self) -> list:
-        select, params = self._query_args["select"], self._query_args["params"]
-        if params is None:
-            result = self._execute(select.limit(self.per_page).offset(self._query_offset))
-        else:
-            result = self._execute(page_of(select),
-                                   page_params(params, self.per_page, self._query_offset))
-        return list(result.scalars() if self._query_args["entities"] else result.all())
+        select = self._query_args["select"]
+        result = rows_of(page_of(select), page_params(self._query_args["params"], self.per_page,
+                                                      self._query_offset))
+        shape = row_shape(select)
+        if shape == "columns":
+            return result.all()
+        return list(result.unique().scalars() if shape == "entity" else result.unique().all())
 
     def _query_count(self) -> int:
         count = self._query_args["count_select"]
         if isinstance(count, int):
             return count
         if count is None:
-            select = self._query_args["select"]
-            count = (count_of_rows(select) if self._query_args["params"] is not None
-                     else count_of_rows.__wrapped__(select))
-        return self._execute(count).scalar()
+            count = count_of_rows(self._query_args["select"])
+        return rows_of(count, self._query_args["params"]).scalar()
 
 
 class ListPagination(Pagination):
@@ -78,17 +72,16 @@ def paginate(query, params: dict | None = None, per_page: int | None = None,
     page 1); a page with several lists gives each its own parameter, which its pager links
     change.
 
-    A select of one entity gives entities; a select of several columns gives rows. `count`, a
-    select of the number of rows or the number itself (kept), may replace counting the whole
-    select (a ranked search). A prebuilt select comes with the values of its `params`.
+    A select is prebuilt (database.prebuilt) and comes with the values of its `params`; one
+    of one entity gives entities, one of several columns gives rows. `count`, a select of the
+    number of rows or the number itself (kept), may replace counting the whole select (a
+    ranked search).
     """
     if isinstance(query, list):
         pagination_class, source = ListPagination, {"rows": query}
     else:
         pagination_class = StatementPagination
-        source = {"select": query, "session": db.session(), "count_select": count,
-                  "params": params,
-                  "entities": len(query.column_descriptions) == 1}
+        source = {"select": query, "count_select": count, "params": params}
     page = min(max(request.args.get(param, 1, type=int), 1), MAX_PAGE)
     per_page = per_page or current_app.config["PER_PAGE"]
     pagination = pagination_class(**source, page=page, per_page=per_page, error_out=False)

@@ -15,7 +15,7 @@ from .models import ListKind
 @requires("lists.manage")
 def admin_lists():
     return render_template("mailing/admin_lists.html", domain=services.domain(),
-                           pagination=paginate(services.all_lists()))
+                           pagination=paginate(*services.all_lists()))
 
 
 @bp.route("/admin/lists/new", methods=["GET", "POST"])
@@ -81,4 +81,4 @@ def _custom(list_id: int):
 def _members(mailing_list):
     if mailing_list is None or mailing_list.kind is not ListKind.CUSTOM:
         return None
-    return paginate(services.custom_members(mailing_list))
+    return paginate(*services.custom_members(mailing_list))

@@ -213,13 +213,27 @@ def remove_member(mailing_list: MailingList, member_id: int) -> None:
     db.session.commit()
 
 
-def all_lists() -> sa.Select:
+def all_lists() -> tuple[sa.Select, dict]:
+    """Every list, the lists of all members first, and the values of the select's parameters
+    (none)."""
+    return _all_lists(), {}
+
+
+@prebuilt
+def _all_lists() -> sa.Select:
     return sa.select(MailingList).order_by(MailingList.kind.desc(), MailingList.name)
 
 
-def custom_members(mailing_list: MailingList) -> sa.Select:
+def custom_members(mailing_list: MailingList) -> tuple[sa.Select, dict]:
+    """The members a chosen list's administrator put on it, in Czech order, and the values of
+    the select's parameters."""
+    return _custom_members(), {"list_id": mailing_list.id}
+
+
+@prebuilt
+def _custom_members() -> sa.Select:
     return (sa.select(Member).join(Subscription, Subscription.member_id == Member.id)
-            .where(Subscription.list_id == mailing_list.id).order_by(Member.sort_key))
+            .where(Subscription.list_id == sa.bindparam("list_id")).order_by(Member.sort_key))
 
 
 # --- unsubscribing from an e-mail ---------------------------------------------------------

@@ -231,11 +231,17 @@ def _move(minutes: Minutes, sources, target: MinutesState, then=None, **values) 
 
 # --- history ---------------------------------------------------------------------------
 
-def revisions(minutes_id: int) -> sa.Select:
-    """The kept revisions, newest first, with their authors."""
+def revisions(minutes_id: int) -> tuple[sa.Select, dict]:
+    """The kept revisions, newest first, with their authors, and the values of the select's
+    parameters."""
+    return _revisions(), {"minutes_id": minutes_id}
+
+
+@prebuilt
+def _revisions() -> sa.Select:
     return (sa.select(MinutesRevision)
             .options(joinedload(MinutesRevision.author), raiseload("*"))
-            .where(MinutesRevision.minutes_id == minutes_id)
+            .where(MinutesRevision.minutes_id == sa.bindparam("minutes_id"))
             .order_by(MinutesRevision.number.desc()))
 
 

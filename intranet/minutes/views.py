@@ -301,7 +301,7 @@ def _after_move(minutes, moved: bool, message: str):
 def history(minutes_id):
     minutes = readable(minutes_id)
     return render("minutes/history.html", "minutes/history.html", minutes=minutes,
-                  pagination=paginate(services.revisions(minutes.id)))
+                  pagination=paginate(*services.revisions(minutes.id)))
 
 
 @bp.get("/minutes/<int:minutes_id>/changes")
