@@ -18,7 +18,7 @@ from cachetools import LRUCache
 from flask import current_app
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .database import prebuilt, utcnow
+from .database import prebuilt, rows_of, utcnow
 from .extensions import db
 
 ANY_CHANGE = None
@@ -43,7 +43,7 @@ def watch(name: str, models: dict[type, tuple[str, ...] | None]) -> None:
 
 
 def current_version(name: str) -> int:
-    return db.session.scalar(_version(), {"name": name}) or 0
+    return rows_of(_version(), {"name": name}).scalar() or 0
 
 
 @prebuilt

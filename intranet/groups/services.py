@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, raiseload
 from .. import data_versions
 from ..accounts.models import Member
 from ..accounts.services import member_query
-from ..database import found_or_404, prebuilt, utcnow
+from ..database import found_or_404, prebuilt, rows_of, utcnow
 from ..extensions import db
 from ..forms import Choices
 from ..organisations.models import Organisation
@@ -50,7 +50,7 @@ def group_choices() -> Choices:
     the page, kept while no group is added, renamed or renumbered."""
     return data_versions.cached(NAMES, str(get_locale()), lambda: (Choices(
         (row.id, group_title(row.number, row.name))
-        for row in db.session.execute(_all_groups())), None))
+        for row in rows_of(_all_groups())), None))
 
 
 @prebuilt
@@ -144,8 +144,8 @@ def _membership(member_id: int, group_id: int) -> GroupMembership | None:
 
 def is_member(member_id: int, group_id: int) -> bool:
     """Whether the member belongs to the group and is not deactivated."""
-    return db.session.scalar(_current_membership(),
-                             {"group_id": group_id, "member_id": member_id}) is not None
+    return rows_of(_current_membership(),
+                   {"group_id": group_id, "member_id": member_id}).first() is not None
 
 
 @prebuilt
@@ -198,7 +198,7 @@ def candidates(group: WorkingGroup, q: str) -> list[sa.Row]:
     """Members not yet in the group who match a directory search (a short list of
     member_query's rows)."""
     query, params = member_query(q, status="current")
-    return db.session.execute(_not_in_group(query), {
+    return rows_of(_not_in_group(query), {
         **params, "group_id": group.id, "limit": CANDIDATE_LIMIT}).all()
 
 

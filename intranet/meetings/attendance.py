@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import raiseload
 
 from ..accounts.models import Member
-from ..database import prebuilt, utcnow
+from ..database import prebuilt, rows_of, utcnow
 from ..extensions import db
 from ..organisations.models import Organisation
 from .models import Answer, Guest, Meeting, Participation, Presence
@@ -47,7 +47,7 @@ def _participation(meeting_id: int, member_id: int) -> Participation:
 
 
 def answer_of(meeting: Meeting, member: Member) -> Participation | None:
-    return db.session.scalar(_answer(), {"meeting_id": meeting.id, "member_id": member.id})
+    return rows_of(_answer(), {"meeting_id": meeting.id, "member_id": member.id}).scalar()
 
 
 @prebuilt

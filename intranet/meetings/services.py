@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy.orm import aliased, joinedload, raiseload, selectinload
 
 from ..accounts.models import Member
-from ..database import found_or_404, prebuilt, utcnow
+from ..database import found_or_404, prebuilt, rows_of, utcnow
 from ..extensions import db
 from ..groups.models import GroupMembership, WorkingGroup
 from ..groups.services import active_members
@@ -203,12 +203,12 @@ def has_upcoming(group_id: int) -> bool:
 LONGEST_MEETING = timedelta(days=1)  # from–to on one date
 
 
-def upcoming_for(member: Member, limit: int = 5) -> list[Meeting]:
-    """The member's meetings not over yet, soonest first. The index on the start is read
-    from a day back: not from the group's first meeting years ago."""
+def upcoming_for(member: Member, limit: int = 5) -> list[sa.Row]:
+    """The member's meetings not over yet, soonest first, as rows (meeting_rows). The index
+    on the start is read from a day back: not from the group's first meeting years ago."""
     now = utcnow()
-    query, params = meeting_query(Filters(member=member, start=now - LONGEST_MEETING))
-    return db.session.scalars(_upcoming(query), {**params, "now": now, "limit": limit}).all()
+    query, params = meeting_rows(Filters(member=member, start=now - LONGEST_MEETING))
+    return rows_of(_upcoming(query), {**params, "now": now, "limit": limit}).all()
 
 
 @prebuilt

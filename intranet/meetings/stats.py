@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from .. import data_versions
 from ..accounts.models import Member
-from ..database import prebuilt, utcnow
+from ..database import prebuilt, rows_of, utcnow
 from ..exports import csv_text
 from ..extensions import db
 from ..groups.models import WorkingGroup
@@ -200,7 +200,7 @@ def _meetings_attended_from(*shape: bool) -> sa.Select:
 def attendees_from(meetings: list[sa.Row], municipality_id: int) -> dict[int, list[sa.Row]]:
     """Who from the municipality was present at each of these meetings, in Czech order: rows
     (id, full_name, organisation: its name)."""
-    rows = db.session.execute(_attendees_from(), {
+    rows = rows_of(_attendees_from(), {
         "meeting_ids": [m.id for m in meetings], "municipality_id": municipality_id})
     found: dict[int, list[sa.Row]] = {m.id: [] for m in meetings}
     for row in rows:
@@ -287,7 +287,7 @@ def _organisation_history() -> sa.Select:
 
 def member_summary(member_id: int) -> tuple[int, int]:
     """(meetings attended, held meetings the member was expected at)."""
-    row = db.session.execute(_member_summary(), {"member_id": member_id}).one()
+    row = rows_of(_member_summary(), {"member_id": member_id}).one()
     return row[0], row[1]
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Member
-from ..database import prebuilt, utcnow
+from ..database import prebuilt, rows_of, utcnow
 from ..extensions import db
 from ..groups.models import GroupMembership, WorkingGroup
 from ..i18n import in_prague, local_to_utc
@@ -154,7 +154,7 @@ def snippets_of(filters: Filters, rows) -> dict[int, str]:
 def years() -> list[int]:
     """The years with published minutes, newest first (for the year filter): the first and
     the last meeting with published minutes, found along the index of meeting times."""
-    first, last = db.session.execute(_first_and_last()).one()
+    first, last = rows_of(_first_and_last()).one()
     if first is None:
         return []
     return list(range(in_prague(last).year, in_prague(first).year - 1, -1))
@@ -171,7 +171,7 @@ def _first_and_last() -> sa.Select:
 def newest_for(member: Member, limit: int = 5) -> list[sa.Row]:
     """The newest published minutes (of meetings in the last year) of the member's groups and
     of the groups where people from the member's municipality work, for the dashboard."""
-    return db.session.execute(_newest(), {
+    return rows_of(_newest(), {
         READER: member.id, "organisation_id": member.organisation_id,
         "since": utcnow() - NEW, "limit": limit}).all()
 

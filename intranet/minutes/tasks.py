@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import raiseload
 
 from ..accounts.models import Member
-from ..database import prebuilt, utcnow
+from ..database import prebuilt, rows_of, utcnow
 from ..extensions import db
 from ..groups.models import GroupMembership
 from ..i18n import in_prague
@@ -96,7 +96,7 @@ def items_of(minutes_id: int) -> list[sa.Row]:
 def open_before(group_id: int, moment: datetime) -> list[sa.Row]:
     """The group's tasks still open that meetings before `moment` agreed on: what the next
     meeting checks ("Kontrola úkolů")."""
-    return db.session.execute(_open_before(), {"group_id": group_id, "moment": moment}).all()
+    return rows_of(_open_before(), {"group_id": group_id, "moment": moment}).all()
 
 
 @prebuilt
@@ -111,7 +111,7 @@ def _open_before() -> sa.Select:
 
 def mine(member: Member, limit: int = 10) -> list[sa.Row]:
     """Open tasks for the member or their organisation, the soonest due first."""
-    return db.session.execute(_mine(), {"member_id": member.id, "limit": limit,
+    return rows_of(_mine(), {"member_id": member.id, "limit": limit,
                                         "organisation_id": member.organisation_id}).all()
 
 

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, raiseload
 
 from .. import data_versions
-from ..database import found_or_404, prebuilt
+from ..database import found_or_404, prebuilt, rows_of
 from ..extensions import db
 from ..forms import Choices
 from .models import Municipality, Organisation
@@ -74,7 +74,7 @@ def _organisations() -> sa.Select:
 
 def organisations_in(municipality_id: int) -> list:
     """(organisation, member_count) rows of the organisations seated in a municipality."""
-    return db.session.execute(_organisations_in(), {"municipality_id": municipality_id}).all()
+    return rows_of(_organisations_in(), {"municipality_id": municipality_id}).all()
 
 
 @prebuilt

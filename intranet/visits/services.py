@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, raiseload
 
 from ..accounts.models import Member
-from ..database import found_or_404, not_along_index, prebuilt, utcnow
+from ..database import found_or_404, not_along_index, prebuilt, rows_of, utcnow
 from ..extensions import db
 from ..i18n import in_prague
 from ..organisations.models import Organisation
@@ -206,7 +206,7 @@ def waitlist_position(registration: Registration) -> int | None:
 def participants(visit_id: int) -> list[sa.Row]:
     """Confirmed sign-ups of the visit, by date, then order: rows of what lists of people
     show (id, slot_id, note, member_id, full_name, email, phone, organisation: its name)."""
-    return db.session.execute(_signed_up(Status.CONFIRMED), {"visit_id": visit_id}).all()
+    return rows_of(_signed_up(Status.CONFIRMED), {"visit_id": visit_id}).all()
 
 
 @prebuilt
@@ -247,7 +247,7 @@ def _waiting_list() -> sa.Select:
 
 def waiting_counts(visit_id: int) -> dict[int, int]:
     """How many wait on each date of the visit (slot id → count)."""
-    return dict(db.session.execute(_waiting_counts(), {"visit_id": visit_id}).all())
+    return dict(rows_of(_waiting_counts(), {"visit_id": visit_id}).all())
 
 
 @prebuilt
