@@ -205,18 +205,21 @@ def measure(app, client, number: int, url: str) -> dict:
         floor_times.append(floor_time)
     return {"p50": statistics.median(page_times), "p95": percentile(page_times, 0.95),
             "size": len(body), "floor_p50": statistics.median(floor_times),
+            "floor_p95": percentile(floor_times, 0.95),
             "floor_size": len(floor_body)}
 
 
 def median_round(rounds: list[dict]) -> dict:
     """A page's figures over its rounds: the median of each, and of the ratios of each round
-    (its page and floor measured together); the worst round's p95 / floor p50 too."""
+    (its page and floor measured together); the worst round's p95 / floor p50 too, and the
+    floor's own p95 / p50: how much the machine alone spreads the timings."""
     ratios = [r["p95"] / r["floor_p50"] for r in rounds]
     return {**{key: statistics.median(r[key] for r in rounds)
                for key in ("p50", "p95", "floor_p50")},
             "size": rounds[-1]["size"], "floor_size": rounds[-1]["floor_size"],
             "p50_ratio": statistics.median(r["p50"] / r["floor_p50"] for r in rounds),
-            "ratio": statistics.median(ratios), "worst": max(ratios)}
+            "ratio": statistics.median(ratios), "worst": max(ratios),
+            "jitter": statistics.median(r["floor_p95"] / r["floor_p50"] for r in rounds)}
 
 
 def profile(app, url: str) -> None:
@@ -265,7 +268,7 @@ def main(argv: list[str]) -> int:
                     failed[url] = error
         print(f"{'page':36} {'p50 ms':>7} {'p95 ms':>7} {'size':>7} {'floor p50':>9} "
               f"{'(size)':>7} {'p50/floor':>9} {'p95/floor':>9} {'(worst)':>7} "
-              f"{'queries':>7} {'(small)':>7}")
+              f"{'floor p95/p50':>13} {'queries':>7} {'(small)':>7}")
         failures = len(failed)
         for url in pages:
             if url in failed:
@@ -281,7 +284,7 @@ def main(argv: list[str]) -> int:
             print(f"{url:36} {result['p50']:7.1f} {result['p95']:7.1f} {result['size']:7d} "
                   f"{result['floor_p50']:9.1f} {result['floor_size']:7d} "
                   f"{result['p50_ratio']:8.1f}× {result['ratio']:8.1f}× {result['worst']:6.1f}× "
-                  f"{queries:7d} {small_queries:7d}"
+                  f"{result['jitter']:12.2f}× {queries:7d} {small_queries:7d}"
                   f"{'' if ok else '  <-- over its target or queries differ'}")
         floor_queries = count_queries(large, large_client, f"/_bench/floor/{min(floor_contents)}")
         print(f"\n{len(pages) - failures} of {len(pages)} pages on target: unchanged query "

@@ -73,3 +73,25 @@ def test_pages_build_their_statements_once_per_process(client, create_member, cr
         built.clear()
         assert client.get(url).status_code == 200
         assert len(built) == 1, (url, [str(select)[:80] for select in built])
+
+
+def test_plain_rows_are_read_after_pending_changes_are_flushed(app, create_member):
+    """rows_of reads plain values without the ORM, and sees what the session has not yet
+    written, as the session's own reads do (autoflush); entities still come from the
+    session."""
+    from intranet.accounts.models import Member
+    from intranet.database import prebuilt, row_shape, rows_of
+
+    @prebuilt
+    def names() -> sa.Select:
+        return sa.select(Member.id, Member.first_name).where(
+            Member.last_name == sa.bindparam("last_name"))
+
+    member = create_member(last_name="Černá")
+    member.first_name = "Věra"  # not flushed
+    assert row_shape(names()) == "columns"
+    assert rows_of(names(), {"last_name": "Černá"}).all() == [(member.id, "Věra")]
+    entities = sa.select(Member).where(Member.id == sa.bindparam("id"))
+    assert row_shape(entities) == "entity"
+    assert rows_of(entities, {"id": member.id}).scalar() is member
+    assert row_shape(sa.select(Member, Member.id)) == "mixed"
