@@ -116,7 +116,7 @@ def attendance_rows(meeting: Meeting, member_id: int | None = None) -> list[Row]
 
     Members deactivated since are left out unless their attendance was recorded.
     """
-    return [Row(*values) for values in db.session.execute(
+    return [Row(*values) for values in rows_of(
         _attendance_rows(member_id is not None),
         {"meeting_id": meeting.id, "member_id": member_id})]
 

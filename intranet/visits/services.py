@@ -558,7 +558,7 @@ def my_visits(member: Member, limit: int = 5) -> tuple[list[sa.Row], list[sa.Row
     their past ones, the newest first: rows (registration, visit title, kind, dates, position)."""
     coming, past = _my_visits()
     params = {"member_id": member.id, "today": today(), "limit": limit}
-    return (db.session.execute(coming, params).all(), db.session.execute(past, params).all())
+    return rows_of(coming, params).all(), rows_of(past, params).all()
 
 
 @prebuilt
