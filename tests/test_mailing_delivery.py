@@ -239,7 +239,7 @@ def test_a_message_that_gets_through_ends_the_streak_of_refusals(
     deliver_due()
     services.post(territory, author, "Druhé oznámení", "Text")
     deliver_due()
-    streaks = {s.member.email: s for s in unreachable_members()}
+    streaks = {s.email: s for s in unreachable_members()}
     assert set(streaks) == {a for a in announced if a.endswith("7@obec.test")}
     assert streaks["clen7@obec.test"].bounces == 2
     assert "550" in streaks["clen7@obec.test"].last_error

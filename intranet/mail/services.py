@@ -7,7 +7,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
-from sqlalchemy.orm import joinedload, raiseload
 
 from ..database import UTCDateTime, prebuilt, rows_of, utcnow
 from ..extensions import db
@@ -148,9 +147,10 @@ def _capped_counts() -> sa.Select:
 
 def unreachable_members(days: int = 30, bounces: int = 2) -> list[sa.Row]:
     """Members whose mail was refused at least `bounces` times in a row, lately (the last
-    time within `days` days), and whom nothing has reached since: (streak with its member),
-    the longest streaks first."""
-    return db.session.scalars(_unreachable(), {
+    time within `days` days), and whom nothing has reached since, the longest streaks first:
+    rows of the streak (member_id, bounces, first_at, last_error) and the member's full_name
+    and email."""
+    return rows_of(_unreachable(), {
         "since": utcnow() - timedelta(days=days), "bounces": bounces}).all()
 
 
@@ -161,8 +161,11 @@ def forget_refusals(member) -> None:
 
 @prebuilt
 def _unreachable() -> sa.Select:
-    return (sa.select(BounceStreak)
+    from ..accounts.models import Member
+
+    return (sa.select(BounceStreak.member_id, BounceStreak.bounces, BounceStreak.first_at,
+                      BounceStreak.last_error, Member.full_name.label("full_name"), Member.email)
+            .join(Member, Member.id == BounceStreak.member_id)
             .where(BounceStreak.bounces >= sa.bindparam("bounces"),
                    BounceStreak.last_at >= sa.bindparam("since", type_=UTCDateTime))
-            .options(joinedload(BounceStreak.member), raiseload("*"))
             .order_by(BounceStreak.bounces.desc(), BounceStreak.member_id).limit(100))
