@@ -297,7 +297,10 @@ def test_admin_changes_role_and_it_is_audited(client, create_member):
     assert member.role is Role.READER
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "role_changed"))
     assert event.actor_id == admin.id and event.subject_id == member.id
-    assert "Záznam událostí" in client.get("/admin/audit").get_data(as_text=True)
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Záznam událostí" in page
+    row = f"<td>změna role</td>\n    <td>{admin.full_name}</td>\n    <td>{member.full_name}</td>"
+    assert row in page  # the action, who made the change, whom it concerns
 
 
 def test_deactivation_logs_member_out_and_reactivation_restores(client, app, create_member):

@@ -63,6 +63,16 @@ def test_municipality_page_lists_its_people_and_organisations(client, territory,
     assert "Dvořák" not in page and "Odešlá" not in page
 
 
+def test_organisation_list_shows_kind_municipality_and_current_members(client, territory):
+    client.login(territory["novakova"])
+    page = client.get("/organisations").get_data(as_text=True)
+    office = territory["office"]
+    row = page[page.index(f'href="/organisations/{office.id}"'):]
+    row = row[:row.index("</tr>")]
+    assert "Obecní úřad Lipová" in row and str(office.kind.label) in row and "Lipová" in row
+    assert '<td class="num">1</td>' in row  # Odešlá is deactivated
+
+
 def test_organisation_page_lists_members(client, territory):
     client.login(territory["novakova"])
     page = client.get(f"/organisations/{territory['charity'].id}").get_data(as_text=True)

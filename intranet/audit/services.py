@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 from flask import has_request_context, request
-from sqlalchemy.orm import joinedload, raiseload
+from sqlalchemy.orm import aliased
 
 from ..database import prebuilt
 from ..extensions import db
@@ -47,15 +47,21 @@ def record(action: str, *, actor=None, subject=None, detail: str = "") -> AuditE
 
 
 def audit_query() -> tuple[sa.Select, dict]:
-    """The audit log, newest first, with the members it names, and the values of the select's
+    """The audit log, newest first, as rows of what it shows (at, action, detail, ip, and the
+    names of the actor and the subject, None for nobody), and the values of the select's
     parameters (none)."""
     return _audit_log(), {}
 
 
 @prebuilt
 def _audit_log() -> sa.Select:
+    from ..accounts.models import Member
+
+    actor, subject = aliased(Member), aliased(Member)
     return (
-        sa.select(AuditEvent)
-        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.subject), raiseload("*"))
+        sa.select(AuditEvent.at, AuditEvent.action, AuditEvent.detail, AuditEvent.ip,
+                  actor.full_name.label("actor"), subject.full_name.label("subject"))
+        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+        .outerjoin(subject, subject.id == AuditEvent.subject_id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )

@@ -53,8 +53,9 @@ def all_municipalities() -> list[sa.Row]:
 
 @prebuilt
 def organisation_query() -> tuple[sa.Select, dict]:
-    """Organisations in Czech order with their municipality and the number of members who are
-    not deactivated, and the values of the select's parameters (none)."""
+    """Organisations in Czech order as rows of what their list shows (id, name, kind,
+    municipality, member_count: of members who are not deactivated), and the values of the
+    select's parameters (none)."""
     return _organisations(), {}
 
 
@@ -67,13 +68,14 @@ def _organisations() -> sa.Select:
         .where(Member.organisation_id == Organisation.id, Member.deactivated_at.is_(None))
         .scalar_subquery()
     )
-    return (sa.select(Organisation, member_count.label("member_count"))
-            .options(joinedload(Organisation.municipality), raiseload("*"))
+    return (sa.select(Organisation.id, Organisation.name, Organisation.kind,
+                      Municipality.name.label("municipality"), member_count.label("member_count"))
+            .join(Municipality, Municipality.id == Organisation.municipality_id)
             .order_by(Organisation.sort_key, Organisation.id))
 
 
 def organisations_in(municipality_id: int) -> list:
-    """(organisation, member_count) rows of the organisations seated in a municipality."""
+    """The organisations seated in a municipality, as organisation_query's rows."""
     return rows_of(_organisations_in(), {"municipality_id": municipality_id}).all()
 
 
@@ -83,7 +85,6 @@ def _organisations_in() -> sa.Select:
         Organisation.municipality_id == sa.bindparam("municipality_id"))
 
 
-@prebuilt
 def municipality_query() -> tuple[sa.Select, dict]:
     """Municipalities in Czech order with how many organisations are seated in each, and the
     values of the select's parameters (none)."""
