@@ -89,6 +89,19 @@ def test_dashboard_shows_my_groups_and_upcoming_meetings(client, create_member, 
     assert db.session.scalar(sa.select(sa.func.count()).select_from(WorkingGroup)) == 2
 
 
+def test_group_list_shows_title_current_members_and_description(client, create_member,
+                                                                 create_group):
+    me, gone = create_member(), create_member(deactivated=True)
+    group = create_group(number=7, name="Senioři", description="Služby pro seniory v území.",
+                         members=[me, gone])
+    client.login(me)
+    page = client.get("/groups").get_data(as_text=True)
+    card = page[page.index(f'href="/groups/{group.id}"'):]
+    card = card[:card.index("</li>")]
+    assert group.title in card and "1 člen" in card  # the deactivated member not counted
+    assert "Služby pro seniory v území." in card
+
+
 def test_long_member_list_is_paged_and_actions_keep_the_page(app, client, create_member,
                                                              create_group):
     coordinator = create_member(last_name="Koordinátorová")

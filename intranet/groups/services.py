@@ -23,8 +23,9 @@ class HasMeetings(Exception):
 
 
 def group_query(archived: bool = False) -> tuple[sa.Select, dict]:
-    """Groups by number (current ones, or the archive), with how many current members each
-    has, and the values of the select's parameters (none)."""
+    """Groups by number (current ones, or the archive) as rows of what their list shows (id,
+    number, name, description, member_count: current members), and the values of the
+    select's parameters (none)."""
     return _groups(archived), {}
 
 
@@ -37,8 +38,9 @@ def _groups(archived: bool) -> sa.Select:
         .scalar_subquery())
     archive = WorkingGroup.archived_at.is_not(None) if archived else WorkingGroup.archived_at.is_(
         None)
-    return (sa.select(WorkingGroup, member_count.label("member_count")).where(archive)
-            .options(raiseload("*")).order_by(WorkingGroup.number))
+    return (sa.select(WorkingGroup.id, WorkingGroup.number, WorkingGroup.name,
+                      WorkingGroup.description, member_count.label("member_count"))
+            .where(archive).order_by(WorkingGroup.number))
 
 
 NAMES = "group-names"  # the data version of the select boxes' list of groups
