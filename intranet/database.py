@@ -56,10 +56,8 @@ def upsert(table) -> postgresql.Insert | sqlite.Insert:
 
 
 @lru_cache(maxsize=1024)
-@lru_cache(maxsize=1024)
 def page_of(select: sa.Select) -> sa.Select:
-    """A prebuilt select limited to one page (built once too): its parameters' values are
-    page_params'."""
+    """A prebuilt select limited to one page: its parameters' values are page_params'."""
     return select.limit(sa.bindparam("page_size")).offset(sa.bindparam("page_start"))
 
 
@@ -86,14 +84,14 @@ def row_shape(select: sa.Select) -> str:
 
 def rows_of(select: sa.Select, params: dict | None = None) -> sa.Result:
     """The result of a prebuilt select with the values of its parameters. Plain values are
-    read on the session's connection, after flushing pending changes as the session would:
-    the ORM's layer costs some 50 µs a statement and does nothing for them. Entities are
-    read through the session."""
+    read on the session's connection, after the session's own autoflush (pending changes
+    are written first, unless autoflush is off or a flush is under way): the ORM's layer
+    costs some 50 µs a statement and does nothing for them. Entities are read through the
+    session."""
     session = db.session()
     if row_shape(select) != "columns":
         return session.execute(select, params)
-    if session.autoflush:
-        session.flush()
+    session._autoflush()  # what session.execute() does first (no public equivalent)
     return session.connection().execute(select, params)
 
 

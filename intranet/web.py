@@ -80,6 +80,8 @@ def paginate(query, params: dict | None = None, per_page: int | None = None,
     if isinstance(query, list):
         pagination_class, source = ListPagination, {"rows": query}
     else:
+        if params is None:
+            raise TypeError("paginate() takes a prebuilt select with the values of its params")
         pagination_class = StatementPagination
         source = {"select": query, "count_select": count, "params": params}
     page = min(max(request.args.get(param, 1, type=int), 1), MAX_PAGE)

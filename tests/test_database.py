@@ -3,6 +3,7 @@
 import threading
 import time
 
+import pytest
 import sqlalchemy as sa
 
 from intranet.accounts.models import LoginAttempt
@@ -90,8 +91,19 @@ def test_plain_rows_are_read_after_pending_changes_are_flushed(app, create_membe
     member = create_member(last_name="Černá")
     member.first_name = "Věra"  # not flushed
     assert row_shape(names()) == "columns"
+    with db.session.no_autoflush:  # as the session's own reads: not flushed here
+        assert rows_of(names(), {"last_name": "Černá"}).all() == [(member.id, "Jana")]
     assert rows_of(names(), {"last_name": "Černá"}).all() == [(member.id, "Věra")]
     entities = sa.select(Member).where(Member.id == sa.bindparam("id"))
     assert row_shape(entities) == "entity"
     assert rows_of(entities, {"id": member.id}).scalar() is member
     assert row_shape(sa.select(Member, Member.id)) == "mixed"
+
+
+def test_lists_paginate_prebuilt_selects_only(app):
+    """A select built per request would be built, described and counted again each time."""
+    from intranet.accounts.models import Member
+    from intranet.web import paginate
+
+    with app.test_request_context("/"), pytest.raises(TypeError):
+        paginate(sa.select(Member))

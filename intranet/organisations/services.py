@@ -51,7 +51,6 @@ def all_municipalities() -> list[sa.Row]:
         sa.select(Municipality.id, Municipality.name).order_by(Municipality.sort_key)).all()
 
 
-@prebuilt
 def organisation_query() -> tuple[sa.Select, dict]:
     """Organisations in Czech order as rows of what their list shows (id, name, kind,
     municipality, member_count: of members who are not deactivated), and the values of the
