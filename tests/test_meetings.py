@@ -478,6 +478,26 @@ def test_program_items_added_reordered_edited_and_removed(client, team, create_m
     assert meeting.sequence == 6  # every program change is a new calendar version
 
 
+def test_wtforms_own_messages_follow_the_page_language(client, team, create_meeting):
+    """WTForms' messages come from a catalogue kept per language for the process (Flask-WTF
+    read it from disk on every request that built a form)."""
+    from intranet.forms import _wtforms_catalogue
+
+    meeting = create_meeting(team["group"])
+    client.login(team["secretary"])
+    url, data = f"/meetings/{meeting.id}/agenda", {"title": "Bod", "duration": "pět"}
+    czech = client.submit(url, data, headers=HTMX)
+    assert czech.status_code == 400
+    assert "Neplatná hodnota pro celé číslo." in czech.get_data(as_text=True)
+    team["secretary"].language = "en"
+    db.session.commit()
+    english = client.submit(url, data, headers=HTMX).get_data(as_text=True)
+    assert "Not a valid integer value." in english and "Neplatná" not in english
+    loaded = _wtforms_catalogue.cache_info().currsize
+    client.submit(url, data, headers=HTMX)
+    assert _wtforms_catalogue.cache_info().currsize == loaded  # not read again
+
+
 @pytest.mark.parametrize("url", ["/", "/groups", "/groups/{g}", "/meetings", "/meetings/{m}",
                                  "/meetings/{m}/attendance", "/meetings/{m}/sheet",
                                  "/meetings/stats"])

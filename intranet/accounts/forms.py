@@ -1,13 +1,13 @@
 """Account forms: login, passwords, profile, the administrator's member form and filters."""
 
 from flask_babel import lazy_pgettext as _lp
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, StringField
 from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from ..forms import (
     Choices,
+    Form,
     SelectField,
     coerce_id,
     email_field,
@@ -25,21 +25,21 @@ from . import services
 LANGUAGES = [("cs", "čeština"), ("en", "English")]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field()
     password = PasswordField(_l("Heslo"), [required()],
                              render_kw={"autocomplete": "current-password"})
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = email_field()
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     password, confirm = new_password_fields()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField(_l("Současné heslo"), [required()],
                             render_kw={"autocomplete": "current-password"})
     password, confirm = new_password_fields()
@@ -60,12 +60,12 @@ class PersonFields:
                           description=_l("např. sociální pracovnice, koordinátor KP"))
 
 
-class ProfileForm(PersonFields, FlaskForm):
+class ProfileForm(PersonFields, Form):
     language = SelectField(_l("Jazyk"), choices=options(LANGUAGES))
     wants_meeting_mail = BooleanField(_l("Pozvánky a změny schůzek"))
 
 
-class MemberForm(PersonFields, FlaskForm):
+class MemberForm(PersonFields, Form):
     """The administrator's form to invite or edit a member."""
 
     email = email_field()
@@ -88,7 +88,7 @@ class MemberForm(PersonFields, FlaskForm):
             raise ValidationError(_l("Vyberte organizaci."))
 
 
-class MemberFilterForm(FlaskForm):
+class MemberFilterForm(Form):
     """Filters of the administrator's member list (a GET form, no CSRF)."""
 
     class Meta:

@@ -1,15 +1,14 @@
 """The working-group form."""
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from ..forms import max_length, required, strip, text_field
+from ..forms import Form, max_length, required, strip, text_field
 from ..i18n import lazy_gettext as _l
 from . import services
 
 
-class GroupForm(FlaskForm):
+class GroupForm(Form):
     number = IntegerField(_l("Číslo skupiny"), [required(), NumberRange(
         1, 999, _l("Zadejte číslo od %(min)d do %(max)d."))],
         description=_l("např. 4 pro „Pracovní skupina č. 4“"))

@@ -1,11 +1,10 @@
 """Posting to a list, moderating, choosing how to receive a list, searching an archive."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, Regexp, ValidationError
 
-from ..forms import max_length, options, required, single_line, strip, text_field
+from ..forms import Form, max_length, options, required, single_line, strip, text_field
 from ..i18n import lazy_gettext as _l
 from .models import Mode
 
@@ -32,7 +31,7 @@ def few_files(_form, field):
         raise ValidationError(_l("Nejvýše %(n)d příloh.", n=MAX_FILES))
 
 
-class PostForm(FlaskForm):
+class PostForm(Form):
     subject = text_field(_l("Předmět"), 200)
     text = TextAreaField(_l("Text zprávy"), [required(_l("Napište text zprávy.")), within_size],
                          filters=[strip], render_kw={"rows": 14, "spellcheck": "true"})
@@ -43,17 +42,17 @@ class PostForm(FlaskForm):
         return [f for f in self.files.data or [] if f and f.filename]
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = text_field(_l("Proč zprávu nepouštíte"), 500,
                         description=_l("Pisatel(ka) dostane toto vysvětlení e-mailem."))
 
 
-class ModeForm(FlaskForm):
+class ModeForm(Form):
     mode = RadioField(_l("Jak chcete zprávy dostávat"), choices=options(MODE_LABELS.items()),
                       validators=[required(_l("Vyberte, jak chcete zprávy dostávat."))])
 
 
-class ArchiveSearchForm(FlaskForm):
+class ArchiveSearchForm(Form):
     class Meta:
         csrf = False
 
@@ -61,7 +60,7 @@ class ArchiveSearchForm(FlaskForm):
                     filters=[single_line])
 
 
-class ListForm(FlaskForm):
+class ListForm(Form):
     """A list's settings; the address only when a list is made."""
 
     name = text_field(_l("Název"), 200, description=_l("např. Koordinátoři a koordinátorky"))
@@ -85,7 +84,7 @@ class ListForm(FlaskForm):
             raise ValidationError(_l("Tuto adresu už používá jiný rozesílač."))
 
 
-class AddMembersForm(FlaskForm):
+class AddMembersForm(Form):
     emails = TextAreaField(_l("E-mailové adresy členů"),
                            [required(_l("Napište aspoň jednu adresu."))], filters=[strip],
                            description=_l("Každou na nový řádek nebo oddělené čárkou."))

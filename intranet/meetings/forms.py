@@ -1,6 +1,5 @@
 """Forms of meetings: when and where, program items, guests, list and statistics filters."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,6 +13,7 @@ from wtforms.validators import URL, NumberRange, Optional, ValidationError
 
 from ..forms import (
     Choices,
+    Form,
     SelectField,
     coerce_id,
     max_length,
@@ -30,7 +30,7 @@ from .services import Details, in_the_past, too_far_ahead
 BAD_TIME = _l("Zadejte čas jako hodiny a minuty, např. 9:30.")
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     day = DateField(_l("Datum"), [required_value(
         _l("Zadejte datum schůzky."), _l("Takové datum neexistuje; zkontrolujte den a měsíc.")),
         within_years()])
@@ -94,7 +94,7 @@ class MeetingForm(FlaskForm):
                        online_url=self.online_url.data or "")
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     title = text_field(_l("Bod programu"), 250)
     duration = IntegerField(_l("Délka (min)"), [Optional(), NumberRange(
         1, 600, _l("Zadejte počet minut od %(min)d do %(max)d."))])
@@ -104,17 +104,17 @@ class AgendaItemForm(FlaskForm):
                        "ostatní se uvedou jako hosté."))
 
 
-class GuestForm(FlaskForm):
+class GuestForm(Form):
     name = text_field(_l("Jméno hosta"), 200)
     organisation = text_field(_l("Organizace hosta"), 200, optional=True)
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField(_l("Důvod zrušení (nepovinné)"), [Optional(), max_length(500)],
                            filters=[strip], description=_l("Dostanou ho členové v oznámení."))
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(Form):
     """Filters of the meeting list and statistics (a GET form)."""
 
     class Meta:

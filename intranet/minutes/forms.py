@@ -1,12 +1,12 @@
 """The minutes editor's form and the archive's filters."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Optional, StopValidation, ValidationError
 
 from ..forms import (
     Choices,
+    Form,
     SelectField,
     coerce_id,
     max_length,
@@ -35,7 +35,7 @@ def within_size(_form, field):
                                  mb=MAX_BYTES // 1_000_000))
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(Form):
     text = TextAreaField(_l("Text zápisu"), [sent, within_size],
                          render_kw={"rows": 28, "spellcheck": "true", "lang": "cs"})
     version = HiddenField()
@@ -49,7 +49,7 @@ class CorrectionForm(MinutesForm):
                                        "v bodě 2“."))
 
 
-class ArchiveForm(FlaskForm):
+class ArchiveForm(Form):
     """The archive's search and filters (a GET form)."""
 
     class Meta:
@@ -69,7 +69,7 @@ class ArchiveForm(FlaskForm):
         self.municipality.choices = Choices([(0, _l("všechny obce"))]) + municipalities
 
 
-class TaskForm(FlaskForm):
+class TaskForm(Form):
     """A task agreed at the meeting: what, who, by when."""
 
     title = text_field(_l("Úkol"), 300, description=_l("Co se má udělat."))
@@ -87,7 +87,7 @@ class TaskForm(FlaskForm):
             raise StopValidation(_l("Takové datum neexistuje; zkontrolujte den a měsíc."))
 
 
-class DoneForm(FlaskForm):
+class DoneForm(Form):
     """A task marked done: when, and how it turned out."""
 
     done_on = DateField(_l("Splněno dne"), [required_value(
@@ -97,13 +97,13 @@ class DoneForm(FlaskForm):
                          description=_l("Např. jak úkol dopadl nebo kde najít výsledek."))
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     file = FileField(_l("Soubor"), [FileRequired(_l("Vyberte soubor."))],
                      description=_l("PDF, dokument Wordu, Excelu či PowerPointu (i OpenOffice) "
                                     "nebo obrázek."))
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     """Send the draft to the attendees, to be read by a deadline."""
 
     deadline = DateField(_l("Připomínky do"), [required_value(
@@ -118,7 +118,7 @@ class ReviewForm(FlaskForm):
             raise ValidationError(_l("Termín už minul; zadejte dnešek nebo pozdější den."))
 
 
-class ReviewAnswerForm(FlaskForm):
+class ReviewAnswerForm(Form):
     """An attendee's answer: no remarks, or a comment."""
 
     comment = TextAreaField(_l("Připomínky"), [max_length(5000)], filters=[strip],

@@ -1,11 +1,11 @@
 """Organisation, municipality and directory-search forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import URL, Email, Optional, ValidationError
 
 from ..forms import (
     Choices,
+    Form,
     SelectField,
     coerce_id,
     max_length,
@@ -30,7 +30,7 @@ class UniqueName:
             raise ValidationError(_l("Tento název už je v seznamu."))
 
 
-class OrganisationForm(UniqueName, FlaskForm):
+class OrganisationForm(UniqueName, Form):
     model = Organisation
 
     name = text_field(_l("Název"), 200)
@@ -58,7 +58,7 @@ class OrganisationForm(UniqueName, FlaskForm):
             raise ValidationError(_l("Vyberte obec."))
 
 
-class MunicipalityForm(UniqueName, FlaskForm):
+class MunicipalityForm(UniqueName, Form):
     model = Municipality
 
     name = text_field(_l("Název obce"), 120)
@@ -69,7 +69,7 @@ class MunicipalityForm(UniqueName, FlaskForm):
         self.record_id = record_id
 
 
-class DirectorySearchForm(FlaskForm):
+class DirectorySearchForm(Form):
     class Meta:
         csrf = False
 

@@ -3,7 +3,6 @@ list's and the register's filters."""
 
 from datetime import timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +16,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 
 from ..forms import (
     Choices,
+    Form,
     SelectField,
     coerce_id,
     email_field,
@@ -38,7 +38,7 @@ FURTHEST_AHEAD = timedelta(days=2 * 365)
 BAD_DATE = _l("Takové datum neexistuje; zkontrolujte den a měsíc.")
 
 
-class SlotForm(FlaskForm):
+class SlotForm(Form):
     """One date of the visit (a day or several days) and its places."""
 
     class Meta:
@@ -88,7 +88,7 @@ class SlotForm(FlaskForm):
                            capacity=self.capacity.data)
 
 
-class VisitForm(FlaskForm):
+class VisitForm(Form):
     kind = SelectField(_l("Druh"), choices=options(
         [(kind.value, KIND_LABELS[kind]) for kind in VisitKind]), default=VisitKind.INTERNSHIP)
     title = text_field(_l("Název"), 200, description=_l(
@@ -162,7 +162,7 @@ class VisitForm(FlaskForm):
                 "deadline": self.deadline.data, "org_limit": self.org_limit.data}
 
 
-class SignUpForm(FlaskForm):
+class SignUpForm(Form):
     slot_id = HiddenField()
     note = TextAreaField(_l("Poznámka k přihlášce (nepovinné)"),
                          [Optional(), max_length(1000)], filters=[strip],
@@ -170,17 +170,17 @@ class SignUpForm(FlaskForm):
                                         "zúčastnit, strava, bezbariérovost…"))
 
 
-class AddParticipantForm(FlaskForm):
+class AddParticipantForm(Form):
     email = email_field()
     slot_id = SelectField(_l("Termín"), coerce=coerce_id)
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     text = TextAreaField(_l("Zpráva z akce"), [required(_l("Napište prosím zprávu.")),
                                                max_length(MAX_TEXT)], filters=[strip])
 
 
-class ListFilters(FlaskForm):
+class ListFilters(Form):
     """The list of upcoming visits (a GET form)."""
 
     class Meta:
@@ -192,7 +192,7 @@ class ListFilters(FlaskForm):
     month = text_field(_l("Měsíc"), 7, optional=True)
 
 
-class RegisterFilters(FlaskForm):
+class RegisterFilters(Form):
     """The register of past visits (a GET form)."""
 
     class Meta:
