@@ -8,7 +8,6 @@ for members who leave before it begins. From the start on they no longer follow 
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import raiseload
 
 from ..accounts.models import Member
 from ..database import prebuilt, rows_of, utcnow
@@ -46,13 +45,14 @@ def _participation(meeting_id: int, member_id: int) -> Participation:
     return found
 
 
-def answer_of(meeting: Meeting, member: Member) -> Participation | None:
-    return rows_of(_answer(), {"meeting_id": meeting.id, "member_id": member.id}).scalar()
+def answer_of(meeting: Meeting, member: Member) -> sa.Row | None:
+    """The member's answer to the invitation (answer, comment), if they are expected."""
+    return rows_of(_answer(), {"meeting_id": meeting.id, "member_id": member.id}).first()
 
 
 @prebuilt
 def _answer() -> sa.Select:
-    return sa.select(Participation).options(raiseload("*")).where(
+    return sa.select(Participation.answer, Participation.comment).where(
         Participation.meeting_id == sa.bindparam("meeting_id"),
         Participation.member_id == sa.bindparam("member_id"))
 
