@@ -463,6 +463,9 @@ def test_a_corrected_address_is_no_longer_listed_as_unreachable(client, create_m
     db.session.commit()
     assert [streak.member_id for streak in unreachable_members()] == [member.id]
     client.login(admin)
+    outbox = client.get("/admin/mail").get_data(as_text=True)
+    assert (f'<a href="/admin/members/{member.id}">{member.full_name}</a> '
+            "&lt;preklep@example.org&gt; – 3 odmítnuté zprávy od") in outbox
     data = {"first_name": member.first_name, "last_name": member.last_name,
             "email": "spravne@example.org", "organisation_id": member.organisation_id,
             "role": "member"}

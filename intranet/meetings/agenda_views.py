@@ -22,7 +22,7 @@ def _agenda_changed(meeting_id: int):
     """htmx gets the program again; a plain form returns to the meeting page."""
     if not wants_fragment():
         return redirect(url_for("meetings.meeting", meeting_id=meeting_id) + "#program")
-    return render_meeting(services.get_meeting(meeting_id), current_member(),
+    return render_meeting(services.get_meeting(meeting_id, program=False), current_member(),
                           "meetings/_agenda.html")
 
 

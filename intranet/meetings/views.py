@@ -238,7 +238,7 @@ def ics(meeting_id):
 @bp.post("/meetings/<int:meeting_id>/answer")
 @requires("meetings.view")
 def answer(meeting_id):
-    meeting = services.get_meeting(meeting_id)
+    meeting = services.get_meeting(meeting_id, program=False)
     member = current_member()
     ensure(may_answer(member, meeting))
     error = _save_answer(meeting, member.id)

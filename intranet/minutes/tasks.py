@@ -112,7 +112,7 @@ def _open_before() -> sa.Select:
 def mine(member: Member, limit: int = 10) -> list[sa.Row]:
     """Open tasks for the member or their organisation, the soonest due first."""
     return rows_of(_mine(), {"member_id": member.id, "limit": limit,
-                                        "organisation_id": member.organisation_id}).all()
+                             "organisation_id": member.organisation_id}).all()
 
 
 @prebuilt
