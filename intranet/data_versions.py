@@ -43,7 +43,21 @@ def watch(name: str, models: dict[type, tuple[str, ...] | None]) -> None:
 
 
 def current_version(name: str) -> int:
-    return rows_of(_version(), {"name": name}).scalar() or 0
+    """The counter as the session's transaction sees it, read once per transaction (a page
+    that reuses several results of one name asks once); again after the session raised it."""
+    seen = db.session.info.setdefault("data_versions", {})
+    if name not in seen:
+        seen[name] = rows_of(_version(), {"name": name}).scalar() or 0
+    return seen[name]
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _on_transaction_end(session, _transaction) -> None:
+    _forget_seen(session)
+
+
+def _forget_seen(session) -> None:
+    session.info.pop("data_versions", None)
 
 
 @prebuilt
@@ -101,7 +115,9 @@ def _and_their_relationships(model: type, attributes: frozenset[str]) -> frozens
                                 for column in relationship.local_columns)}
 
 
-def _raise(connection, names: set[str]) -> None:
+def _raise(session, names: set[str]) -> None:
+    _forget_seen(session)
+    connection = session.connection()
     table = DataVersion.__table__
     for name in sorted(names):
         updated = connection.execute(table.update().where(table.c.name == name)
@@ -118,7 +134,7 @@ def _on_flush(session, _context, _instances) -> None:
     for instance in session.dirty:
         names |= _changed_names(session, instance, added_or_deleted=False)
     if names:
-        _raise(session.connection(), names)
+        _raise(session, names)
 
 
 @sa.event.listens_for(Session, "do_orm_execute")
@@ -128,4 +144,4 @@ def _on_bulk_statement(state) -> None:
     names = {name for mapper in state.all_mappers
              for name, _attributes in _watched.get(mapper.class_, ())}
     if names:
-        _raise(state.session.connection(), names)
+        _raise(state.session, names)

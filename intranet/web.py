@@ -84,7 +84,7 @@ def paginate(query, params: dict | None = None, per_page: int | None = None,
             raise TypeError("paginate() takes a prebuilt select with the values of its params")
         pagination_class = StatementPagination
         source = {"select": query, "count_select": count, "params": params}
-    page = min(max(request.args.get(param, 1, type=int), 1), MAX_PAGE)
+    page = requested_page(param)
     per_page = per_page or current_app.config["PER_PAGE"]
     pagination = pagination_class(**source, page=page, per_page=per_page, error_out=False)
     if not pagination.items and pagination.total and page > 1:  # e.g. its last row removed
@@ -92,6 +92,11 @@ def paginate(query, params: dict | None = None, per_page: int | None = None,
                                       error_out=False)
     pagination.param = param
     return pagination
+
+
+def requested_page(param: str = "page") -> int:
+    """The page number asked for in ?page= (1 for a bad one)."""
+    return min(max(request.args.get(param, 1, type=int), 1), MAX_PAGE)
 
 
 class BoundedIntConverter(IntegerConverter):

@@ -7,8 +7,10 @@ import sqlalchemy as sa
 from intranet import data_versions
 from intranet.accounts.models import Member
 from intranet.accounts.services import MEMBER_COUNTS, member_count, member_query
+from intranet.database import rows_of
 from intranet.extensions import db
 from intranet.organisations.models import Organisation
+from intranet.search import reads_in_order
 
 
 def found(q: str) -> set[str]:
@@ -103,3 +105,42 @@ def test_kept_member_counts_follow_every_change_that_moves_them(
     jana.phone = "+420 777 000 111"  # not a reason to count again
     db.session.commit()
     assert data_versions.current_version(MEMBER_COUNTS) == before
+
+
+def test_a_search_is_read_in_order_only_when_that_finds_the_page_sooner():
+    assert reads_in_order(matches=2700, everyone=5000, rows=25)  # "obec 1"
+    assert not reads_in_order(matches=300, everyone=5000, rows=25)  # "nov"
+    assert not reads_in_order(matches=2700, everyone=5000, rows=100 * 25)  # far into it
+    assert not reads_in_order(matches=0, everyone=5000, rows=25)
+
+
+def test_a_broad_search_read_in_order_finds_what_the_index_finds(
+        app, monkeypatch, create_municipality, create_organisation, create_member):
+    """Most members are in Lipová: the first pages are read in order, later ones along the
+    index, and both give the same members in the same order as the index alone, also for
+    a query that runs from the organisation's name into the municipality's."""
+    lipova = create_organisation("Farní charita", municipality=create_municipality("Lipová"))
+    elsewhere = create_organisation("Úřad práce", municipality=create_municipality("Brno"))
+    for number in range(60):
+        create_member(first_name=f"Člen{number:02}", last_name=f"Příjmení{number % 7}",
+                      organisation=lipova if number % 4 else elsewhere)
+    monkeypatch.setitem(app.config, "PER_PAGE", 5)
+
+    def pages(q: str, reading: str) -> list[list[int]]:
+        found = []
+        for page in range(1, 11):
+            query, params = member_query(q, status="current",
+                                         page=page if reading == "chosen" else 10**6)
+            found.append([row.id for row in rows_of(
+                query.limit(5).offset((page - 1) * 5), params)])
+        return found
+
+    def read_in_order(q: str, page: int) -> bool:
+        return "member_search" not in str(member_query(q, status="current", page=page)[0])
+
+    assert read_in_order("lipova", page=1) and not read_in_order("lipova", page=10)
+    assert read_in_order("charita lipova", page=1)
+    assert not read_in_order("clen05", page=1)
+    for q in ("lipova", "charita lipova", "a"):
+        assert pages(q, "chosen") == pages(q, "index"), q
+    assert sum(map(len, pages("charita lipova", "chosen"))) == 45

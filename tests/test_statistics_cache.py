@@ -5,12 +5,16 @@ not throw the result away."""
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from intranet import data_versions
+from intranet.data_versions import DataVersion
 from intranet.database import utcnow
 from intranet.extensions import db
 from intranet.meetings import stats
 from intranet.policy import Role
+
+from .queries import QueryCounter
 
 
 @pytest.fixture
@@ -81,6 +85,23 @@ def test_unrelated_changes_keep_the_computed_statistics(client, held):
     held["jana"].phone = "+420 777 000 111"
     db.session.commit()
     assert version() == before
+
+
+def test_a_counter_is_read_once_a_transaction_and_again_after_a_change(held):
+    db.session.commit()
+    before = version()
+    with QueryCounter(db.engine) as counter:
+        assert version() == before
+    assert counter.count == 0
+    held["jana"].organisation.name = "Nové jméno"  # the statistics show organisations
+    db.session.flush()
+    assert version() == before + 1  # the session's own change, at once
+    db.session.rollback()
+    assert version() == before  # undone with the transaction
+    db.session.execute(sa.update(DataVersion).where(DataVersion.name == stats.STATISTICS)
+                       .values(version=DataVersion.version + 5))  # e.g. another process
+    db.session.commit()
+    assert version() == before + 5
 
 
 def test_a_meeting_with_attendance_taken_early_ends_the_result_when_it_begins(

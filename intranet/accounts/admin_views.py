@@ -14,6 +14,7 @@ from ..web import (
     paginate,
     render,
     render_form,
+    requested_page,
     this_url,
 )
 from . import bp, services
@@ -32,7 +33,7 @@ def admin_members():
     query = services.member_query(
         valid_data(form.q) or "", role=Role(role) if role else None,
         organisation_id=organisation.id if organisation else None,
-        status=valid_data(form.status))
+        status=valid_data(form.status), page=requested_page())
     return render("accounts/admin_members.html", "accounts/_admin_member_rows.html",
                   form=form, pagination=paginate(*query, count=services.member_count(*query)),
                   organisation=organisation,

@@ -92,6 +92,13 @@ class Member(db.Model):
         return f"{self.id}:{self.session_token}"
 
 
+def of_organisation(column, *joined) -> sa.ScalarSelect:
+    """A column of the member's organisation (or of a table joined to it, on the conditions
+    `joined`), per member row: a correlated subquery."""
+    select = sa.select(column).where(Organisation.id == Member.organisation_id, *joined)
+    return select.correlate(Member).scalar_subquery()
+
+
 class TokenPurpose(enum.StrEnum):
     INVITATION = "invitation"
     PASSWORD_RESET = "password_reset"

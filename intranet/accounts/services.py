@@ -3,7 +3,7 @@
 import secrets
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, current_app
 from sqlalchemy.orm import joinedload, raiseload
 
 from .. import data_versions
@@ -13,12 +13,12 @@ from ..extensions import db
 from ..mail.services import forget_refusals
 from ..organisations.models import Municipality, Organisation
 from ..policy import Role, can
-from ..search import matching_members, member_search
+from ..search import matching_members, member_search, reads_in_order
 from ..text import normalise_email
 from . import member_deactivated, member_reactivated
 from .auth import expire_links
 from .links import queue_invitation, queue_password_reset
-from .models import Member, new_session_token
+from .models import Member, new_session_token, of_organisation
 
 
 class SelfLockout(Exception):
@@ -61,8 +61,8 @@ STATUS_FILTERS = {
 
 
 def member_query(q: str = "", *, role: Role | None = None, organisation_id: int | None = None,
-                 municipality_id: int | None = None,
-                 status: str | None = "active") -> tuple[sa.Select, dict]:
+                 municipality_id: int | None = None, status: str | None = "active",
+                 page: int = 1) -> tuple[sa.Select, dict]:
     """Members matching a search by name, organisation or municipality, with filters,
     in Czech order (the indexed sort key): rows of what member lists show (id, full_name,
     email, phone, position, role, status, organisation_id, organisation, municipality_id,
@@ -72,12 +72,25 @@ def member_query(q: str = "", *, role: Role | None = None, organisation_id: int 
     municipality's names are subqueries per row and the filters on them subqueries run once,
     so that a page reads twenty rows' names and its count reads no other table for thousands
     of members.
+
+    A search reads its matches from the index and sorts them, or, when they are many, reads
+    members in order and keeps the matching ones until it has the `page` (search.reads_in_order).
     """
     search, params = member_search(q)
-    query = _member_query(search, role is not None, bool(organisation_id),
-                          bool(municipality_id), status)
-    return query, {**params, "role": role, "organisation_id": organisation_id,
-                   "municipality_id": municipality_id}
+    shape = (role is not None, bool(organisation_id), bool(municipality_id), status)
+    filters = {"role": role, "organisation_id": organisation_id,
+               "municipality_id": municipality_id}
+    if search == "index" and _broad(shape, filters, params, page):
+        search = "in order"
+    return _member_query(search, *shape), {**params, **filters}
+
+
+def _broad(shape: tuple, filters: dict, search: dict, page: int) -> bool:
+    """Whether an index search is read sooner "in order" up to this page: from the numbers
+    of its matches and of all members under the same filters (each counted once a change)."""
+    matches = member_count(_member_query("index", *shape), {**search, **filters})
+    everyone = member_count(_member_query(None, *shape), filters)
+    return reads_in_order(matches, everyone, page * current_app.config["PER_PAGE"])
 
 
 @prebuilt
@@ -116,17 +129,11 @@ def _member_rows() -> sa.Select:
     return sa.select(
         Member.id, Member.full_name.label("full_name"), Member.email, Member.phone,
         Member.position, Member.role, Member.status.label("status"), Member.organisation_id,
-        _of_organisation(Organisation.name).label("organisation"),
-        _of_organisation(Organisation.municipality_id).label("municipality_id"),
-        _of_organisation(Municipality.name, Municipality.id == Organisation.municipality_id)
+        of_organisation(Organisation.name).label("organisation"),
+        of_organisation(Organisation.municipality_id).label("municipality_id"),
+        of_organisation(Municipality.name, Municipality.id == Organisation.municipality_id)
         .label("municipality"),
     ).order_by(Member.sort_key, Member.id)
-
-
-def _of_organisation(column, *joined):
-    """A column of the member's organisation (or of a table joined to it), per row."""
-    select = sa.select(column).where(Organisation.id == Member.organisation_id, *joined)
-    return select.correlate(Member).scalar_subquery()
 
 
 # --- the member's own profile -------------------------------------------------------------

@@ -6,7 +6,7 @@ from ..accounts.services import member_count, member_query
 from ..forms import form_values, valid_data
 from ..i18n import gettext as _
 from ..policy import requires
-from ..web import paginate, render, render_form
+from ..web import paginate, render, render_form, requested_page
 from . import bp, services
 from .forms import DirectorySearchForm, MunicipalityForm, OrganisationForm
 from .models import Municipality, Organisation
@@ -17,7 +17,7 @@ from .models import Municipality, Organisation
 def directory():
     form = DirectorySearchForm(request.args)
     form.validate()
-    query = member_query(valid_data(form.q) or "", status="current")
+    query = member_query(valid_data(form.q) or "", status="current", page=requested_page())
     return render("organisations/directory.html", "organisations/_directory_results.html",
                   form=form, pagination=paginate(*query, count=member_count(*query)))
 
