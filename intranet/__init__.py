@@ -99,8 +99,9 @@ def _register_templating(app: Flask) -> None:
     from .policy import can
     from .search import snippet_html
     from .text import size_text
-    from .web import RowUrl, external_url, page_url
+    from .web import RowUrl, Template, external_url, page_url
 
+    app.jinja_env.template_class = Template
     app.jinja_env.add_extension("jinja2.ext.do")
     register_filters(app)
     register_markdown(app)

@@ -185,6 +185,26 @@ def test_row_url_is_url_for_routed_once(app):
                                                 member_id=member_id)
 
 
+def test_macro_files_are_built_once_and_imports_with_context_see_the_page(app, monkeypatch):
+    from flask import render_template_string
+
+    built = []
+    macros = app.jinja_env.get_template("_macros/forms.html")
+    make_module = type(macros).make_module
+    monkeypatch.setattr(type(macros), "make_module",
+                        lambda self, *args, **kwargs: built.append(self.name)
+                        or make_module(self, *args, **kwargs))
+    page = '{% from "_macros/forms.html" import form_errors %}{{ form_errors(None) }}'
+    calendar = ('{% from "_macros/calendar.html" import calendar_address with context %}'
+                '{{ calendar_address }}')
+    with app.test_request_context():
+        for _ in range(3):
+            render_template_string(page, shown="x")
+            render_template_string(calendar)
+    assert built.count("_macros/forms.html") <= 1
+    assert built.count("_macros/calendar.html") == 3  # with the page's context each time
+
+
 @pytest.mark.parametrize("titles_before, titles_after", [
     ("", ""), ("Mgr.", ""), ("", "DiS."), ("Bc. et Bc.", "Ph.D.")])
 def test_full_name_in_sql_is_the_full_name_in_python(create_member, titles_before,
