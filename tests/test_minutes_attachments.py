@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from intranet import files as intranet_files
 from intranet.extensions import db
@@ -40,12 +41,18 @@ def upload(client, meeting, content, name):
                          content_type="multipart/form-data")
 
 
+def stored_records(meeting) -> list[Attachment]:
+    return db.session.scalars(sa.select(Attachment).where(Attachment.meeting_id == meeting.id)
+                              .order_by(Attachment.id)).all()
+
+
 def test_a_pdf_is_stored_once_by_its_hash_and_listed(client, team, app):
     client.login(team["secretary"])
     assert upload(client, team["meeting"], PDF, "Prezentace – dluhy.pdf").status_code == 302
     assert upload(client, team["meeting"], PDF, "kopie.pdf").status_code == 302
-    files = attachments.of_meeting(team["meeting"].id)
-    assert [f.filename for f in files] == ["Prezentace – dluhy.pdf", "kopie.pdf"]
+    assert [f.filename for f in attachments.of_meeting(team["meeting"].id)] == [
+        "Prezentace – dluhy.pdf", "kopie.pdf"]
+    files = stored_records(team["meeting"])
     assert files[0].sha256 == files[1].sha256 and files[0].mimetype == "application/pdf"
     stored = list(Path(app.config["ATTACHMENT_DIR"]).rglob("*"))
     assert [p for p in stored if p.is_file()] == [intranet_files.path_of(files[0].sha256)]
@@ -103,7 +110,7 @@ def test_files_are_read_with_the_minutes(client, team):
 def test_removing_the_last_copy_deletes_the_file(client, team):
     client.login(team["secretary"])
     upload(client, team["meeting"], PDF, "a.pdf")
-    item = attachments.of_meeting(team["meeting"].id)[0]
+    item = stored_records(team["meeting"])[0]
     path, item_id = intranet_files.path_of(item.sha256), item.id
     assert client.submit(f"/attachments/{item_id}/remove", {"confirmed": "1"}).status_code == 302
     db.session.expire_all()

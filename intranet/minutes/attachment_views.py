@@ -36,7 +36,7 @@ def add_attachment(meeting_id):
 def attachment(attachment_id):
     item = attachments.get(attachment_id)
     meeting = meetings.get_meeting(item.meeting_id, details=False)
-    ensure(may_read_attachments(current_member(), services.minutes_of(meeting.id),
+    ensure(may_read_attachments(current_member(), services.state_of(meeting.id),
                                 meeting.group))
     return files.download(item.sha256, item.mimetype, item.filename)
 

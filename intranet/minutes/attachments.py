@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import raiseload
 
 from .. import files
-from ..database import prebuilt
+from ..database import prebuilt, rows_of
 from ..extensions import db
 from .models import Attachment
 
@@ -25,13 +25,14 @@ def get(attachment_id: int) -> Attachment:
                            .where(Attachment.id == attachment_id))
 
 
-def of_meeting(meeting_id: int) -> list[Attachment]:
-    return db.session.scalars(_of_meeting(), {"meeting_id": meeting_id}).all()
+def of_meeting(meeting_id: int) -> list[sa.Row]:
+    """The meeting's files as rows of what lists of them show: id, filename, size."""
+    return rows_of(_of_meeting(), {"meeting_id": meeting_id}).all()
 
 
 @prebuilt
 def _of_meeting() -> sa.Select:
-    return (sa.select(Attachment).options(raiseload("*"))
+    return (sa.select(Attachment.id, Attachment.filename, Attachment.size)
             .where(Attachment.meeting_id == sa.bindparam("meeting_id"))
             .order_by(Attachment.id).limit(100))
 

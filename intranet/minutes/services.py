@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, raiseload, selectinload
 
 from ..accounts.models import Member
-from ..database import prebuilt, utcnow
+from ..database import prebuilt, rows_of, utcnow
 from ..extensions import db
 from ..markup import plain_text, render_markdown
 from ..meetings import attendance
@@ -63,6 +63,18 @@ def minutes_of(meeting_id: int) -> Minutes | None:
 @prebuilt
 def _minutes_of() -> sa.Select:
     return (sa.select(Minutes).options(raiseload("*"))
+            .where(Minutes.meeting_id == sa.bindparam("meeting_id")))
+
+
+def state_of(meeting_id: int) -> sa.Row | None:
+    """The meeting's minutes as a row of their id and state (what deciding who may read them
+    and their badge need), or None; the record carries their whole text."""
+    return rows_of(_state_of(), {"meeting_id": meeting_id}).first()
+
+
+@prebuilt
+def _state_of() -> sa.Select:
+    return (sa.select(Minutes.id, Minutes.state)
             .where(Minutes.meeting_id == sa.bindparam("meeting_id")))
 
 

@@ -48,7 +48,7 @@ def _show(minutes):
 
 def meeting_panel(meeting, viewer):
     """The minutes on the meeting's page: a link to read them, or "Napsat zápis"."""
-    minutes = services.minutes_of(meeting.id)
+    minutes = services.state_of(meeting.id)
     can_write = may_write_minutes(viewer, meeting.group)
     files = attachments.of_meeting(meeting.id) \
         if may_read_attachments(viewer, minutes, meeting.group) else []
