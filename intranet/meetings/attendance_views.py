@@ -25,7 +25,7 @@ def row_texts() -> dict:
     return {"excused_before": _("omluvil(a) se předem"), "confirmed": _("potvrdil(a) účast"),
             "saving": _("Ukládám…"), "failed": _("Neuloženo – zkontrolujte připojení."),
             "retry": _("Zkusit znovu"), "attendance": _("Účast"),
-            "presences": [(presence.value, str(presence.label)) for presence in Presence]}
+            **{presence.value: str(presence.label) for presence in Presence}}
 
 
 def _attendance(meeting, guest_form=None, status=200):

@@ -6,6 +6,7 @@
   /* Live-saved forms (the attendance taps): "saving…", and on a network or server failure
      a clear message with a retry. The pressed state changes only when the server answers. */
   function statusOf(form) { return form.querySelector(".save-status"); }
+  function textsOf(form) { return form.closest("[data-saving]").dataset; }  /* on the list */
 
   function liveForm(event) {  /* the live-saved form that sent this request, if any */
     var config = event.detail.requestConfig;
@@ -29,7 +30,7 @@
     var form = liveForm(event);
     if (!form) { return; }
     form.setAttribute("aria-busy", "true");
-    statusOf(form).textContent = form.dataset.saving;
+    statusOf(form).textContent = textsOf(form).saving;
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
@@ -42,11 +43,11 @@
                                     event.detail.xhr.status >= 400)) { return; }
     var message = document.createElement("span");
     message.className = "field-error";
-    message.textContent = form.dataset.failed + " ";
+    message.textContent = textsOf(form).failed + " ";
     var retry = document.createElement("button");
     retry.type = "button";
     retry.className = "link-button";
-    retry.textContent = form.dataset.retry;
+    retry.textContent = textsOf(form).retry;
     retry.addEventListener("click", function () {
       (form.lastButton || form.querySelector("button[type=submit]")).click();
     });
