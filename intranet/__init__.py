@@ -90,7 +90,7 @@ def _register_cli(app: Flask) -> None:
 
 
 def _register_templating(app: Flask) -> None:
-    from .groups.models import group_title
+    from .groups.models import group_title, working_group_name
     from .i18n import register_filters
     from .mail.causes import cause_in_czech
     from .markup import register_markdown
@@ -113,6 +113,7 @@ def _register_templating(app: Flask) -> None:
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["row_url"] = RowUrl
     app.jinja_env.globals["group_title"] = group_title
+    app.jinja_env.globals["working_group_name"] = working_group_name
     app.jinja_env.globals["external_url"] = external_url
     app.jinja_env.globals["answer_url"] = answer_link
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]

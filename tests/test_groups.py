@@ -102,6 +102,18 @@ def test_group_list_shows_title_current_members_and_description(client, create_m
     assert "Služby pro seniory v území." in card
 
 
+def test_rows_name_a_group_escaped_and_in_the_language_of_the_page(client, create_member,
+                                                                   create_group):
+    me = create_member()
+    create_group(number=3, name="Rodina & <děti>", members=[me])
+    client.login(me)
+    czech = client.get("/groups").get_data(as_text=True)
+    assert "Pracovní skupina č. 3 – Rodina &amp; &lt;děti&gt;" in czech
+    client.submit("/language", {"language": "en", "next": "/groups"})
+    english = client.get("/groups").get_data(as_text=True)
+    assert "Working group No. 3 – Rodina &amp; &lt;děti&gt;" in english
+
+
 def test_long_member_list_is_paged_and_actions_keep_the_page(app, client, create_member,
                                                              create_group):
     coordinator = create_member(last_name="Koordinátorová")
