@@ -43,12 +43,13 @@ def watch(name: str, models: dict[type, tuple[str, ...] | None]) -> None:
 
 
 def current_version(name: str) -> int:
-    """The counter as the session's transaction sees it, read once per transaction (a page
-    that reuses several results of one name asks once); again after the session raised it."""
-    seen = db.session.info.setdefault("data_versions", {})
-    if name not in seen:
-        seen[name] = rows_of(_version(), {"name": name}).scalar() or 0
-    return seen[name]
+    """The counter as the session's transaction sees it. A transaction reads all the counters
+    at once (a row per kind of result, a dozen), when it first needs one: a page that reuses
+    results of several kinds asks once; again after the session raised one."""
+    seen = db.session.info.get("data_versions")
+    if seen is None:
+        seen = db.session.info["data_versions"] = dict(rows_of(_versions()).all())
+    return seen.get(name, 0)
 
 
 @sa.event.listens_for(Session, "after_transaction_end")
@@ -61,8 +62,8 @@ def _forget_seen(session) -> None:
 
 
 @prebuilt
-def _version() -> sa.Select:
-    return sa.select(DataVersion.version).where(DataVersion.name == sa.bindparam("name"))
+def _versions() -> sa.Select:
+    return sa.select(DataVersion.name, DataVersion.version)
 
 
 @dataclass
