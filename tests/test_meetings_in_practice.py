@@ -338,7 +338,7 @@ def test_everyone_present_marks_the_rest_and_the_count_follows(client, team, cre
     attendance.answer(meeting, team["other"].id, Answer.EXCUSED)
     client.login(team["secretary"])
     page = client.get(f"/meetings/{meeting.id}/attendance").get_data(as_text=True)
-    assert "Přítomno: 0 z 2" in page
+    assert "Přítomno: 0 z 2" in page and "Všichni ostatní přítomni" in page
     client.submit(f"/meetings/{meeting.id}/attendance/everyone")
     presences = dict(db.session.execute(sa.select(Participation.member_id,
                                                   Participation.presence)).all())
@@ -349,6 +349,8 @@ def test_everyone_present_marks_the_rest_and_the_count_follows(client, team, cre
     fragment = response.get_data(as_text=True)
     assert 'id="attendance-count"' in fragment and 'hx-swap-oob="true"' in fragment
     assert "Přítomno: 2 z 2" in fragment
+    page = client.get(f"/meetings/{meeting.id}/attendance").get_data(as_text=True)
+    assert "Všichni ostatní přítomni" not in page  # nobody is left to mark
 
 
 def test_meeting_mail_carries_the_online_link(client, team, smtp_server):

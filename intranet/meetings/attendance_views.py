@@ -32,6 +32,7 @@ def _attendance(meeting, guest_form=None, status=200):
     rows = service.attendance_rows(meeting)
     return render("meetings/attendance.html", "meetings/_attendance.html", status=status,
                   meeting=meeting, rows=rows, present=service.present_count(rows),
+                  unrecorded=any(row.presence is None for row in rows),
                   guests=service.guests_of(meeting), guest_form=guest_form or GuestForm(
                       formdata=None), row_texts=row_texts())
 
