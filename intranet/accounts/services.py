@@ -87,9 +87,10 @@ def member_query(q: str = "", *, role: Role | None = None, organisation_id: int 
 
 def _broad(shape: tuple, filters: dict, search: dict, page: int) -> bool:
     """Whether an index search is read sooner "in order" up to this page: from the numbers
-    of its matches and of all members under the same filters (each counted once a change)."""
+    of its matches and of all members, whom reading in order passes whatever the filters
+    (each counted once a change)."""
     matches = member_count(_member_query("index", *shape), {**search, **filters})
-    everyone = member_count(_member_query(None, *shape), filters)
+    everyone = member_count(_member_query(None, False, False, False, None), {})
     return reads_in_order(matches, everyone, page * current_app.config["PER_PAGE"])
 
 
