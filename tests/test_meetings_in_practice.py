@@ -309,6 +309,9 @@ def test_a_group_calendar_feed_holds_only_that_groups_meetings(client, team, cre
     page = client.get(f"/groups/{team['group'].id}").get_data(as_text=True)
     feed = f"/calendar/{team['keen'].calendar_token}/groups/{team['group'].id}.ics"
     assert feed in page and "webcal://" in page and "Kopírovat" in page
+    client.submit("/language", {"language": "en", "next": "/"})
+    english = client.get(f"/groups/{team['group'].id}").get_data(as_text=True)
+    assert "Kopírovat" not in english and ">Copy<" in english  # the macro follows the page
     ics = icalendar.Calendar.from_ical(client.get(feed).data)
     assert [str(e["LOCATION"]) for e in ics.walk("VEVENT")] == ["Naše"]
 
