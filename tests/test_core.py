@@ -185,6 +185,20 @@ def test_row_url_is_url_for_routed_once(app):
                                                 member_id=member_id)
 
 
+def test_templates_translate_in_the_language_of_the_moment_and_escape_only_html(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    loop = ('{% for name in names %}{% set shown = name %}'
+            '{{ _("Pracovní skupina %(title)s", title=shown) }};{% endfor %}')
+    with app.test_request_context():
+        assert render_template_string(loop, names=["<b>"]) == "Pracovní skupina &lt;b&gt;;"
+        with force_locale("en"):  # e.g. a mail to a member who reads English
+            assert render_template_string(loop, names=["A"]) == "Working group A;"
+        text = "{% autoescape false %}" + loop + "{% endautoescape %}"  # as in mail's .txt
+        assert render_template_string(text, names=["<b>"]) == "Pracovní skupina <b>;"
+
+
 def test_macro_files_are_built_once_and_imports_with_context_see_the_page(app, monkeypatch):
     from flask import render_template_string
     from jinja2 import ChoiceLoader, DictLoader
