@@ -1,5 +1,6 @@
 """SQLite tuning, column types shared by all models, statements built once."""
 
+from collections import namedtuple
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 
@@ -80,6 +81,14 @@ def row_shape(select: sa.Select) -> str:
     if all(isinstance(column["type"], TypeEngine) for column in described):
         return "columns"
     return "entity" if len(described) == 1 else "mixed"
+
+
+@lru_cache(maxsize=1024)
+def row_type(select: sa.Select) -> type:
+    """A named tuple of a prebuilt select's columns, for the rows a page shows: reading a
+    column of SQLAlchemy's Row by name costs 0.5 µs, of a named tuple 0.05 µs, and a list
+    reads several columns of each of its rows more than once."""
+    return namedtuple("Row", select.selected_columns.keys(), rename=True)
 
 
 def rows_of(select: sa.Select, params: dict | None = None) -> sa.Result:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from werkzeug.routing import IntegerConverter
 
-from .database import count_of_rows, page_of, page_params, row_shape, rows_of
+from .database import count_of_rows, page_of, page_params, row_shape, row_type, rows_of
 from .extensions import htmx
 
 
@@ -56,7 +56,7 @@ class StatementPagination(Pagination):
                                                       self._query_offset))
         shape = row_shape(select)
         if shape == "columns":
-            return result.all()
+            return list(map(row_type(select)._make, result))
         return list(result.unique().scalars() if shape == "entity" else result.unique().all())
 
     def _query_count(self) -> int:

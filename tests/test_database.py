@@ -107,3 +107,23 @@ def test_lists_paginate_prebuilt_selects_only(app):
 
     with app.test_request_context("/"), pytest.raises(TypeError):
         paginate(sa.select(Member))
+
+
+def test_a_page_of_plain_values_is_named_tuples_of_its_columns(app, create_member):
+    """Lists read each row's columns by name several times: a named tuple answers in a tenth
+    of the time SQLAlchemy's Row takes."""
+    from intranet.accounts.models import Member
+    from intranet.database import prebuilt
+    from intranet.web import paginate
+
+    jana = create_member(first_name="Jana", last_name="Černá")
+
+    @prebuilt
+    def names():
+        return (sa.select(Member.id, Member.first_name, sa.func.count().over().label("count"))
+                .where(Member.id == sa.bindparam("id")))
+
+    with app.test_request_context("/"):
+        [row] = paginate(names(), {"id": jana.id}).items
+    assert row == (jana.id, "Jana", 1) and isinstance(row, tuple)
+    assert (row.id, row.first_name, row.count) == (jana.id, "Jana", 1)  # "count" a column
