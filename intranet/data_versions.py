@@ -45,10 +45,13 @@ def watch(name: str, models: dict[type, tuple[str, ...] | None]) -> None:
 def current_version(name: str) -> int:
     """The counter as the session's transaction sees it. A transaction reads all the counters
     at once (a row per kind of result, a dozen), when it first needs one: a page that reuses
-    results of several kinds asks once; again after the session raised one."""
-    seen = db.session.info.get("data_versions")
+    results of several kinds asks once; again after the session raised one. The session's
+    pending changes are flushed first, as a query would: they may raise a counter."""
+    session = db.session()
+    session._autoflush()  # noqa: SLF001 – what every query does; nothing when clean
+    seen = session.info.get("data_versions")
     if seen is None:
-        seen = db.session.info["data_versions"] = dict(rows_of(_versions()).all())
+        seen = session.info["data_versions"] = dict(rows_of(_versions()).all())
     return seen.get(name, 0)
 
 
@@ -88,8 +91,9 @@ def cached(name: str, key, compute):
             found.expires_at is None or utcnow() < found.expires_at):
         return found.value
     value, expires_at = compute()
-    with _lock:
-        cache[key] = _Result(version, value, expires_at)
+    if current_version(name) == version:  # else computed from changes the counter has not seen
+        with _lock:
+            cache[key] = _Result(version, value, expires_at)
     return value
 
 

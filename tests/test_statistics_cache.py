@@ -13,6 +13,7 @@ from intranet.data_versions import DataVersion
 from intranet.database import utcnow
 from intranet.extensions import db
 from intranet.meetings import stats
+from intranet.organisations.models import Organisation
 from intranet.policy import Role
 
 from .queries import QueryCounter
@@ -139,3 +140,35 @@ def test_rows_kept_as_html_follow_the_language_and_the_page(
     client.submit("/language", {"language": "en", "next": "/meetings/stats"})
     english = client.get("/meetings/stats").get_data(as_text=True)
     assert 'data-label="When"' in english and 'data-label="Kdy"' not in english
+
+
+def organisation_name(organisation):
+    """A compute() for data_versions.cached: the organisation's name as the database has it."""
+    return lambda: (db.session.scalar(sa.select(Organisation.name)
+                                      .where(Organisation.id == organisation.id)), None)
+
+
+def test_a_change_not_yet_flushed_is_seen_by_the_next_result(app, held):
+    organisation = held["jana"].organisation
+    db.session.commit()
+    with app.test_request_context():
+        before = organisation.name
+        assert data_versions.cached(stats.STATISTICS, "name", organisation_name(organisation)) \
+            == before
+        organisation.name = "Nové jméno"  # not flushed: the counter is raised at the flush
+        assert data_versions.cached(stats.STATISTICS, "name", organisation_name(organisation)) \
+            == "Nové jméno"
+
+
+def test_a_result_of_a_change_rolled_back_is_not_served_after_the_rollback(app, held):
+    organisation = held["jana"].organisation
+    db.session.commit()
+    with app.test_request_context():
+        before = organisation.name
+        data_versions.cached(stats.STATISTICS, "first", organisation_name(organisation))
+        organisation.name = "Vráceno"  # e.g. a form that fails later and is rolled back
+        assert data_versions.cached(stats.STATISTICS, "second", organisation_name(organisation)) \
+            == "Vráceno"
+        db.session.rollback()
+        assert data_versions.cached(stats.STATISTICS, "second", organisation_name(organisation)) \
+            == before
