@@ -18,7 +18,7 @@ from cachetools import LRUCache
 from flask import current_app
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .database import prebuilt, rows_of, utcnow
+from .database import flushed_session, prebuilt, rows_of, utcnow
 from .extensions import db
 
 ANY_CHANGE = None
@@ -47,8 +47,7 @@ def current_version(name: str) -> int:
     at once (a row per kind of result, a dozen), when it first needs one: a page that reuses
     results of several kinds asks once; again after the session raised one. The session's
     pending changes are flushed first, as a query would: they may raise a counter."""
-    session = db.session()
-    session._autoflush()  # noqa: SLF001 – what every query does; nothing when clean
+    session = flushed_session()
     seen = session.info.get("data_versions")
     if seen is None:
         seen = session.info["data_versions"] = dict(rows_of(_versions()).all())

@@ -7,7 +7,7 @@ from functools import cache, lru_cache
 import sqlalchemy as sa
 from flask import abort, has_request_context, request
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -97,11 +97,18 @@ def rows_of(select: sa.Select, params: dict | None = None) -> sa.Result:
     are written first, unless autoflush is off or a flush is under way): the ORM's layer
     costs some 50 µs a statement and does nothing for them. Entities are read through the
     session."""
-    session = db.session()
     if row_shape(select) != "columns":
-        return session.execute(select, params)
-    session._autoflush()  # what session.execute() does first (no public equivalent)
-    return session.connection().execute(select, params)
+        return db.session.execute(select, params)
+    return flushed_session().connection().execute(select, params)
+
+
+def flushed_session() -> Session:
+    """The request's session after its own autoflush, what session.execute() does first (no
+    public equivalent): pending changes are written, unless autoflush is off or a flush is
+    under way; nothing when the session is clean."""
+    session = db.session()
+    session._autoflush()
+    return session
 
 
 @lru_cache(maxsize=1024)
