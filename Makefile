@@ -9,7 +9,7 @@ VNU_VERSION := 26.9.27
 VNU_JAR := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install translations update-translations chromium java lint bench clean
+.PHONY: run test install translations update-translations chromium java postgresql lint bench clean
 
 run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
@@ -20,9 +20,11 @@ run: $(VENV)/.installed translations
 	  $(FLASK) mail receive & \
 	  $(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.installed-test translations chromium java $(VNU_JAR)
+# Every test that uses a database runs on SQLite and on PostgreSQL (a throwaway cluster the
+# fixtures make in a temporary folder), in two processes at once.
+test: $(VENV)/.installed-test translations chromium java postgresql $(VNU_JAR)
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +49,11 @@ update-translations: $(VENV)/.installed
 # Debian's chromium for the real-browser tests (Playwright cannot download browsers here).
 chromium:
 	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+# Debian's PostgreSQL server for the suite's second database (its binaries are enough: the
+# tests run their own cluster, not the package's).
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql; }
 
 # Java for the HTML checker, and the checker itself (pinned; bump VNU_VERSION to update).
 java:

@@ -1,10 +1,14 @@
 """WSGI entry point: `flask --app wsgi …` and `gunicorn wsgi:app`."""
 
 import gc
+import threading
 
-from intranet import create_app
+from intranet import create_app, words
+from intranet.database import check_database
 
 app = create_app()
+check_database(app)  # a database that does not answer: one clear line, then exit
+threading.Thread(target=words.prepare, daemon=True).start()  # a search's words' forms
 # What the app built (mappers, compiled templates, catalogues) lives as long as the process:
 # leave it out of the garbage collector's full passes, which otherwise stall requests.
 gc.freeze()

@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from . import transfer  # noqa: F401  (`flask db copy-from-sqlite`, in Flask-Migrate's group)
     from .cli import backup_command, demo_cli
     from .mail.cli import mail_cli
 
@@ -99,7 +100,7 @@ def _register_templating(app: Flask) -> None:
     from .policy import can
     from .search import snippet_html
     from .text import size_text
-    from .web import RowUrl, Template, external_url, page_url
+    from .web import RowUrl, Template, external_url, page_url, url_with_args
 
     app.jinja_env.template_class = Template
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -112,6 +113,7 @@ def _register_templating(app: Flask) -> None:
     app.jinja_env.globals["panels"] = render_panels
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["row_url"] = RowUrl
+    app.jinja_env.globals["url_with_args"] = url_with_args
     app.jinja_env.globals["group_title"] = group_title
     app.jinja_env.globals["working_group_name"] = working_group_name
     app.jinja_env.globals["external_url"] = external_url

@@ -6,9 +6,11 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from .database import database_url, engine_options
+
 DEFAULTS = {
     "SQLALCHEMY_DATABASE_URI": None,  # set from the instance path unless configured
-    "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"timeout": 30}},
+    "SQLALCHEMY_ENGINE_OPTIONS": None,  # None: database.engine_options() for its dialect
     "BABEL_DEFAULT_LOCALE": "cs",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Prague",
     "LANGUAGES": ["cs", "en"],
@@ -74,6 +76,10 @@ def load_config(app, test_config=None):
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         db_file = Path(app.instance_path) / "intranet.sqlite"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_file}"
+    url = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if app.config["SQLALCHEMY_ENGINE_OPTIONS"] is None:
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(url)
     if not app.config.get("ATTACHMENT_DIR"):
         app.config["ATTACHMENT_DIR"] = str(Path(app.instance_path) / "attachments")
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit

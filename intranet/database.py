@@ -1,4 +1,5 @@
-"""SQLite tuning, column types shared by all models, statements built once."""
+"""The two databases (SQLite tuning, PostgreSQL's pool), column types shared by all models,
+statements built once."""
 
 from collections import namedtuple
 from datetime import UTC, datetime
@@ -7,14 +8,62 @@ from functools import cache, lru_cache
 import sqlalchemy as sa
 from flask import abort, has_request_context, request
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, lazyload
-from sqlalchemy.sql.expression import UnaryExpression
-from sqlalchemy.sql.operators import custom_op
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from .extensions import db
 
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+# The drivers the app ships with (pyproject.toml), and the schemes people write for them.
+DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
+SCHEMES = {"postgres": "postgresql", "postgresql+psycopg": "postgresql"}
+
+
+class DatabaseUnavailable(SystemExit):
+    """The configured database cannot be used: one clear line, not a traceback."""
+
+    def __init__(self, reason: str):
+        super().__init__(f"Databáze: {reason}")
+
+
+def database_url(configured: str) -> str:
+    """The configured address with the driver the app ships with ("postgres://…" and
+    "postgresql://…" mean psycopg 3); an address of another database is refused."""
+    try:
+        url = sa.make_url(configured)
+    except sa.exc.ArgumentError:
+        raise DatabaseUnavailable(f"adresa {configured!r} není adresa databáze "
+                                  "(např. postgresql://uzivatel@server/intranet).") from None
+    kind = SCHEMES.get(url.drivername, url.drivername)
+    if kind not in DRIVERS:
+        raise DatabaseUnavailable(f"{url.drivername!r} není podporovaná databáze; "
+                                  "použijte sqlite:/// nebo postgresql://.")
+    return url.set(drivername=DRIVERS[kind]).render_as_string(hide_password=False)
+
+
+def engine_options(url: str) -> dict:
+    """SQLite waits up to 30 s for the write lock; PostgreSQL keeps a small pool per process
+    whose connections are tested before use (a restarted server is no error page)."""
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_size": 5, "max_overflow": 10, "pool_pre_ping": True, "pool_recycle": 3600,
+            "connect_args": {"connect_timeout": 10}}
+
+
+def check_database(app) -> None:
+    """Connect once at start-up (wsgi.py: the server and every command), so that a database
+    that does not answer is said in one line, not in a traceback on the first request."""
+    with app.app_context():
+        engine = db.engine
+    try:
+        with engine.connect():
+            pass
+    except sa.exc.OperationalError as error:
+        first_line = str(error.orig or error).strip().splitlines()[0]
+        raise DatabaseUnavailable(f"{engine.url.render_as_string()} neodpovídá: {first_line}") \
+            from None
 
 
 def prebuilt(build):
@@ -36,11 +85,27 @@ def found_or_404(select: sa.Select, params: dict):
     return found
 
 
-def not_along_index(column: sa.ColumnElement) -> sa.ColumnElement:
-    """The column as "+column", which SQLite cannot read along an index: for a condition or a
-    minimum that it would otherwise answer by walking that column's index from one end, when
-    another index finds the few rows sooner."""
-    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+class not_along_index(FunctionElement):  # noqa: N801 - SQLAlchemy's name for SQL functions
+    """The column as "+column" on SQLite, which then cannot read it along an index: for a
+    condition or a minimum that it would otherwise answer by walking that column's index
+    from one end, when another index finds the few rows sooner. PostgreSQL's planner weighs
+    that itself (and has no unary plus for dates): the column as it is."""
+
+    inherit_cache = True
+
+    def __init__(self, column: sa.ColumnElement):
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(not_along_index)
+def _as_it_is(element, compiler, **kw):
+    return compiler.process(element.clauses.clauses[0], **kw)
+
+
+@compiles(not_along_index, "sqlite")
+def _unary_plus(element, compiler, **kw):
+    return "+" + compiler.process(element.clauses.clauses[0], **kw)
 
 
 def now_parameter() -> sa.BindParameter:

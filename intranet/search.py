@@ -4,25 +4,30 @@ and texts such as published minutes ("socialni sluzby" finds "sociální služby
 Every searchable text is folded (text.fold). On SQLite the members are found through a trigram
 full-text index (FTS5) of their name, organisation and municipality, which triggers keep up
 to date (migration d5e6f7a8b9c0): a search reads the matches, not every member. A query shorter
-than a trigram, or another database, falls back to LIKE over the folded keys.
+than a trigram falls back to LIKE over the folded keys; on PostgreSQL every member search is
+that LIKE, which GIN trigram indexes (pg_trgm) answer. Texts: see "word search" below.
 """
 
 import re
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from .database import not_along_index
 from .extensions import db
 from .text import fold, like_pattern
+from .words import text_keys, word_key
 
 MEMBER_INDEX = "member_search"  # FTS5 table: rowid = member.id, text = the folded keys
 MINUTES_INDEX = "minutes_search"  # FTS5 table: rowid = minutes.id, body = the plain text
 LIST_INDEX = "list_search"  # FTS5 table: rowid = list_post.id, body = subject and text
-INDEXES = (MEMBER_INDEX, MINUTES_INDEX, LIST_INDEX)
+TEXT_INDEXES = (MINUTES_INDEX, LIST_INDEX)  # kept by index_text (the members' by triggers)
+INDEXES = (MEMBER_INDEX, *TEXT_INDEXES)
 TRIGRAM = 3
 MARK, END_MARK = "\x02", "\x03"  # around the matched words of a snippet (see snippet_html)
-WORD = re.compile(r"\w+")
+WORD = re.compile(r"[^\W_]+")  # a word, as both databases' word indexes split text
 # Each letter without diacritics with its variants that have them ("a": "aáä…").
 VARIANTS: dict[str, str] = {}
 for _code in range(0xC0, 0x250):
@@ -36,37 +41,111 @@ def is_index_table(name: str) -> bool:
 
 
 # --- texts: word search, ranked, with snippets ------------------------------------------
+# One interface, a backend per database: SQLite's FTS5 tables (body, keys), PostgreSQL's
+# tables (rowid, body, keys, document: a weighted tsvector in a GIN index; migration
+# 0a1b2c3d4e5f). Both hold the text itself and its words' keys (words.text_keys: lemma,
+# folded, stemmed), so that "pecovatelska" finds "pečovatelské"; a word itself ranks above
+# its key alone (SQLite: bm25 weights 10 : 1; PostgreSQL: weights A and B).
+
+class text_match(FunctionElement):  # noqa: N801 - SQLAlchemy's name for SQL functions
+    """Whether a row of the word index (the first argument, its name) matches the query
+    (the second, the parameter :match, as match_params writes it for the database)."""
+
+    type = sa.types.NullType()  # as a Boolean, SQLite would get "MATCH ? = 1", which it refuses
+    inherit_cache = True
+
+
+class text_rank(FunctionElement):  # noqa: N801
+    """How well a row of the word index matches the query :match: lower is better."""
+
+    type = sa.Float()
+    inherit_cache = True
+
+
+@compiles(text_match, "sqlite")
+def _sqlite_match(element, compiler, **kw):
+    index, query = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"{index} MATCH {query}"
+
+
+@compiles(text_match, "postgresql")
+def _postgresql_match(element, compiler, **kw):
+    index, query = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"{index}.document @@ CAST({query} AS tsquery)"
+
+
+@compiles(text_rank, "sqlite")
+def _sqlite_rank(element, compiler, **kw):
+    return f"{compiler.process(element.clauses.clauses[0], **kw)}.rank"
+
+
+@compiles(text_rank, "postgresql")
+def _postgresql_rank(element, compiler, **kw):
+    index, query = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"-ts_rank({index}.document, CAST({query} AS tsquery))"
+
+
+INSERTS = {  # a row of a word index, per database
+    "sqlite": "INSERT INTO {index}(rowid, body, keys) VALUES (:id, :body, :keys)",
+    "postgresql": "INSERT INTO {index}(rowid, body, keys, document) VALUES (:id, :body, :keys,"
+                  " setweight(to_tsvector('simple', :words), 'A')"
+                  " || setweight(to_tsvector('simple', :keys), 'B'))",
+}
+
 
 def index_text(index: str, row_id: int, text: str) -> None:
     """Put (or replace) a row's text in a word index, in the caller's transaction."""
+    insert = INSERTS[_dialect()].format(index=index)
     db.session.execute(sa.text(f"DELETE FROM {index} WHERE rowid = :id"), {"id": row_id})
-    db.session.execute(sa.text(f"INSERT INTO {index}(rowid, body) VALUES (:id, :body)"),
-                       {"id": row_id, "body": text})
+    db.session.execute(sa.text(insert), {"id": row_id, "body": text, "keys": text_keys(text),
+                                         "words": " ".join(WORD.findall(fold(text)))})
 
 
 def match_params(q: str) -> dict:
     """The value of the parameter :match of the conditions below, for the query."""
-    return {"match": _match_query(q)}
+    words = WORD.findall(q)[:12]
+    if not words:
+        return {"match": None}
+    return {"match": QUERIES[_dialect()](words)}
+
+
+def _fts5_query(words: list[str]) -> str:
+    """Each word, or its key; the last word also as a prefix (SQLite FTS5)."""
+    def either(word, prefix=""):
+        key = word_key(word)
+        return f'(body : "{word}"{prefix}' + (f' OR keys : "{key}")' if key else ")")
+
+    return " AND ".join([either(word) for word in words[:-1]] + [either(words[-1], "*")])
+
+
+def _tsquery(words: list[str]) -> str:
+    """Each word (weight A), or its key (weight B); the last word also as a prefix
+    (PostgreSQL's tsquery)."""
+    def either(word, prefix=""):
+        key = word_key(word)
+        return f"('{fold(word)}':{prefix}A" + (f" | '{key}':B)" if key else ")")
+
+    return " & ".join([either(word) for word in words[:-1]] + [either(words[-1], "*")])
+
+
+QUERIES = {"sqlite": _fts5_query, "postgresql": _tsquery}
 
 
 def _match(index: str) -> sa.ColumnElement[bool]:
-    return sa.literal_column(index).op("MATCH")(sa.bindparam("match", type_=sa.String))
+    return text_match(sa.literal_column(index), sa.bindparam("match", type_=sa.String))
 
 
 def text_matches(index: str) -> sa.CTE:
-    """The rows of a word index that contain every word of a query (the last one also as
-    the beginning of a word, for searching as one types), regardless of case and diacritics:
-    columns id and rank, lower is better. The query is the parameter :match (match_params;
-    for a query with words: has_words). (To count them or to keep rows among them, see
-    match_count and among_matches: ranking costs more than finding.)
-
-    SQLite's FTS5 (unicode61, remove_diacritics 2); PostgreSQL's full-text search with
-    unaccent can answer the same question here, with the same columns.
-    """
-    table = sa.table(index, sa.column("rowid"), sa.column("rank"))
+    """The rows of a word index that contain every word of a query (or its key; the last
+    one also as the beginning of a word, for searching as one types), regardless of case and
+    diacritics: columns id and rank, lower is better. The query is the parameter :match
+    (match_params; for a query with words: has_words). (To count them or to keep rows among
+    them, see match_count and among_matches: ranking costs more than finding.)"""
+    table = sa.table(index, sa.column("rowid"))
+    rank = text_rank(sa.literal_column(index), sa.bindparam("match", type_=sa.String))
     # Materialised: the matches are found once. As a plain subquery SQLite may, without
     # statistics, run the MATCH again for every row of the joined table (seconds, not ms).
-    return (sa.select(table.c.rowid.label("id"), table.c.rank.label("rank"))
+    return (sa.select(table.c.rowid.label("id"), rank.label("rank"))
             .where(_match(index)).cte(f"{index}_matches").prefix_with("MATERIALIZED"))
 
 
@@ -83,6 +162,10 @@ def match_count(index: str) -> sa.Select:
     """How many rows text_matches() finds, counted in the index itself (nothing is
     materialised: a search of "do" counts 20,000 minutes in 1 ms instead of 6)."""
     return sa.select(sa.func.count()).select_from(sa.table(index)).where(_match(index))
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
 
 
 def has_words(q: str) -> bool:
@@ -110,12 +193,15 @@ def snippets(index: str, q: str, ids: list[int]) -> dict[int, str]:
 
 def words_pattern(words: list[str]) -> re.Pattern:
     """Any of the words, the last also as the beginning of a word, in any case and with or
-    without diacritics ("socialni" matches "Sociální")."""
+    without diacritics ("socialni" matches "Sociální"), and words that begin with a word's
+    key (another form of it: "pecovatelska" marks "pečovatelské")."""
     def letters(word):
         return "".join(f"[{''.join(VARIANTS.get(c, c))}]" if c in VARIANTS else re.escape(c)
                        for c in fold(word))
 
-    alternatives = [letters(word) for word in words[:-1]] + [letters(words[-1]) + r"\w*"]
+    keys = {word_key(word) for word in words} - {fold(word) for word in words}
+    alternatives = ([letters(word) for word in words[:-1]] + [letters(words[-1]) + r"\w*"]
+                    + [letters(key) + r"\w*" for key in sorted(keys)])
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
 
 
@@ -136,14 +222,6 @@ def snippet(text: str, pattern: re.Pattern, before: int = 80, after: int = 160) 
     return ("…" if start > 0 else "") + passage + ("…" if end < len(text) else "")
 
 
-def _match_query(q: str) -> str | None:
-    """The words of a query as an FTS5 query: each quoted, the last also a prefix."""
-    words = WORD.findall(q)[:12]
-    if not words:
-        return None
-    return " ".join(f'"{word}"' for word in words) + "*"
-
-
 def snippet_html(snippet: str | None) -> Markup:
     """A snippet as safe HTML, its matched words in <mark>."""
     escaped = str(escape(snippet or ""))
@@ -158,7 +236,7 @@ def member_search(q: str) -> tuple[str | None, dict]:
     folded = fold(q)
     if not folded.strip():
         return None, {}
-    if len(folded) >= TRIGRAM and db.session.get_bind().dialect.name == "sqlite":
+    if len(folded) >= TRIGRAM and _dialect() == "sqlite":
         return "index", {"phrase": '"' + folded.replace('"', '""') + '"',
                          "pattern": like_pattern(q)}
     return "like", {"pattern": like_pattern(q)}
@@ -215,5 +293,7 @@ def _indexed_text() -> sa.ColumnElement[str]:
 
 
 def include_object(_object, name, type_, _reflected, _compare_to) -> bool:
-    """Alembic's filter: leave the search index out of model comparisons."""
-    return not (type_ == "table" and is_index_table(name))
+    """Alembic's filter: leave the word indexes and PostgreSQL's trigram indexes of the
+    members' search keys (migration 0a1b2c3d4e5f) out of model comparisons."""
+    return not ((type_ == "table" and is_index_table(name))
+                or (type_ == "index" and name.endswith("_trigrams")))

@@ -163,10 +163,16 @@ def page_url(page: int, param: str = "page", endpoint: str | None = None, **valu
 
 def this_url(**changes) -> str:
     """This page's URL with the same query parameters but the changed ones (None drops one)."""
+    return url_with_args(request.endpoint, **{**(request.view_args or {}), **changes})
+
+
+def url_with_args(endpoint: str, **values) -> str:
+    """The endpoint's URL with this page's query parameters, `values` replacing theirs (None
+    drops one); never those url_for itself takes (endpoint, _external, _method…)."""
     args = {key: value for key, value in request.args.items()
             if key != "endpoint" and not key.startswith("_")}
-    args = {key: value for key, value in {**args, **changes}.items() if value is not None}
-    return url_for(request.endpoint, **{**(request.view_args or {}), **args})
+    args = {key: value for key, value in {**args, **values}.items() if value is not None}
+    return url_for(endpoint, **args)
 
 
 def safe_local_target(target: str | None, fallback: str = "/") -> str:

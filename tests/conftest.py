@@ -1,5 +1,8 @@
-"""Fixtures: a migrated SQLite file per test, factories, a CSRF-aware client, a real SMTP server."""
+"""Fixtures: a migrated database per test (SQLite and PostgreSQL), factories, a CSRF-aware
+client, a real SMTP server."""
 
+import itertools
+import os
 import re
 import shutil
 import socket
@@ -8,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
@@ -20,19 +24,21 @@ from intranet.extensions import db
 from intranet.organisations.models import Municipality, Organisation, OrganisationKind
 from intranet.policy import Role
 
+from .postgres import Cluster, server_binaries
+
 PASSWORD = "spravne-heslo-42"
 CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
 
-def app_config(db_file: Path, **overrides) -> dict:
+def app_config(database_url: str, folder: Path, **overrides) -> dict:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}",
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "PASSWORD_HASH": CHEAP_ARGON2,
-        "MAIL_MAILDIR": str(db_file.parent / "maildir"),
-        "ATTACHMENT_DIR": str(db_file.parent / "attachments"),
+        "MAIL_MAILDIR": str(folder / "maildir"),
+        "ATTACHMENT_DIR": str(folder / "attachments"),
         "SERVER_NAME": "intranet.test",
         "MAIL_FROM": "Intranet <intranet@intranet.test>",
     }
@@ -40,17 +46,93 @@ def app_config(db_file: Path, **overrides) -> dict:
     return config
 
 
-@pytest.fixture(scope="session")
-def migrated_db(tmp_path_factory) -> Path:
-    """A database file built by running every Alembic migration once per test session."""
+def migrate(database_url: str, folder: Path) -> None:
+    """Run every Alembic migration on the database."""
     from flask_migrate import upgrade
 
-    path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    app = create_app(app_config(path))
+    app = create_app(app_config(database_url, folder))
     with app.app_context():
         upgrade()
         db.engine.dispose()
-    return path
+
+
+class SQLiteDatabases:
+    """Each test's database: a copy of one file that the migrations built once."""
+
+    kind = "sqlite"
+
+    def __init__(self, folder: Path):
+        self.template = folder / "template.sqlite"
+        migrate(f"sqlite:///{self.template}", folder)
+
+    def fresh(self, folder: Path) -> str:
+        db_file = folder / "intranet.sqlite"
+        shutil.copy(self.template, db_file)
+        return f"sqlite:///{db_file}"
+
+    def drop(self, url: str) -> None:
+        """The file goes with the test's temporary folder."""
+
+    def close(self) -> None:
+        """Nothing runs."""
+
+
+class PostgresDatabases:
+    """Each test's database: a copy (CREATE DATABASE … TEMPLATE) of one database that the
+    migrations built once, on a throwaway cluster of this test session's."""
+
+    kind = "postgresql"
+    TEMPLATE = "intranet_template"
+
+    def __init__(self, folder: Path):
+        self.cluster = Cluster(free_port()).start()
+        self.names = (f"test_{n}" for n in itertools.count(1))
+        migrate(self.cluster.create_database(self.TEMPLATE), folder)
+
+    def fresh(self, folder: Path) -> str:
+        return self.cluster.create_database(next(self.names), template=self.TEMPLATE)
+
+    def drop(self, url: str) -> None:
+        self.cluster.drop_database(sa.make_url(url).database)
+
+    def close(self) -> None:
+        self.cluster.stop()
+
+
+def selected_databases() -> list[str]:
+    """Both databases, or those named in $INTRANET_TEST_DATABASES (e.g. "sqlite")."""
+    return os.environ.get("INTRANET_TEST_DATABASES", "sqlite,postgresql").split(",")
+
+
+@pytest.fixture(scope="session", params=selected_databases())
+def databases(request, tmp_path_factory):
+    """The kind of database the tests run on (each test that uses one runs on every kind),
+    with its template migrated once per test session."""
+    if request.param == "postgresql" and server_binaries() is None:
+        pytest.fail("PostgreSQL's server binaries are missing: `make test` installs them "
+                    "(apt-get install postgresql), or set INTRANET_TEST_DATABASES=sqlite")
+    kinds = {"sqlite": SQLiteDatabases, "postgresql": PostgresDatabases}
+    databases = kinds[request.param](tmp_path_factory.mktemp(f"template-{request.param}"))
+    yield databases
+    databases.close()
+
+
+def pytest_collection_modifyitems(items):
+    """Tests of one database's own machinery (SQLite's pragmas, its backup, its statistics)
+    skip the other: markers sqlite_only and postgresql_only."""
+    for item in items:
+        kind = getattr(item, "callspec", None) and item.callspec.params.get("databases")
+        other = {"sqlite": "postgresql_only", "postgresql": "sqlite_only"}.get(kind)
+        if other and item.get_closest_marker(other):
+            item.add_marker(pytest.mark.skip(reason=f"{other.split('_')[0]} only"))
+
+
+@pytest.fixture
+def database_url(databases, tmp_path):
+    """A fresh migrated database of this test's own; dropped afterwards."""
+    url = databases.fresh(tmp_path)
+    yield url
+    databases.drop(url)
 
 
 class CSRFClient(FlaskClient):
@@ -88,14 +170,11 @@ class CSRFClient(FlaskClient):
 
 
 @pytest.fixture
-def make_app(migrated_db, tmp_path):
-    """Build an app on a fresh copy of the migrated database (overrides go into its config)."""
+def make_app(database_url, tmp_path):
+    """Build an app on the test's database (overrides go into its config)."""
 
     def build(**overrides):
-        db_file = tmp_path / "intranet.sqlite"
-        if not db_file.exists():
-            shutil.copy(migrated_db, db_file)
-        app = create_app(app_config(db_file, **overrides))
+        app = create_app(app_config(database_url, tmp_path, **overrides))
         app.test_client_class = CSRFClient
         return app
 

@@ -1,8 +1,12 @@
 """Health check, security headers, error pages, language, time formats, Markdown, CLI."""
 
+import os
 import re
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -114,6 +118,7 @@ def test_markdown_escapes_raw_html_and_drops_htmx_attributes():
     assert 'href="https://example.org"' in html
 
 
+@pytest.mark.sqlite_only
 def test_backup_command_writes_a_consistent_copy(app, create_member, tmp_path):
     create_member(last_name="Zálohovaná")
     dest = tmp_path / "backup" / "copy.sqlite"
@@ -122,6 +127,13 @@ def test_backup_command_writes_a_consistent_copy(app, create_member, tmp_path):
     with sqlite3.connect(dest) as copy:
         names = [row[0] for row in copy.execute("SELECT last_name FROM member")]
     assert names == ["Zálohovaná"]
+
+
+@pytest.mark.postgresql_only
+def test_backup_command_on_postgresql_points_to_pg_dump(app, tmp_path):
+    result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "copy.sqlite")])
+    assert result.exit_code == 1 and "pg_dump" in result.output
+    assert not (tmp_path / "copy.sqlite").exists()
 
 
 def test_demo_load_runs_once(app):
@@ -163,9 +175,11 @@ def test_environment_overrides_config(tmp_path, monkeypatch):
     load_config(app)
     assert app.config["MAIL_SMTP_HOST"] == "smtp.example.org"
     assert app.config["MAIL_SMTP_PORT"] == 587
-    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql://u@localhost/intranet"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@localhost/intranet"
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_is_tuned(app):
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -252,3 +266,19 @@ def test_every_wtforms_widget_writes_attributes_the_fast_way():
     assert core.html_params is widgets.html_params is html_params
     assert widgets.TextInput.html_params is html_params
     assert widgets.SubmitInput.html_params is html_params
+
+
+@pytest.mark.parametrize(("url", "said"), [
+    ("mysql://u@localhost/intranet", "není podporovaná databáze"),
+    ("not a database address", "není adresa databáze"),
+    ("postgresql://u@127.0.0.1:1/intranet", "neodpovídá"),  # nothing listens on port 1
+    ("sqlite:////nonexistent/folder/intranet.sqlite", "neodpovídá"),
+])
+def test_an_unusable_database_is_said_in_one_line_at_start(url, said, tmp_path):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("INTRANET_")}
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "routes"],
+                          cwd=Path(__file__).parent.parent, capture_output=True, text=True,
+                          env={**env, "DATABASE_URL": url}, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("Databáze: ") and said in done.stderr

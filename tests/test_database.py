@@ -33,6 +33,7 @@ def test_concurrent_read_then_write_transactions_all_succeed(app):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt)) == 6
 
 
+@pytest.mark.sqlite_only
 def test_get_requests_read_without_taking_the_write_lock(app, client, create_member):
     member = create_member()
     client.login(member)
@@ -43,6 +44,7 @@ def test_get_requests_read_without_taking_the_write_lock(app, client, create_mem
         writer.rollback()
 
 
+@pytest.mark.sqlite_only
 def test_each_connection_keeps_a_page_cache_fit_for_a_large_database(app):
     """SQLite's default cache (2 MB) reads a large table's pages again on every look-up."""
     with db.engine.connect() as connection:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
 from intranet.database import utcnow
 from intranet.extensions import db
@@ -328,6 +329,29 @@ def test_the_archive_is_searched_without_diacritics(client, team, publish):
     assert "Školení" not in found
     nothing = client.get(f"/lists/{team['list'].id}?q=neexistuje").get_data(as_text=True)
     assert "Žádná zpráva neobsahuje" in nothing
+
+
+def test_the_archive_finds_a_word_in_another_of_its_forms(client, team):
+    client.login(team["members"][1])
+    client.submit(f"/lists/{team['list'].id}/new",
+                  {"subject": "Kurz", "text": "Hledáme pečovatelky pro pečovatelskou službu."})
+    found = client.get(f"/lists/{team['list'].id}?q=pecovatelske+sluzby").get_data(as_text=True)
+    assert "Nalezena 1 zpráva" in found and "<mark>pečovatelskou</mark>" in found
+
+
+@pytest.mark.parametrize("q", ['"', "-", "*", "("])
+def test_a_search_of_punctuation_alone_lists_the_archive(client, team, publish, q):
+    """Punctuation alone has no word to search for: the threads are listed as without a
+    search (the results expected found messages: a 500), the typed text kept in the box."""
+    publish("Projednána dluhová poradna.\n")
+    client.login(team["members"][1])
+    url = f"/lists/{team['list'].id}"
+    page = client.get(url, query_string={"q": q})
+    fragment = client.get(url, query_string={"q": q}, headers={"HX-Request": "true"})
+    assert page.status_code == fragment.status_code == 200
+    for body in (page.get_data(as_text=True), fragment.get_data(as_text=True)):
+        assert "Zápis – PS č. 4" in body and "1 zpráva" in body and "Nalezen" not in body
+    assert f'value="{escape(q)}"' in page.get_data(as_text=True)
 
 
 def test_threads_are_listed_by_their_newest_posted_message(team):

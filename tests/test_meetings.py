@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import threading
 from datetime import date, datetime, timedelta
 
@@ -584,6 +585,20 @@ def test_impossible_times_are_refused(client, team, overrides, message):
 def test_odd_query_strings_do_not_fail(client, team, url):
     client.login(team["keen"])
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["table=meetings", "table=nope&table=meetings",
+                                   "endpoint=meetings.meetings", "_external=1&_anchor=x",
+                                   "_method=POST", "start=2026-01-01&start=x&group=1&group=y"])
+def test_statistics_ignore_unknown_and_repeated_parameters(client, team, query):
+    """Parameters the page does not know, or gives its own value (the CSV links' table), are
+    not passed on as url_for's arguments: a duplicate was a TypeError (500)."""
+    client.login(team["keen"])
+    response = client.get(f"/meetings/stats?{query}")
+    assert response.status_code == 200
+    tables = re.findall(r'href="/meetings/stats\.csv\?[^"]*\btable=(\w+)',
+                        response.get_data(as_text=True))
+    assert tables == ["meetings", "organisations", "municipalities"]
 
 
 def test_unreadable_version_counts_as_stale(client, team, create_meeting):

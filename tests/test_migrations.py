@@ -1,5 +1,6 @@
 """The Alembic migrations build exactly the schema the models describe."""
 
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -20,11 +21,11 @@ def test_downgrade_and_upgrade_again(app):
 
     downgrade(revision="base")
     with db.engine.connect() as connection:
-        tables = connection.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') "
-            "AND name != 'alembic_version'"
-        ).all()
-    assert tables == []
+        tables = set(sa.inspect(connection).get_table_names()) - {"alembic_version"}
+        if connection.dialect.name == "sqlite":  # the word indexes' triggers
+            tables |= set(connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
+    assert tables == set()
     upgrade()
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM member").scalar() == 0
@@ -67,12 +68,13 @@ OLD_ROWS = [
     *(f"INSERT INTO member (id, email, titles_before, first_name, last_name, titles_after, phone,"
       f" position, organisation_id, role, language, wants_meeting_mail, wants_minutes_mail,"
       f" wants_list_mail, session_token, created_at, search_key) VALUES ({n}, 'm{n}@x.cz', '',"
-      f" 'Eva', '{name}', '', '', '', 1, 'member', 'cs', 1, 1, 1, 't{n}', '{PAST}', 'eva')"
+      f" 'Eva', '{name}', '', '', '', 1, 'member', 'cs', TRUE, TRUE, TRUE, 't{n}', '{PAST}',"
+      f" 'eva')"
       for n, name in ((1, "Černá"), (2, "Nová"))),
     "INSERT INTO working_group (id, number, name, description, rules, reminder_days,"
     f" last_meeting_number, created_at) VALUES (1, 4, 'Služby', '', '', 1, 4, '{PAST}')",
     f"INSERT INTO group_membership (group_id, member_id, is_coordinator, joined_at) VALUES"
-    f" (1, 1, 0, '{PAST}'), (1, 2, 0, '{PAST}')",
+    f" (1, 1, FALSE, '{PAST}'), (1, 2, FALSE, '{PAST}')",
     *(f"INSERT INTO meeting (id, group_id, number, starts_at, ends_at, place, map_url, status,"
       f" uid, sequence, version, created_at) VALUES ({n}, 1, {n}, '{start}', '{start[:11]}23:00',"
       f" 'Obec', '', '{status}', 'u{n}', 0, 1, '{PAST}')"

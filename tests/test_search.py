@@ -56,6 +56,7 @@ def test_a_member_who_moves_is_found_by_the_new_organisation(jana, create_organi
     assert found("urad prace") == {"Jana Nováková"} and found("charit") == set()
 
 
+@pytest.mark.sqlite_only
 def test_bulk_statements_keep_the_index_too(jana):
     db.session.execute(sa.update(Organisation).where(Organisation.id == jana.organisation_id)
                        .values(search_key="azylovy dum"))
@@ -66,6 +67,7 @@ def test_bulk_statements_keep_the_index_too(jana):
     assert index_rows == db.session.scalar(sa.select(sa.func.count(Member.id)))
 
 
+@pytest.mark.sqlite_only
 def test_the_index_survives_every_migration(app):
     """A batch migration that copies the member table drops its triggers with it."""
     triggers = db.session.execute(sa.text(
@@ -114,6 +116,7 @@ def test_a_search_is_read_in_order_only_when_that_finds_the_page_sooner():
     assert not reads_in_order(matches=0, everyone=5000, rows=25)
 
 
+@pytest.mark.sqlite_only  # PostgreSQL has no member index to choose (a LIKE, see search.py)
 def test_a_broad_search_read_in_order_finds_what_the_index_finds(
         app, monkeypatch, create_municipality, create_organisation, create_member):
     """Most members are in Lipová: the first pages are read in order, later ones along the
@@ -144,3 +147,18 @@ def test_a_broad_search_read_in_order_finds_what_the_index_finds(
     for q in ("lipova", "charita lipova", "a"):
         assert pages(q, "chosen") == pages(q, "index"), q
     assert sum(map(len, pages("charita lipova", "chosen"))) == 45
+
+
+@pytest.mark.postgresql_only
+def test_postgresql_answers_searches_from_its_indexes(app):
+    """Word indexes: a weighted tsvector in a GIN index; members: trigram indexes of the
+    folded keys that a LIKE '%…%' uses (migration 0a1b2c3d4e5f)."""
+    inspector = sa.inspect(db.engine)
+    for index in ("minutes_search", "list_search"):
+        assert [i["column_names"] for i in inspector.get_indexes(index)] == [["document"]]
+    for table in ("member", "organisation", "municipality"):
+        assert f"{table}_search_key_trigrams" in {i["name"] for i in inspector.get_indexes(table)}
+    db.session.execute(sa.text("SET enable_seqscan = off"))  # as with many members
+    plan = "\n".join(db.session.execute(sa.text(
+        "EXPLAIN SELECT id FROM member WHERE search_key LIKE '%novak%'")).scalars())
+    assert "member_search_key_trigrams" in plan

@@ -419,6 +419,19 @@ def test_the_register_count_is_kept_but_follows_every_change(client, make_visit,
     assert count("kind=study_visit") == "1"
 
 
+def test_the_register_ignores_parameters_reserved_by_its_links(client, make_visit,
+                                                                create_member):
+    """Parameters named as url_for's own (endpoint, _method) are not passed on to the CSV
+    link: they made it fail (500)."""
+    visit = make_visit()
+    went(visit, create_member())
+    move_to_past(visit.id)
+    client.login(create_member(Role.READER))
+    response = client.get("/visits/register?endpoint=visits.visits&_method=POST&kind=")
+    assert response.status_code == 200
+    assert 'href="/visits/register.csv?kind="' in response.get_data(as_text=True)
+
+
 def test_a_participant_reports_and_the_organiser_shares_it_to_the_territory_list(
         client, make_visit, create_member, smtp_server):
     organiser = create_member()

@@ -9,7 +9,6 @@ import json
 import multiprocessing
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -82,14 +81,13 @@ def offer_visit(organiser: Member, title: str) -> tuple[int, int]:
 
 
 @pytest.fixture(scope="module")
-def site(migrated_db, tmp_path_factory):
+def site(databases, tmp_path_factory):
     """1,001 members and two visits of 5 places prepared in the test's own app, then
     gunicorn (SERVER_WORKERS × SERVER_THREADS) serving the file: yields the test's app (to
     read the database), the address, the visits' (id, slot id) and gunicorn's log."""
     tmp = tmp_path_factory.mktemp("visits_race")
-    db_file = tmp / "intranet.sqlite"
-    shutil.copy(migrated_db, db_file)
-    app = create_app(app_config(db_file))
+    database_url = databases.fresh(tmp)
+    app = create_app(app_config(database_url, tmp))
     with app.app_context():
         municipality = Municipality(name="Testov", orp="ORP Testov")
         organisations = [Organisation(name=f"Organizace {n}", kind=OrganisationKind.NGO,
@@ -110,7 +108,7 @@ def site(migrated_db, tmp_path_factory):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {key: value for key, value in os.environ.items() if not key.startswith("INTRANET_")}
-    env.update({"DATABASE_URL": f"sqlite:///{db_file}", "INTRANET_SECRET_KEY": "race-secret",
+    env.update({"DATABASE_URL": database_url, "INTRANET_SECRET_KEY": "race-secret",
                 "INTRANET_PASSWORD_HASH": json.dumps(CHEAP_ARGON2),
                 "INTRANET_MAIL_MAILDIR": str(tmp / "maildir"),
                 "INTRANET_ATTACHMENT_DIR": str(tmp / "attachments"),
@@ -135,6 +133,7 @@ def site(migrated_db, tmp_path_factory):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+        databases.drop(database_url)
 
 
 def wait_until_healthy(base: str, server: subprocess.Popen, log_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from intranet.extensions import db
@@ -23,6 +24,7 @@ def test_worker_pass_sends_reminders_and_delivers_them(app, create_member, creat
     assert meeting.reminder_sent_at is not None
 
 
+@pytest.mark.sqlite_only
 def test_the_worker_tells_sqlite_how_big_the_tables_are_once_a_day(app, create_member,
                                                                     monkeypatch):
     from intranet import worker

@@ -135,7 +135,9 @@ def _claim_batch(now: datetime, size: int, built: dict) -> list[Claimed]:
     `built`) and who still wants them, read in a transaction that ends before sending.
 
     One conditional UPDATE: of two deliverers claiming at once, each gets other deliveries.
-    (On PostgreSQL the inner select takes FOR UPDATE SKIP LOCKED.)
+    (On PostgreSQL the due deliveries are taken FOR UPDATE SKIP LOCKED, in a materialised
+    CTE: as an IN subquery PostgreSQL may run the LIMIT again while it updates, and claim
+    more than `size`.)
     """
     token = secrets.token_hex(8)
     due = (sa.select(OutboxDelivery.id)
@@ -144,9 +146,10 @@ def _claim_batch(now: datetime, size: int, built: dict) -> list[Claimed]:
            .order_by(OutboxDelivery.id).limit(size))
     if db.session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
+    due = due.cte("due").prefix_with("MATERIALIZED")
     db.session.execute(
         sa.update(OutboxDelivery)
-        .where(OutboxDelivery.id.in_(due.scalar_subquery()),
+        .where(OutboxDelivery.id.in_(sa.select(due.c.id)),
                OutboxDelivery.status == DeliveryStatus.PENDING)
         .values(status=DeliveryStatus.SENDING, claimed_at=utcnow(), claimed_by=token)
         .execution_options(synchronize_session=False))

@@ -72,7 +72,7 @@ def archive_page(list_id):
     form = ArchiveSearchForm(request.args)
     form.validate()
     q = valid_data(form.q) or ""
-    search = archive.found(mailing_list, q) if q else None
+    search = archive.found(mailing_list, q)  # None also for punctuation alone
     if search is None:
         pagination, snippets = paginate(*archive.threads(mailing_list),
                                         count=archive.thread_count()), {}
@@ -82,8 +82,9 @@ def archive_page(list_id):
         snippets = archive.snippets_of(q, pagination.items)
     member = current_member()
     return render("mailing/archive.html", "mailing/_archive_results.html",
-                  mailing_list=mailing_list, form=form, q=q, pagination=pagination,
-                  snippets=snippets, address=services.address_of(mailing_list),
+                  mailing_list=mailing_list, form=form, searched=search is not None,
+                  pagination=pagination, snippets=snippets,
+                  address=services.address_of(mailing_list),
                   may_post=may_post_to_list(member, mailing_list),
                   may_moderate=may_moderate_list(member, mailing_list),
                   held=archive.held_count(mailing_list))

@@ -110,10 +110,10 @@ def upgrade():
 def _create_lists():
     op.execute("INSERT INTO mailing_list (name, address, kind, description, moderated,"
                " reply_to_poster, created_at) VALUES ('Všichni členové a členky', 'vsichni', 'territory',"
-               " 'Celé území: každý aktivní člen a členka.', 0, 0, CURRENT_TIMESTAMP)")
+               " 'Celé území: každý aktivní člen a členka.', FALSE, FALSE, CURRENT_TIMESTAMP)")
     op.execute("INSERT INTO mailing_list (name, address, kind, group_id, description, moderated,"
                " reply_to_poster, created_at) SELECT 'PS č. ' || number || ' ' || name,"
-               " 'ps' || number, 'group', id, '', 0, 0, CURRENT_TIMESTAMP FROM working_group")
+               " 'ps' || number, 'group', id, '', FALSE, FALSE, CURRENT_TIMESTAMP FROM working_group")
 
 
 def _preferences_to_subscriptions():
