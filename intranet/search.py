@@ -26,6 +26,7 @@ LIST_INDEX = "list_search"  # FTS5 table: rowid = list_post.id, body = subject a
 TEXT_INDEXES = (MINUTES_INDEX, LIST_INDEX)  # kept by index_text (the members' by triggers)
 INDEXES = (MEMBER_INDEX, *TEXT_INDEXES)
 TRIGRAM = 3
+BROAD_MATCHES = 1000  # a search that finds more texts lists them newest first (is_broad)
 MARK, END_MARK = "\x02", "\x03"  # around the matched words of a snippet (see snippet_html)
 WORD = re.compile(r"[^\W_]+")  # a word, as both databases' word indexes split text
 # Each letter without diacritics with its variants that have them ("a": "aáä…").
@@ -173,10 +174,12 @@ def has_words(q: str) -> bool:
     return bool(WORD.search(q or ""))
 
 
-def is_broad(q: str) -> bool:
-    """A query of the first letter or two of its words ("a", "do") matches most texts:
-    ranking them all costs more than it tells (tens of milliseconds at 20,000 minutes)."""
-    return all(len(word) < TRIGRAM for word in WORD.findall(q)[:12])
+def is_broad(q: str, matches: int = 0) -> bool:
+    """Whether the texts a query finds are listed newest first rather than ranked: a query of
+    the first letter or two of its words ("a", "do"), or one that matches more than
+    BROAD_MATCHES texts ("zapis" is in every minutes): ranking them all costs more than it
+    tells (50 ms at 20,000 minutes), and the newest are what people look for among so many."""
+    return matches > BROAD_MATCHES or all(len(word) < TRIGRAM for word in WORD.findall(q)[:12])
 
 
 def snippets(index: str, q: str, ids: list[int]) -> dict[int, str]:

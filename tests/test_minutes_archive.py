@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from intranet import search
 from intranet.extensions import db
 from intranet.meetings import attendance
 from intranet.meetings.models import Presence
@@ -79,6 +80,20 @@ def test_the_word_itself_ranks_above_another_of_its_forms(publish, team):
     same_form = publish("Setkání pečovatelské služby.", days_ago=20)
     assert found("pecovatelske", team["mayor"]) == [same_form.id, other_form.id]
     assert found("pecovatelskych", team["mayor"]) == [other_form.id, same_form.id]
+
+
+def test_words_found_in_most_minutes_list_them_newest_first(publish, team, client, monkeypatch):
+    """Ranking thousands of matches costs more than it tells: past BROAD_MATCHES the
+    matches are listed newest first (here the bound is 2)."""
+    best = publish("Zápis, zápis, zápis a zase zápis.", days_ago=30)
+    newer = publish("Zápis ze setkání o dopravě.", days_ago=10)
+    newest = publish("Krátký zápis.", days_ago=2)
+    assert found("zapis", team["mayor"])[0] == best.id  # ranked: the most of the word first
+    monkeypatch.setattr(search, "BROAD_MATCHES", 2)
+    client.login(team["mayor"])
+    page = client.get("/minutes?q=zapis").get_data(as_text=True)
+    order = [page.index(f"/minutes/{m.id}\"") for m in (newest, newer, best)]
+    assert order == sorted(order) and "Nalezeny 3 zápisy" in page
 
 
 def test_another_form_of_the_word_is_marked_in_the_snippet(publish, team):

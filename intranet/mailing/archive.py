@@ -5,7 +5,7 @@ and how far a message's delivery has got."""
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
 
-from ..database import count_of_rows, prebuilt
+from ..database import count_of_rows, prebuilt, rows_of
 from ..extensions import db
 from ..mail.models import DeliveryStatus, OutboxDelivery
 from ..search import (
@@ -59,14 +59,15 @@ def thread_count() -> sa.Select:
         ListPost.list_id == sa.bindparam("list_id"), POSTED)
 
 
-def found(mailing_list: MailingList, q: str) -> tuple[sa.Select, sa.Select, dict] | None:
+def found(mailing_list: MailingList, q: str) -> tuple[sa.Select, int, dict] | None:
     """The list's messages containing every word of the query, best first (for the first
-    letter or two typed, newest first: they match most messages), their number, and the
-    values of both's parameters; None for a query without words."""
+    letter or two typed, or words in most messages, newest first: search.is_broad), their
+    number, and the values of the select's parameters; None for a query without words."""
     if not has_words(q):
         return None
-    return (_found(is_broad(q)), _found_count(),
-            {"list_id": mailing_list.id, **match_params(q)})
+    params = {"list_id": mailing_list.id, **match_params(q)}
+    count = rows_of(_found_count(), params).scalar()
+    return _found(is_broad(q, count)), count, params
 
 
 @prebuilt

@@ -1,7 +1,7 @@
 """The archive of published minutes: browsing by group, year and municipality, searching the
 text without diacritics, and what each member has read."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
 import sqlalchemy as sa
@@ -38,13 +38,14 @@ class Filters:
     group_id: int | None = None
     year: int | None = None
     municipality_id: int | None = None  # someone from it was present
+    matches: int | None = None  # how many published minutes the words match (counted())
 
     def search(self) -> str | None:
         """How the query searches: "ranked" (best matches first), "newest" (the first letter
-        or two of words match most minutes: newest first), or None (no words)."""
+        or two of words, or words in most minutes: newest first), or None (no words)."""
         if not has_words(self.q):
             return None
-        return "newest" if is_broad(self.q) else "ranked"
+        return "newest" if is_broad(self.q, self.matches or 0) else "ranked"
 
     def shape(self) -> tuple[bool, bool, bool]:
         """Which filters are set: the statements are prebuilt for each combination."""
@@ -127,11 +128,27 @@ def _narrowed(query: sa.Select, group: bool, year: bool, municipality: bool) -> 
     return query
 
 
-def count_of(filters: Filters) -> sa.Select | None:
-    """The number of minutes counted cheaply, with archive()'s parameters: the matches in the
-    word index (it holds published minutes only), the published minutes in their index, or
+def counted(filters: Filters) -> Filters:
+    """The filters with the number of minutes their words match, counted in the word index
+    (it holds published minutes only): it decides whether they are ranked (Filters.search)
+    and is the archive's count when no other filter is set."""
+    if not has_words(filters.q):
+        return filters
+    return replace(filters, matches=rows_of(_match_count(), match_params(filters.q)).scalar())
+
+
+@prebuilt
+def _match_count() -> sa.Select:
+    return match_count(MINUTES_INDEX)
+
+
+def count_of(filters: Filters) -> sa.Select | int | None:
+    """The number of minutes, or a select that counts them cheaply, with archive()'s
+    parameters: the words' matches (counted()), the published minutes in their index, or
     those of the filtered meetings; None to count the archive's select (a search with
     filters)."""
+    if filters.search() and filters.matches is not None and not any(filters.shape()):
+        return filters.matches
     return _count_of(filters.search() is not None, *filters.shape())
 
 
@@ -139,7 +156,7 @@ def count_of(filters: Filters) -> sa.Select | None:
 def _count_of(searched: bool, *shape: bool) -> sa.Select | None:
     narrowed = any(shape)
     if searched:
-        return None if narrowed else match_count(MINUTES_INDEX)
+        return None if narrowed else _match_count()
     published = sa.select(sa.func.count()).select_from(Minutes).where(PUBLISHED)  # count(*):
     if not narrowed:  # from the index alone
         return published

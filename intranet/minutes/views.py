@@ -112,9 +112,9 @@ def archive_page():
     form = ArchiveForm(request.args, groups=group_choices(), years=archive.years(),
                        municipalities=municipality_choices())
     form.validate()  # an invalid filter is shown at its field and ignored
-    filters = archive.Filters(q=valid_data(form.q) or "", group_id=valid_data(form.group),
-                              year=valid_data(form.year),
-                              municipality_id=valid_data(form.municipality))
+    filters = archive.counted(archive.Filters(
+        q=valid_data(form.q) or "", group_id=valid_data(form.group), year=valid_data(form.year),
+        municipality_id=valid_data(form.municipality)))
     pagination = paginate(*archive.archive(filters, current_member()),
                           count=archive.count_of(filters))
     return render("minutes/archive.html", "minutes/_archive_results.html", form=form,
