@@ -26,7 +26,9 @@ LIST_INDEX = "list_search"  # FTS5 table: rowid = list_post.id, body = subject a
 TEXT_INDEXES = (MINUTES_INDEX, LIST_INDEX)  # kept by index_text (the members' by triggers)
 INDEXES = (MEMBER_INDEX, *TEXT_INDEXES)
 TRIGRAM = 3
-BROAD_MATCHES = 1000  # a search that finds more texts lists them newest first (is_broad)
+# A search that finds more texts lists them newest first (is_broad): ranking costs about
+# 3 µs a match on SQLite, 20 µs on PostgreSQL (it reads each match's document again).
+RANKED_AT_MOST = {"sqlite": 1000, "postgresql": 300}
 MARK, END_MARK = "\x02", "\x03"  # around the matched words of a snippet (see snippet_html)
 WORD = re.compile(r"[^\W_]+")  # a word, as both databases' word indexes split text
 # Each letter without diacritics with its variants that have them ("a": "aáä…").
@@ -47,12 +49,25 @@ def is_index_table(name: str) -> bool:
 # 0a1b2c3d4e5f). Both hold the text itself and its words' keys (words.text_keys: lemma,
 # folded, stemmed), so that "pecovatelska" finds "pečovatelské"; a word itself ranks above
 # its key alone (SQLite: bm25 weights 10 : 1; PostgreSQL: weights A and B).
+# PostgreSQL finds the matches through the index alone, with a query without weights (one
+# with weights makes it read every match's document again) in the function
+# <index>_matches(query), which tells the planner not to read the whole table instead: it
+# cannot know that a document is kept out of line, and reading every one of them took
+# 10 µs a row (a broad search at 20,000 minutes, 200 ms).
 
 class text_match(FunctionElement):  # noqa: N801 - SQLAlchemy's name for SQL functions
     """Whether a row of the word index (the first argument, its name) matches the query
     (the second, the parameter :match, as match_params writes it for the database)."""
 
     type = sa.types.NullType()  # as a Boolean, SQLite would get "MATCH ? = 1", which it refuses
+    inherit_cache = True
+
+
+class text_match_each(text_match):  # noqa: N801
+    """text_match checked on each row as another index reads them (among_matches): on
+    PostgreSQL against the row's document, not through the index (the rows read are few when
+    the matches are many, and the index would find every match first)."""
+
     inherit_cache = True
 
 
@@ -72,7 +87,32 @@ def _sqlite_match(element, compiler, **kw):
 @compiles(text_match, "postgresql")
 def _postgresql_match(element, compiler, **kw):
     index, query = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"{index}.rowid IN (SELECT {index}_matches(CAST({query} AS tsquery)))"
+
+
+@compiles(text_match_each, "postgresql")
+def _postgresql_match_each(element, compiler, **kw):
+    index, query = (compiler.process(clause, **kw) for clause in element.clauses)
     return f"{index}.document @@ CAST({query} AS tsquery)"
+
+
+class text_match_count(text_match):  # noqa: N801
+    """How many rows of the word index match the query."""
+
+    type = sa.Integer()
+    inherit_cache = True
+
+
+@compiles(text_match_count, "sqlite")
+def _sqlite_match_count(element, compiler, **kw):
+    return f"(SELECT count(*) FROM {compiler.process(element.clauses.clauses[0], **kw)}" \
+           f" WHERE {_sqlite_match(element, compiler, **kw)})"
+
+
+@compiles(text_match_count, "postgresql")
+def _postgresql_match_count(element, compiler, **kw):
+    index, query = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(SELECT count(*) FROM {index}_matches(CAST({query} AS tsquery)))"
 
 
 @compiles(text_rank, "sqlite")
@@ -83,31 +123,35 @@ def _sqlite_rank(element, compiler, **kw):
 @compiles(text_rank, "postgresql")
 def _postgresql_rank(element, compiler, **kw):
     index, query = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"-ts_rank({index}.document, CAST({query} AS tsquery))"
+    return f"-ts_rank({index}.document, CAST({query} AS tsquery))"  # query: the weighted one
 
 
 INSERTS = {  # a row of a word index, per database
     "sqlite": "INSERT INTO {index}(rowid, body, keys) VALUES (:id, :body, :keys)",
     "postgresql": "INSERT INTO {index}(rowid, body, keys, document) VALUES (:id, :body, :keys,"
                   " setweight(to_tsvector('simple', :words), 'A')"
-                  " || setweight(to_tsvector('simple', :keys), 'B'))",
+                  " || setweight(to_tsvector('simple', :distinct_keys), 'B'))",
 }
 
 
 def index_text(index: str, row_id: int, text: str) -> None:
     """Put (or replace) a row's text in a word index, in the caller's transaction."""
-    insert = INSERTS[_dialect()].format(index=index)
+    insert, keys = INSERTS[_dialect()].format(index=index), text_keys(text)
     db.session.execute(sa.text(f"DELETE FROM {index} WHERE rowid = :id"), {"id": row_id})
-    db.session.execute(sa.text(insert), {"id": row_id, "body": text, "keys": text_keys(text),
-                                         "words": " ".join(WORD.findall(fold(text)))})
+    db.session.execute(sa.text(insert), {  # PostgreSQL's document: each key once (smaller)
+        "id": row_id, "body": text, "keys": keys, "words": " ".join(WORD.findall(fold(text))),
+        "distinct_keys": " ".join(dict.fromkeys(keys.split()))})
 
 
 def match_params(q: str) -> dict:
-    """The value of the parameter :match of the conditions below, for the query."""
+    """The values of the parameters :match (which rows match) and :ranking (how well, on
+    PostgreSQL) of the conditions below, for the query."""
     words = WORD.findall(q)[:12]
     if not words:
-        return {"match": None}
-    return {"match": QUERIES[_dialect()](words)}
+        return {"match": None, "ranking": None}
+    if _dialect() == "sqlite":
+        return {"match": _fts5_query(words), "ranking": None}
+    return {"match": _tsquery(words, ("", "")), "ranking": _tsquery(words, ("A", "B"))}
 
 
 def _fts5_query(words: list[str]) -> str:
@@ -119,17 +163,20 @@ def _fts5_query(words: list[str]) -> str:
     return " AND ".join([either(word) for word in words[:-1]] + [either(words[-1], "*")])
 
 
-def _tsquery(words: list[str]) -> str:
-    """Each word (weight A), or its key (weight B); the last word also as a prefix
+def _tsquery(words: list[str], weights: tuple[str, str]) -> str:
+    """Each word, or its key, with these weights (or none); the last word also as a prefix
     (PostgreSQL's tsquery)."""
+    word_weight, key_weight = weights
+
+    def lexeme(text, label):
+        return f"'{text}'" + (f":{label}" if label else "")
+
     def either(word, prefix=""):
         key = word_key(word)
-        return f"('{fold(word)}':{prefix}A" + (f" | '{key}':B)" if key else ")")
+        return "(" + " | ".join([lexeme(fold(word), prefix + word_weight)]
+                                + ([lexeme(key, key_weight)] if key else [])) + ")"
 
     return " & ".join([either(word) for word in words[:-1]] + [either(words[-1], "*")])
-
-
-QUERIES = {"sqlite": _fts5_query, "postgresql": _tsquery}
 
 
 def _match(index: str) -> sa.ColumnElement[bool]:
@@ -143,26 +190,31 @@ def text_matches(index: str) -> sa.CTE:
     (match_params; for a query with words: has_words). (To count them or to keep rows among
     them, see match_count and among_matches: ranking costs more than finding.)"""
     table = sa.table(index, sa.column("rowid"))
-    rank = text_rank(sa.literal_column(index), sa.bindparam("match", type_=sa.String))
+    rank = text_rank(sa.literal_column(index), sa.bindparam("ranking", type_=sa.String))
     # Materialised: the matches are found once. As a plain subquery SQLite may, without
     # statistics, run the MATCH again for every row of the joined table (seconds, not ms).
     return (sa.select(table.c.rowid.label("id"), rank.label("rank"))
             .where(_match(index)).cte(f"{index}_matches").prefix_with("MATERIALIZED"))
 
 
-def among_matches(column, index: str) -> sa.ColumnElement[bool]:
+def among_matches(column, index: str, walked: bool = False) -> sa.ColumnElement[bool]:
     """The condition that `column` (a row's id) is among the rows of the index that match
     the query :match (found once), checked while reading another index of the rows ("+id":
     SQLite then walks, say, the list's messages in their index instead of fetching every
-    match's whole row: 29 → 8 ms for 20,000 matches)."""
+    match's whole row: 29 → 8 ms for 20,000 matches). `walked`: the rows are read in
+    another order until a page is full (newest first, for a broad search): PostgreSQL
+    checks each on its own document rather than finding every match first."""
+    match = text_match_each if walked else text_match
+    condition = match(sa.literal_column(index), sa.bindparam("match", type_=sa.String))
     return not_along_index(column).in_(
-        sa.select(sa.table(index, sa.column("rowid")).c.rowid).where(_match(index)))
+        sa.select(sa.table(index, sa.column("rowid")).c.rowid).where(condition))
 
 
 def match_count(index: str) -> sa.Select:
     """How many rows text_matches() finds, counted in the index itself (nothing is
     materialised: a search of "do" counts 20,000 minutes in 1 ms instead of 6)."""
-    return sa.select(sa.func.count()).select_from(sa.table(index)).where(_match(index))
+    return sa.select(text_match_count(sa.literal_column(index),
+                                      sa.bindparam("match", type_=sa.String)))
 
 
 def _dialect() -> str:
@@ -176,10 +228,11 @@ def has_words(q: str) -> bool:
 
 def is_broad(q: str, matches: int = 0) -> bool:
     """Whether the texts a query finds are listed newest first rather than ranked: a query of
-    the first letter or two of its words ("a", "do"), or one that matches more than
-    BROAD_MATCHES texts ("zapis" is in every minutes): ranking them all costs more than it
-    tells (50 ms at 20,000 minutes), and the newest are what people look for among so many."""
-    return matches > BROAD_MATCHES or all(len(word) < TRIGRAM for word in WORD.findall(q)[:12])
+    the first letter or two of its words ("a", "do"), or one that matches more texts than
+    RANKED_AT_MOST ("zapis" is in every minutes): ranking them all costs more than it tells
+    (50 ms at 20,000 minutes), and the newest are what people look for among so many."""
+    return (matches > RANKED_AT_MOST[_dialect()]
+            or all(len(word) < TRIGRAM for word in WORD.findall(q)[:12]))
 
 
 def snippets(index: str, q: str, ids: list[int]) -> dict[int, str]:

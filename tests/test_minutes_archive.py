@@ -83,13 +83,13 @@ def test_the_word_itself_ranks_above_another_of_its_forms(publish, team):
 
 
 def test_words_found_in_most_minutes_list_them_newest_first(publish, team, client, monkeypatch):
-    """Ranking thousands of matches costs more than it tells: past BROAD_MATCHES the
+    """Ranking thousands of matches costs more than it tells: past RANKED_AT_MOST the
     matches are listed newest first (here the bound is 2)."""
     best = publish("Zápis, zápis, zápis a zase zápis.", days_ago=30)
     newer = publish("Zápis ze setkání o dopravě.", days_ago=10)
     newest = publish("Krátký zápis.", days_ago=2)
     assert found("zapis", team["mayor"])[0] == best.id  # ranked: the most of the word first
-    monkeypatch.setattr(search, "BROAD_MATCHES", 2)
+    monkeypatch.setattr(search, "RANKED_AT_MOST", {"sqlite": 2, "postgresql": 2})
     client.login(team["mayor"])
     page = client.get("/minutes?q=zapis").get_data(as_text=True)
     order = [page.index(f"/minutes/{m.id}\"") for m in (newest, newer, best)]

@@ -76,7 +76,8 @@ def _found(broad: bool) -> sa.Select:
                        ListPost.posted_at)
              .where(ListPost.list_id == sa.bindparam("list_id"), POSTED))
     if broad:
-        return query.where(among_matches(ListPost.id, LIST_INDEX)).order_by(ListPost.id.desc())
+        return (query.where(among_matches(ListPost.id, LIST_INDEX, walked=True))
+                .order_by(ListPost.id.desc()))
     matches = text_matches(LIST_INDEX)
     return (query.join(matches, matches.c.id == ListPost.id)
             .order_by(matches.c.rank, ListPost.id.desc()))

@@ -86,7 +86,7 @@ def _newest_first(searched: bool) -> sa.Select:
                   .correlate(Meeting).scalar_subquery())
     published = [Minutes.meeting_id == Meeting.id, PUBLISHED]
     if searched:
-        published.append(among_matches(Minutes.id, MINUTES_INDEX))
+        published.append(among_matches(Minutes.id, MINUTES_INDEX, walked=True))
     unread = ~sa.exists().where(MinutesReading.minutes_id == minutes_id,
                                 MinutesReading.member_id == sa.bindparam(READER))
     return (sa.select(minutes_id.label("id"), Meeting.id.label("meeting_id"),

@@ -6,8 +6,10 @@ of its forms; a word itself still ranks above its key alone.
 - SQLite: the FTS5 tables are made again with the column `keys` (and bm25 weights 10 : 1), and
   their rows copied with their keys.
 - PostgreSQL: the same two tables as plain tables (rowid, body, keys, document: a weighted
-  tsvector of the folded words and the keys) with a GIN index; members are found by LIKE over
-  their folded keys, which GIN trigram indexes (pg_trgm) answer.
+  tsvector of the folded words and the keys) with a GIN index, and a function per table,
+  <table>_matches(query), that finds the matching rows through the index (see search.py);
+  members are found by LIKE over their folded keys, which GIN trigram indexes (pg_trgm)
+  answer.
 
 Revision ID: 0a1b2c3d4e5f
 Revises: 2a1d8a6e226f
@@ -43,6 +45,9 @@ def upgrade():
         op.execute(f"CREATE TABLE {index} (rowid integer PRIMARY KEY, body text NOT NULL,"
                    " keys text NOT NULL, document tsvector NOT NULL)")
         op.execute(f"CREATE INDEX {index}_document ON {index} USING gin (document)")
+        op.execute(f"CREATE FUNCTION {index}_matches(query tsquery) RETURNS SETOF integer"
+                   " LANGUAGE sql STABLE SET enable_seqscan = off"
+                   f" AS $$ SELECT rowid FROM {index} WHERE document @@ query $$")
     op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, table in TRIGRAM_INDEXES.items():
         op.execute(f"CREATE INDEX {name} ON {table} USING gin (search_key gin_trgm_ops)")
@@ -56,6 +61,7 @@ def downgrade():
     for name in TRIGRAM_INDEXES:
         op.execute(f"DROP INDEX {name}")
     for index in INDEXES:
+        op.execute(f"DROP FUNCTION {index}_matches(tsquery)")
         op.execute(f"DROP TABLE {index}")
 
 
