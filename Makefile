@@ -70,5 +70,6 @@ lint: $(VENV)/.installed-test
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-bench: $(VENV)/.installed translations
-	$(BIN)/python bench/bench_pages.py; pages=$$?; $(BIN)/python bench/bench_mail.py && exit $$pages
+# Both databases side by side (DB=sqlite or DB=postgresql for one).
+bench: $(VENV)/.installed translations postgresql
+	$(BIN)/python bench/bench_pages.py $(if $(DB),--db $(DB)); pages=$$?; $(BIN)/python bench/bench_mail.py && exit $$pages

@@ -1,4 +1,5 @@
-"""Generate a large fictional territory for benchmarks."""
+"""Generate a large fictional territory for benchmarks: the same data on SQLite and on
+PostgreSQL (every list a random choice is made from is read in id order)."""
 
 import random
 from datetime import timedelta
@@ -36,7 +37,7 @@ def generate(municipalities=200, organisations=600, members=5000, seed=1) -> Non
             role=Role.ADMIN if n == 0 else rng.choice(list(Role)), password_hash=password_hash,
             activated_at=now))
     db.session.commit()
-    _groups_and_meetings(rng, db.session.scalars(sa.select(Member)).all())
+    _groups_and_meetings(rng, db.session.scalars(sa.select(Member).order_by(Member.id)).all())
 
 
 def _groups_and_meetings(rng, members, groups=20, meetings_per_group=25) -> None:
@@ -89,14 +90,14 @@ def generate_minutes(count: int, seed: int = 2) -> None:
     5 KB of Czech text, indexed for search as publishing does (bulk inserts, for speed)."""
     from intranet.markup import plain_text, render_markdown
     from intranet.minutes.models import Minutes, MinutesState
-    from intranet.search import MINUTES_INDEX
+    from intranet.search import MINUTES_INDEX, index_text
 
     rng = random.Random(seed)
     groups = db.session.scalars(sa.select(WorkingGroup).order_by(WorkingGroup.id)).all()
     author_id = db.session.scalar(sa.select(Member.id).order_by(Member.id))
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     for start in range(0, count, 1000):
-        meetings, minutes, index = [], [], []
+        meetings, minutes, texts = [], [], []
         for n in range(start, min(start + 1000, count)):
             group = groups[n % len(groups)]
             group.last_meeting_number += 1
@@ -117,20 +118,20 @@ def generate_minutes(count: int, seed: int = 2) -> None:
                             "saved_at": meeting["starts_at"],
                             "published_at": meeting["starts_at"] + timedelta(days=3),
                             "published_by_id": author_id})
-            index.append(plain_text(html))
+            texts.append(plain_text(html))
         minutes_ids = [db.session.execute(sa.insert(Minutes).values(**m).returning(Minutes.id))
                        .scalar() for m in minutes]
-        db.session.execute(sa.text(f"INSERT INTO {MINUTES_INDEX}(rowid, body) VALUES (:id, :b)"),
-                           [{"id": i, "b": body} for i, body in zip(minutes_ids, index,
-                                                                     strict=True)])
+        for minutes_id, text in zip(minutes_ids, texts, strict=True):
+            index_text(MINUTES_INDEX, minutes_id, text)  # as publishing does, on either database
         db.session.commit()
 
 
 def _minutes_text(rng, number: int) -> str:
     """About 5 KB of minutes in the territory's form: mostly everyday words (a pool of a few
-    thousand), the topics of the territory among them now and then, as in real minutes."""
+    thousand), the topics of the territory among them now and then, as in real minutes; every
+    one begins "Zápis" (a word of every minutes, for the broadest search)."""
     def word():
-        return rng.choice(WORDS) if rng.random() < 0.03 else rng.choice(_pool(rng))
+        return rng.choice(WORDS) if rng.random() < 0.03 else rng.choice(_pool())
 
     paragraphs = [" ".join(word() for _ in range(60)).capitalize() + "." for _ in range(10)]
     return (f"# Zápis ze schůzky č. {number}\n\n## Průběh jednání\n\n"
@@ -143,9 +144,11 @@ SYLLABLES = ("ko la ve ní st pra by do je mě na po ro sa tý vo zá ře če š
 _words: list[str] = []
 
 
-def _pool(rng) -> list[str]:
-    """Three thousand made-up words of two to four syllables (made once)."""
+def _pool(seed: int = 6) -> list[str]:
+    """Three thousand made-up words of two to four syllables (made once, of their own seed:
+    every database of a run, whichever is built first, gets the same texts)."""
     if not _words:
+        rng = random.Random(seed)
         _words.extend("".join(rng.choice(SYLLABLES.split()) for _ in range(rng.randint(2, 4)))
                       for _ in range(3000))
     return _words
@@ -160,8 +163,9 @@ def generate_visits(count: int, seed: int = 3) -> None:
 
     rng = random.Random(seed)
     people = db.session.execute(sa.select(Member.id, Member.organisation_id)
-                                .where(Member.role != Role.READER)).all()
-    hosts = db.session.execute(sa.select(Organisation.id, Organisation.name)).all()
+                                .where(Member.role != Role.READER).order_by(Member.id)).all()
+    hosts = db.session.execute(sa.select(Organisation.id, Organisation.name)
+                               .order_by(Organisation.id)).all()
     today = utcnow().date()
     for n in range(count):
         day = today + timedelta(days=(n % 10) * 7 + 1 if n % 10 == 0 else -(n * 3 % 900) - 1)
@@ -190,26 +194,27 @@ def generate_visits(count: int, seed: int = 3) -> None:
 
 def generate_list_posts(count: int, seed: int = 4) -> None:
     """`count` messages on the list of all members, in threads of one to four, over the last
-    years, indexed for search as posting does (bulk inserts, for speed)."""
+    years, indexed for search (subject and text) as posting does."""
     from intranet.mailing.models import ListKind, ListPost, MailingList, PostSource, PostStatus
-    from intranet.search import LIST_INDEX
+    from intranet.search import LIST_INDEX, index_text
 
     rng = random.Random(seed)
     territory = db.session.scalar(sa.select(MailingList.id).where(
         MailingList.kind == ListKind.TERRITORY))
     authors = db.session.execute(sa.select(Member.id, Member.first_name, Member.last_name,
-                                           Member.email).limit(200)).all()
+                                           Member.email).order_by(Member.id).limit(200)).all()
     now = utcnow()
     thread_id = None
     for n in range(count):
         author = rng.choice(authors)
         posted = now - timedelta(hours=(count - n) * 2)
-        text = " ".join(rng.choice(_pool(rng)) for _ in range(80)).capitalize() + "."
+        text = " ".join(rng.choice(_pool()) for _ in range(80)).capitalize() + "."
         starts_thread = thread_id is None or rng.random() < 0.4
+        subject = f"Oznámení {n}" if starts_thread else f"Re: Oznámení {thread_id}"
         post_id = db.session.execute(sa.insert(ListPost).values(
             list_id=territory, author_id=author.id,
             sender_name=f"{author.first_name} {author.last_name}", sender_email=author.email,
-            subject=f"Oznámení {n}" if starts_thread else f"Re: Oznámení {thread_id}",
+            subject=subject,
             body=text, body_html=f"<p>{text}</p>", source=PostSource.WEB,
             status=PostStatus.POSTED, created_at=posted, posted_at=posted,
             message_id=f"<bench-{n}@example.org>", parent_id=None if starts_thread else thread_id,
@@ -218,8 +223,7 @@ def generate_list_posts(count: int, seed: int = 4) -> None:
             thread_id = post_id
             db.session.execute(sa.update(ListPost).where(ListPost.id == post_id)
                                .values(thread_id=post_id))
-        db.session.execute(sa.text(f"INSERT INTO {LIST_INDEX}(rowid, body) VALUES (:id, :b)"),
-                           {"id": post_id, "b": text})
+        index_text(LIST_INDEX, post_id, f"{subject}\n{text}")
     db.session.commit()
 
 
@@ -231,7 +235,7 @@ def generate_outbox(messages: int, seed: int = 5, dead_addresses: int = 20) -> N
     from intranet.mailing.models import ListPost
 
     rng = random.Random(seed)
-    members = db.session.execute(sa.select(Member.id, Member.email)).all()
+    members = db.session.execute(sa.select(Member.id, Member.email).order_by(Member.id)).all()
     dead = {member_id for member_id, _ in
             rng.sample(members, min(dead_addresses, len(members) // 4))}
     posts = db.session.execute(sa.select(ListPost.id, ListPost.list_id, ListPost.subject,

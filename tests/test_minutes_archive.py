@@ -192,10 +192,10 @@ def test_any_query_is_harmless(client, publish, team, query):
     assert response.status_code in (200, 400)
 
 
-@pytest.mark.parametrize("query", ['"', "-", "*", "("])
+@pytest.mark.parametrize("query", ['"', "-", "*", "(", "z", "a -"])
 def test_a_search_of_punctuation_alone_lists_the_archive(client, publish, team, query):
-    """Punctuation alone has no word to search for: the archive as without a search, not
-    "found" minutes that were not searched for."""
+    """Punctuation alone has no word to search for, nor the first letter typed: the archive
+    as without a search, not "found" minutes that were not searched for."""
     publish("Něco.")
     client.login(team["mayor"])
     response = client.get("/minutes", query_string={"q": query}, headers=HTMX)
