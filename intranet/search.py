@@ -27,8 +27,9 @@ TEXT_INDEXES = (MINUTES_INDEX, LIST_INDEX)  # kept by index_text (the members' b
 INDEXES = (MEMBER_INDEX, *TEXT_INDEXES)
 TRIGRAM = 3
 # A search that finds more texts lists them newest first (is_broad): ranking costs about
-# 3 µs a match on SQLite, 20 µs on PostgreSQL (it reads each match's document again).
-RANKED_AT_MOST = {"sqlite": 1000, "postgresql": 300}
+# 8 µs a match on SQLite (bm25 of the words and their keys), 20 µs on PostgreSQL (it reads
+# each match's document again).
+RANKED_AT_MOST = 300
 MARK, END_MARK = "\x02", "\x03"  # around the matched words of a snippet (see snippet_html)
 WORD = re.compile(r"[^\W_]+")  # a word, as both databases' word indexes split text
 # Each letter without diacritics with its variants that have them ("a": "aáä…").
@@ -255,8 +256,7 @@ def is_broad(q: str, matches: int = 0) -> bool:
     the first letter or two of its words ("a", "do"), or one that matches more texts than
     RANKED_AT_MOST ("zapis" is in every minutes): ranking them all costs more than it tells
     (50 ms at 20,000 minutes), and the newest are what people look for among so many."""
-    return (matches > RANKED_AT_MOST[_dialect()]
-            or all(len(word) < TRIGRAM for word in WORD.findall(q)[:12]))
+    return matches > RANKED_AT_MOST or all(len(word) < TRIGRAM for word in WORD.findall(q)[:12])
 
 
 def snippets(index: str, q: str, ids: list[int]) -> dict[int, str]:
