@@ -9,6 +9,7 @@ that LIKE, which GIN trigram indexes (pg_trgm) answer. Texts: see "word search" 
 """
 
 import re
+from string import Formatter
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
@@ -72,49 +73,11 @@ class text_match_each(text_match):  # noqa: N801
     inherit_cache = True
 
 
-class text_rank(FunctionElement):  # noqa: N801
-    """How well a row of the word index matches the query :match: lower is better."""
-
-    type = sa.Float()
-    inherit_cache = True
-
-
-@compiles(text_match, "sqlite")
-def _sqlite_match(element, compiler, **kw):
-    index, query = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"{index} MATCH {query}"
-
-
-@compiles(text_match, "postgresql")
-def _postgresql_match(element, compiler, **kw):
-    index, query = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"{index}.rowid IN (SELECT {index}_matches(CAST({query} AS tsquery)))"
-
-
-@compiles(text_match_each, "postgresql")
-def _postgresql_match_each(element, compiler, **kw):
-    index, query = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"{index}.document @@ CAST({query} AS tsquery)"
-
-
-class in_matches(FunctionElement):  # noqa: N801
+class in_matches(text_match):  # noqa: N801
     """Whether the id (first argument) is among the rows of the word index (second) that
     match the query (third): on PostgreSQL straight from <index>_matches()."""
 
-    type = sa.types.NullType()  # as text_match's
     inherit_cache = True
-
-
-@compiles(in_matches, "sqlite")
-def _sqlite_in_matches(element, compiler, **kw):
-    column, index, query = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"+{column} IN (SELECT rowid FROM {index} WHERE {index} MATCH {query})"
-
-
-@compiles(in_matches, "postgresql")
-def _postgresql_in_matches(element, compiler, **kw):
-    column, index, query = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"{column} IN (SELECT {index}_matches(CAST({query} AS tsquery)))"
 
 
 class text_match_count(text_match):  # noqa: N801
@@ -124,27 +87,37 @@ class text_match_count(text_match):  # noqa: N801
     inherit_cache = True
 
 
-@compiles(text_match_count, "sqlite")
-def _sqlite_match_count(element, compiler, **kw):
-    return f"(SELECT count(*) FROM {compiler.process(element.clauses.clauses[0], **kw)}" \
-           f" WHERE {_sqlite_match(element, compiler, **kw)})"
+class text_rank(FunctionElement):  # noqa: N801
+    """How well a row of the word index matches the query (on PostgreSQL :ranking, the
+    weighted one): lower is better."""
+
+    type = sa.Float()
+    inherit_cache = True
 
 
-@compiles(text_match_count, "postgresql")
-def _postgresql_match_count(element, compiler, **kw):
-    index, query = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"(SELECT count(*) FROM {index}_matches(CAST({query} AS tsquery)))"
+def _sql_form(element_class, dialect: str, template: str) -> None:
+    """Compile the construct on the dialect as the template, {n} its n-th argument's SQL
+    (each occurrence compiled where it stands, so that positional parameters keep order)."""
+    @compiles(element_class, dialect)
+    def _compile(element, compiler, **kw):
+        arguments = element.clauses.clauses
+        return "".join(
+            text + ("" if field is None else compiler.process(arguments[int(field)], **kw))
+            for text, field, _, _ in Formatter().parse(template))
 
 
-@compiles(text_rank, "sqlite")
-def _sqlite_rank(element, compiler, **kw):
-    return f"{compiler.process(element.clauses.clauses[0], **kw)}.rank"
-
-
-@compiles(text_rank, "postgresql")
-def _postgresql_rank(element, compiler, **kw):
-    index, query = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"-ts_rank({index}.document, CAST({query} AS tsquery))"  # query: the weighted one
+for construct, dialect, template in (  # each construct's SQL on each database
+        (text_match, "sqlite", "{0} MATCH {1}"),
+        (text_match, "postgresql", "{0}.rowid IN (SELECT {0}_matches(CAST({1} AS tsquery)))"),
+        (text_match_each, "postgresql", "{0}.document @@ CAST({1} AS tsquery)"),
+        (in_matches, "sqlite", "+{0} IN (SELECT rowid FROM {1} WHERE {1} MATCH {2})"),
+        (in_matches, "postgresql", "{0} IN (SELECT {1}_matches(CAST({2} AS tsquery)))"),
+        (text_match_count, "sqlite", "(SELECT count(*) FROM {0} WHERE {0} MATCH {1})"),
+        (text_match_count, "postgresql",
+         "(SELECT count(*) FROM {0}_matches(CAST({1} AS tsquery)))"),
+        (text_rank, "sqlite", "{0}.rank"),
+        (text_rank, "postgresql", "-ts_rank({0}.document, CAST({1} AS tsquery))")):
+    _sql_form(construct, dialect, template)
 
 
 INSERTS = {  # a row of a word index, per database
@@ -215,7 +188,7 @@ def text_matches(index: str) -> sa.CTE:
     # Materialised: the matches are found once. As a plain subquery SQLite may, without
     # statistics, run the MATCH again for every row of the joined table (seconds, not ms).
     return (sa.select(table.c.rowid.label("id"), rank.label("rank"))
-            .where(_match(index)).cte(f"{index}_matches").prefix_with("MATERIALIZED"))
+            .where(_match(index)).cte(f"{index}_ranked").prefix_with("MATERIALIZED"))
 
 
 def among_matches(column, index: str, walked: bool = False) -> sa.ColumnElement[bool]:
