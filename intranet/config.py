@@ -34,6 +34,9 @@ DEFAULTS = {
     "MAIL_RECEIVE_HOST": "127.0.0.1",  # `flask mail receive`: where the MTA hands list mail
     "MAIL_RECEIVE_PORT": 8025,
     "MAIL_RECEIVE_MAX_BYTES": 25_000_000,  # a larger incoming message gets 552
+    # The mail server whose Authentication-Results (its authserv-id) vouch for senders; without
+    # one, mail from members' addresses is held (unless a list trusts the From header).
+    "MAIL_TRUSTED_AUTHSERV_ID": None,
     "CALENDAR_REPLY_ADDRESS": None,  # calendar Yes/No replies; default odpovedi@ MAIL_FROM's domain
     "MAILING_DOMAIN": None,  # the member lists' addresses (vsichni@…); default: MAIL_FROM's
     "MAIL_MAILDIR": None,  # defaults to instance/maildir

@@ -63,7 +63,11 @@ def limit() -> int:
 
 def checked(upload) -> Checked:
     """Read and check an upload (a werkzeug FileStorage); Refused with the reason."""
-    data = upload.stream.read(limit() + 1)
+    return checked_data(upload.stream.read(limit() + 1), upload.filename or "")
+
+
+def checked_data(data: bytes, filename: str) -> Checked:
+    """Check a file's content (an upload's, an e-mail attachment's); Refused with the reason."""
     if len(data) > limit():
         raise Refused(_l("Soubor je větší než %(limit)s; zmenšete jej nebo jej rozdělte.",
                          limit=size_text(limit())))
@@ -72,7 +76,7 @@ def checked(upload) -> Checked:
         raise Refused(_l("Tento druh souboru nelze přiložit. Přiložte %(kinds)s.",
                          kinds=KINDS_TEXT))
     return Checked(data, hashlib.sha256(data).hexdigest(), kind.mime,
-                   clean_name(upload.filename or "", kind.extension))
+                   clean_name(filename, kind.extension))
 
 
 def keep(file: Checked) -> None:

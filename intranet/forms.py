@@ -23,7 +23,7 @@ from wtforms.validators import (
 from wtforms.widgets.core import clean_key
 
 from .i18n import lazy_gettext as _l
-from .text import single_line
+from .text import ADDRESS_SYNTAX, single_line
 
 
 class Form(FlaskForm):
@@ -63,10 +63,19 @@ def max_length(limit: int):
     return Length(max=limit, message=_l("Nejvýše %(max)d znaků.", max=limit))
 
 
-def text_field(label, limit: int, *, optional=False, **kwargs):
-    """A single-line text field (trimmed, no line breaks), required unless optional."""
+def text_field(label, limit: int, *, optional=False, checks=(), **kwargs):
+    """A single-line text field (trimmed, no line breaks), required unless optional; `checks`
+    are further validators."""
     first = Optional() if optional else required()
-    return StringField(label, [first, max_length(limit)], filters=[single_line], **kwargs)
+    return StringField(label, [first, max_length(limit), *checks], filters=[single_line],
+                       **kwargs)
+
+
+def no_address_syntax(_form, field):
+    """A part of a person's name, which e-mail shows beside an address: nothing in it may
+    look like an address (< > " @)."""
+    if field.data and (ADDRESS_SYNTAX.search(field.data) or "@" in field.data):
+        raise ValidationError(_l("Jméno nesmí obsahovat znaky < > \" ani @."))
 
 
 def email_field():

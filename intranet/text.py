@@ -1,7 +1,9 @@
 """Text helpers shared by models and searches: folding for search, Czech sort order."""
 
+import re
 import threading
 import unicodedata
+from email.headerregistry import Address
 
 import icu
 
@@ -51,6 +53,27 @@ def single_line(value):
         return value
     return "".join(" " if unicodedata.category(c) in LINE_BREAKING else c
                    for c in value).strip()
+
+
+ADDRESS_LIKE = re.compile(r"\S*@\S*")
+ADDRESS_SYNTAX = re.compile(r'[<>"]')
+ENCODED_WORD = re.compile(r"=\?")  # =?utf-8?q?…?=: mail clients would decode it (RFC 2047)
+
+
+def plain_name(name: str | None) -> str:
+    """A name as e-mail shows it: without anything that looks like an e-mail address or
+    its syntax (< > " @, an encoded word), so that no name can pose as an address in a mail
+    client."""
+    cleaned = ENCODED_WORD.sub(" ", single_line(name or ""))
+    cleaned = ADDRESS_SYNTAX.sub(" ", ADDRESS_LIKE.sub(" ", cleaned))
+    return " ".join(cleaned.split()).strip(" ,;:")
+
+
+def mail_address(name: str | None, address: str) -> str:
+    """ "Name" <address> for a header, the name one quoted phrase (email.headerregistry:
+    formataddr's encoded name is decoded again unquoted, and a name with "<x@y>" or "a@b,"
+    would then add an address)."""
+    return str(Address(display_name=plain_name(name), addr_spec=address))
 
 
 def size_text(size: int) -> str:

@@ -543,3 +543,32 @@ def test_a_group_whose_list_address_is_taken_still_gets_a_list(team, create_grou
     again = create_group(number=4, name="Nová skupina")
     assert group_list(again).address == f"ps4-{again.id}"
     assert services.address_taken("ps12")  # groups' addresses are not for custom lists
+
+
+@pytest.mark.parametrize("name", [
+    "Starosta <starosta@vranov.example>", "a@evil.test,", 'Jana "Janička" (ředitelka)',
+    "Nováková <x@y>, b@c", "=?utf-8?q?starosta=40vranov.example?="])
+def test_no_name_makes_list_mail_come_from_another_address(team, smtp_server, name):
+    """Issue #25: names stored before the forms refused address syntax (or typed by a
+    stranger into a From header): each copy has exactly one From, the list's address, and a
+    Reply-To that is exactly the poster's address."""
+    author = team["members"][0]
+    author.first_name, author.last_name = name, ""
+    mailing_list = db.session.scalar(sa.select(MailingList).filter_by(group_id=team["group"].id))
+    mailing_list.reply_to_poster = True
+    services.post(mailing_list, author, "Pozor", "Text.")
+    assert deliver_due()["sent"] == 4  # the group's coordinator and members
+    for _recipients, copy in smtp_server.recorder.messages():
+        assert [a.addr_spec for a in copy["From"].addresses] == [
+            services.address_of(mailing_list)]
+        assert [a.addr_spec for a in copy["Reply-To"].addresses] == [author.email]
+        assert "@" not in copy["From"].addresses[0].display_name
+
+
+def test_a_name_with_address_syntax_is_refused_at_the_field(client, team):
+    client.login(team["members"][0])
+    response = client.submit("/profile", {"first_name": "Starosta <starosta@vranov.example>",
+                                          "last_name": "Nová", "language": "cs"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Jméno nesmí obsahovat znaky" in page
+    assert "Starosta &lt;starosta@vranov.example&gt;" in page  # what was typed stays

@@ -1,6 +1,8 @@
 """Mail coming in (issue #9): posting to a list by e-mail through the real SMTP receiver,
 held mail from strangers, threading, bad mail refused with an SMTP error, and calendar
-replies to invitations recorded as the member's answer."""
+replies to invitations recorded as the member's answer. Issue #25: a member's post counts
+only with the trusted mail server's stamp (Authentication-Results), unreadable mail gets
+554, attachments are kept (or the post held)."""
 
 import smtplib
 from email.message import EmailMessage
@@ -13,16 +15,25 @@ import sqlalchemy as sa
 from intranet.extensions import db
 from intranet.mail.deliverer import deliver_due
 from intranet.mailing.inbound import receiver
-from intranet.mailing.models import ListPost, MailingList, PostSource, PostStatus
+from intranet.mailing.models import (
+    HeldBecause,
+    ListPost,
+    MailingList,
+    PostSource,
+    PostStatus,
+)
 from intranet.meetings.models import Answer, Participation
 from intranet.policy import Role
 
 from .conftest import free_port, smtp_config
 
+TRUSTED = "mx.intranet.test"  # the territory's mail server, which checks DKIM and DMARC
+
 
 @pytest.fixture
 def app_overrides(smtp_server):
-    return {**smtp_config(smtp_server), "MAIL_RECEIVE_MAX_BYTES": 50_000}
+    return {**smtp_config(smtp_server), "MAIL_RECEIVE_MAX_BYTES": 50_000,
+            "MAIL_TRUSTED_AUTHSERV_ID": TRUSTED}
 
 
 @pytest.fixture
@@ -39,6 +50,7 @@ def inbox(app):
             connection.send_message(message, from_addr="obalka@obec.test", to_addrs=to)
         db.session.expire_all()
 
+    send.port = port
     yield send
     server.stop()
 
@@ -54,9 +66,19 @@ def team(create_member, create_group):
             "list": mailing_list}
 
 
+def stamp(sender: str, dmarc="pass", server=TRUSTED) -> str:
+    """The Authentication-Results a mail server writes on top of a message from `sender`."""
+    domain = sender.rpartition("@")[2].strip(">").lower()
+    return (f"{server}; dkim={dmarc} header.d={domain} header.s=s1;"
+            f" spf=pass smtp.mailfrom={domain}; dmarc={dmarc} header.from={domain}")
+
+
 def mail(sender: str, subject="Dotaz", text="Dobrý den, máte zkušenost s dluhy?",
-         to="ps4@intranet.test", **headers) -> EmailMessage:
+         to="ps4@intranet.test", verified=True, **headers) -> EmailMessage:
+    """A message as the trusted server hands it over: stamped on top, unless not verified."""
     message = EmailMessage()
+    if verified:
+        message["Authentication-Results"] = stamp(sender)
     message["From"], message["To"], message["Subject"] = sender, to, subject
     message["Message-ID"] = make_msgid(domain="obec.test")
     for name, value in headers.items():
@@ -132,6 +154,118 @@ def test_unknown_addresses_oversized_and_malformed_mail_get_an_smtp_error(inbox,
         inbox(broken, to=["ps4@intranet.test"])
     assert malformed.value.smtp_code == 554
     assert posts() == []
+
+
+def test_a_forged_member_post_is_held_with_the_reason_never_sent(client, inbox, team,
+                                                                smtp_server):
+    """Anyone can write a member's address into From; without the trusted server's pass the
+    post waits, and the moderator reads why."""
+    petra = team["members"][0]
+    inbox(mail(petra.email, subject="Bez razítka", verified=False))
+    inbox(mail(petra.email, subject="Razítko: neprošlo", verified=False,
+               Authentication_Results=stamp(petra.email, dmarc="fail")))
+    forged_stamp = mail(petra.email, subject="Cizí razítko", verified=False)
+    forged_stamp["Authentication-Results"] = stamp(petra.email, server="mx.spam.test")
+    inbox(forged_stamp)
+    below = mail(petra.email, subject="Podvržené razítko pod pravým", verified=False)
+    below["Authentication-Results"] = stamp(petra.email, dmarc="fail")  # the server's, on top
+    below["Authentication-Results"] = stamp(petra.email)  # the sender's own, below it
+    inbox(below)
+    held = posts()
+    assert [p.status for p in held] == [PostStatus.HELD] * 4
+    assert {p.held_because for p in held} == {HeldBecause.UNVERIFIED}
+    assert held[1].held_detail == f"{TRUSTED}: dkim=fail, spf=pass, dmarc=fail"
+    assert deliver_due()["sent"] == 0 and smtp_server.recorder.envelopes == []
+    client.login(team["coordinator"])
+    page = client.get(f"/lists/{team['list'].id}/held").get_data(as_text=True)
+    assert page.count("Odesílatele nelze ověřit") == 4 and "dmarc=fail" in page
+
+
+def test_a_genuine_member_post_with_the_trusted_stamp_goes_out(inbox, team, smtp_server):
+    petra = team["members"][0]
+    inbox(mail(petra.email, verified=False, Authentication_Results=(
+        f"{TRUSTED.upper()}; dkim=pass header.i=@mail.{petra.email.rpartition('@')[2]};"
+        " dmarc=none")))  # DKIM of the sender's own mail server's subdomain: aligned
+    [item] = posts()
+    assert item.status is PostStatus.POSTED and item.held_because is None
+    assert deliver_due()["sent"] == 3
+
+
+def test_without_a_trusted_server_members_mail_waits_unless_the_list_trusts_from(
+        app, inbox, team, client, create_member):
+    app.config["MAIL_TRUSTED_AUTHSERV_ID"] = None
+    petra = team["members"][0]
+    inbox(mail(petra.email, subject="První"))  # a stamp means nothing when nobody is trusted
+    assert posts()[0].held_because is HeldBecause.UNVERIFIED
+    client.login(create_member(Role.ADMIN))
+    page = client.get(f"/admin/lists/{team['list'].id}/settings").get_data(as_text=True)
+    assert "Věřit adrese odesílatele i bez ověření" in page
+    client.submit(f"/admin/lists/{team['list'].id}/settings", {
+        "name": team["list"].name, "description": "", "reply_to": "list",
+        "trusts_from_header": "y"})
+    inbox(mail(petra.email, subject="Druhá", verified=False))
+    assert posts()[1].status is PostStatus.POSTED
+
+
+@pytest.mark.parametrize("data", [
+    b"Content-Type: multipart/mixed; boundary=\"XYZ\"\r\n\r\nthe boundary never comes\r\n",
+    b"Content-Type: text/plain; charset=x-unknown-42\r\n\r\nDobry den\r\n",
+    b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+    b"!!!!not base64@@@\r\n",
+    b"Content-Type: text/plain\r\n\r\n \r\n",  # nothing to post
+], ids=["no-boundary", "unknown-charset", "invalid-base64", "empty"])
+def test_an_unreadable_message_gets_554_and_nothing_is_stored(inbox, team, data, smtp_server):
+    sender = team["members"][0].email
+    raw = (f"Authentication-Results: {stamp(sender)}\r\nFrom: {sender}\r\n"
+           "To: ps4@intranet.test\r\nSubject: Rozbita\r\nMIME-Version: 1.0\r\n").encode() + data
+    db.session.commit()
+    with (pytest.raises(smtplib.SMTPDataError) as refused,
+          smtplib.SMTP("127.0.0.1", inbox.port) as connection):
+        connection.sendmail(sender, ["ps4@intranet.test"], raw)
+    assert refused.value.smtp_code == 554
+    db.session.expire_all()
+    assert posts() == [] and deliver_due()["sent"] == 0
+
+
+def test_two_from_addresses_get_554(inbox, team):
+    message = mail(team["members"][0].email)
+    message.replace_header("From", f"a@evil.test, {team['members'][0].email}")
+    with pytest.raises(smtplib.SMTPResponseException) as refused:
+        inbox(message)
+    assert refused.value.smtp_code == 554 and posts() == []
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_pdf_sent_by_mail_is_kept_and_linked_in_every_copy(inbox, team, smtp_server, client):
+    message = mail(team["members"][0].email, subject="Pozvánka s programem")
+    message.add_attachment(PDF, maintype="application", subtype="pdf", filename="program.pdf")
+    inbox(message)
+    [item] = posts()
+    assert item.status is PostStatus.POSTED
+    assert [(a.filename, a.size) for a in item.attachments] == [("program.pdf", len(PDF))]
+    assert deliver_due()["sent"] == 3
+    _, copy = smtp_server.recorder.messages()[0]
+    link = f"/lists/attachments/{item.attachments[0].id}"
+    assert link in copy.get_body(preferencelist=("plain",)).get_content()
+    client.login(team["members"][1])
+    assert client.get(link).data == PDF
+
+
+def test_a_refused_attachment_holds_the_post_and_the_sender_is_told(inbox, team, smtp_server):
+    petra = team["members"][0]
+    message = mail(petra.email, subject="Tabulka")
+    message.add_attachment(b"MZ\x90\x00 not a document", maintype="application",
+                           subtype="octet-stream", filename="tabulka.exe")
+    inbox(message)
+    [item] = posts()
+    assert item.status is PostStatus.HELD and item.held_because is HeldBecause.FILES
+    assert "tabulka.exe" in item.held_detail and item.attachments == []
+    assert deliver_due()["sent"] == 1  # the reply to the sender only
+    [(recipients, reply)] = smtp_server.recorder.messages()
+    assert recipients == [petra.email] and "tabulka.exe" in reply.get_content()
+    assert reply["Subject"] == "Příloha nebyla přijata: Tabulka"
 
 
 # --- calendar replies ---------------------------------------------------------------------

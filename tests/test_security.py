@@ -84,11 +84,11 @@ def test_line_breaks_in_single_line_fields_never_reach_the_database(client, crea
     admin = create_member(Role.ADMIN)
     client.login(admin)
     client.submit("/admin/members/new", {
-        "first_name": "Jana\r\nBcc: x@example.org", "last_name": "Nová\n", "email":
+        "first_name": "Jana\r\nBcc: kdokoli", "last_name": "Nová\n", "email":
         "nova@example.org", "position": "pracovnice\rterénní", "organisation_id":
         admin.organisation_id, "role": "member"})
     member = db.session.scalar(sa.select(Member).where(Member.email == "nova@example.org"))
-    assert (member.first_name, member.last_name) == ("Jana  Bcc: x@example.org", "Nová")
+    assert (member.first_name, member.last_name) == ("Jana  Bcc: kdokoli", "Nová")
     assert member.position == "pracovnice terénní"
     client.submit("/groups/new", {"number": 7, "name": "Senioři\r\nBcc: x@example.org",
                                   "reminder_days": 1})

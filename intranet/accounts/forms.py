@@ -13,6 +13,7 @@ from ..forms import (
     email_field,
     max_length,
     new_password_fields,
+    no_address_syntax,
     options,
     required,
     single_line,
@@ -49,11 +50,14 @@ class PersonFields:
     """Name and contact fields shared by the profile and the administrator's form."""
 
     titles_before = text_field(_l("Tituly před jménem"), 40, optional=True,
+                               checks=[no_address_syntax],
                                description=_l("např. Ing., Mgr., Bc."))
-    first_name = text_field(_lp("first name", "Jméno"), 80,
+    first_name = text_field(_lp("first name", "Jméno"), 80, checks=[no_address_syntax],
                             render_kw={"autocomplete": "given-name"})
-    last_name = text_field(_l("Příjmení"), 80, render_kw={"autocomplete": "family-name"})
+    last_name = text_field(_l("Příjmení"), 80, checks=[no_address_syntax],
+                           render_kw={"autocomplete": "family-name"})
     titles_after = text_field(_l("Tituly za jménem"), 40, optional=True,
+                              checks=[no_address_syntax],
                               description=_l("např. Ph.D., MBA"))
     phone = text_field(_l("Telefon"), 40, optional=True, render_kw={"autocomplete": "tel"})
     position = text_field(_l("Pracovní pozice"), 120, optional=True,

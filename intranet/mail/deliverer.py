@@ -17,15 +17,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import policy
 from email.errors import MessageError
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.quoprimime import body_encode
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import format_datetime, parseaddr
 
 import sqlalchemy as sa
 from flask import current_app
 
 from ..database import upsert, utcnow
 from ..extensions import db
+from ..text import plain_name
 from .models import BounceStreak, DeliveryStatus, OutboxAttachment, OutboxDelivery, OutboxMessage
 from .services import PREFERENCE_FOR_CATEGORY, wants
 from .transports import (
@@ -345,8 +347,8 @@ def build_email(message: OutboxMessage, config) -> EmailMessage:
     """The RFC 5322 message with placeholders for what differs per recipient."""
     email = EmailMessage()
     sender_name, sender = parseaddr(config["MAIL_FROM"])
-    email["From"] = formataddr((message.from_name or sender_name,
-                                message.from_address or sender))
+    email["From"] = Address(display_name=plain_name(message.from_name or sender_name),
+                            addr_spec=message.from_address or sender)  # one phrase, quoted
     email["To"] = RECIPIENT
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at)

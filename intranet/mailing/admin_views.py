@@ -1,7 +1,7 @@
 """The administrator's lists: all of them, new custom lists (e.g. "Koordinátoři"), each
 list's settings (moderated or open, where replies go) and a custom list's members."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from ..i18n import gettext as _
 from ..policy import requires
@@ -27,10 +27,11 @@ def list_settings(list_id=None):
     if not form.validate_on_submit():
         return render_form("mailing/list_form.html", form, mailing_list=mailing_list,
                            members=_members(mailing_list), add_form=AddMembersForm(),
-                           domain=services.domain())
+                           domain=services.domain(), checking_server=_checking_server())
     saved = services.save_list(
         mailing_list, form.name.data, form.description.data, form.moderated.data,
-        form.reply_to.data, address=form.address.data if mailing_list is None else None)
+        form.reply_to.data, address=form.address.data if mailing_list is None else None,
+        trusts_from_header=form.trusts_from_header.data if "trusts_from_header" in form else None)
     flash(_("Rozesílač %(list)s byl uložen.", list=saved.name), "success")
     return redirect(url_for("mailing.list_settings", list_id=saved.id))
 
@@ -43,7 +44,8 @@ def add_list_members(list_id):
     if not form.validate_on_submit():
         return render_form("mailing/list_form.html", _settings_form(mailing_list),
                            mailing_list=mailing_list, members=_members(mailing_list),
-                           add_form=form, domain=services.domain())
+                           add_form=form, domain=services.domain(),
+                           checking_server=_checking_server())
     added, unknown = services.add_members(mailing_list, form.emails.data)
     flash(_("Přidáno do rozesílače: %(n)d.", n=len(added)), "success")
     if unknown:
@@ -68,7 +70,14 @@ def _settings_form(mailing_list) -> ListForm:
     form = ListForm(obj=mailing_list, data=current, address_taken=services.address_taken)
     if mailing_list is not None:
         del form.address
+    if _checking_server():  # the server vouches for senders: nothing to choose
+        del form.trusts_from_header
     return form
+
+
+def _checking_server() -> str | None:
+    """The mail server that checks senders (MAIL_TRUSTED_AUTHSERV_ID), if one does."""
+    return current_app.config.get("MAIL_TRUSTED_AUTHSERV_ID")
 
 
 def _custom(list_id: int):

@@ -6,7 +6,7 @@ from wtforms.validators import Optional, Regexp, ValidationError
 
 from ..forms import Form, max_length, options, required, single_line, strip, text_field
 from ..i18n import lazy_gettext as _l
-from .models import Mode
+from .models import HeldBecause, Mode
 
 MAX_TEXT_BYTES = 200_000
 
@@ -14,6 +14,17 @@ MODE_LABELS = {
     Mode.EACH: _l("každou zprávu e-mailem"),
     Mode.DIGEST: _l("jednou denně souhrn e-mailem"),
     Mode.WEB: _l("jen na webu, bez e-mailů"),
+}
+
+
+HELD_LABELS = {
+    HeldBecause.MODERATED: _l("Rozesílač je moderovaný."),
+    HeldBecause.STRANGER: _l("Adresa odesílatele nepatří nikomu z rozesílače."),
+    HeldBecause.AUTOMATIC: _l("Automatická odpověď (např. nepřítomnost)."),
+    HeldBecause.UNVERIFIED: _l("Odesílatele nelze ověřit: adresa patří někomu z rozesílače, "
+                               "ale poštovní server nepotvrdil, že zprávu poslal(a) opravdu "
+                               "on(a). Zpráva může být podvržená."),
+    HeldBecause.FILES: _l("Některou přílohu nešlo přijmout; zpráva by odešla bez ní."),
 }
 
 
@@ -71,6 +82,11 @@ class ListForm(Form):
         filters=[single_line], description=_l("např. koordinatori; nelze později změnit"))
     description = text_field(_l("Popis"), 500, optional=True)
     moderated = BooleanField(_l("Zprávy před odesláním schvaluje moderátor(ka)"))
+    trusts_from_header = BooleanField(
+        _l("Věřit adrese odesílatele i bez ověření poštovním serverem"),
+        description=_l("Kdokoli může napsat e-mail s cizí adresou odesílatele. Bez ověření "
+                       "(DKIM/DMARC) čekají e-maily členů a členek na schválení; zapněte jen "
+                       "tam, kde podvržená zpráva nemůže uškodit."))
     reply_to = RadioField(_l("Odpovědi na zprávy jdou"), choices=options([
         ("list", _l("do celého rozesílače")), ("poster", _l("jen pisateli / pisatelce"))]),
         default="list")

@@ -10,21 +10,25 @@ calendar reply (METHOD:REPLY) to the reply address becomes the member's answer.
 
 import asyncio
 import logging
-from email import message_from_bytes, policy
+from dataclasses import dataclass, field
+from email import errors, message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
+from .. import files
 from ..accounts.models import Member
 from ..extensions import db
+from ..mail import authentication
+from ..mail.services import queue_mail
 from ..markup import plain_text, text_html
 from ..meetings.calendar import reply_address
 from ..meetings.imip import record_reply
-from ..text import normalise_email, single_line
+from ..text import normalise_email, plain_name, single_line
 from . import services
-from .models import ListPost, MailingList, PostSource, PostStatus
+from .models import HeldBecause, ListPost, MailingList, PostSource, PostStatus
 
 log = logging.getLogger(__name__)
 ACCEPTED, UNKNOWN_ADDRESS = "250 OK", "550 5.1.1 Tato adresa tu neexistuje"
@@ -42,13 +46,15 @@ def knows(address: str) -> bool:
         sa.select(sa.exists().where(MailingList.address == local))) or False
 
 
+class Unreadable(ValueError):
+    """The message cannot be read whole: refused (554), nothing of it stored."""
+
+
 def receive(data: bytes, recipients: list[str]) -> str:
     """Take one incoming message for these (known) recipients; the SMTP reply."""
     try:
         message = message_from_bytes(data, policy=policy.default)
-        sender = normalise_email(parseaddr(str(message.get("From", "")))[1])
-        if not sender:
-            return MALFORMED
+        sender = sender_of(message)
         for recipient in recipients:
             _deliver_to(normalise_email(recipient), message, sender)
     except (ValueError, TypeError, LookupError, UnicodeError) as error:
@@ -56,6 +62,16 @@ def receive(data: bytes, recipients: list[str]) -> str:
         log.warning("incoming mail not readable: %s", error)
         return MALFORMED
     return ACCEPTED
+
+
+def sender_of(message: EmailMessage) -> str:
+    """The one address in the message's one From header (several would let a message name
+    a member beside its real sender)."""
+    headers = message.get_all("From") or []
+    addresses = getaddresses([str(h) for h in headers])
+    if len(headers) != 1 or len(addresses) != 1 or "@" not in addresses[0][1]:
+        raise Unreadable("not one From address")
+    return normalise_email(addresses[0][1])
 
 
 def _deliver_to(recipient: str, message: EmailMessage, sender: str) -> None:
@@ -71,26 +87,50 @@ def _deliver_to(recipient: str, message: EmailMessage, sender: str) -> None:
 
 
 def post_from_email(mailing_list: MailingList, message: EmailMessage, sender: str) -> ListPost:
-    """Archive the message and send it to the list, or hold it for a moderator."""
+    """Archive the message and send it to the list, or hold it for a moderator (and why)."""
     message_id = single_line(str(message.get("Message-ID", ""))).strip()[:300]
     if message_id:
         seen = db.session.scalar(sa.select(ListPost).filter_by(list_id=mailing_list.id,
                                                                message_id=message_id))
         if seen is not None:  # the mail server handed it over twice
             return seen
+    found = contents(message)
     author = db.session.scalar(sa.select(Member).where(Member.email == sender))
-    trusted = (author is not None and services.is_on(mailing_list, author)
-               and not _automatic(message, mailing_list))
-    text = _text_of(message)
+    checked = authentication.verdict(message, sender.rpartition("@")[2])
+    held_because = _held_because(mailing_list, message, author, checked, found)
+    detail = "; ".join(([checked.detail] if checked and checked.detail else [])
+                       + [f"{name}: {reason}" for name, reason in found.refused])
     name = parseaddr(str(message.get("From", "")))[0]
     item = ListPost(
         mailing_list=mailing_list, author_id=author.id if author else None,
-        sender_name=single_line(author.full_name if author else name or sender)[:200],
+        sender_name=(author.full_name if author else plain_name(name) or sender)[:200],
         sender_email=sender, subject=single_line(str(message.get("Subject", ""))).strip()[:300]
-        or NO_SUBJECT, body=text, body_html=str(text_html(text)), source=PostSource.EMAIL,
-        message_id=message_id or services.new_message_id(),
-        status=PostStatus.POSTED if trusted and not mailing_list.moderated else PostStatus.HELD)
+        or NO_SUBJECT, body=found.text, body_html=str(text_html(found.text)),
+        source=PostSource.EMAIL, message_id=message_id or services.new_message_id(),
+        status=PostStatus.HELD if held_because else PostStatus.POSTED,
+        held_because=held_because, held_detail=detail[:300],
+        attachments=services.kept_attachments(found.files))
+    if found.refused and author is not None:
+        queue_mail(author, "account", "mailing/post_files_refused", post=item,
+                   refused=found.refused)
     return services.take_post(item, parent=_parent(mailing_list, message))
+
+
+def _held_because(mailing_list: MailingList, message: EmailMessage, author: Member | None,
+                  checked: authentication.Verdict | None, found: "Contents"
+                  ) -> HeldBecause | None:
+    """Why the message waits for a moderator; None: it goes to the list at once. A member's
+    address alone proves nothing: the mail server must vouch for the sender (or, where no
+    server checks senders, the list must be set to trust the From header)."""
+    if author is None or not services.is_on(mailing_list, author):
+        return HeldBecause.STRANGER
+    if _automatic(message, mailing_list):
+        return HeldBecause.AUTOMATIC
+    if not (checked.verified if checked else mailing_list.trusts_from_header):
+        return HeldBecause.UNVERIFIED
+    if found.refused:  # not sent without them: the moderator decides
+        return HeldBecause.FILES
+    return HeldBecause.MODERATED if mailing_list.moderated else None
 
 
 def _automatic(message: EmailMessage, mailing_list: MailingList) -> bool:
@@ -101,13 +141,50 @@ def _automatic(message: EmailMessage, mailing_list: MailingList) -> bool:
     return auto != "no" or own
 
 
-def _text_of(message: EmailMessage) -> str:
-    """The message's text: its plain part, else its HTML part as text."""
+@dataclass
+class Contents:
+    """What a message says: its text, the files attached that can be kept (files.Checked),
+    and those that cannot, with why (file name, reason)."""
+
+    text: str
+    files: list = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+
+# Damage after which a message's text or files are not what its sender wrote.
+FATAL_DEFECTS = (errors.StartBoundaryNotFoundDefect, errors.MultipartInvariantViolationDefect,
+                 errors.NoBoundaryInMultipartDefect, errors.InvalidBase64LengthDefect)
+
+
+def contents(message: EmailMessage) -> Contents:
+    """The message's text (its plain part, else its HTML part as text) and attachments;
+    Unreadable if a part cannot be decoded or the message has neither text nor files."""
     body = message.get_body(preferencelist=("plain", "html"))
-    if body is None:
-        return ""
-    content = body.get_content()
-    return content if body.get_content_type() == "text/plain" else plain_text(content)
+    found = Contents(_text_of(body) if body is not None else "")
+    for part in message.iter_attachments():
+        name = single_line(part.get_filename() or "")[:200]
+        try:
+            found.files.append(files.checked_data(_data_of(part), name))
+        except files.Refused as refused:
+            found.refused.append((name or "?", str(refused)))
+    if any(isinstance(defect, FATAL_DEFECTS) for part in message.walk()
+           for defect in part.defects):
+        raise Unreadable("damaged MIME structure or encoding")
+    if not found.text.strip() and not found.files and not found.refused:
+        raise Unreadable("neither text nor attachments")
+    return found
+
+
+def _text_of(part: EmailMessage) -> str:
+    content = part.get_content()  # LookupError: an unknown charset
+    return content if part.get_content_type() == "text/plain" else plain_text(content)
+
+
+def _data_of(part: EmailMessage) -> bytes:
+    """An attachment's bytes, decoded from its transfer encoding (defects noted)."""
+    if part.is_multipart() or part.get_content_maintype() == "message":
+        return part.as_bytes()  # e.g. a forwarded e-mail: no type a file may have
+    return part.get_payload(decode=True) or b""
 
 
 def _parent(mailing_list: MailingList, message: EmailMessage) -> ListPost | None:

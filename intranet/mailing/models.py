@@ -31,6 +31,16 @@ class PostStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
+class HeldBecause(enum.StrEnum):
+    """Why a post waits for a moderator (shown to them)."""
+
+    MODERATED = "moderated"  # every post on the list waits
+    STRANGER = "stranger"  # not from the address of someone on the list
+    AUTOMATIC = "automatic"  # an out-of-office reply, or the list's own mail coming back
+    UNVERIFIED = "unverified"  # a member's address, but nothing proves the mail is theirs
+    FILES = "files"  # an attachment could not be kept (its type or size)
+
+
 class PostSource(enum.StrEnum):
     WEB = "web"
     EMAIL = "email"
@@ -46,6 +56,9 @@ class MailingList(db.Model):
     description: Mapped[str] = mapped_column(sa.String(500), default="")
     moderated: Mapped[bool] = mapped_column(default=False)  # every post waits for a moderator
     reply_to_poster: Mapped[bool] = mapped_column(default=False)  # else replies go to the list
+    # Mail from a member's address counts as theirs without the mail server's proof (only
+    # when no server is trusted to check senders: MAIL_TRUSTED_AUTHSERV_ID).
+    trusts_from_header: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     group: Mapped["WorkingGroup | None"] = relationship()  # noqa: F821
@@ -93,6 +106,8 @@ class ListPost(db.Model):
     thread_id: Mapped[int | None] = mapped_column(sa.ForeignKey("list_post.id"), index=True)
     moderator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"))
     moderation_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    held_because: Mapped[HeldBecause | None] = mapped_column(str_enum(HeldBecause, 20))
+    held_detail: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     outbox_message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox_message.id"))
 
     mailing_list: Mapped[MailingList] = relationship()

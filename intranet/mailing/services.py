@@ -9,7 +9,7 @@ deliverer asks `receiving` again just before it sends.
 
 import re
 import secrets
-from email.utils import formataddr, parseaddr
+from email.utils import parseaddr
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -25,9 +25,10 @@ from ..mail.models import OutboxMessage
 from ..mail.services import queue_to_many
 from ..markup import render_markdown
 from ..search import LIST_INDEX, index_text
-from ..text import normalise_email
+from ..text import mail_address, normalise_email, plain_name
 from ..web import external_url
 from .models import (
+    HeldBecause,
     ListAttachment,
     ListKind,
     ListPost,
@@ -180,8 +181,10 @@ def address_taken(address: str) -> bool:
 
 
 def save_list(mailing_list: MailingList | None, name: str, description: str, moderated: bool,
-              reply_to: str, address: str | None = None) -> MailingList:
-    """Make a custom list, or change a list's settings."""
+              reply_to: str, address: str | None = None,
+              trusts_from_header: bool | None = None) -> MailingList:
+    """Make a custom list, or change a list's settings (trusts_from_header: whether mail from
+    a member's address counts as theirs without the mail server's proof; None: unchanged)."""
     if mailing_list is None:
         mailing_list = MailingList(kind=ListKind.CUSTOM, address=address)
         db.session.add(mailing_list)
@@ -189,6 +192,8 @@ def save_list(mailing_list: MailingList | None, name: str, description: str, mod
         mailing_list.name = name
     mailing_list.description = description or ""
     mailing_list.moderated, mailing_list.reply_to_poster = moderated, reply_to == "poster"
+    if trusts_from_header is not None:  # None: unchanged (the mail server checks senders)
+        mailing_list.trusts_from_header = trusts_from_header
     db.session.commit()
     return mailing_list
 
@@ -273,12 +278,18 @@ def post(mailing_list: MailingList, author: Member, subject: str, body: str,
         mailing_list=mailing_list, author_id=author.id, sender_name=author.full_name,
         sender_email=author.email, subject=subject, body=body,
         body_html=str(render_markdown(body)), source=PostSource.WEB, message_id=new_message_id(),
-        status=PostStatus.HELD if mailing_list.moderated else PostStatus.POSTED)
+        status=PostStatus.HELD if mailing_list.moderated else PostStatus.POSTED,
+        held_because=HeldBecause.MODERATED if mailing_list.moderated else None)
+    item.attachments = kept_attachments(attached)
+    return take_post(item)
+
+
+def kept_attachments(attached) -> list[ListAttachment]:
+    """Checked files (files.Checked) stored, as a post's attachments."""
     for file in attached:
         files.keep(file)
-    item.attachments = [ListAttachment(sha256=f.sha256, filename=f.filename,
-                                       mimetype=f.mimetype, size=f.size) for f in attached]
-    return take_post(item)
+    return [ListAttachment(sha256=f.sha256, filename=f.filename, mimetype=f.mimetype,
+                           size=f.size) for f in attached]
 
 
 def take_post(item: ListPost, parent: ListPost | None = None) -> ListPost:
@@ -355,15 +366,16 @@ def _distribute(item: ListPost) -> None:
 
 
 def _from_name(item: ListPost) -> str:
-    """Jana Nováková přes Rozesílač: the list sends (DMARC), the poster is named."""
-    return f"{item.sender_name} přes Rozesílač"
+    """Jana Nováková přes Rozesílač: the list sends (DMARC), the poster is named (a name
+    never poses as an address: text.plain_name)."""
+    return f"{plain_name(item.sender_name) or item.mailing_list.name} přes Rozesílač"
 
 
 def _reply_to(item: ListPost) -> str:
     mailing_list = item.mailing_list
     if mailing_list.reply_to_poster:
-        return formataddr((item.sender_name, item.sender_email))
-    return formataddr((mailing_list.name, address_of(mailing_list)))
+        return mail_address(item.sender_name, item.sender_email)
+    return mail_address(mailing_list.name, address_of(mailing_list))
 
 
 def _list_headers(item: ListPost) -> dict[str, str]:

@@ -30,6 +30,7 @@ from ..web import (
 )
 from . import archive, bp, services
 from .forms import (
+    HELD_LABELS,
     MAX_TEXT_BYTES,
     MODE_LABELS,
     ArchiveSearchForm,
@@ -171,7 +172,8 @@ def preview(list_id):
 def held(list_id):
     mailing_list = _moderated(list_id)
     return render_template("mailing/held.html", mailing_list=mailing_list,
-                           pagination=paginate(*archive.held(mailing_list)))
+                           pagination=paginate(*archive.held(mailing_list)),
+                           held_labels=HELD_LABELS)
 
 
 @bp.post("/lists/<int:list_id>/posts/<int:post_id>/approve")

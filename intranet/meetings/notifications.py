@@ -8,7 +8,6 @@ the links in the mail or on the meeting page; a plain reply goes to the organise
 """
 
 from datetime import datetime, timedelta
-from email.utils import formataddr
 
 import sqlalchemy as sa
 from flask import render_template
@@ -20,6 +19,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..groups.services import my_groups
 from ..mail.services import Anyone, queue_personal
+from ..text import mail_address
 from .calendar import calendar
 from .models import AgendaItem, Answer, Meeting, MeetingStatus, Participation, Presence
 
@@ -36,7 +36,7 @@ class NotSendable(Exception):
 
 def _reply_to(meeting: Meeting) -> str:
     person = meeting.organiser
-    return formataddr((person.full_name, person.email)) if person else ""
+    return mail_address(person.full_name, person.email) if person else ""
 
 
 def _send(meeting: Meeting, members, template: str) -> int:

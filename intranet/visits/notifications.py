@@ -2,9 +2,9 @@
 free, a cancellation (taking the date out of the calendar), and the final list. Queued in the
 transaction of the change: a change rolled back sends nothing."""
 
-from email.utils import formataddr
 
 from ..mail.services import queue_mail
+from ..text import mail_address
 from ..web import external_url
 from .calendar import registration_calendar
 from .models import Registration, Status
@@ -24,7 +24,7 @@ def _calendar(registration: Registration, method: str = "PUBLISH"):
 def _send(registration: Registration, template: str, attachments=None, **context) -> None:
     organiser = registration.visit.organiser
     queue_mail(registration.member, CATEGORY, template, attachments=attachments,
-               reply_to=formataddr((organiser.full_name, organiser.email)),
+               reply_to=mail_address(organiser.full_name, organiser.email),
                visit=registration.visit, slot=registration.slot, registration=registration,
                url=external_url("visits.visit", visit_id=registration.visit_id), **context)
 

@@ -3,17 +3,21 @@ live preview, it reaches a real aiosmtpd server once for every subscriber, and t
 administrator watches the progress bar reach 100 %."""
 
 import re
+import smtplib
+from email.message import EmailMessage
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from intranet.extensions import db
+from intranet.groups.models import GroupMembership
 from intranet.mail.deliverer import deliver_due
+from intranet.mailing.inbound import receiver
 from intranet.mailing.models import MailingList
 from intranet.policy import Role
 
-from ..conftest import PASSWORD, smtp_config
+from ..conftest import PASSWORD, free_port, smtp_config
 from .conftest import ARTIFACTS, DESKTOP, assert_accessible, logged_in_page
 
 SUBJECT = "Pozvánka na školení první pomoci"
@@ -116,3 +120,50 @@ def test_an_announcement_with_preview_reaches_everyone_while_the_admin_watches(
         assert messages[0]["Subject"] == SUBJECT
         assert messages[0]["To"].addresses[0].addr_spec == recipient
         assert "<strong>školení</strong>" in messages[0].get_body(("html",)).get_content()
+
+
+def test_a_forged_member_mail_waits_and_the_moderator_sees_why(
+        browser, live_server, app, people, smtp_server, create_member):
+    """Issue #25: mail in a member's name without the trusted server's pass reaches the
+    moderator, with the reason, never the list; the moderator turns it away."""
+    app.config["MAIL_TRUSTED_AUTHSERV_ID"] = "mx.intranet.test"
+    port = free_port()
+    server = receiver(app, "127.0.0.1", port)
+    server.start()
+    try:
+        forged = EmailMessage()
+        forged["Authentication-Results"] = "mx.intranet.test; dmarc=fail header.from=obec.test"
+        forged["From"], forged["To"] = people["author"], "ps4@intranet.test"
+        forged["Subject"] = "Změna čísla účtu"
+        forged.set_content("Posílejte platby na nový účet 123456789/0100.")
+        with smtplib.SMTP("127.0.0.1", port) as connection:
+            connection.send_message(forged)
+    finally:
+        server.stop()
+    coordinator = create_member(first_name="Marie", last_name="Moderátorová")
+    group_id = db.session.scalar(sa.select(MailingList.group_id).filter_by(
+        id=people["list_id"]))
+    db.session.add(GroupMembership(group_id=group_id, member_id=coordinator.id,
+                                   is_coordinator=True))
+    db.session.commit()
+    moderator = coordinator.email
+    db.session.commit()  # the read above holds SQLite's write lock until it ends
+    context, page, errors = logged_in_page(browser, live_server, moderator, DESKTOP, PASSWORD)
+    page.goto(f"{live_server}/lists/{people['list_id']}")
+    page.get_by_role("link", name="Čeká na schválení: 1 zpráva").click()
+    post = page.locator("article.list-post", has_text="Změna čísla účtu")
+    expect(post.locator(".held-reason")).to_contain_text(
+        "Proč čeká: Odesílatele nelze ověřit")
+    expect(post.locator(".held-reason")).to_contain_text("mx.intranet.test: dmarc=fail")
+    assert_accessible(page)
+    page.screenshot(path=ARTIFACTS / "list-held-unverified.png", full_page=True)
+    post.get_by_role("link", name="Nepustit…").click()
+    page.get_by_label("Proč zprávu nepouštíte").fill("Podvržená zpráva, Petra ji neposlala.")
+    page.get_by_role("button", name="Nepustit").click()
+    expect(page.get_by_text("Žádná zpráva nečeká na schválení.")).to_be_visible()
+    context.close()
+    assert errors == []
+    db.session.commit()
+    deliver_due()
+    subjects = [message["Subject"] for _, message in smtp_server.recorder.messages()]
+    assert subjects == ["Zpráva nebyla rozeslána: Změna čísla účtu"]  # the member is told
