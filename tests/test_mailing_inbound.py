@@ -12,6 +12,7 @@ import icalendar
 import pytest
 import sqlalchemy as sa
 
+from intranet.accounts.models import Member
 from intranet.extensions import db
 from intranet.mail.deliverer import deliver_due
 from intranet.mailing.inbound import receiver
@@ -22,10 +23,13 @@ from intranet.mailing.models import (
     PostSource,
     PostStatus,
 )
+from intranet.meetings.calendar import reply_token
+from intranet.meetings.notifications import send_invitations
 from intranet.meetings.models import Answer, Participation
 from intranet.policy import Role
 
 from .conftest import free_port, smtp_config
+from .mailbox_helpers import received
 
 TRUSTED = "mx.intranet.test"  # the territory's mail server, which checks DKIM and DMARC
 
@@ -270,7 +274,13 @@ def test_a_refused_attachment_holds_the_post_and_the_sender_is_told(inbox, team,
 
 # --- calendar replies ---------------------------------------------------------------------
 
-def calendar_reply(meeting, email: str, partstat: str) -> EmailMessage:
+def calendar_reply(meeting, email: str, partstat: str, token: str | None = None
+                   ) -> EmailMessage:
+    """A calendar's Yes/No, sent where the invitation's ORGANIZER says: the reply address
+    signed for the attendee (or with the `token` given)."""
+    if token is None:
+        member_id = db.session.scalar(sa.select(Member.id).filter_by(email=email))
+        token = reply_token(meeting.id, member_id or 0)
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Outlook//EN")
     cal.add("version", "2.0")
@@ -282,7 +292,8 @@ def calendar_reply(meeting, email: str, partstat: str) -> EmailMessage:
     attendee.params["partstat"] = icalendar.vText(partstat)
     event.add("attendee", attendee)
     cal.add_component(event)
-    message = mail(email, subject="Přijato: Schůzka", to="odpovedi@intranet.test")
+    to = f"odpovedi+{token}@intranet.test" if token else "odpovedi@intranet.test"
+    message = mail(email, subject="Přijato: Schůzka", to=to, verified=False)
     message.add_alternative(cal.to_ical().decode(), subtype="calendar",
                             params={"method": "REPLY"})
     return message
@@ -303,17 +314,29 @@ def test_a_yes_pressed_in_a_calendar_becomes_the_members_answer(inbox, team, cre
     assert answer_of(meeting, olga) is Answer.EXCUSED
 
 
-def test_a_calendar_reply_from_another_address_changes_nothing(inbox, team, create_meeting,
-                                                              create_member):
+def test_a_forged_calendar_reply_changes_nothing(inbox, team, create_meeting, create_member):
+    """Issue #25: the meeting's UID is in every invitation a member forwards, and From is
+    anyone's to write: only the reply address signed for the member counts."""
     meeting = create_meeting(team["group"])
-    petra = team["members"][0]
-    forged = calendar_reply(meeting, petra.email, "DECLINED")
-    forged.replace_header("From", "podvodnik@spam.test")
-    inbox(forged)
+    petra, olga = team["members"]
+    inbox(calendar_reply(meeting, petra.email, "DECLINED", token=""))  # unsigned
+    inbox(calendar_reply(meeting, petra.email, "DECLINED",
+                         token=reply_token(meeting.id, olga.id)))  # Olga's address
+    inbox(calendar_reply(meeting, petra.email, "DECLINED",
+                         token=f"{meeting.id}-{petra.id}-{'0' * 24}"))  # a made-up signature
     assert answer_of(meeting, petra) is None
     outsider = create_member(Role.MEMBER)  # not invited to the meeting
     inbox(calendar_reply(meeting, outsider.email, "ACCEPTED"))
     assert answer_of(meeting, outsider) is None
+
+
+def test_a_signed_calendar_reply_counts_whatever_its_from(inbox, team, create_meeting):
+    meeting = create_meeting(team["group"])
+    petra = team["members"][0]
+    reply = calendar_reply(meeting, petra.email, "ACCEPTED")
+    reply.replace_header("From", "petra.soukroma@seznam.test")  # sent from her phone
+    inbox(reply)
+    assert answer_of(meeting, petra) is Answer.COMING
 
 
 def test_a_message_to_two_lists_is_posted_to_both(inbox, team, create_group):
@@ -323,3 +346,24 @@ def test_a_message_to_two_lists_is_posted_to_both(inbox, team, create_group):
     assert sorted(p.list_id for p in posts()) == sorted(
         [team["list"].id, db.session.scalar(sa.select(MailingList.id).filter_by(
             group_id=other.id))])
+
+
+def test_the_yes_to_a_delivered_invitation_goes_to_its_signed_address(
+        inbox, team, create_meeting, smtp_server):
+    """End to end: the invitation as delivered names the member's own reply address as its
+    ORGANIZER; the calendar's reply to it is recorded."""
+    meeting = create_meeting(team["group"], invited=False)
+    send_invitations(meeting)
+    db.session.commit()
+    deliver_due()
+    petra = team["members"][0]
+    [invitation] = received(smtp_server)[petra.email]
+    ics = next(p for p in invitation.walk() if p.get_content_type() == "text/calendar")
+    event = icalendar.Calendar.from_ical(ics.get_content()).walk("VEVENT")[0]
+    organizer = str(event["ORGANIZER"]).removeprefix("mailto:")
+    assert organizer == f"odpovedi+{reply_token(meeting.id, petra.id)}@intranet.test"
+    assert str(event["ATTENDEE"]) == f"mailto:{petra.email}"
+    reply = calendar_reply(meeting, petra.email, "DECLINED", token="")
+    reply.replace_header("To", organizer)
+    inbox(reply, to=[organizer])
+    assert answer_of(meeting, petra) is Answer.EXCUSED

@@ -15,7 +15,7 @@ from intranet.extensions import db
 from intranet.i18n import in_prague
 from intranet.mail.deliverer import deliver_due
 from intranet.meetings import attendance, notifications, services
-from intranet.meetings.calendar import answer_token
+from intranet.meetings.calendar import answer_token, reply_token
 from intranet.meetings.models import Answer, Meeting, MeetingStatus, Participation, Presence
 from intranet.policy import Role
 
@@ -101,7 +101,8 @@ def test_scheduling_then_sending_invites_members_with_a_calendar_file(client, te
     assert ics["METHOD"] == "REQUEST"  # Yes/No in the calendar: the receiver records it
     event = event_of(ics)
     assert str(event["UID"]) == f"{meeting.uid}@intranet" and event["SEQUENCE"] == 0
-    assert str(event["ORGANIZER"]) == "mailto:odpovedi@intranet.test"
+    token = reply_token(meeting.id, team["keen"].id)  # the reply proves whose it is (#25)
+    assert str(event["ORGANIZER"]) == f"mailto:odpovedi+{token}@intranet.test"
     assert event["ORGANIZER"].params["CN"] == team["secretary"].full_name
     assert str(event["ATTENDEE"]) == f"mailto:{team['keen'].email}"
     assert event["ATTENDEE"].params["RSVP"] == "TRUE"

@@ -24,7 +24,7 @@ from ..extensions import db
 from ..mail import authentication
 from ..mail.services import queue_mail
 from ..markup import plain_text, text_html
-from ..meetings.calendar import reply_address
+from ..meetings.calendar import reply_token_of
 from ..meetings.imip import record_reply
 from ..text import normalise_email, plain_name, single_line
 from . import services
@@ -40,7 +40,7 @@ NO_SUBJECT = "(bez předmětu)"
 def knows(address: str) -> bool:
     """Whether mail to this address is ours: a list's, or the calendar reply address."""
     local, _, domain = normalise_email(address).rpartition("@")
-    if normalise_email(address) == normalise_email(reply_address()):
+    if reply_token_of(normalise_email(address)) is not None:
         return True
     return domain == services.domain().lower() and db.session.scalar(
         sa.select(sa.exists().where(MailingList.address == local))) or False
@@ -75,10 +75,11 @@ def sender_of(message: EmailMessage) -> str:
 
 
 def _deliver_to(recipient: str, message: EmailMessage, sender: str) -> None:
-    if recipient == normalise_email(reply_address()):
+    token = reply_token_of(recipient)
+    if token is not None:  # a calendar reply: its address says whose, not its From
         for part in message.walk():
             if part.get_content_type() == "text/calendar":
-                record_reply(part.get_content(), sender)
+                record_reply(part.get_content(), token)
         return
     local = recipient.rpartition("@")[0]
     mailing_list = db.session.scalar(sa.select(MailingList).filter_by(address=local))

@@ -2,10 +2,14 @@
 
 An invitation is a request (METHOD:REQUEST) to one attendee, who answers in the calendar
 (Outlook's, Gmail's, Thunderbird's Yes/No): the reply goes to the ORGANIZER, which is the
-intranet's reply address, where the mail receiver records it (see imip.py). Downloads and
-feeds publish (METHOD:PUBLISH) and ask for nothing.
+intranet's reply address with a token signed for that member and meeting
+(odpovedi+<token>@…), where the mail receiver records it (see imip.py): the token, not the
+reply's From, says whose answer it is. Downloads and feeds publish (METHOD:PUBLISH) and ask
+for nothing.
 """
 
+import hashlib
+import hmac
 from email.utils import parseaddr
 
 from flask import current_app
@@ -13,6 +17,7 @@ from icalendar import Event, vCalAddress, vText
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..database import utcnow
+from ..extensions import db
 from ..ical import new_calendar, organizer
 from ..web import external_url
 from .models import Answer, Meeting, MeetingStatus
@@ -26,10 +31,12 @@ def calendar(meetings, method: str = "PUBLISH", attendee=None) -> str:
         event = _event(meeting, method)
         if attendee is None:
             event.add("organizer", organizer(meeting.organiser))
+        elif attendee.id is None:  # rendered once: the deliverer fills in both lines
+            event.add("x-intranet-organizer", PLACEHOLDER)
+            event.add("x-intranet-attendee", PLACEHOLDER)
         else:
-            event.add("organizer", _reply_organizer(meeting))
-            event.add(*(("x-intranet-attendee", PLACEHOLDER) if attendee.id is None else
-                        ("attendee", _attendee(attendee.email, ask=method == "REQUEST"))))
+            event.add("organizer", _reply_organizer(meeting, attendee.id))
+            event.add("attendee", _attendee(attendee.email, ask=method == "REQUEST"))
         cal.add_component(event)
     return cal.to_ical().decode()
 
@@ -38,6 +45,7 @@ def calendar(meetings, method: str = "PUBLISH", attendee=None) -> str:
 # each recipient's part until the deliverer fills it in (personaliser below).
 PLACEHOLDER = "x7q2"
 ATTENDEE_LINE = f"X-INTRANET-ATTENDEE:{PLACEHOLDER}".encode()
+ORGANIZER_LINE = f"X-INTRANET-ORGANIZER:{PLACEHOLDER}".encode()
 ANSWER_PLACEHOLDERS = {answer: f"answer-{answer.value}-{PLACEHOLDER}" for answer in Answer}
 
 
@@ -46,6 +54,7 @@ def personaliser(spec: dict):
     the meeting in `spec` (its answer links and the calendar's attendee)."""
     meeting_id, ask = spec["meeting_id"], spec.get("method") == "REQUEST"
     signer = _signer()
+    meeting = db.session.get(Meeting, meeting_id)
     prefix, _, suffix = external_url("meetings.answer_by_link", token=PLACEHOLDER).partition(
         PLACEHOLDER)
 
@@ -55,28 +64,66 @@ def personaliser(spec: dict):
     def personal(delivery) -> dict[bytes, bytes]:
         links = {ANSWER_PLACEHOLDERS[answer].encode(): link(delivery.member_id, answer)
                  for answer in (Answer.COMING, Answer.EXCUSED)}
-        return links | {ATTENDEE_LINE: _attendee_line(delivery.recipient, ask)}
+        return links | {
+            ATTENDEE_LINE: _line("attendee", _attendee(delivery.recipient, ask)),
+            ORGANIZER_LINE: _line("organizer", _reply_organizer(meeting, delivery.member_id))}
 
     return personal
 
 
-def _attendee_line(email: str, ask: bool) -> bytes:
-    """The ATTENDEE content line, folded as iCalendar wants it (without its line end)."""
+def _line(name: str, value: vCalAddress) -> bytes:
+    """A content line (ATTENDEE, ORGANIZER), folded as iCalendar wants it (without its line
+    end)."""
     event = Event()
-    event.add("attendee", _attendee(email, ask))
+    event.add(name, value)
     return event.to_ical().split(b"\r\n", 1)[1].rsplit(b"\r\nEND:VEVENT", 1)[0]
 
 
-def reply_address() -> str:
-    """Where calendar replies go: CALENDAR_REPLY_ADDRESS, else odpovedi@ the mail domain."""
+def reply_address(token: str = "") -> str:
+    """Where calendar replies go: CALENDAR_REPLY_ADDRESS, else odpovedi@ the mail domain;
+    with a token after a plus (odpovedi+<token>@…, see reply_token)."""
     configured = current_app.config.get("CALENDAR_REPLY_ADDRESS")
     domain = parseaddr(current_app.config["MAIL_FROM"])[1].rsplit("@", 1)[-1]
-    return configured or f"odpovedi@{domain}"
+    address = configured or f"odpovedi@{domain}"
+    local, _, domain = address.rpartition("@")
+    return f"{local}+{token}@{domain}" if token else address
 
 
-def _reply_organizer(meeting: Meeting) -> vCalAddress:
-    """The organiser's name at the intranet's reply address: calendars reply there."""
-    address = vCalAddress(f"mailto:{reply_address()}")
+def reply_token_of(address: str) -> str | None:
+    """The token of an address of the reply address (odpovedi+<token>@…; "" without one), or
+    None for any other address."""
+    local, _, domain = address.lower().rpartition("@")
+    base, _, token = local.partition("+")
+    return token if f"{base}@{domain}" == reply_address().lower() else None
+
+
+def reply_token(meeting_id: int, member_id: int) -> str:
+    """The part of the reply address that says the reply is this member's to this meeting:
+    lower-case (mail servers may change the case of an address), signed."""
+    return f"{meeting_id}-{member_id}-{_reply_mac(meeting_id, member_id)}"
+
+
+def read_reply_token(token: str) -> tuple[int, int] | None:
+    """(meeting id, member id) of a genuine reply token; None for anything else."""
+    try:
+        meeting_id, member_id, mac = token.split("-")
+        meeting_id, member_id = int(meeting_id), int(member_id)
+    except ValueError:
+        return None
+    if not hmac.compare_digest(mac, _reply_mac(meeting_id, member_id)):
+        return None
+    return meeting_id, member_id
+
+
+def _reply_mac(meeting_id: int, member_id: int) -> str:
+    key = f"calendar-reply:{current_app.config['SECRET_KEY']}".encode()
+    return hmac.new(key, f"{meeting_id}.{member_id}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def _reply_organizer(meeting: Meeting, member_id: int) -> vCalAddress:
+    """The organiser's name at the member's reply address for the meeting: calendars reply
+    there."""
+    address = vCalAddress(f"mailto:{reply_address(reply_token(meeting.id, member_id))}")
     person = meeting.organiser
     address.params["cn"] = vText(person.full_name if person else current_app.config["SITE_NAME"])
     return address
