@@ -24,8 +24,8 @@ from intranet.mailing.models import (
     PostStatus,
 )
 from intranet.meetings.calendar import reply_token
-from intranet.meetings.notifications import send_invitations
 from intranet.meetings.models import Answer, Participation
+from intranet.meetings.notifications import send_invitations
 from intranet.policy import Role
 
 from .conftest import free_port, smtp_config
