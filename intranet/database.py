@@ -47,7 +47,7 @@ def engine_options(url: str) -> dict:
     """SQLite waits up to 30 s for the write lock; PostgreSQL keeps a small pool per process
     whose connections are tested before use (a restarted server is no error page)."""
     if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 30}}
+        return {"connect_args": {"timeout": 30}}  # a burst of sign-ups queues up
     return {"pool_size": 5, "max_overflow": 10, "pool_pre_ping": True, "pool_recycle": 3600,
             "connect_args": {"connect_timeout": 10}}
 
@@ -206,7 +206,8 @@ class UTCDateTime(TypeDecorator):
 
 
 def configure_sqlite(engine: sa.Engine) -> None:
-    """Foreign keys, WAL, a busy timeout, and BEGIN IMMEDIATE for write transactions.
+    """Foreign keys, WAL, and BEGIN IMMEDIATE for write transactions (the busy timeout is the
+    driver's connect timeout: engine_options).
 
     pysqlite's own transaction handling is switched off so that SQLAlchemy's
     "begin" event decides how a transaction starts (SQLAlchemy's pysqlite recipe).
@@ -222,7 +223,6 @@ def configure_sqlite(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")  # a burst of sign-ups queues up
         # Up to 32 MB of the database's pages kept per connection (SQLite's default, 2 MB,
         # is read again from the OS on every look-up across a large table: searching half a
         # million deliveries took 3× as long). Memory is taken only as pages are read.

@@ -1,6 +1,7 @@
 """The outbox: mail is written with the change, delivered later, retried, never twice."""
 
 import mailbox
+import secrets
 from datetime import timedelta
 
 import pytest
@@ -150,11 +151,11 @@ def test_two_workers_cannot_claim_the_same_delivery(app, create_member):
         with app.test_request_context():
             queue_reset_mail(create_member())
             db.session.commit()
-    first = deliverer._claim_batch(utcnow(), 2, {})
-    second = deliverer._claim_batch(utcnow(), 2, {})
+    first = deliverer._claim_batch(utcnow(), 2, {}, secrets.token_hex(8))
+    second = deliverer._claim_batch(utcnow(), 2, {}, secrets.token_hex(8))
     assert len(first) == 2 and len(second) == 1
     assert not {d.id for d in first} & {d.id for d in second}
-    assert deliverer._claim_batch(utcnow(), 2, {}) == []
+    assert deliverer._claim_batch(utcnow(), 2, {}, secrets.token_hex(8)) == []
 
 
 def test_a_claim_left_by_a_dead_deliverer_is_sent_later(app, smtp_server, create_member):
@@ -162,7 +163,7 @@ def test_a_claim_left_by_a_dead_deliverer_is_sent_later(app, smtp_server, create
     with app.test_request_context():
         queue_reset_mail(member)
         db.session.commit()
-    deliverer._claim_batch(utcnow(), 10, {})  # a deliverer took it and died mid-batch
+    deliverer._claim_batch(utcnow(), 10, {}, "died")  # a deliverer took it and died mid-batch
     assert deliverer.release_stale_claims() == 0  # still fresh: its deliverer may be alive
     assert deliverer.deliver_due() == NOTHING
     assert deliverer.release_stale_claims(now=utcnow() + timedelta(hours=1)) == 1
@@ -248,6 +249,12 @@ def test_outbox_counts_stop_at_a_cap_and_the_list_stays_paged(client, create_mem
     db.session.commit()
     monkeypatch.setattr("intranet.mail.services.COUNT_CAP", 2)
     assert services.outbox_counts() == {"sent": 3, "pending": 1}  # the cap + 1: over it
+    status = client.application.test_cli_runner().invoke(args=["mail", "status"]).output
+    assert "sent: 3" in status and "pending: 1" in status  # the command counts exactly
+    monkeypatch.setattr("intranet.mail.services.COUNT_CAP", 1)
+    status = client.application.test_cli_runner().invoke(args=["mail", "status"]).output
+    assert "sent: 3" in status  # issue #25: it printed the capped count (2)
+    monkeypatch.setattr("intranet.mail.services.COUNT_CAP", 2)
     client.login(admin)
     page = client.get("/admin/mail?status=sent").get_data(as_text=True)
     assert "odesláno (více než 2)" in page and "čeká (1)" in page

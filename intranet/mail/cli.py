@@ -28,7 +28,7 @@ def deliver_command(worker: bool, interval: float):
 @mail_cli.command("status")
 def status_command():
     """Show how many deliveries are pending, sent and failed."""
-    counts = outbox_counts()
+    counts = outbox_counts(exact=True)
     for status in ("pending", "sending", "sent", "failed", "bounced", "cancelled"):
         click.echo(f"{status}: {counts.get(status, 0)}")
 

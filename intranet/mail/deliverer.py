@@ -2,17 +2,22 @@
 personalised per recipient, sent over one reused connection.
 
 A batch is personalised here and sent over MAIL_SMTP_CONNECTIONS connections at once.
-It is claimed (status "sending") before anything is sent, and what happened to each
-delivery is written when the batch ends. A deliverer killed mid-batch leaves its claim
-behind; once it is older than MAIL_STALE_CLAIM_SECONDS the claim is released and the batch
-sent again. So a crash loses nobody and duplicates at most one batch (MAIL_BATCH_SIZE).
-Two deliverers never send the same delivery: a claim is one conditional UPDATE.
+It is claimed (status "sending", with the claim's token) before anything is sent, and what
+happened to each delivery is written when the batch ends, only for the deliveries the claim
+still holds. While the batch is out the deliverer renews its claim every quarter of
+MAIL_STALE_CLAIM_SECONDS, however slow the server; recording the outcome is retried while
+the database refuses (a lock held too long), the outcome kept in memory. Only a deliverer
+that died leaves a claim unrenewed: once it is older than MAIL_STALE_CLAIM_SECONDS it is
+released and the batch sent again. So a crash loses nobody and duplicates at most one batch
+(MAIL_BATCH_SIZE). Two deliverers never send the same delivery: a claim is one conditional
+UPDATE.
 """
 
 import logging
 import secrets
+import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import policy
@@ -117,22 +122,64 @@ def deliver_due(now: datetime | None = None, batch: int | None = None) -> dict[s
 
 
 def _deliver_batches(now, size, transports, built, senders, counts) -> None:
-    """Batch after batch: claim, personalise, send over every connection at once, record."""
+    """Batch after batch: claim, personalise, send over every connection at once (the claim
+    renewed meanwhile), record."""
     for _ in range(MAX_BATCHES):
-        deliveries = _claim_batch(now, size, built)
+        token = secrets.token_hex(8)
+        deliveries = _claim_batch(now, size, built, token)
         if not deliveries:
             return
         outcome, ready = _prepared(deliveries, built)
         shares = [ready[n::len(transports)] for n in range(len(transports))]
         futures = [senders.submit(_send_share, t, s)
                    for t, s in zip(transports, shares, strict=True)]
+        _wait_renewing(futures, token)
         outcome = _finished(outcome, futures)
-        _record(outcome, now, counts)
+        _record_surely(outcome, now, counts, token)
         if outcome.unclaimed:  # the server went away: try again in the next pass
             return
 
 
-def _claim_batch(now: datetime, size: int, built: dict) -> list[Claimed]:
+def _wait_renewing(futures, token: str) -> None:
+    """Wait for the connections to send their shares, renewing the claim every quarter of
+    the stale time: however slow the server (each SMTP command may take MAIL_SMTP_TIMEOUT),
+    a batch that is still going out is never taken for a dead deliverer's."""
+    interval = max(current_app.config["MAIL_STALE_CLAIM_SECONDS"] / 4, 0.05)
+    while wait(futures, timeout=interval).not_done:
+        _renew_claim(token)
+
+
+def _renew_claim(token: str) -> None:
+    """The claim's time set to now (a failure is logged: the next renewal tries again)."""
+    try:
+        db.session.execute(
+            sa.update(OutboxDelivery)
+            .where(OutboxDelivery.claimed_by == token,
+                   OutboxDelivery.status == DeliveryStatus.SENDING)
+            .values(claimed_at=utcnow()).execution_options(synchronize_session=False))
+        db.session.commit()
+    except sa.exc.OperationalError as error:
+        db.session.rollback()
+        log.warning("renewing a claim failed, trying again later: %s", error)
+
+
+def _record_surely(outcome: "Outcome", now: datetime, counts: dict, token: str) -> None:
+    """Record the batch's outcome, trying again (1 s, 2 s … every 30 s) while the database
+    refuses, the claim renewed meanwhile: the outcome is only in memory, and losing it would
+    send the whole batch again."""
+    delay = 1.0
+    while True:
+        try:
+            return _record(outcome, now, counts, token)
+        except sa.exc.OperationalError as error:
+            db.session.rollback()
+            log.warning("recording a batch failed, trying again in %g s: %s", delay, error)
+        time.sleep(delay)
+        delay = min(delay * 2, 30.0)
+        _renew_claim(token)
+
+
+def _claim_batch(now: datetime, size: int, built: dict, token: str) -> list[Claimed]:
     """Claim up to `size` due deliveries for this deliverer; their messages built (into
     `built`) and who still wants them, read in a transaction that ends before sending.
 
@@ -141,7 +188,6 @@ def _claim_batch(now: datetime, size: int, built: dict) -> list[Claimed]:
     CTE: as an IN subquery PostgreSQL may run the LIMIT again while it updates, and claim
     more than `size`.)
     """
-    token = secrets.token_hex(8)
     due = (sa.select(OutboxDelivery.id)
            .where(OutboxDelivery.status == DeliveryStatus.PENDING,
                   OutboxDelivery.next_attempt_at <= now)
@@ -236,21 +282,24 @@ def _still_wanted(deliveries, messages: dict[int, Built]) -> set[int]:
     return wanted
 
 
-def _record(outcome: Outcome, now: datetime, counts: dict) -> None:
-    """Write the batch's results: one statement per kind of result."""
-    _set_status([d.id for d in outcome.sent], DeliveryStatus.SENT, sent_at=utcnow(),
+def _record(outcome: Outcome, now: datetime, counts: dict, token: str) -> None:
+    """Write the batch's results, for the deliveries this claim still holds: one statement
+    per kind of result."""
+    _set_status(token, [d.id for d in outcome.sent], DeliveryStatus.SENT, sent_at=utcnow(),
                 attempts=OutboxDelivery.attempts + 1)
-    _set_status([d.id for d in outcome.cancelled], DeliveryStatus.CANCELLED)
-    _set_status([d.id for d in outcome.unclaimed], DeliveryStatus.PENDING)
+    _set_status(token, [d.id for d in outcome.cancelled], DeliveryStatus.CANCELLED)
+    _set_status(token, [d.id for d in outcome.unclaimed], DeliveryStatus.PENDING)
     failures = [_after_failure(d, error, final, now) for d, error, final in outcome.failed]
     if failures:
-        db.session.execute(sa.update(OutboxDelivery), failures)
+        table = OutboxDelivery.__table__
+        db.session.execute(table.update().where(
+            table.c.id == sa.bindparam("delivery_id"), table.c.claimed_by == token), failures)
     _keep_bounce_streaks(outcome)
     db.session.commit()
     counts["sent"] += len(outcome.sent)
     counts["cancelled"] += len(outcome.cancelled)
     for failure in failures:
-        counts["bounced" if failure["status"] is DeliveryStatus.BOUNCED else "failed"] += 1
+        counts["bounced" if failure["status"] == DeliveryStatus.BOUNCED else "failed"] += 1
 
 
 def _keep_bounce_streaks(outcome: Outcome) -> None:
@@ -283,10 +332,11 @@ def _keep_bounce_streaks(outcome: Outcome) -> None:
                   "last_error": insert.excluded.last_error}), list(refused.values()))
 
 
-def _set_status(ids: list[int], status: DeliveryStatus, **values) -> None:
+def _set_status(token: str, ids: list[int], status: DeliveryStatus, **values) -> None:
     if ids:
         db.session.execute(
-            sa.update(OutboxDelivery).where(OutboxDelivery.id.in_(ids))
+            sa.update(OutboxDelivery)
+            .where(OutboxDelivery.id.in_(ids), OutboxDelivery.claimed_by == token)
             .values(status=status, claimed_by=None, **values)
             .execution_options(synchronize_session=False))
 
@@ -295,14 +345,14 @@ def _after_failure(delivery, error: str, final: DeliveryStatus | None, now: date
     """The delivery's next state: the final one given (bounced, failed), failed at the
     attempt limit, or waiting with an exponential backoff (1 min, 2 min … at most 4 h)."""
     attempts = delivery.attempts + 1
-    values = {"id": delivery.id, "attempts": attempts, "last_error": error[:500],
-              "claimed_by": None}
+    values = {"delivery_id": delivery.id, "attempts": attempts, "last_error": error[:500],
+              "claimed_by": None, "next_attempt_at": now}  # the same keys in every row
     if final is not None:
-        return values | {"status": final}
+        return values | {"status": final.value}
     if attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-        return values | {"status": DeliveryStatus.FAILED}
+        return values | {"status": DeliveryStatus.FAILED.value}
     delay = min(timedelta(minutes=1) * 2 ** (attempts - 1), timedelta(hours=4))
-    return values | {"status": DeliveryStatus.PENDING, "next_attempt_at": now + delay}
+    return values | {"status": DeliveryStatus.PENDING.value, "next_attempt_at": now + delay}
 
 
 def release_stale_claims(now: datetime | None = None) -> int:

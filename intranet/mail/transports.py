@@ -7,9 +7,12 @@ temporary problem with one message.
 """
 
 import contextlib
+import io
 import mailbox
 import smtplib
 import ssl
+from email import message_from_bytes, policy
+from email.generator import BytesGenerator
 
 SERVICE_CLOSING = 421  # the server ends the session: nobody's message is at fault
 
@@ -19,8 +22,8 @@ class TransportUnavailable(Exception):
 
 
 class ConnectionLost(TransportUnavailable):
-    """The server went away while a message was being sent (421, a dropped connection): the
-    rest of the batch waits, that one message counts an attempt (it may be the cause)."""
+    """The connection broke while a message was being sent (dropped, or the sender refused):
+    the rest of the batch waits, that one message counts an attempt (it may be the cause)."""
 
 
 class PermanentFailure(Exception):
@@ -85,11 +88,19 @@ class SMTPTransport:
         return smtp
 
     def send(self, data: bytes, sender: str, recipient: str) -> None:
-        """Send one message over the open connection (opened on first use)."""
+        """Send one message over the open connection (opened on first use): 8-bit text with
+        BODY=8BITMIME where the server offers it (RFC 6152), else re-encoded as 7-bit."""
         if self.connection is None:
             self.open()
+        options = []
+        if not data.isascii():
+            self.connection.ehlo_or_helo_if_needed()
+            if self.connection.has_extn("8bitmime"):
+                options = ["BODY=8BITMIME"]
+            else:
+                data = seven_bit(data)
         try:
-            self.connection.sendmail(sender, [recipient], data)
+            self.connection.sendmail(sender, [recipient], data, mail_options=options)
         except smtplib.SMTPSenderRefused as error:  # e.g. not allowed to send as the list
             self._drop()
             raise ConnectionLost(f"{error.smtp_code} {_text(error.smtp_error)}") from error
@@ -104,10 +115,11 @@ class SMTPTransport:
             raise ConnectionLost(str(error) or error.__class__.__name__) from error
 
     def _refused(self, code: int, reply: str):
-        """5xx: refused for good; 421: the server is going away; other 4xx: try again later."""
+        """5xx: refused for good; 421: the server is going away (no message's fault: no
+        attempt is counted); other 4xx: try again later."""
         if code == SERVICE_CLOSING:
             self._drop()
-            raise ConnectionLost(reply)
+            raise TransportUnavailable(reply)
         if code >= 500:
             raise PermanentFailure(reply)
         with contextlib.suppress(OSError, smtplib.SMTPException):
@@ -126,6 +138,14 @@ class SMTPTransport:
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 self.connection.quit()
             self.connection = None
+
+
+def seven_bit(data: bytes) -> bytes:
+    """A message with 8-bit parts re-encoded (base64) for a server without 8BITMIME."""
+    out = io.BytesIO()
+    BytesGenerator(out, policy=policy.SMTP.clone(cte_type="7bit")).flatten(
+        message_from_bytes(data, policy=policy.SMTP))
+    return out.getvalue()
 
 
 def transports_for(config) -> list:
