@@ -572,3 +572,20 @@ def test_a_name_with_address_syntax_is_refused_at_the_field(client, team):
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "Jméno nesmí obsahovat znaky" in page
     assert "Starosta &lt;starosta@vranov.example&gt;" in page  # what was typed stays
+
+
+def test_no_subject_or_text_can_contain_the_deliverers_placeholders(team, smtp_server):
+    """Issue #25: the placeholders were fixed text ("unsubscribe-x7q2"), so a subject naming
+    one took that message's unsubscribe link. They are new for every message built now."""
+    author = team["members"][0]
+    mailing_list = db.session.scalar(sa.select(MailingList).filter_by(group_id=team["group"].id))
+    subject = "unsubscribe-x7q2 delivery-x7q2 footer-x7q2 recipient@recipient.invalid"
+    services.post(mailing_list, author, subject, "Text: footer-x7q2 unsubscribe-x7q2")
+    assert deliver_due()["sent"] == 4
+    for recipients, copy in smtp_server.recorder.messages():
+        assert copy["Subject"].strip() == subject  # (folded before its first word)
+        assert UNSUBSCRIBE_LINK.fullmatch(copy["List-Unsubscribe"].strip("<>"))
+        text = copy.get_body(("plain",)).get_content()
+        assert "Text: footer-x7q2 unsubscribe-x7q2" in text
+        assert UNSUBSCRIBE_LINK.search(text)  # the footer, with the recipient's own link
+        assert copy["To"] == recipients[0]

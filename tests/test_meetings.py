@@ -668,3 +668,18 @@ def test_meeting_states_in_lists_follow_the_clock_though_their_sql_is_built_once
     monkeypatch.setattr("intranet.database.utcnow", lambda: later)
     page = client.get(f"/meetings?month={month}").get_data(as_text=True)
     assert "bez zapsané docházky" in page  # over, nobody recorded attendance
+
+
+def test_a_program_naming_the_old_placeholders_stays_as_typed(client, team, smtp_server):
+    """Issue #25: the invitation's placeholders carry a mark new for each message."""
+    client.login(team["secretary"])
+    client.submit(f"/groups/{team['group'].id}/meetings/new",
+                  schedule_form(program="answer-coming-x7q2\nX-INTRANET-ATTENDEE:x7q2"))
+    meeting = db.session.scalar(sa.select(Meeting))
+    client.submit(f"/meetings/{meeting.id}/invitations/send")
+    [(_, message, ics)] = received(smtp_server)
+    body = message.get_body(("plain",)).get_content()
+    assert "answer-coming-x7q2" in body and body.count("http://127.0.0.1:5000/answer/") == 2
+    event = event_of(ics)
+    assert str(event["ATTENDEE"]) == f"mailto:{team['keen'].email}"
+    assert "answer-coming-x7q2" in str(event["DESCRIPTION"])

@@ -18,7 +18,7 @@ import secrets
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email import policy
 from email.errors import MessageError
@@ -44,16 +44,27 @@ from .transports import (
 
 log = logging.getLogger(__name__)
 
-# Placeholders in a built message, replaced per recipient (none can occur in real text).
-RECIPIENT = "recipient@recipient.invalid"
-DELIVERY = "delivery-x7q2"  # in a personal message's Message-ID
-UNSUBSCRIBE = "unsubscribe-x7q2"
-FOOTER = "footer-x7q2"  # a line of its own in each text part of a list message
 CRLF = "\r\n"
 MAX_BATCHES = 200  # per pass, so that the worker's other jobs get their turn
 # What `wants` reads of a recipient, as plain columns (the rows of a batch, not whole members).
 RECIPIENT_STATE = sa.table("member", sa.column("id"), sa.column("deactivated_at"),
                            *map(sa.column, PREFERENCE_FOR_CATEGORY.values())).alias("recipient")
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The placeholders of a built message for what differs per recipient, new for each
+    message built: no text written before (a subject, a name) can contain them."""
+
+    recipient: str  # the To address
+    delivery: str  # in a personal message's Message-ID
+    unsubscribe: str  # a list message's List-Unsubscribe link
+    footer: str  # a line of its own in each text part of a list message
+
+    @classmethod
+    def new(cls) -> "Marks":
+        nonce = secrets.token_hex(8)  # short: a longer Message-ID would be folded
+        return cls(f"r{nonce}@recipient.invalid", f"d{nonce}", f"u{nonce}", f"f{nonce}")
 
 
 @dataclass
@@ -65,6 +76,7 @@ class Built:
     sender: str  # the envelope sender (where bounces go)
     data: bytes = b""
     error: str = ""
+    marks: Marks = field(default_factory=Marks.new)
     links: Callable[[int], "ListLinks"] | None = None  # a list message: member id → links
     personal: Callable | None = None  # a personalised message: delivery → {placeholder: value}
 
@@ -382,7 +394,8 @@ def _built(message_id: int, cache: dict) -> Built:
             personalisers = current_app.extensions["mail_personalisers"]
             built.personal = personalisers[message.personal["kind"]](message.personal)
         try:
-            built.data = build_email(message, current_app.config).as_bytes(policy=policy.SMTP)
+            built.data = build_email(message, current_app.config, built.marks).as_bytes(
+                policy=policy.SMTP)
         except (ValueError, TypeError, MessageError) as error:
             built.error = f"Zprávu nelze sestavit: {str(error) or error.__class__.__name__}"
         cache[message_id] = built
@@ -393,26 +406,27 @@ def _envelope_sender(config) -> str:
     return parseaddr(config["MAIL_FROM"])[1]
 
 
-def build_email(message: OutboxMessage, config) -> EmailMessage:
-    """The RFC 5322 message with placeholders for what differs per recipient."""
+def build_email(message: OutboxMessage, config, marks: Marks | None = None) -> EmailMessage:
+    """The RFC 5322 message with placeholders (`marks`) for what differs per recipient."""
+    marks = marks or Marks.new()
     email = EmailMessage()
     sender_name, sender = parseaddr(config["MAIL_FROM"])
     email["From"] = Address(display_name=plain_name(message.from_name or sender_name),
                             addr_spec=message.from_address or sender)  # one phrase, quoted
-    email["To"] = RECIPIENT
+    email["To"] = marks.recipient
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at)
     domain = sender.rsplit("@", 1)[-1] or "localhost"
     email["Message-ID"] = message.message_id or (
-        f"<outbox.{DELIVERY}.{int(message.created_at.timestamp())}@{domain}>")
+        f"<outbox.{marks.delivery}.{int(message.created_at.timestamp())}@{domain}>")
     for name, value in (message.headers or {"Auto-Submitted": "auto-generated"}).items():
         email[name] = value
     if message.reply_to:
         email["Reply-To"] = message.reply_to
     if message.list_id is not None:
-        email["List-Unsubscribe"] = f"<{UNSUBSCRIBE}>"
+        email["List-Unsubscribe"] = f"<{marks.unsubscribe}>"
         email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    _add_body(email, message)
+    _add_body(email, message, marks.footer)
     _add_attachments(email, message)
     return email
 
@@ -424,9 +438,9 @@ def _encoding(message: OutboxMessage) -> str:
     return "8bit" if message.personal else "quoted-printable"
 
 
-def _add_body(email: EmailMessage, message: OutboxMessage) -> None:
+def _add_body(email: EmailMessage, message: OutboxMessage, footer_mark: str) -> None:
     """The text (and HTML) parts; a list message's end with a line for the personal footer."""
-    footer = f"\n{FOOTER}\n" if message.list_id is not None else ""
+    footer = f"\n{footer_mark}\n" if message.list_id is not None else ""
     cte = _encoding(message)
     email.set_content(message.body_text.rstrip("\n") + "\n" + footer, cte=cte)
     if message.body_html:
@@ -458,15 +472,16 @@ def _quoted_printable(text: str) -> bytes:
 
 def personalised(message: Built, delivery: OutboxDelivery) -> bytes:
     """The built message for one recipient: To, Message-ID, and a list's unsubscribe link."""
-    data = message.data.replace(RECIPIENT.encode(), delivery.recipient.encode(), 1)
-    data = data.replace(DELIVERY.encode(), str(delivery.id).encode(), 1)
+    marks = message.marks
+    data = message.data.replace(marks.recipient.encode(), delivery.recipient.encode(), 1)
+    data = data.replace(marks.delivery.encode(), str(delivery.id).encode(), 1)
     if message.personal is not None:
         for placeholder, value in message.personal(delivery).items():
             data = data.replace(placeholder, value)
     if message.list_id is None:
         return data
     links = message.links(delivery.member_id)
-    data = data.replace(UNSUBSCRIBE.encode(), links.unsubscribe_url.encode(), 1)
+    data = data.replace(marks.unsubscribe.encode(), links.unsubscribe_url.encode(), 1)
     text, html = (_quoted_printable(part) for part in (links.text, links.html))
-    data = data.replace(FOOTER.encode(), text, 1)
-    return data.replace(FOOTER.encode(), html, 1)
+    data = data.replace(marks.footer.encode(), text, 1)
+    return data.replace(marks.footer.encode(), html, 1)

@@ -1,5 +1,6 @@
 """Queueing mail in the outbox (the deliverer sends it afterwards: see deliverer.py)."""
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -53,9 +54,12 @@ def queue_to_members(recipients: Iterable, category: str, template: str, *,
 @dataclass(frozen=True)
 class Anyone:
     """The recipient a message is rendered for once: what is personal stays a placeholder
-    (the templates' answer links), filled in per recipient by the deliverer."""
+    (the templates' answer links), filled in per recipient by the deliverer. The
+    placeholders carry `mark`, new for each message: no text typed before (a meeting's
+    title, its program) can contain them."""
 
     language: str
+    mark: str = ""
     id: None = None
 
 
@@ -66,17 +70,21 @@ def register_personaliser(app, kind: str, personaliser) -> None:
 
 
 def queue_personal(members: Iterable, category: str, template: str, *, personal: dict,
-                   attachments=(), reply_to: str = "", **context) -> int:
-    """Queue one message per language to the members who want it, rendered once; the
+                   attachments=None, reply_to: str = "", **context) -> int:
+    """Queue one message per language to the members who want it, rendered once for Anyone
+    (`attachments(anyone)` may return files as queue_to_members takes them); the
     personaliser named by `personal["kind"]` fills in each recipient's part when the
-    deliverer builds the e-mail. In the caller's transaction; how many were queued."""
+    deliverer builds the e-mail (personal["mark"]: the placeholders' mark). In the caller's
+    transaction; how many were queued."""
     by_language: dict[str, list] = {}
     for member in members:
         if wants(member, category):
             by_language.setdefault(member.language, []).append(member)
     for language, group in by_language.items():
-        message = _queue_rendered(Anyone(language), category, template, context, attachments)
-        message.reply_to, message.personal = reply_to, personal
+        anyone = Anyone(language, mark=secrets.token_hex(12))
+        message = _queue_rendered(anyone, category, template, context,
+                                  attachments(anyone) if attachments else [])
+        message.reply_to, message.personal = reply_to, {**personal, "mark": anyone.mark}
         message.deliveries = []
         db.session.flush()
         db.session.execute(sa.insert(OutboxDelivery), [

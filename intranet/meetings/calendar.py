@@ -32,8 +32,8 @@ def calendar(meetings, method: str = "PUBLISH", attendee=None) -> str:
         if attendee is None:
             event.add("organizer", organizer(meeting.organiser))
         elif attendee.id is None:  # rendered once: the deliverer fills in both lines
-            event.add("x-intranet-organizer", PLACEHOLDER)
-            event.add("x-intranet-attendee", PLACEHOLDER)
+            event.add("x-intranet-organizer", attendee.mark)
+            event.add("x-intranet-attendee", attendee.mark)
         else:
             event.add("organizer", _reply_organizer(meeting, attendee.id))
             event.add("attendee", _attendee(attendee.email, ask=method == "REQUEST"))
@@ -41,32 +41,35 @@ def calendar(meetings, method: str = "PUBLISH", attendee=None) -> str:
     return cal.to_ical().decode()
 
 
-# An invitation is rendered once for everyone (mail.services.queue_personal); these stand for
-# each recipient's part until the deliverer fills it in (personaliser below).
-PLACEHOLDER = "x7q2"
-ATTENDEE_LINE = f"X-INTRANET-ATTENDEE:{PLACEHOLDER}".encode()
-ORGANIZER_LINE = f"X-INTRANET-ORGANIZER:{PLACEHOLDER}".encode()
-ANSWER_PLACEHOLDERS = {answer: f"answer-{answer.value}-{PLACEHOLDER}" for answer in Answer}
+# An invitation is rendered once for everyone (mail.services.queue_personal); placeholders
+# with the message's mark stand for each recipient's part until the deliverer fills it in
+# (personaliser below). Messages queued before marks existed carry the old fixed one.
+OLD_MARK = "x7q2"
+
+
+def answer_placeholder(mark: str, answer: Answer) -> str:
+    return f"answer-{answer.value}-{mark}"
 
 
 def personaliser(spec: dict):
     """For the deliverer: a function delivery → {placeholder: value} for the invitations of
-    the meeting in `spec` (its answer links and the calendar's attendee)."""
+    the meeting in `spec` (its answer links, the calendar's attendee and organiser)."""
     meeting_id, ask = spec["meeting_id"], spec.get("method") == "REQUEST"
-    signer = _signer()
+    mark, signer = spec.get("mark", OLD_MARK), _signer()
     meeting = db.session.get(Meeting, meeting_id)
-    prefix, _, suffix = external_url("meetings.answer_by_link", token=PLACEHOLDER).partition(
-        PLACEHOLDER)
+    prefix, _, suffix = external_url("meetings.answer_by_link", token=mark).partition(mark)
 
     def link(member_id: int, answer: Answer) -> bytes:
         return f"{prefix}{_token(meeting_id, member_id, answer, signer)}{suffix}".encode()
 
     def personal(delivery) -> dict[bytes, bytes]:
-        links = {ANSWER_PLACEHOLDERS[answer].encode(): link(delivery.member_id, answer)
+        links = {answer_placeholder(mark, answer).encode(): link(delivery.member_id, answer)
                  for answer in (Answer.COMING, Answer.EXCUSED)}
         return links | {
-            ATTENDEE_LINE: _line("attendee", _attendee(delivery.recipient, ask)),
-            ORGANIZER_LINE: _line("organizer", _reply_organizer(meeting, delivery.member_id))}
+            f"X-INTRANET-ATTENDEE:{mark}".encode():
+                _line("attendee", _attendee(delivery.recipient, ask)),
+            f"X-INTRANET-ORGANIZER:{mark}".encode():
+                _line("organizer", _reply_organizer(meeting, delivery.member_id))}
 
     return personal
 
@@ -191,7 +194,7 @@ def read_answer_token(token: str) -> tuple[int, int, Answer] | None:
 def answer_url(meeting: Meeting, member, answer: Answer) -> str:
     """The member's signed answer link; a placeholder for a message rendered for anyone."""
     if member.id is None:
-        return ANSWER_PLACEHOLDERS[answer]
+        return answer_placeholder(member.mark, answer)
     return external_url("meetings.answer_by_link", token=answer_token(meeting, member, answer))
 
 

@@ -43,8 +43,10 @@ def _send(meeting: Meeting, members, template: str) -> int:
     """Queue the mail to the members who want meeting mail, rendered once per language (the
     deliverer fills in each member's answer links and calendar attendee); how many members."""
     filename, method = CALENDAR_FILES.get(template, CALENDAR_FILES[INVITATION])
-    files = [(filename, f"text/calendar; method={method}",
-              calendar([meeting], method, attendee=Anyone("")))]
+    def files(anyone: Anyone) -> list:
+        return [(filename, f"text/calendar; method={method}",
+                 calendar([meeting], method, attendee=anyone))]
+
     return queue_personal(members, CATEGORY, template, attachments=files,
                           personal={"kind": "meeting", "meeting_id": meeting.id,
                                     "method": method},
