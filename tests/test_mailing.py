@@ -431,6 +431,24 @@ def test_the_daily_digest_goes_once_to_those_who_chose_it(client, team, smtp_ser
     assert send_due_digests(now=tomorrow + timedelta(days=1)) == 0  # a day without messages
 
 
+def test_the_digest_of_a_day_the_worker_missed_goes_on_its_next_pass(team, smtp_server):
+    """Issue #25: the worker was down over midnight twice; its next pass sends the digest of
+    each missed day, once each."""
+    from intranet.mailing.digest import send_due_digests
+
+    services.set_mode(team["list"], team["members"][1], Mode.DIGEST)
+    author = team["members"][0]
+    for days_ago in (3, 2):
+        item = services.post(team["list"], author, f"Před {days_ago} dny", "Text.")
+        item.posted_at = utcnow() - timedelta(days=days_ago)
+    db.session.commit()
+    assert send_due_digests() == 2
+    assert send_due_digests() == 0
+    deliver_due()
+    digests = received(smtp_server)[team["members"][1].email]
+    assert sorted(d["Subject"].rsplit("(", 1)[1] for d in digests) == ["1 zpráva)"] * 2
+
+
 # --- lists made by administrators ---------------------------------------------------------
 
 def test_the_administrator_makes_a_moderated_list_of_coordinators(client, team, create_member,

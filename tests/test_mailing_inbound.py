@@ -136,7 +136,24 @@ def test_the_moderator_lets_a_held_e_mail_through(client, inbox, team, smtp_serv
     client.login(team["coordinator"])
     assert "Nabídka stáže" in client.get(f"/lists/{team['list'].id}/held").get_data(as_text=True)
     client.submit(f"/lists/{team['list'].id}/posts/{item.id}/approve")
-    assert deliver_due()["sent"] == 3
+    assert deliver_due()["sent"] == 4  # the 3 on the list, and the writer is told
+    assert sorted(received(smtp_server)) == sorted(
+        ["host@kraj.test", team["coordinator"].email, *(m.email for m in team["members"])])
+
+
+def test_a_stranger_turned_away_gets_the_explanation(client, inbox, team, smtp_server):
+    """Issue #25: the rejection form promises the writer an explanation; a stranger (no
+    member) got none."""
+    inbox(mail("host@kraj.test", subject="Nabídka stáže", verified=False))
+    [item] = posts()
+    client.login(team["coordinator"])
+    client.submit(f"/lists/{team['list'].id}/posts/{item.id}/reject",
+                  {"reason": "Pošlete nabídku prosím koordinátorce stáží."})
+    assert deliver_due()["sent"] == 1
+    [(recipients, explanation)] = smtp_server.recorder.messages()
+    assert recipients == ["host@kraj.test"]
+    assert explanation["Subject"] == "Zpráva nebyla rozeslána: Nabídka stáže"
+    assert "Pošlete nabídku prosím koordinátorce stáží." in explanation.get_content()
 
 
 def test_the_same_message_handed_over_twice_is_one_post(inbox, team):

@@ -63,6 +63,17 @@ class Anyone:
     id: None = None
 
 
+@dataclass(frozen=True)
+class Outsider:
+    """Someone who is not a member, e.g. a stranger who wrote to a list: mail to them is in
+    the intranet's main language and always wanted."""
+
+    email: str
+    language: str = "cs"
+    id: None = None
+    deactivated_at: None = None
+
+
 def register_personaliser(app, kind: str, personaliser) -> None:
     """Let a feature fill in its placeholders: `personaliser(personal)` returns a function
     delivery → {placeholder bytes: value bytes} (see queue_personal)."""
@@ -97,7 +108,7 @@ def _queue_rendered(member, category, template, context, files) -> OutboxMessage
         subject = render_template(f"mail/{template}.subject.txt", recipient=member, **context)
         body = render_template(f"mail/{template}.txt", recipient=member, **context)
     message = OutboxMessage(category=category, subject=single_line(subject), body_text=body)
-    if member.id is not None:
+    if getattr(member, "email", None):  # a member or an outsider; not Anyone
         message.deliveries = [OutboxDelivery(recipient=member.email, member_id=member.id)]
     message.attachments = [OutboxAttachment(filename=name, content_type=kind, content=text)
                            for name, kind, text in files]

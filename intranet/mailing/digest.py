@@ -2,7 +2,9 @@
 
 The worker asks every pass; after midnight (Prague) the previous day's digest of each list
 that had messages is queued once: its ListDigest row is written in the same transaction as
-the mail, and a second attempt for the same day fails on the row's unique key.
+the mail, and a second attempt for the same day fails on the row's unique key. A day the
+worker missed (it was down over midnight) is sent on its next pass, up to CATCH_UP_DAYS
+back, each day's digest once.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -22,10 +24,18 @@ from ..web import external_url
 from .models import ListDigest, ListPost, MailingList, Mode, PostStatus
 from .services import CATEGORY, address_of, domain, recipients
 
+CATCH_UP_DAYS = 7
+
 
 def send_due_digests(now: datetime | None = None) -> int:
-    """Queue yesterday's digest of every list that had messages and has none yet."""
-    day = in_prague(now or utcnow()).date() - timedelta(days=1)
+    """Queue the digest of every past day (yesterday, and the days the worker missed) of
+    every list that had messages that day and has no digest of it yet; how many."""
+    today = in_prague(now or utcnow()).date()
+    return sum(_send_day(today - timedelta(days=back))
+               for back in range(CATCH_UP_DAYS, 0, -1))
+
+
+def _send_day(day: date) -> int:
     start, end = local_to_utc(day, time()), local_to_utc(day + timedelta(days=1), time())
     done = sa.select(ListDigest.list_id).where(ListDigest.day == day)
     due = db.session.scalars(

@@ -8,7 +8,7 @@ from .. import files
 from ..extensions import csrf, db
 from ..forms import valid_data
 from ..i18n import gettext as _
-from ..mail.services import queue_mail
+from ..mail.services import Outsider, queue_mail
 from ..policy import (
     ensure,
     may_moderate_list,
@@ -240,8 +240,9 @@ def _post_of(mailing_list, post_id: int) -> ListPost:
 
 
 def _tell_poster(item: ListPost, template: str) -> None:
-    """The poster learns what the moderator decided (an e-mail, whatever they subscribe)."""
-    if item.author is not None:
-        queue_mail(item.author, "account", template, post=item,
-                   url=external_url("mailing.archive", list_id=item.list_id))
-        db.session.commit()
+    """The poster learns what the moderator decided (an e-mail, whatever they subscribe): a
+    member at their registered address, a stranger at the address they wrote from."""
+    poster = item.author if item.author is not None else Outsider(item.sender_email)
+    queue_mail(poster, "account", template, post=item,
+               url=external_url("mailing.archive", list_id=item.list_id))
+    db.session.commit()
