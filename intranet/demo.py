@@ -8,7 +8,7 @@ from .accounts.models import Member
 from .accounts.passwords import hash_password
 from .database import utcnow
 from .extensions import db
-from .i18n import in_prague, local_to_utc
+from .i18n import local_to_utc, today_in_prague
 from .organisations.models import Municipality, Organisation, OrganisationKind
 from .policy import Role
 
@@ -137,7 +137,7 @@ def _groups_and_meetings(members) -> None:
     secretary = next(m for m in members if m.email == "zapisovatel@vranov.example")
     admin = next(m for m in members if m.role is Role.ADMIN)
     active = [m for m in members if m.password_hash and not m.deactivated_at]
-    today = in_prague(utcnow()).date()
+    today = today_in_prague()
     for index, (number, name, description) in enumerate(GROUPS):
         group = WorkingGroup(number=number, name=name, description=description, rules=RULES,
                              last_meeting_number=2)
@@ -214,7 +214,7 @@ def _demo_tasks(minutes, secretary, index: int) -> None:
     the last one's for the minute-taker (already overdue)."""
     from .minutes import tasks
 
-    today = in_prague(utcnow()).date()
+    today = today_in_prague()
     if index == 0:
         charity = db.session.scalar(sa.select(Organisation.id).where(
             Organisation.name == "Farní charita Vranov"))

@@ -219,9 +219,7 @@ def _install_gettext(app) -> None:
 def format_moment(value: datetime) -> str:
     """A moment soon, e.g. when a link expires: its time if that is today in Prague, else its
     date and time."""
-    from .database import utcnow
-
-    if in_prague(value).date() == in_prague(utcnow()).date():
+    if in_prague(value).date() == today_in_prague():
         return format_time(value, _pattern("time"))
     return format_datetime(value, _pattern("datetime"))
 
@@ -244,6 +242,13 @@ def local_to_utc(day: date, at: time) -> datetime:
 
 def in_prague(moment: datetime) -> datetime:
     return moment.astimezone(PRAGUE)
+
+
+def today_in_prague() -> date:
+    """Today as the territory counts days: deadlines, due dates and visits are days there."""
+    from .database import utcnow
+
+    return in_prague(utcnow()).date()
 
 
 def exists_in_prague(day: date, at: time) -> bool:

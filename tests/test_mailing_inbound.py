@@ -205,8 +205,8 @@ def test_a_forged_member_post_is_held_with_the_reason_never_sent(client, inbox, 
 def test_a_genuine_member_post_with_the_trusted_stamp_goes_out(inbox, team, smtp_server):
     petra = team["members"][0]
     inbox(mail(petra.email, verified=False, Authentication_Results=(
-        f"{TRUSTED.upper()}; dkim=pass header.i=@mail.{petra.email.rpartition('@')[2]};"
-        " dmarc=none")))  # DKIM of the sender's own mail server's subdomain: aligned
+        f"{TRUSTED.upper()}; dkim=pass header.d=mail.{petra.email.rpartition('@')[2]};"
+        " dmarc=none")))  # no DMARC policy; DKIM of the sender's mail server's subdomain
     [item] = posts()
     assert item.status is PostStatus.POSTED and item.held_because is None
     assert deliver_due()["sent"] == 3
@@ -248,12 +248,52 @@ def test_an_unreadable_message_gets_554_and_nothing_is_stored(inbox, team, data,
     assert posts() == [] and deliver_due()["sent"] == 0
 
 
-def test_two_from_addresses_get_554(inbox, team):
+@pytest.mark.parametrize("from_lines", [
+    "From: a@evil.test, {member}",  # two addresses
+    "From: {member}\r\nFrom: a@evil.test",  # two headers
+    "From: {member} <a@evil.test>",  # an address the email package would have to guess
+    "From: a@[",  # the email package fails on it
+], ids=["two-addresses", "two-headers", "guessed", "broken"])
+def test_anything_but_one_from_address_gets_554(inbox, team, from_lines):
+    member = team["members"][0].email
+    raw = (f"Authentication-Results: {stamp(member)}\r\n"
+           + from_lines.format(member=member)
+           + "\r\nTo: ps4@intranet.test\r\nSubject: Kdo jsem\r\n\r\nText.\r\n").encode()
+    db.session.commit()
+    with (pytest.raises(smtplib.SMTPDataError) as refused,
+          smtplib.SMTP("127.0.0.1", inbox.port) as connection):
+        connection.sendmail("obalka@obec.test", ["ps4@intranet.test"], raw)
+    assert refused.value.smtp_code == 554
+    db.session.expire_all()
+    assert posts() == []
+
+
+@pytest.mark.parametrize("stamp_text", [
+    # The envelope sender (the sender's to choose) as an encoded word hiding a DMARC pass.
+    "{server}; dkim=none; spf=softfail smtp.mailfrom==?us-ascii?q?x=3B_dmarc=3Dpass_header"
+    "=2Efrom=3D{domain}_smtp=2Emailfrom=3Dx?=@evil.test; dmarc=fail header.from={domain}",
+    "{server}; dmarc=pass header.from={domain}; dmarc=fail header.from={domain}",  # twice
+    "{server}; dkim=pass header.d={domain}; dmarc=fail header.from={domain}",  # DMARC says no
+    "{server}; dkim=pass header.d=evil{domain}; dmarc=none",  # not the same organisation
+    "{server}; dkim=pass header.from={domain}; dmarc=none",  # DKIM's domain is header.d
+])
+def test_a_stamp_that_does_not_vouch_holds_the_post(inbox, team, stamp_text):
+    petra = team["members"][0]
+    domain = petra.email.rpartition("@")[2]
+    inbox(mail(petra.email, verified=False,
+               Authentication_Results=stamp_text.format(server=TRUSTED, domain=domain)))
+    [item] = posts()
+    assert item.status is PostStatus.HELD and item.held_because is HeldBecause.UNVERIFIED
+
+
+def test_a_signed_message_is_posted_without_its_signature(inbox, team):
+    """An S/MIME signature is part of the message, not a file to refuse."""
     message = mail(team["members"][0].email)
-    message.replace_header("From", f"a@evil.test, {team['members'][0].email}")
-    with pytest.raises(smtplib.SMTPResponseException) as refused:
-        inbox(message)
-    assert refused.value.smtp_code == 554 and posts() == []
+    message.add_attachment(b"0\x82\x05signature", maintype="application",
+                           subtype="pkcs7-signature", filename="smime.p7s")
+    inbox(message)
+    [item] = posts()
+    assert item.status is PostStatus.POSTED and item.attachments == []
 
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -336,11 +376,13 @@ def test_a_forged_calendar_reply_changes_nothing(inbox, team, create_meeting, cr
     anyone's to write: only the reply address signed for the member counts."""
     meeting = create_meeting(team["group"])
     petra, olga = team["members"]
-    inbox(calendar_reply(meeting, petra.email, "DECLINED", token=""))  # unsigned
+    for token in ("", f"{meeting.id}-{petra.id}-{'0' * 24}"):  # unsigned, a made-up signature
+        with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+            inbox(calendar_reply(meeting, petra.email, "DECLINED", token=token))
+        code, reply = next(iter(refused.value.recipients.values()))
+        assert code == 550 and "odkazem v e-mailu" in reply.decode()  # the sender learns
     inbox(calendar_reply(meeting, petra.email, "DECLINED",
                          token=reply_token(meeting.id, olga.id)))  # Olga's address
-    inbox(calendar_reply(meeting, petra.email, "DECLINED",
-                         token=f"{meeting.id}-{petra.id}-{'0' * 24}"))  # a made-up signature
     assert answer_of(meeting, petra) is None
     outsider = create_member(Role.MEMBER)  # not invited to the meeting
     inbox(calendar_reply(meeting, outsider.email, "ACCEPTED"))
@@ -384,3 +426,14 @@ def test_the_yes_to_a_delivered_invitation_goes_to_its_signed_address(
     reply.replace_header("To", organizer)
     inbox(reply, to=[organizer])
     assert answer_of(meeting, petra) is Answer.EXCUSED
+
+
+def test_an_unverified_sender_is_not_told_about_refused_files(inbox, team, smtp_server):
+    """A forged From must not make the intranet mail the member it names (backscatter)."""
+    message = mail(team["members"][0].email, subject="Faktura", verified=False)
+    message.add_attachment(b"MZ\x90\x00", maintype="application", subtype="octet-stream",
+                           filename="faktura.exe")
+    inbox(message)
+    [item] = posts()
+    assert item.held_because is HeldBecause.UNVERIFIED and "faktura.exe" in item.held_detail
+    assert deliver_due()["sent"] == 0

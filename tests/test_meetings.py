@@ -234,7 +234,7 @@ def test_plan_next_meeting_is_prefilled_and_linked(client, team, create_meeting)
     client.login(team["secretary"])
     page = client.get(f"/meetings/{first.id}/next").get_data(as_text=True)
     assert 'value="Knihovna, sál"' in page
-    suggested = (first.starts_at + timedelta(weeks=4)).astimezone().date()
+    suggested = in_prague(first.starts_at + timedelta(weeks=4)).date()
     assert f'value="{suggested.isoformat()}"' in page
     response = client.submit(f"/meetings/{first.id}/next", schedule_form(place="Knihovna, sál"))
     second = db.session.scalar(sa.select(Meeting).where(Meeting.previous_id == first.id))

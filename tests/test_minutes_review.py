@@ -1,10 +1,11 @@
 """The review round before approval (issue #8): the draft goes to the attendees, who answer
 "bez připomínek" or with a comment from a signed link; the coordinator sees who said what."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from intranet.i18n import today_in_prague
 from intranet.meetings import attendance
 from intranet.meetings.models import Presence
 from intranet.minutes import services
@@ -40,19 +41,19 @@ def send(client, team, deadline):
 
 
 def test_the_draft_goes_to_those_present_with_a_link(client, team):
-    response = send(client, team, date.today() + timedelta(days=7))
+    response = send(client, team, today_in_prague() + timedelta(days=7))
     assert response.status_code == 302
     for member in team["present"]:
         mail = queued_to(member.email)[-1]
         assert "Připomínky k zápisu" in mail.subject and "/review/" in mail.body_text
     assert queued_to(team["absent"].email) == []
-    again = send(client, team, date.today() + timedelta(days=9))  # nobody gets it twice
+    again = send(client, team, today_in_prague() + timedelta(days=9))  # nobody gets it twice
     assert again.status_code == 302
     assert len(queued_to(team["present"][0].email)) == 1
 
 
 def test_attendees_answer_without_logging_in_and_the_coordinator_sees_it(client, team, app):
-    send(client, team, date.today() + timedelta(days=7))
+    send(client, team, today_in_prague() + timedelta(days=7))
     first, second = (link_in_last_mail(m.email) for m in team["present"])
     client.submit("/logout")
     page = client.get(first)
@@ -70,7 +71,7 @@ def test_attendees_answer_without_logging_in_and_the_coordinator_sees_it(client,
 
 
 def test_answers_close_at_the_deadline_and_at_approval(client, team):
-    send(client, team, date.today())
+    send(client, team, today_in_prague())
     link = link_in_last_mail(team["present"][0].email)
     services.submit(team["minutes"])
     assert client.get(link).status_code == 200  # waiting for approval: still open
@@ -80,7 +81,7 @@ def test_answers_close_at_the_deadline_and_at_approval(client, team):
 
 
 def test_a_past_deadline_and_a_bad_link_are_refused(client, team):
-    response = send(client, team, date.today() - timedelta(days=1))
+    response = send(client, team, today_in_prague() - timedelta(days=1))
     assert response.status_code == 303
     assert queued_to(team["present"][0].email) == []
     follow = client.get(response.location).get_data(as_text=True)
@@ -92,9 +93,9 @@ def test_a_past_deadline_and_a_bad_link_are_refused(client, team):
 def test_only_drafts_go_for_review_and_only_writers_send(client, team):
     client.login(team["present"][0])
     assert client.submit(f"/minutes/{team['minutes'].id}/review",
-                         {"deadline": date.today().isoformat()}).status_code == 403
+                         {"deadline": today_in_prague().isoformat()}).status_code == 403
     services.submit(team["minutes"])
-    response = send(client, team, date.today())
+    response = send(client, team, today_in_prague())
     assert response.status_code == 303 and queued_to(team["present"][0].email) == []
 
 
@@ -104,7 +105,7 @@ def app_overrides(smtp_server):
 
 
 def test_the_review_mail_reaches_a_real_smtp_server(client, team, smtp_server):
-    send(client, team, date.today() + timedelta(days=3))
+    send(client, team, today_in_prague() + timedelta(days=3))
     mails = received(smtp_server)
     assert sorted(rcpt for rcpt, _, _ in mails) == sorted(m.email for m in team["present"])
     body = mails[0][1].get_body(("plain",)).get_content()

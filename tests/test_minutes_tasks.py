@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from intranet.extensions import db
+from intranet.i18n import today_in_prague
 from intranet.minutes import services, tasks
 from intranet.minutes.models import ActionItem
 from intranet.policy import Role
@@ -95,7 +96,7 @@ def test_open_tasks_are_carried_into_the_next_meeting_and_its_minutes(
               date(2020, 1, 31))
     done = tasks.add(minutes, "Hotová věc", "", None)
     publish(minutes, team)
-    tasks.mark_done(db.session.get(ActionItem, done.id), team["doer"], date.today(), "")
+    tasks.mark_done(db.session.get(ActionItem, done.id), team["doer"], today_in_prague(), "")
     following = create_meeting(team["group"], starts_in=-timedelta(hours=1))
     client.login(team["doer"])
     page = client.get(f"/meetings/{following.id}").get_data(as_text=True)
@@ -110,7 +111,7 @@ def test_open_tasks_are_carried_into_the_next_meeting_and_its_minutes(
 
 def test_the_people_a_task_is_for_see_it_and_mark_it_done(client, minutes, team):
     item = tasks.add(minutes, "Zjistit počty seniorů", f"o:{team['doer'].organisation_id}",
-                     date.today() + timedelta(days=10))
+                     today_in_prague() + timedelta(days=10))
     publish(minutes, team)
     client.login(team["colleague"])  # of the same organisation
     dashboard = client.get("/").get_data(as_text=True)
@@ -118,7 +119,7 @@ def test_the_people_a_task_is_for_see_it_and_mark_it_done(client, minutes, team)
     bad = client.submit(f"/tasks/{item.id}/done", {"done_on": "", "comment": "Hotovo"})
     assert bad.status_code == 400 and "Zadejte datum splnění." in bad.get_data(as_text=True)
     assert 'value="Hotovo"' in bad.get_data(as_text=True)
-    response = client.submit(f"/tasks/{item.id}/done", {"done_on": date.today().isoformat(),
+    response = client.submit(f"/tasks/{item.id}/done", {"done_on": today_in_prague().isoformat(),
                                                          "comment": "Poslali jsme tabulku."})
     assert response.status_code == 302
     assert "Zjistit počty seniorů" not in client.get("/").get_data(as_text=True)

@@ -15,7 +15,7 @@ from intranet.database import utcnow
 from intranet.exports import csv_text
 from intranet.extensions import db
 from intranet.groups.models import WorkingGroup
-from intranet.i18n import PRAGUE
+from intranet.i18n import PRAGUE, in_prague
 from intranet.mail import services as mail
 from intranet.mail.deliverer import deliver_due
 from intranet.mail.models import DeliveryStatus, OutboxDelivery, OutboxMessage
@@ -62,7 +62,7 @@ def test_statistics_csv_neutralises_names_and_carries_a_czech_name(
     client.login(secretary)
     for person in people:
         client.submit(f"/meetings/{meeting.id}/attendance/{person.id}", {"presence": "present"})
-    day = (utcnow() - timedelta(days=2)).date()
+    day = in_prague(utcnow() - timedelta(days=2)).date()
     period = f"start={day - timedelta(days=30)}&end={day}"
     response = client.get(f"/meetings/stats.csv?table=organisations&{period}")
     names = {row[0] for row in csv_rows(response.get_data(as_text=True))[1:]}

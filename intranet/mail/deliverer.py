@@ -142,6 +142,7 @@ def _deliver_batches(now, size, transports, built, senders, counts) -> None:
         if not deliveries:
             return
         outcome, ready = _prepared(deliveries, built)
+        db.session.commit()  # nothing read while personalising may hold a lock meanwhile
         shares = [ready[n::len(transports)] for n in range(len(transports))]
         futures = [senders.submit(_send_share, t, s)
                    for t, s in zip(transports, shares, strict=True)]
@@ -185,10 +186,26 @@ def _record_surely(outcome: "Outcome", now: datetime, counts: dict, token: str) 
             return _record(outcome, now, counts, token)
         except sa.exc.OperationalError as error:
             db.session.rollback()
+            if not transient(error):
+                raise
             log.warning("recording a batch failed, trying again in %g s: %s", delay, error)
         time.sleep(delay)
         delay = min(delay * 2, 30.0)
         _renew_claim(token)
+
+
+# PostgreSQL's classes of errors that pass: a lost connection, a rolled-back transaction
+# (deadlock, serialisation), too many connections or too little memory, a shutdown.
+TRANSIENT_CLASSES = ("08", "40", "53", "57")
+
+
+def transient(error: sa.exc.OperationalError) -> bool:
+    """Whether the database refused for now (a lock, a lost connection), not for good (a
+    missing column: retrying that would stall the worker for ever)."""
+    state = getattr(error.orig, "sqlstate", None) or ""
+    return (error.connection_invalidated or state[:2] in TRANSIENT_CLASSES
+            or state == "55P03"  # PostgreSQL's lock_timeout
+            or any(word in str(error.orig).lower() for word in ("locked", "busy")))
 
 
 def _claim_batch(now: datetime, size: int, built: dict, token: str) -> list[Claimed]:

@@ -92,18 +92,15 @@ class SMTPTransport:
         BODY=8BITMIME where the server offers it (RFC 6152), else re-encoded as 7-bit."""
         if self.connection is None:
             self.open()
-        options = []
-        if not data.isascii():
-            self.connection.ehlo_or_helo_if_needed()
-            if self.connection.has_extn("8bitmime"):
-                options = ["BODY=8BITMIME"]
-            else:
-                data = seven_bit(data)
         try:
+            data, options = self._eight_bit(data)
             self.connection.sendmail(sender, [recipient], data, mail_options=options)
         except smtplib.SMTPSenderRefused as error:  # e.g. not allowed to send as the list
             self._drop()
-            raise ConnectionLost(f"{error.smtp_code} {_text(error.smtp_error)}") from error
+            reply = f"{error.smtp_code} {_text(error.smtp_error)}"
+            if error.smtp_code == SERVICE_CLOSING:
+                raise TransportUnavailable(reply) from error
+            raise ConnectionLost(reply) from error
         except smtplib.SMTPRecipientsRefused as error:
             code, reply = next(iter(error.recipients.values()))
             self._refused(code, f"{code} {reply.decode(errors='replace')}")
@@ -113,6 +110,15 @@ class SMTPTransport:
         except (OSError, smtplib.SMTPServerDisconnected) as error:
             self._drop()
             raise ConnectionLost(str(error) or error.__class__.__name__) from error
+
+    def _eight_bit(self, data: bytes) -> tuple[bytes, list[str]]:
+        """8-bit text with BODY=8BITMIME where the server offers it, else re-encoded."""
+        if data.isascii():
+            return data, []
+        self.connection.ehlo_or_helo_if_needed()
+        if self.connection.has_extn("8bitmime"):
+            return data, ["BODY=8BITMIME"]
+        return seven_bit(data), []
 
     def _refused(self, code: int, reply: str):
         """5xx: refused for good; 421: the server is going away (no message's fault: no

@@ -24,7 +24,7 @@ from ..extensions import db
 from ..mail import authentication
 from ..mail.services import queue_mail
 from ..markup import plain_text, text_html
-from ..meetings.calendar import reply_token_of
+from ..meetings.calendar import read_reply_token, reply_token_of
 from ..meetings.imip import record_reply
 from ..text import normalise_email, plain_name, single_line
 from . import services
@@ -37,11 +37,18 @@ TRY_LATER = "451 4.3.0 Dočasná chyba, zkuste to později"
 NO_SUBJECT = "(bez předmětu)"
 
 
-def knows(address: str) -> bool:
-    """Whether mail to this address is ours: a list's, or the calendar reply address."""
+UNSIGNED_REPLY = ("550 5.7.1 Odpovědi na pozvánky přijímáme jen na adresu z pozvánky; "
+                  "odpovězte prosím odkazem v e-mailu")
+
+
+def knows(address: str) -> bool | str:
+    """Whether mail to this address is ours: a list's, or a reply address signed for a
+    member and a meeting (a refusal with the reason for the bare or a forged one, so that
+    the sender learns the answer did not count)."""
     local, _, domain = normalise_email(address).rpartition("@")
-    if reply_token_of(normalise_email(address)) is not None:
-        return True
+    token = reply_token_of(normalise_email(address))
+    if token is not None:
+        return read_reply_token(token) is not None or UNSIGNED_REPLY
     return domain == services.domain().lower() and db.session.scalar(
         sa.select(sa.exists().where(MailingList.address == local))) or False
 
@@ -52,50 +59,62 @@ class Unreadable(ValueError):
 
 def receive(data: bytes, recipients: list[str]) -> str:
     """Take one incoming message for these (known) recipients; the SMTP reply."""
-    try:
+    recipients = [normalise_email(recipient) for recipient in recipients]
+    try:  # reading it whole first: a message that cannot be read is refused, not half-taken
         message = message_from_bytes(data, policy=policy.default)
         sender = sender_of(message)
-        for recipient in recipients:
-            _deliver_to(normalise_email(recipient), message, sender)
-    except (ValueError, TypeError, LookupError, UnicodeError) as error:
-        db.session.rollback()
+        to_lists = any(reply_token_of(recipient) is None for recipient in recipients)
+        found = contents(message) if to_lists else None
+    except Exception as error:  # noqa: BLE001 - the email package fails in many ways
         log.warning("incoming mail not readable: %s", error)
         return MALFORMED
+    for recipient in recipients:
+        _deliver_to(recipient, message, sender, found)
     return ACCEPTED
 
 
 def sender_of(message: EmailMessage) -> str:
-    """The one address in the message's one From header (several would let a message name
-    a member beside its real sender)."""
+    """The one address in the message's one From header, read without defects (several, or
+    a header the email package has to guess at, would let a message name a member beside
+    its real sender)."""
     headers = message.get_all("From") or []
-    addresses = getaddresses([str(h) for h in headers])
-    if len(headers) != 1 or len(addresses) != 1 or "@" not in addresses[0][1]:
+    if len(headers) != 1 or headers[0].defects or len(headers[0].addresses) != 1:
         raise Unreadable("not one From address")
-    return normalise_email(addresses[0][1])
+    address = headers[0].addresses[0]
+    if not address.username or "." not in address.domain:
+        raise Unreadable("not one From address")
+    return normalise_email(address.addr_spec)
 
 
-def _deliver_to(recipient: str, message: EmailMessage, sender: str) -> None:
+def _deliver_to(recipient: str, message: EmailMessage, sender: str,
+                found: "Contents | None") -> None:
     token = reply_token_of(recipient)
     if token is not None:  # a calendar reply: its address says whose, not its From
         for part in message.walk():
             if part.get_content_type() == "text/calendar":
-                record_reply(part.get_content(), token)
+                try:
+                    ics = part.get_content()
+                except (LookupError, UnicodeError, ValueError) as error:
+                    log.info("calendar reply not readable: %s", error)
+                    continue
+                record_reply(ics, token)
         return
     local = recipient.rpartition("@")[0]
     mailing_list = db.session.scalar(sa.select(MailingList).filter_by(address=local))
     if mailing_list is not None:
-        post_from_email(mailing_list, message, sender)
+        post_from_email(mailing_list, message, sender, found)
 
 
-def post_from_email(mailing_list: MailingList, message: EmailMessage, sender: str) -> ListPost:
-    """Archive the message and send it to the list, or hold it for a moderator (and why)."""
+def post_from_email(mailing_list: MailingList, message: EmailMessage, sender: str,
+                    found: "Contents") -> ListPost:
+    """Archive the message (its contents: `found`) and send it to the list, or hold it for a
+    moderator (and why)."""
     message_id = single_line(str(message.get("Message-ID", ""))).strip()[:300]
     if message_id:
         seen = db.session.scalar(sa.select(ListPost).filter_by(list_id=mailing_list.id,
                                                                message_id=message_id))
         if seen is not None:  # the mail server handed it over twice
             return seen
-    found = contents(message)
     author = db.session.scalar(sa.select(Member).where(Member.email == sender))
     checked = authentication.verdict(message, sender.rpartition("@")[2])
     held_because = _held_because(mailing_list, message, author, checked, found)
@@ -111,7 +130,7 @@ def post_from_email(mailing_list: MailingList, message: EmailMessage, sender: st
         status=PostStatus.HELD if held_because else PostStatus.POSTED,
         held_because=held_because, held_detail=detail[:300],
         attachments=services.kept_attachments(found.files))
-    if found.refused and author is not None:
+    if held_because is HeldBecause.FILES:  # only to a verified sender: never backscatter
         queue_mail(author, "account", "mailing/post_files_refused", post=item,
                    refused=found.refused)
     return services.take_post(item, parent=_parent(mailing_list, message))
@@ -152,6 +171,8 @@ class Contents:
     refused: list[tuple[str, str]] = field(default_factory=list)
 
 
+SIGNATURES = {"application/pkcs7-signature", "application/x-pkcs7-signature",
+              "application/pgp-signature"}  # a signed message's signature: no attachment
 # Damage after which a message's text or files are not what its sender wrote.
 FATAL_DEFECTS = (errors.StartBoundaryNotFoundDefect, errors.MultipartInvariantViolationDefect,
                  errors.NoBoundaryInMultipartDefect, errors.InvalidBase64LengthDefect)
@@ -163,6 +184,8 @@ def contents(message: EmailMessage) -> Contents:
     body = message.get_body(preferencelist=("plain", "html"))
     found = Contents(_text_of(body) if body is not None else "")
     for part in message.iter_attachments():
+        if part.get_content_type() in SIGNATURES:
+            continue
         name = single_line(part.get_filename() or "")[:200]
         try:
             found.files.append(files.checked_data(_data_of(part), name))

@@ -10,6 +10,7 @@ logged and ignored.
 """
 
 import logging
+import re
 
 import sqlalchemy as sa
 from icalendar import Calendar
@@ -54,11 +55,11 @@ def _record_event(event, meeting_id: int, member_id: int) -> bool:
     if meeting is None or attendee is None or isinstance(attendee, list):
         return False
     answer = ANSWERS.get(str(attendee.params.get("PARTSTAT", "")).upper())
-    email = normalise_email(str(attendee).removeprefix("mailto:").removeprefix("MAILTO:"))
+    email = normalise_email(re.sub(r"^mailto:", "", str(attendee), flags=re.IGNORECASE))
     member = _invited(meeting, email)
     if (answer is None or member is None or (meeting.id, member.id) != (meeting_id, member_id)
             or not meeting.accepts_answers):
-        log.info("calendar reply not recorded: %s for %s, signed for meeting %d, member %d",
+        log.warning("calendar reply not recorded: %s for %s, signed for meeting %d, member %d",
                  event.get("UID"), email, meeting_id, member_id)
         return False
     attendance.answer(meeting, member.id, answer)

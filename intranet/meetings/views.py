@@ -9,7 +9,7 @@ from ..database import utcnow
 from ..exports import download
 from ..groups.services import get_group, group_choices, is_member
 from ..i18n import gettext as _
-from ..i18n import in_prague, local_to_utc, month_bounds, previous_month
+from ..i18n import in_prague, local_to_utc, month_bounds, previous_month, today_in_prague
 from ..policy import ensure, may_answer, may_manage_group, public, requires
 from ..web import (
     ask_to_confirm,
@@ -66,7 +66,7 @@ def meetings():
         filters.start = utcnow()
         context.update(view="upcoming", pagination=paginate(*services.meeting_rows(filters)))
     else:
-        first, following = month_bounds(request.args.get("month"), in_prague(utcnow()).date())
+        first, following = month_bounds(request.args.get("month"), today_in_prague())
         filters.start = local_to_utc(first, MIDNIGHT)
         filters.end = local_to_utc(following, MIDNIGHT)
         context.update(pagination=paginate(*services.meeting_rows(filters), per_page=100),

@@ -18,6 +18,7 @@ from ..forms import (
     within_years,
 )
 from ..i18n import lazy_gettext as _l
+from ..i18n import today_in_prague
 from .services import MAX_BYTES
 
 
@@ -111,10 +112,7 @@ class ReviewForm(Form):
         _l("Takové datum neexistuje; zkontrolujte den a měsíc.")), within_years()])
 
     def validate_deadline(self, field):
-        from ..database import utcnow
-        from ..i18n import in_prague
-
-        if field.data and field.data < in_prague(utcnow()).date():
+        if field.data and field.data < today_in_prague():
             raise ValidationError(_l("Termín už minul; zadejte dnešek nebo pozdější den."))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, raiseload
 from ..accounts.models import Member
 from ..database import utcnow
 from ..extensions import db
-from ..i18n import in_prague
+from ..i18n import today_in_prague
 from ..mail.services import queue_to_members
 from ..meetings.models import Participation, Presence
 from ..web import external_url
@@ -73,7 +73,7 @@ def by_token(token: str) -> MinutesReview | None:
 
 def is_open(review: MinutesReview, minutes) -> bool:
     """Answers are taken until the deadline (that day included) and before approval."""
-    return minutes.state in OPEN_STATES and in_prague(utcnow()).date() <= review.deadline
+    return minutes.state in OPEN_STATES and today_in_prague() <= review.deadline
 
 
 def answer(review: MinutesReview, comment: str) -> None:

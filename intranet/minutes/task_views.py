@@ -2,10 +2,9 @@
 
 from flask import flash, redirect, render_template, url_for
 
-from ..database import utcnow
 from ..groups.services import get_group
 from ..i18n import gettext as _
-from ..i18n import in_prague
+from ..i18n import today_in_prague
 from ..policy import ensure, may_close_task, may_read_minutes, requires
 from ..web import current_member, render_form, wants_fragment
 from . import bp, services, tasks
@@ -66,7 +65,7 @@ def task_done(task_id):
     minutes = services.get_minutes(item.minutes_id)
     back = url_for("minutes.show", minutes_id=minutes.id) \
         if may_read_minutes(member, minutes, group) else url_for("core.dashboard")
-    form = DoneForm(data={"done_on": item.done_on or in_prague(utcnow()).date(),
+    form = DoneForm(data={"done_on": item.done_on or today_in_prague(),
                           "comment": item.done_comment})
     if not form.validate_on_submit():
         return render_form("minutes/task_done.html", form, item=item, group=group, back=back)

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import raiseload
 
 from ..accounts.models import Member
-from ..database import prebuilt, rows_of, utcnow
+from ..database import prebuilt, rows_of
 from ..extensions import db
 from ..groups.models import GroupMembership
-from ..i18n import in_prague
+from ..i18n import today_in_prague
 from ..meetings.models import Meeting
 from ..organisations.models import Organisation
 from .models import ActionItem, Minutes, MinutesState
@@ -126,4 +126,4 @@ def _mine() -> sa.Select:
 
 def is_overdue(row) -> bool:
     return row.done_on is None and row.due_on is not None and \
-        row.due_on < in_prague(utcnow()).date()
+        row.due_on < today_in_prague()

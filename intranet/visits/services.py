@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased, joinedload, raiseload
 from ..accounts.models import Member
 from ..database import found_or_404, not_along_index, prebuilt, rows_of, utcnow
 from ..extensions import db
-from ..i18n import in_prague
+from ..i18n import today_in_prague
 from ..organisations.models import Organisation
 from ..text import fold, like_pattern
 from . import notifications
@@ -91,9 +91,7 @@ class SlotDetails:
     capacity: int
 
 
-def today() -> date:
-    """Today in Prague: deadlines and dates are days there."""
-    return in_prague(utcnow()).date()
+today = today_in_prague  # the visits' days are Prague's
 
 
 # --- reading ------------------------------------------------------------------------------
