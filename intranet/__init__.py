@@ -82,9 +82,11 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from . import transfer  # noqa: F401  (`flask db copy-from-sqlite`, in Flask-Migrate's group)
+    from .accounts.cli import users_cli
     from .cli import backup_command, demo_cli
     from .mail.cli import mail_cli
 
+    app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup_command)

@@ -25,12 +25,15 @@ def demo_load_command():
 @click.command("backup")
 @click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(dest: Path):
-    """Write a consistent copy of the SQLite database to DEST while the app keeps running."""
+    """Write a consistent copy of the SQLite database to DEST while the app keeps running,
+    readable by its owner only (it holds every member's data and password hashes)."""
     engine = db.engine
     if engine.dialect.name != "sqlite":
         raise click.ClickException(
             "Záloha tímto příkazem je jen pro SQLite. Pro PostgreSQL použijte pg_dump (README).")
     dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.touch(mode=0o600)
+    dest.chmod(0o600)  # also an older file of that name; SQLite's journal inherits the mode
     source = sqlite3.connect(engine.url.database)
     target = sqlite3.connect(dest)
     try:

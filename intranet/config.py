@@ -42,6 +42,7 @@ DEFAULTS = {
     "MAIL_MAILDIR": None,  # defaults to instance/maildir
     "MAIL_MAX_ATTEMPTS": 16,  # with the backoff: about a day and a half of retries
     "MAIL_BATCH_SIZE": 100,  # claimed at once: after a crash at most this many go out twice
+    "HEALTH_STALE_SECONDS": 300,  # /healthz: a worker or receiver silent longer is not alive
     "MAIL_STALE_CLAIM_SECONDS": 600,  # a claim this old was left by a deliverer that died
     "INVITATION_VALID_FOR": timedelta(days=7),
     "RESET_VALID_FOR": timedelta(hours=2),
@@ -56,7 +57,8 @@ DEFAULTS = {
     "RESET_MAX_MAILS_PER_ACCOUNT": 3,
     "RESET_MAX_REQUESTS_PER_IP": 10,
     "PASSWORD_MIN_LENGTH": 10,
-    "PASSWORD_HASH": {},  # argon2 PasswordHasher parameters; the library defaults are RFC 9106
+    # argon2 PasswordHasher parameters: OWASP's minimum for Argon2id (accounts/passwords.py)
+    "PASSWORD_HASH": {"memory_cost": 19_456, "time_cost": 2, "parallelism": 1},
     "PER_PAGE": 25,
     # A form's text fields together (minutes up to 1 MB of text, percent-encoded in the form).
     "MAX_FORM_MEMORY_SIZE": 4_000_000,

@@ -67,4 +67,17 @@ def run_worker(app, interval: float) -> None:
     log.info("worker started, interval %s s", interval)
     while True:
         run_once(app)
+        _beat(app)
         time.sleep(interval)
+
+
+def _beat(app) -> None:
+    """The worker's heartbeat (/healthz), after every pass."""
+    from .heartbeats import WORKER, beat
+
+    with app.app_context():
+        try:
+            beat(WORKER)
+        except Exception:
+            log.exception("worker heartbeat failed")
+            db.session.rollback()

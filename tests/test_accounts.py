@@ -1,6 +1,7 @@
 """Logging in and out, invitations, password resets, profiles and the administrator's work."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -562,3 +563,67 @@ def test_deactivating_twice_keeps_the_first_date(client, create_member):
     assert "Účet už je deaktivovaný." in page
     db.session.refresh(member)
     assert member.deactivated_at == first
+
+
+def test_a_hash_made_with_older_parameters_is_made_again_at_log_in(client, create_member):
+    """Issue #26: the server's argon2 parameters changed (the library's defaults took about
+    600 ms a log-in under load); a member's old hash is replaced at their next log-in."""
+    from argon2 import PasswordHasher, extract_parameters
+
+    from intranet.accounts.passwords import verify_password
+
+    member = create_member()
+    old = PasswordHasher(time_cost=1, memory_cost=2048, parallelism=2)
+    member.password_hash = old.hash(PASSWORD)
+    db.session.commit()
+    wrong = client.submit("/login", {"email": member.email, "password": "spatne-heslo-1"})
+    assert wrong.status_code == 401
+    db.session.refresh(member)
+    assert extract_parameters(member.password_hash).parallelism == 2  # not on a failure
+    client.login(member)
+    db.session.refresh(member)
+    now = extract_parameters(member.password_hash)
+    wanted = client.application.config["PASSWORD_HASH"]
+    assert (now.memory_cost, now.time_cost, now.parallelism) == (
+        wanted["memory_cost"], wanted["time_cost"], wanted["parallelism"])
+    assert verify_password(member.password_hash, PASSWORD)
+    client.login(member)  # the new hash lets the member in again
+
+
+
+# --- the first administrator, from the command line (issue #26) ---------------------------
+
+def test_create_admin_makes_the_first_administrator_of_an_empty_intranet(app, client):
+    runner = app.test_cli_runner()
+    empty = runner.invoke(args=["users", "create-admin", "starostka@lipova.example"])
+    assert empty.exit_code != 0 and "--organisation" in empty.output
+    result = runner.invoke(args=[
+        "users", "create-admin", "Starostka@Lipova.example", "--first-name", "Alena",
+        "--last-name", "Lipová", "--organisation", "Obecní úřad Lipová",
+        "--municipality", "Lipová"])
+    assert result.exit_code == 0, result.output
+    link = result.output.strip().splitlines()[-1]
+    db.session.expire_all()
+    admin = services.member_by_email("starostka@lipova.example")
+    assert admin.role is Role.ADMIN and admin.status == "invited"
+    assert admin.organisation.name == "Obecní úřad Lipová"
+    assert admin.organisation.municipality.name == "Lipová"
+    path = urlsplit(link).path
+    response = client.submit(path, {"password": "dlouhe heslo starostky",
+                                    "confirm": "dlouhe heslo starostky"})
+    assert response.status_code == 302
+    assert client.get("/admin/members").status_code == 200  # an administrator now
+
+
+def test_create_admin_refuses_a_taken_or_invalid_address(app, create_member):
+    member = create_member()
+    runner = app.test_cli_runner()
+    taken = runner.invoke(args=["users", "create-admin", member.email.upper()])
+    assert taken.exit_code != 0 and "už má jiný účet" in taken.output
+    invalid = runner.invoke(args=["users", "create-admin", "starostka(at)lipova"])
+    assert invalid.exit_code != 0 and "neplatná e-mailová adresa" in invalid.output
+    second = runner.invoke(args=["users", "create-admin", "druhy@lipova.example"])
+    assert second.exit_code == 0  # into the first organisation
+    db.session.expire_all()
+    assert services.member_by_email("druhy@lipova.example").organisation_id == \
+        member.organisation_id

@@ -2,10 +2,12 @@
 
 import os
 import re
+import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,18 +15,38 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from markupsafe import Markup
 
-from intranet import create_app
+from intranet import create_app, worker
 from intranet.accounts.models import Member
+from intranet.database import utcnow
 from intranet.extensions import db
 from intranet.forms import WTFORMS_HTML_PARAMS, html_params
+from intranet.heartbeats import RECEIVER, WORKER, Heartbeat, beat
 from intranet.markup import render_markdown
 from intranet.organisations.models import Municipality, Organisation
 
+from .conftest import PASSWORD
 
-def test_healthz_ok(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "db": "ok"}
+
+def test_healthz_tells_whether_the_worker_and_the_receiver_are_alive(app, client):
+    """Issue #26: 200 while the database answers (this server can serve), "degraded" while
+    the worker or the receiver has not beaten its heart for HEALTH_STALE_SECONDS."""
+    never = client.get("/healthz")
+    assert never.status_code == 200 and never.get_json()["status"] == "degraded"
+    assert never.get_json()["worker"] == {"alive": False, "last_beat": None,
+                                          "seconds_ago": None}
+    worker._beat(app)  # as the worker does after every pass
+    beat(RECEIVER)  # as `flask mail receive` does every 30 s
+    alive = client.get("/healthz").get_json()
+    assert alive["status"] == "ok" and alive["db"] == "ok"
+    assert alive["worker"]["alive"] and alive["receiver"]["seconds_ago"] <= 1
+    db.session.execute(sa.update(Heartbeat).where(Heartbeat.name == WORKER)
+                       .values(beat_at=utcnow() - timedelta(minutes=6)))
+    db.session.commit()
+    dead = client.get("/healthz")
+    assert dead.status_code == 200 and dead.get_json()["status"] == "degraded"
+    assert dead.get_json()["worker"]["alive"] is False
+    assert dead.get_json()["worker"]["seconds_ago"] >= 360
+    assert dead.get_json()["receiver"]["alive"] is True
 
 
 def test_healthz_503_when_database_is_unreachable(tmp_path):
@@ -122,11 +144,34 @@ def test_markdown_escapes_raw_html_and_drops_htmx_attributes():
 def test_backup_command_writes_a_consistent_copy(app, create_member, tmp_path):
     create_member(last_name="Zálohovaná")
     dest = tmp_path / "backup" / "copy.sqlite"
+    dest.parent.mkdir()
+    dest.write_bytes(b"")  # an older file of that name, readable by anyone
+    dest.chmod(0o644)
     result = app.test_cli_runner().invoke(args=["backup", str(dest)])
     assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(dest.stat().st_mode) == 0o600  # issue #26: it was 0644
     with sqlite3.connect(dest) as copy:
         names = [row[0] for row in copy.execute("SELECT last_name FROM member")]
     assert names == ["Zálohovaná"]
+
+
+@pytest.mark.sqlite_only
+def test_a_backup_restored_as_the_readme_says_starts_with_every_member(
+        app, create_member, make_app, tmp_path):
+    member = create_member(last_name="Obnovená")
+    backup = tmp_path / "zaloha.sqlite"
+    assert app.test_cli_runner().invoke(args=["backup", str(backup)]).exit_code == 0
+    instance = tmp_path / "restored"
+    instance.mkdir()
+    shutil.copy(backup, instance / "intranet.sqlite")  # the app stopped, the copy put back
+    restored = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'intranet.sqlite'}")
+    email = member.email
+    db.session.commit()
+    with restored.app_context():
+        client = restored.test_client()
+        response = client.submit("/login", {"email": email, "password": PASSWORD})
+        assert response.status_code == 302  # the same member, the same password
+        assert "Obnovená" in client.get("/directory").get_data(as_text=True)
 
 
 @pytest.mark.postgresql_only

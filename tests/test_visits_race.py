@@ -112,13 +112,14 @@ def site(databases, tmp_path_factory):
                 "INTRANET_PASSWORD_HASH": json.dumps(CHEAP_ARGON2),
                 "INTRANET_MAIL_MAILDIR": str(tmp / "maildir"),
                 "INTRANET_ATTACHMENT_DIR": str(tmp / "attachments"),
-                "INTRANET_PUBLIC_URL": base, "PYTHONPATH": str(ROOT)})
+                "INTRANET_PUBLIC_URL": base, "PYTHONPATH": str(ROOT),
+                "WEB_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(SERVER_WORKERS),
+                "WEB_THREADS": str(SERVER_THREADS), "WEB_ACCESS_LOG": ""})
     log_path = tmp / "gunicorn.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "-w", str(SERVER_WORKERS),
-             "--threads", str(SERVER_THREADS), "-b", f"127.0.0.1:{port}", "--timeout", "120",
-             "--graceful-timeout", "5", "--no-control-socket", "wsgi:app"],
+            [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py",
+             "--timeout", "120", "--graceful-timeout", "5", "--no-control-socket", "wsgi:app"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_until_healthy(base, server, log_path)

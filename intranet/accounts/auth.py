@@ -14,7 +14,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..text import normalise_email
 from .models import AccountToken, LoginAttempt, Member, new_session_token
-from .passwords import hash_password, verify_password
+from .passwords import hash_password, needs_rehash, verify_password
 
 KEPT_ACROSS_LOGIN = ("csrf_token", "language")  # htmx keeps the page's CSRF header
 
@@ -149,7 +149,10 @@ def check_password(email: str, password: str) -> Member | None:
     password_hash, active = (member.password_hash, member.is_active) if member else (None, False)
     end_transaction()
     ok = verify_password(password_hash, password) and active
+    renewed = hash_password(password) if ok and needs_rehash(password_hash) else None
     _count_attempt(email, ip, member, ok)
+    if renewed:  # made with older parameters: made again now that the password is known
+        member.password_hash = renewed
     db.session.commit()
     return member if ok else None
 

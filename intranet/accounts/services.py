@@ -1,6 +1,7 @@
 """Members: looking them up, their profile, and the administrator's changes."""
 
 import secrets
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import abort, current_app
@@ -11,18 +12,23 @@ from ..audit.services import record
 from ..database import count_of_rows, prebuilt, utcnow
 from ..extensions import db
 from ..mail.services import forget_refusals
-from ..organisations.models import Municipality, Organisation
+from ..organisations.models import Municipality, Organisation, OrganisationKind
 from ..policy import Role, can
 from ..search import matching_members, member_search, reads_in_order
 from ..text import normalise_email
+from ..web import external_url
 from . import member_deactivated, member_reactivated
 from .auth import expire_links
-from .links import queue_invitation, queue_password_reset
-from .models import Member, new_session_token, of_organisation
+from .links import issue_token, queue_invitation, queue_password_reset
+from .models import Member, TokenPurpose, new_session_token, of_organisation
 
 
 class SelfLockout(Exception):
     """An administrator may not take away their own access (nobody would be left to undo it)."""
+
+
+class EmailTaken(Exception):
+    """Another account has this address."""
 
 
 class WrongState(Exception):
@@ -176,6 +182,45 @@ def invite_member(actor: Member, **fields) -> Member:
     queue_invitation(member, actor)
     db.session.commit()
     return member
+
+
+class NoOrganisation(Exception):
+    """An account needs an organisation, and none was named nor exists yet."""
+
+
+def create_admin(email: str, first_name: str, last_name: str, organisation: str | None,
+                 municipality: str | None) -> tuple[Member, str, datetime]:
+    """The first administrator of an installation, from the command line: their account in
+    the named organisation (made, with its municipality, if it does not exist; without a
+    name the first organisation), and the link to set the password with its expiry (printed
+    by the command: mail may not be set up yet). Raises EmailTaken, NoOrganisation."""
+    if email_taken(email):
+        raise EmailTaken
+    found = _organisation_for(organisation, municipality)
+    member = Member(email=normalise_email(email), first_name=first_name, last_name=last_name,
+                    organisation=found, role=Role.ADMIN)
+    db.session.add(member)
+    db.session.flush()
+    token, valid_until = issue_token(member, TokenPurpose.INVITATION)
+    record("invited", subject=member, detail=f"{member.email} (flask users create-admin)")
+    db.session.commit()
+    return member, external_url("accounts.accept_invitation", token=token), valid_until
+
+
+def _organisation_for(name: str | None, municipality: str | None) -> Organisation:
+    if not name:
+        first = db.session.scalar(sa.select(Organisation).order_by(Organisation.id).limit(1))
+        if first is None:
+            raise NoOrganisation
+        return first
+    found = db.session.scalar(sa.select(Organisation).where(Organisation.name == name))
+    if found is not None:
+        return found
+    if not municipality:
+        raise NoOrganisation
+    town = db.session.scalar(sa.select(Municipality).where(Municipality.name == municipality))
+    town = town or Municipality(name=municipality, orp=municipality)
+    return Organisation(name=name, kind=OrganisationKind.OTHER, municipality=town)
 
 
 def resend_invitation(member: Member, actor: Member) -> None:

@@ -1,8 +1,8 @@
 """Dashboard, health check, language switch."""
 
-import sqlalchemy as sa
 from flask import current_app, jsonify, redirect, render_template, request
 
+from .. import heartbeats
 from ..extensions import db
 from ..i18n import set_language
 from ..policy import public
@@ -23,14 +23,17 @@ def dashboard():
 @bp.get("/healthz")
 @public
 def healthz():
-    """For load balancers and monitoring: 200 when the database answers, 503 otherwise."""
+    """For load balancers and monitoring: 503 when the database does not answer (this app
+    server cannot serve); else 200, "ok", or "degraded" when the worker (mail, reminders)
+    or the mail receiver has not beaten its heart lately (heartbeats.py)."""
     try:
-        db.session.execute(sa.text("SELECT 1"))
+        processes = heartbeats.states()
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
         current_app.logger.exception("health check: database unavailable")
         db.session.rollback()
         return jsonify(status="error", db="unavailable"), 503
-    return jsonify(status="ok", db="ok")
+    alive = all(state["alive"] for state in processes.values())
+    return jsonify(status="ok" if alive else "degraded", db="ok", **processes)
 
 
 @bp.post("/language")

@@ -1,11 +1,16 @@
 """`flask mail receive`: the SMTP server for the lists' incoming mail."""
 
+import logging
 import time
 
 import click
 from flask import current_app
 
+from ..extensions import db
+from ..heartbeats import RECEIVER, RECEIVER_BEAT_SECONDS, beat
 from .inbound import receiver
+
+log = logging.getLogger(__name__)
 
 
 @click.command("receive")
@@ -21,8 +26,19 @@ def receive_command(host: str | None, port: int | None):
     click.echo(f"přijímám poštu rozesílačů na {host}:{port}")
     try:
         while True:
-            time.sleep(3600)
+            _beat(app)
+            time.sleep(RECEIVER_BEAT_SECONDS)
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()
+
+
+def _beat(app) -> None:
+    """The receiver's heartbeat (/healthz): it is up and its database answers."""
+    with app.app_context():
+        try:
+            beat(RECEIVER)
+        except Exception:  # noqa: BLE001 - the next beat tries again; /healthz will tell
+            log.exception("receiver heartbeat failed")
+            db.session.rollback()

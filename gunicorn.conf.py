@@ -1,0 +1,24 @@
+"""gunicorn's configuration for production: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+One process per core, each with threads: a page waits on the database or on a password's
+argon2 hash (which releases the GIL) without holding up the pages of others, so a burst of
+log-ins does not stall the site. WEB_BIND, WEB_CONCURRENCY (processes), WEB_THREADS,
+WEB_ACCESS_LOG ("" for none) and WEB_PROXY_IPS (the proxies whose X-Forwarded-* count) change
+the defaults.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")  # the reverse proxy in front
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "4"))
+timeout = 30  # a request that takes longer is stuck: its worker is restarted
+graceful_timeout = 30
+keepalive = 5
+max_requests, max_requests_jitter = 5000, 500  # processes renewed now and then
+forwarded_allow_ips = os.environ.get("WEB_PROXY_IPS", "127.0.0.1")
+accesslog = os.environ.get("WEB_ACCESS_LOG", "-") or None  # "-": standard output
+errorlog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
