@@ -63,7 +63,8 @@ DEFAULTS = {
     # A form's text fields together (minutes up to 1 MB of text, percent-encoded in the form).
     "MAX_FORM_MEMORY_SIZE": 4_000_000,
     "MAX_ATTACHMENT_BYTES": 20_000_000,  # a file attached to a meeting (and so a request)
-    "ATTACHMENT_DIR": None,  # defaults to instance/attachments
+    "ATTACHMENT_DIR": None,  # defaults to instance/attachments; shared storage on several hosts
+    "ACCEPT_NEW_SECRET_KEY": False,  # once, after the key was changed on purpose on every host
 }
 
 

@@ -5,6 +5,7 @@ from .audit.models import AuditEvent  # noqa: F401
 from .data_versions import DataVersion  # noqa: F401
 from .groups.models import GroupMembership, WorkingGroup  # noqa: F401
 from .heartbeats import Heartbeat  # noqa: F401
+from .installation import InstallationSetting  # noqa: F401
 from .mail.models import OutboxAttachment, OutboxDelivery, OutboxMessage  # noqa: F401
 from .mailing.models import (  # noqa: F401
     ListAttachment,

@@ -327,3 +327,39 @@ def test_an_unusable_database_is_said_in_one_line_at_start(url, said, tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
     assert done.stderr.startswith("Databáze: ") and said in done.stderr
+
+
+def start(env_changes: dict, database: str) -> subprocess.CompletedProcess:
+    """A process of the app as any host starts one (wsgi.py), on this database."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("INTRANET_")}
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "routes"],
+                          cwd=Path(__file__).parent.parent, capture_output=True, text=True,
+                          env={**env, "DATABASE_URL": database, **env_changes}, timeout=60)
+
+
+def test_a_host_with_another_secret_key_does_not_start(database_url, tmp_path):
+    """Issue #26: sessions and signed links made on one host must hold on the others; a
+    host with a missing (so generated) or different key says so in one line and stops."""
+    folder = {"INTRANET_ATTACHMENT_DIR": str(tmp_path / "attachments")}
+    first = start({**folder, "INTRANET_SECRET_KEY": "klic-vsech-serveru"}, database_url)
+    assert first.returncode == 0, first.stderr
+    other = start({**folder, "INTRANET_SECRET_KEY": "jiny-klic"}, database_url)
+    assert other.returncode == 1 and other.stderr.strip().count("\n") == 0
+    assert other.stderr.startswith("Tajný klíč: ") and "Traceback" not in other.stderr
+    assert start({**folder, "INTRANET_SECRET_KEY": "klic-vsech-serveru"},
+                 database_url).returncode == 0
+    changed = {**folder, "INTRANET_SECRET_KEY": "jiny-klic"}
+    assert start({**changed, "INTRANET_ACCEPT_NEW_SECRET_KEY": "true"},
+                 database_url).returncode == 0  # changed on purpose on every host
+    assert start(changed, database_url).returncode == 0
+    assert start({**folder, "INTRANET_SECRET_KEY": "klic-vsech-serveru"},
+                 database_url).returncode == 1
+
+
+def test_attachments_storage_that_cannot_be_written_stops_the_start(database_url, tmp_path):
+    blocked = tmp_path / "soubor"
+    blocked.write_text("not a folder")
+    done = start({"INTRANET_SECRET_KEY": "klic", "INTRANET_ATTACHMENT_DIR":
+                  str(blocked / "prilohy")}, database_url)
+    assert done.returncode == 1 and done.stderr.strip().count("\n") == 0
+    assert done.stderr.startswith("Přílohy: ") and "nelze zapisovat" in done.stderr
