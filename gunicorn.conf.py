@@ -22,3 +22,19 @@ forwarded_allow_ips = os.environ.get("WEB_PROXY_IPS", "127.0.0.1")
 accesslog = os.environ.get("WEB_ACCESS_LOG", "-") or None  # "-": standard output
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+
+# /metrics sums the processes' counts when PROMETHEUS_MULTIPROC_DIR names a folder for them.
+def on_starting(server):
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):  # counts of an earlier run
+            os.remove(os.path.join(folder, name))
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

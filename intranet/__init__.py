@@ -3,8 +3,10 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import metrics
 from .config import load_config
 from .extensions import babel, csrf, db, htmx, login_manager, migrate
+from .logs import configure_logging
 from .web import BoundedIntConverter
 
 # Feature packages and the modules that hold their routes.
@@ -28,9 +30,11 @@ def create_app(test_config=None) -> Flask:
                 template_folder="../templates", static_folder="../static")
     app.url_map.converters["int"] = BoundedIntConverter
     load_config(app, test_config)
+    configure_logging(app)
     if app.config["BEHIND_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     _init_extensions(app)
+    metrics.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
     _register_templating(app)

@@ -43,6 +43,9 @@ DEFAULTS = {
     "MAIL_MAX_ATTEMPTS": 16,  # with the backoff: about a day and a half of retries
     "MAIL_BATCH_SIZE": 100,  # claimed at once: after a crash at most this many go out twice
     "HEALTH_STALE_SECONDS": 300,  # /healthz: a worker or receiver silent longer is not alive
+    "LOG_FORMAT": "text",  # "json": one JSON object a line (intranet/logs.py)
+    "LOG_LEVEL": "INFO",
+    "METRICS_ALLOWED_IPS": ["127.0.0.1", "::1"],  # who may read /metrics (addresses, networks)
     "MAIL_STALE_CLAIM_SECONDS": 600,  # a claim this old was left by a deliverer that died
     "INVITATION_VALID_FOR": timedelta(days=7),
     "RESET_VALID_FOR": timedelta(hours=2),

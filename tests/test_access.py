@@ -22,6 +22,7 @@ TAKING_PART = {Role.ADMIN, Role.SECRETARY, Role.MEMBER}  # mayors (readers) read
 EXPECTED = {
     "static": PUBLIC,
     "core.healthz": PUBLIC,
+    "metrics": PUBLIC,  # to everyone from METRICS_ALLOWED_IPS (test_core), to nobody else
     "core.switch_language": PUBLIC,
     "core.dashboard": LOGGED_IN,
     "accounts.login": PUBLIC,

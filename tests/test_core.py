@@ -1,5 +1,7 @@
 """Health check, security headers, error pages, language, time formats, Markdown, CLI."""
 
+import json
+import logging
 import os
 import re
 import shutil
@@ -363,3 +365,39 @@ def test_attachments_storage_that_cannot_be_written_stops_the_start(database_url
                   str(blocked / "prilohy")}, database_url)
     assert done.returncode == 1 and done.stderr.strip().count("\n") == 0
     assert done.stderr.startswith("Přílohy: ") and "nelze zapisovat" in done.stderr
+
+
+def test_metrics_for_the_allowed_addresses_only(app, client, create_member, make_app):
+    """Issue #26: request latency, the outbox's backlog and the heartbeats' ages, in
+    Prometheus's format, for METRICS_ALLOWED_IPS; anybody else gets 403."""
+    client.login(create_member())
+    client.get("/directory")
+    worker._beat(app)
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'intranet_request_seconds_count{endpoint="organisations.directory"' in text
+    assert "intranet_outbox_backlog 0.0" in text
+    assert 'intranet_heartbeat_age_seconds{process="worker"} 0.0' in text
+    outside = client.get("/metrics", environ_base={"REMOTE_ADDR": "203.0.113.5"})
+    assert outside.status_code == 403 and "intranet_" not in outside.get_data(as_text=True)
+    network = make_app(METRICS_ALLOWED_IPS=["10.0.0.0/8"]).test_client()
+    assert network.get("/metrics", environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 200
+    assert network.get("/metrics").status_code == 403  # 127.0.0.1 is not listed there
+
+
+def test_logs_are_one_json_object_a_line_when_configured(make_app, capsys):
+    root = logging.getLogger()
+    kept = root.handlers[:], root.level
+    try:
+        app = make_app(LOG_FORMAT="json")
+        app.test_client().get("/login")
+        with app.test_request_context("/zkouska"):
+            app.logger.warning("Zkouška: žluťoučký kůň")
+    finally:
+        root.handlers[:], _ = kept
+        root.setLevel(kept[1])
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    request = next(line for line in lines if line["logger"] == "intranet.requests")
+    assert request["path"] == "/login" and request["status"] == 200 and request["ms"] > 0
+    warning = next(line for line in lines if line["level"] == "WARNING")
+    assert warning["message"] == "Zkouška: žluťoučký kůň" and warning["path"] == "/zkouska"
+    assert {"time", "logger", "method", "client"} <= set(warning)
