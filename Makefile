@@ -9,7 +9,7 @@ VNU_VERSION := 26.9.27
 VNU_JAR := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install translations update-translations chromium java postgresql lint bench clean
+.PHONY: run test install translations update-translations chromium java postgresql nginx lint bench clean
 
 run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
@@ -22,7 +22,7 @@ run: $(VENV)/.installed translations
 
 # Every test that uses a database runs on SQLite and on PostgreSQL (a throwaway cluster the
 # fixtures make in a temporary folder), in two processes at once.
-test: $(VENV)/.installed-test translations chromium java postgresql $(VNU_JAR)
+test: $(VENV)/.installed-test translations chromium java postgresql nginx $(VNU_JAR)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2
 
@@ -54,6 +54,10 @@ chromium:
 # tests run their own cluster, not the package's).
 postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql; }
+
+# nginx, whose `nginx -t` checks the shipped example (deploy/nginx.conf).
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx-light; }
 
 # Java for the HTML checker, and the checker itself (pinned; bump VNU_VERSION to update).
 java:
