@@ -74,6 +74,15 @@ lint: $(VENV)/.installed-test
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-# Both databases side by side (DB=sqlite or DB=postgresql for one).
-bench: $(VENV)/.installed translations postgresql
-	$(BIN)/python bench/bench_pages.py $(if $(DB),--db $(DB)); pages=$$?; $(BIN)/python bench/bench_mail.py && exit $$pages
+# Both databases side by side (DB=sqlite or DB=postgresql for one). The load benchmark
+# serves the page benchmark's data (kept in a temporary folder between the two).
+bench: $(VENV)/.installed-bench translations postgresql
+	@data=$$(mktemp -d); trap 'rm -rf "$$data"' EXIT; \
+	  $(BIN)/python bench/bench_pages.py --keep "$$data" $(if $(DB),--db $(DB)); pages=$$?; \
+	  $(BIN)/python bench/bench_load.py --keep "$$data" $(if $(DB),--db $(DB)); load=$$?; \
+	  $(BIN)/python bench/bench_mail.py; mail=$$?; \
+	  exit $$(( pages || load || mail ))
+
+$(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@

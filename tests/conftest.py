@@ -3,7 +3,6 @@ client, a real SMTP server."""
 
 import itertools
 import os
-import re
 import shutil
 import socket
 import time
@@ -24,11 +23,11 @@ from intranet.extensions import db
 from intranet.organisations.models import Municipality, Organisation, OrganisationKind
 from intranet.policy import Role
 
+from .http_browser import TOKEN_RE
 from .postgres import Cluster, server_binaries
 
 PASSWORD = "spravne-heslo-42"
 CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
-TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
 
 def app_config(database_url: str, folder: Path, **overrides) -> dict:

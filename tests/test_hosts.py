@@ -25,7 +25,8 @@ from intranet.mailing.models import ListAttachment, ListKind, MailingList
 from intranet.organisations.models import Municipality, Organisation, OrganisationKind
 
 from .conftest import CHEAP_ARGON2, PASSWORD, app_config, free_port
-from .test_visits_race import Browser, add_members, member_email, wait_until_healthy
+from .http_browser import Browser, wait_until_healthy
+from .test_visits_race import add_members, member_email
 
 ROOT = Path(__file__).parent.parent
 MEMBERS = 2000
@@ -94,7 +95,7 @@ def installation(database_url, tmp_path):
 def test_two_servers_and_two_deliverers_share_one_installation(installation, smtp_server):
     first, second = installation["bases"]
     member = Browser(first)
-    member.log_in(member_email(1))
+    member.log_in(member_email(1), PASSWORD)
     member.base = second  # the load balancer sends the next request to the other server
     assert "Odhlásit" in member.step("dashboard on the other server", "/")
 

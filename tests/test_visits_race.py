@@ -8,7 +8,6 @@ exact. And one member posting the sign-up 20 times at once is signed up once."""
 import json
 import multiprocessing
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -16,12 +15,8 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from http.cookiejar import CookieJar
 from pathlib import Path
 from statistics import median
-from urllib.error import HTTPError
-from urllib.parse import urlencode
-from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener
 
 import pytest
 import sqlalchemy as sa
@@ -38,7 +33,8 @@ from intranet.text import czech_key, fold
 from intranet.visits.models import Registration, Status, VisitKind, VisitSlot
 from intranet.visits.services import SlotDetails, save_visit, today
 
-from .conftest import CHEAP_ARGON2, PASSWORD, TOKEN_RE, app_config, free_port
+from .conftest import CHEAP_ARGON2, PASSWORD, app_config, free_port
+from .http_browser import Browser, Unexpected, wait_until_healthy
 
 ROOT = Path(__file__).parent.parent
 MEMBERS = 1000
@@ -137,91 +133,15 @@ def site(databases, tmp_path_factory):
         databases.drop(database_url)
 
 
-def wait_until_healthy(base: str, server: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"gunicorn exited:\n{log_path.read_text()}")
-        try:
-            if Browser(base).get("/healthz")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"gunicorn did not answer /healthz:\n{log_path.read_text()}")
-
-
 def server_errors(log_path: Path) -> str:
     """What gunicorn and the app logged beyond start-up and shut-down: tracebacks."""
     lines = [line for line in log_path.read_text().splitlines() if "[INFO]" not in line]
     return "\n".join(lines[-200:])
 
 
-# --- a client: one member's browser -------------------------------------------------------
-
-class _NoRedirect(HTTPRedirectHandler):
-    """Let the test see a 302 (the answer to a form that worked) instead of following it."""
-
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def page_text(body: str) -> str:
-    """The words of a page's main part (an error page says what went wrong there)."""
-    main = body.split("<main", 1)[-1]
-    return " ".join(re.sub(r"<[^>]+>", " ", main.split(">", 1)[-1]).split())[:300]
-
-
-class Unexpected(Exception):
-    def __init__(self, step: str, status: int, body: str):
-        super().__init__(f"{step}: HTTP {status}: {page_text(body)!r}")
-        self.step, self.status = step, status
-
-
-class Browser:
-    """One member's cookies over urllib: a new connection per request, redirects not followed."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = build_opener(HTTPCookieProcessor(CookieJar()), _NoRedirect())
-        self.statuses = Counter()
-        self.latencies = []
-        self.form_token = ""
-
-    def send(self, path: str, data: dict | None = None) -> tuple[int, str]:
-        body = urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(Request(self.base + path, data=body), timeout=120) as response:
-                return response.status, response.read().decode()
-        except HTTPError as error:
-            with error:
-                return error.code, error.read().decode(errors="replace")
-
-    def get(self, path: str) -> tuple[int, str]:
-        return self.send(path)
-
-    def step(self, name: str, path: str, data: dict | None = None, expect: int = 200) -> str:
-        status, body = self.send(path, data)
-        self.statuses[f"{name} {status}"] += 1
-        if status != expect:
-            raise Unexpected(name, status, body)
-        return body
-
-    def token(self, name: str, path: str) -> str:
-        match = TOKEN_RE.search(self.step(name, path))
-        if match is None:
-            raise Unexpected(name, 200, "no CSRF token on the page")
-        return match.group(1) or match.group(2)
-
-    def log_in(self, email: str) -> None:
-        token = self.token("GET /login", "/login")
-        self.step("POST /login", "/login",
-                  {"csrf_token": token, "email": email, "password": PASSWORD}, expect=302)
-
-
 def open_visit(browser: Browser, job: dict) -> None:
     """Before the race: log in and open the visit's page (its form's CSRF token)."""
-    browser.log_in(job["email"])
+    browser.log_in(job["email"], PASSWORD)
     browser.form_token = browser.token("GET visit", f"/visits/{job['visit_id']}")
 
 
@@ -441,7 +361,7 @@ def test_one_member_sending_the_sign_up_twenty_times_at_once_is_signed_up_once(s
     app, base, log_path = site["app"], site["base"], site["log"]
     visit_id, slot_id = site["twice"]
     browser = Browser(base)
-    browser.log_in(member_email(MEMBERS + 1))
+    browser.log_in(member_email(MEMBERS + 1), PASSWORD)
     token = browser.token("GET visit", f"/visits/{visit_id}")
     form = {"csrf_token": token, "slot_id": slot_id, "note": ""}
     start = threading.Barrier(20)
