@@ -41,11 +41,10 @@ from bench.bench_pages import (  # noqa: E402
     selected_databases,
     start_cluster,
 )
-from bench.cluster import free_port  # noqa: E402
 from intranet.accounts.models import Member  # noqa: E402
 from intranet.config import DEFAULTS  # noqa: E402
 from intranet.extensions import db  # noqa: E402
-from tests.http_browser import Browser, wait_until_healthy  # noqa: E402
+from tests.http_browser import Browser, host_env, start_gunicorn  # noqa: E402
 
 ROOT = Path(__file__).parent.parent
 USERS, SECONDS, BURST, BROWSERS = 50, 30, 50, 8
@@ -53,21 +52,10 @@ USERS, SECONDS, BURST, BROWSERS = 50, 30, 50, 8
 
 def serve(url: str, folder: Path, stack: ExitStack) -> str:
     """gunicorn with the shipped configuration on the database; its address."""
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("INTRANET_")}
-    env.update({"DATABASE_URL": url, "INTRANET_SECRET_KEY": "bench",
-                "INTRANET_ATTACHMENT_DIR": str(folder / "attachments"),
-                "WEB_BIND": f"127.0.0.1:{port}", "WEB_ACCESS_LOG": "",
-                "PYTHONPATH": str(ROOT)})
-    log = folder / f"gunicorn-{port}.log"
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py",
-         "--no-control-socket", "bench.bench_wsgi:app"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    server, base = start_gunicorn(host_env(url, folder, INTRANET_SECRET_KEY="bench"), folder,
+                                  "bench.bench_wsgi:app")
     stack.callback(server.wait, 30)
     stack.callback(server.terminate)
-    base = f"http://127.0.0.1:{port}"
-    wait_until_healthy(base, server, log)
     return base
 
 

@@ -1,6 +1,7 @@
 """The two databases (SQLite tuning, PostgreSQL's pool), column types shared by all models,
 statements built once."""
 
+import sys
 from collections import namedtuple
 from datetime import UTC, datetime
 from functools import cache, lru_cache
@@ -21,8 +22,25 @@ DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
 SCHEMES = {"postgres": "postgresql", "postgresql+psycopg": "postgresql"}
 
 
-class DatabaseUnavailable(SystemExit):
-    """The configured database cannot be used: one clear line, not a traceback."""
+class StartRefused(SystemExit):
+    """This process cannot serve as configured: one clear line, not a traceback, and exit
+    code 3, on which gunicorn stops rather than starting its workers again and again."""
+
+    BOOT_ERROR = 3  # gunicorn's WORKER_BOOT_ERROR
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def refused_start_said(refused: StartRefused) -> SystemExit:
+    """The refusal's line on standard error; the exit that ends the process."""
+    print(refused.message, file=sys.stderr, flush=True)
+    return SystemExit(StartRefused.BOOT_ERROR)
+
+
+class DatabaseUnavailable(StartRefused):
+    """The configured database cannot be used."""
 
     def __init__(self, reason: str):
         super().__init__(f"Databáze: {reason}")

@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .database import upsert
+from .database import StartRefused, upsert
 from .extensions import db
 
 KEY_FINGERPRINT = "secret_key_fingerprint"
@@ -20,10 +20,6 @@ KEY_FINGERPRINT = "secret_key_fingerprint"
 class InstallationSetting(db.Model):
     name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     value: Mapped[str] = mapped_column(sa.String(200))
-
-
-class StartRefused(SystemExit):
-    """This host cannot serve the installation as configured: one clear line, exit 1."""
 
 
 def check_installation(app) -> None:

@@ -2,8 +2,11 @@
 (gunicorn): cookies kept, redirects not followed, forms' CSRF tokens read from the pages.
 Without pytest, so that the benchmarks can use it too."""
 
+import os
 import re
+import socket
 import subprocess
+import sys
 import time
 from collections import Counter
 from http.cookiejar import CookieJar
@@ -87,3 +90,34 @@ def wait_until_healthy(base: str, server: subprocess.Popen, log_path: Path) -> N
             pass
         time.sleep(0.1)
     raise AssertionError(f"gunicorn did not answer /healthz:\n{log_path.read_text()}")
+
+
+# --- a real server for the browser --------------------------------------------------------
+
+ROOT = Path(__file__).parent.parent
+
+
+def host_env(database_url: str, folder: Path, **more: str) -> dict:
+    """The environment of a host of the installation: the database, the secret key and the
+    attachments' storage (in `folder`), nothing of the caller's INTRANET_ settings."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("INTRANET_")}
+    return {**env, "DATABASE_URL": database_url, "INTRANET_SECRET_KEY": "klic-vsech-serveru",
+            "INTRANET_ATTACHMENT_DIR": str(folder / "attachments"), "WEB_ACCESS_LOG": "",
+            "PYTHONPATH": str(ROOT), **more}
+
+
+def start_gunicorn(env: dict, folder: Path, app: str = "wsgi:app"
+                   ) -> tuple[subprocess.Popen, str]:
+    """gunicorn with the shipped configuration (gunicorn.conf.py) on a free port, answering
+    /healthz: the process (the caller ends it) and its address."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = folder / f"gunicorn-{port}.log"
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py",
+         "--no-control-socket", app], cwd=ROOT, stdout=log.open("w"),
+        stderr=subprocess.STDOUT, env={**env, "WEB_BIND": f"127.0.0.1:{port}"})
+    base = f"http://127.0.0.1:{port}"
+    wait_until_healthy(base, server, log)
+    return server, base

@@ -4,7 +4,7 @@ A member logs in on one server and goes on on the other; a file uploaded through
 downloads through the other; a list message to 2,000 members is delivered once each by the
 two deliverers together, through a real SMTP server."""
 
-import os
+import json
 import re
 import subprocess
 import sys
@@ -24,23 +24,13 @@ from intranet.extensions import db
 from intranet.mailing.models import ListAttachment, ListKind, MailingList
 from intranet.organisations.models import Municipality, Organisation, OrganisationKind
 
-from .conftest import CHEAP_ARGON2, PASSWORD, app_config, free_port
-from .http_browser import Browser, wait_until_healthy
+from .conftest import CHEAP_ARGON2, PASSWORD, app_config
+from .http_browser import Browser, host_env, start_gunicorn
 from .test_visits_race import add_members, member_email
 
 ROOT = Path(__file__).parent.parent
 MEMBERS = 2000
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def host_env(database_url: str, shared: Path, **more) -> dict:
-    """What every host of the installation is configured with: the same database, key and
-    attachments' storage."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("INTRANET_")}
-    return {**env, "DATABASE_URL": database_url, "INTRANET_SECRET_KEY": "klic-vsech-serveru",
-            "INTRANET_PASSWORD_HASH": '{"time_cost": 1, "memory_cost": 1024, "parallelism": 1}',
-            "INTRANET_ATTACHMENT_DIR": str(shared / "attachments"),
-            "INTRANET_PUBLIC_URL": "http://127.0.0.1", "PYTHONPATH": str(ROOT), **more}
 
 
 def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
@@ -68,20 +58,14 @@ def installation(database_url, tmp_path):
         add_members(organisations, MEMBERS, hash_password(PASSWORD))
         db.session.commit()
         db.session.remove()
+    env = host_env(database_url, tmp_path, INTRANET_PASSWORD_HASH=json.dumps(CHEAP_ARGON2),
+                   INTRANET_PUBLIC_URL="http://127.0.0.1", WEB_CONCURRENCY="2")
     servers, bases = [], []
-    for number in (1, 2):
-        port = free_port()
-        log = (tmp_path / f"server{number}.log").open("w")
-        servers.append(subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py",
-             "--no-control-socket", "wsgi:app"], cwd=ROOT, stdout=log,
-            stderr=subprocess.STDOUT, env=host_env(
-                database_url, tmp_path, WEB_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2",
-                WEB_ACCESS_LOG="")))
-        bases.append(f"http://127.0.0.1:{port}")
     try:
-        for server, base, number in zip(servers, bases, (1, 2), strict=True):
-            wait_until_healthy(base, server, tmp_path / f"server{number}.log")
+        for _ in range(2):
+            server, base = start_gunicorn(env, tmp_path)
+            servers.append(server)
+            bases.append(base)
         yield {"app": app, "bases": bases, "url": database_url, "folder": tmp_path}
     finally:
         for server in servers:
@@ -121,6 +105,7 @@ def test_two_servers_and_two_deliverers_share_one_installation(installation, smt
         assert download.read() == PDF  # uploaded through one server, downloaded through the other
 
     env = host_env(installation["url"], installation["folder"],
+                   INTRANET_PASSWORD_HASH=json.dumps(CHEAP_ARGON2),
                    INTRANET_MAIL_SMTP_HOST="127.0.0.1",
                    INTRANET_MAIL_SMTP_PORT=str(smtp_server.port),
                    INTRANET_MAIL_BATCH_SIZE="50")

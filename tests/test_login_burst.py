@@ -4,8 +4,6 @@ parameters; 20 members log in at once while others keep loading pages. Every log
 every page is answered; the hashes run in threads of lower CPU priority."""
 
 import os
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -19,8 +17,8 @@ from intranet.config import DEFAULTS
 from intranet.extensions import db
 from intranet.organisations.models import Municipality, Organisation, OrganisationKind
 
-from .conftest import PASSWORD, app_config, free_port
-from .http_browser import Browser, wait_until_healthy
+from .conftest import PASSWORD, app_config
+from .http_browser import Browser, host_env, start_gunicorn
 from .test_visits_race import add_members, member_email
 
 ROOT = Path(__file__).parent.parent
@@ -46,19 +44,8 @@ def site(database_url, tmp_path):
         add_members(db.session.scalars(sa.select(Organisation)).all(), BURST + BROWSERS, real)
         db.session.commit()
         db.session.remove()
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("INTRANET_")}
-    env.update({"DATABASE_URL": database_url, "INTRANET_SECRET_KEY": "klic",
-                "INTRANET_ATTACHMENT_DIR": str(tmp_path / "attachments"),
-                "WEB_BIND": f"127.0.0.1:{port}", "WEB_ACCESS_LOG": "",
-                "PYTHONPATH": str(ROOT)})
-    log = tmp_path / "gunicorn.log"
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c",
-                               "gunicorn.conf.py", "--no-control-socket", "wsgi:app"],
-                              cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    server, base = start_gunicorn(host_env(database_url, tmp_path), tmp_path)
     try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_healthy(base, server, log)
         yield base
     finally:
         server.terminate()
