@@ -9,11 +9,15 @@ serving the bench data, on SQLite and on PostgreSQL.
 2. A Monday-morning burst: 50 members log in at once, with passwords hashed at the
    production parameters (PASSWORD_HASH's default), while 8 others keep loading pages.
    Goals: every log-in within 3 s, the other pages' p95 under 1 s.
+3. A sign-up race: 1,000 members, logged in with the visit's page open, send the sign-up
+   form for 5 places at the same moment (from 4 client processes × 250 threads: all 1,000
+   in flight at once). Goals: exactly 5 places and 995 on the waitlist in order, every form
+   answered, p95 under 2 s on PostgreSQL (printed for SQLite too).
 
 Run with `make bench` (after the page bench, on its data), or `python bench/bench_load.py
-[--db sqlite|postgresql] [--keep DIR] [--quick] [--burst]` (--keep: the page bench's kept
-data; --quick: small data, 10 s; --burst: the log-in burst alone). Exits with 1 when a goal
-is missed.
+[--db sqlite|postgresql] [--keep DIR] [--quick] [--burst] [--sign-ups]` (--keep: the page
+bench's kept data; --quick: small data, 10 s; --burst, --sign-ups: that part alone). Exits
+with 1 when a goal is missed.
 """
 
 import csv
@@ -44,10 +48,16 @@ from bench.bench_pages import (  # noqa: E402
 from intranet.accounts.models import Member  # noqa: E402
 from intranet.config import DEFAULTS  # noqa: E402
 from intranet.extensions import db  # noqa: E402
+from intranet.mail.models import OutboxAttachment, OutboxDelivery, OutboxMessage  # noqa: E402
+from intranet.policy import Role  # noqa: E402
+from intranet.visits.models import Registration, Status, Visit, VisitSlot  # noqa: E402
 from tests.http_browser import Browser, host_env, start_gunicorn  # noqa: E402
+from tests.http_race import errors_of, offer_visit, percentile, run_clients  # noqa: E402
 
 ROOT = Path(__file__).parent.parent
 USERS, SECONDS, BURST, BROWSERS = 50, 30, 50, 8
+RACERS, PLACES, RACE_PROCESSES = 1000, 5, 4
+RACE_TITLE = "Závod o místa (bench)"
 
 
 def serve(url: str, folder: Path, stack: ExitStack) -> str:
@@ -136,6 +146,49 @@ def burst(base: str, app) -> dict:
         "pages": len(pages), "pages_ok": sum(s == 200 for _, s in pages)}
 
 
+def sign_up_race(base: str, app) -> dict:
+    """RACERS members send the sign-up form for PLACES places at once; the outcome checked,
+    then the visit and its mail removed (the kept data stays as it was)."""
+    with app.app_context():
+        remove_race(app)
+        organiser = db.session.scalar(sa.select(Member).where(Member.email == LOGIN["email"]))
+        visit_id, slot_id = offer_visit(organiser, RACE_TITLE, PLACES)
+        emails = db.session.scalars(sa.select(Member.email).where(
+            Member.deactivated_at.is_(None), Member.activated_at.is_not(None),
+            Member.role.in_([Role.MEMBER, Role.SECRETARY]))
+            .order_by(Member.id.desc()).limit(RACERS)).all()
+        db.session.commit()
+    jobs = [{"kind": "sign_up", "email": email, "password": LOGIN["password"],
+             "visit_id": visit_id, "slot_id": slot_id} for email in emails]
+    statuses, latencies, _, seconds = run_clients(base, jobs, RACE_PROCESSES,
+                                                  RACERS // RACE_PROCESSES)
+    with app.app_context():
+        rows = db.session.execute(sa.select(Registration.status, Registration.number).where(
+            Registration.slot_id == slot_id).order_by(Registration.number)).all()
+        exact = (len(rows) == RACERS and [n for _, n in rows] == list(range(1, RACERS + 1))
+                 and [s for s, _ in rows] == [Status.CONFIRMED] * PLACES
+                 + [Status.WAITING] * (RACERS - PLACES))
+        remove_race(app)
+    return {"answered": statuses["POST sign-up 302"], "errors": errors_of(statuses)[:5],
+            "exact": exact, "per_second": len(latencies) / seconds if seconds else 0,
+            "p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95),
+            "max": latencies[-1] if latencies else 0}
+
+
+def remove_race(app) -> None:
+    """The race's visit, sign-ups and mail, if a run left them."""
+    visits = sa.select(Visit.id).where(Visit.title == RACE_TITLE).scalar_subquery()
+    messages = sa.select(OutboxMessage.id).where(OutboxMessage.category == "visits",
+                                                  OutboxMessage.subject.contains(RACE_TITLE))
+    for model in (OutboxAttachment, OutboxDelivery):
+        db.session.execute(sa.delete(model).where(model.message_id.in_(messages)))
+    db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id.in_(messages)))
+    for model in (Registration, VisitSlot):
+        db.session.execute(sa.delete(model).where(model.visit_id.in_(visits)))
+    db.session.execute(sa.delete(Visit).where(Visit.title == RACE_TITLE))
+    db.session.commit()
+
+
 def main(argv: list[str]) -> int:
     global SECONDS
     kinds = selected_databases(option(argv, "--db"))
@@ -153,13 +206,17 @@ def main(argv: list[str]) -> int:
             app = build_app(url, built, sizes)
             with ExitStack() as server:
                 base = serve(url, folder, server)
+                if "--sign-ups" in argv:  # the race alone
+                    failures += report_race(kind, sign_up_race(base, app))
+                    continue
                 crowd = burst(base, app)
                 if "--burst" in argv:  # the burst alone
                     print(crowd)
                     continue
                 mix = locust(base, "mix", SECONDS, folder)
                 floor = locust(base, "floor", SECONDS, folder)
-            failures += report(kind, mix, floor, crowd)
+                race = sign_up_race(base, app)
+            failures += report(kind, mix, floor, crowd) + report_race(kind, race)
     return 1 if failures else 0
 
 
@@ -180,6 +237,20 @@ def report(kind: str, mix: dict, floor: dict, crowd: dict) -> int:
           f"pages, p95 {crowd['pages_p95'] * 1000:.0f} ms")
     print("on target" if not missed else f"<-- missed: {', '.join(missed)}")
     print(json.dumps({"kind": kind, "mix": mix, "floor": floor, "burst": crowd}))
+    return bool(missed)
+
+
+def report_race(kind: str, race: dict) -> int:
+    missed = [goal for goal, ok in (
+        ("every form answered", race["answered"] == RACERS and not race["errors"]),
+        ("exactly the places given, the rest waiting in order", race["exact"]),
+        ("p95 < 2 s", race["p95"] < 2 or kind != "postgresql")) if not ok]
+    print(f"sign-ups: {RACERS} at once for {PLACES} places: {race['per_second']:.0f}/s, p50 "
+          f"{race['p50']:.2f} s, p95 {race['p95']:.2f} s, max {race['max']:.2f} s "
+          f"({race['answered']} answered{', exact' if race['exact'] else ', NOT EXACT'})")
+    if race["errors"]:
+        print("  e.g.", *race["errors"], sep="\n  ")
+    print("on target" if not missed else f"<-- missed: {', '.join(missed)}")
     return bool(missed)
 
 

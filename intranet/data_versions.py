@@ -145,7 +145,20 @@ def _on_flush(session, _context, _instances) -> None:
 def _on_bulk_statement(state) -> None:
     if not (state.is_update or state.is_delete or state.is_insert):
         return
+    changed = _set_by(state) if state.is_update else None
     names = {name for mapper in state.all_mappers
-             for name, _attributes in _watched.get(mapper.class_, ())}
+             for name, attributes in _watched.get(mapper.class_, ())
+             if changed is None or attributes is ANY_CHANGE or attributes & changed}
     if names:
         _raise(state.session, names)
+
+
+def _set_by(state) -> frozenset[str] | None:
+    """The columns an UPDATE ... SET sets (None when it does not say: an UPDATE by primary
+    keys whose values come as parameters). An UPDATE of columns nothing is derived from (a
+    visit's change counter, a date's places) raises no counter and so locks no counter row.
+    `_values` is the statement's SET clause; SQLAlchemy has no public name for it."""
+    values = getattr(state.statement, "_values", None)
+    if not values:
+        return None
+    return frozenset(key if isinstance(key, str) else key.key for key in values)

@@ -129,6 +129,40 @@ def test_a_cancelled_member_signs_up_again_at_the_end_of_the_queue(make_visit, c
     assert services.registration_of(visit.id, first.id).number == 3
 
 
+def test_the_mail_rendered_before_the_lock_says_what_the_lock_decided(make_visit,
+                                                                      create_member):
+    """The sign-up's mail is rendered before the visit is locked, as the free places then
+    suggested; when a place went meanwhile, or the member had signed up before, it is
+    rendered again as it came out."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from intranet.mail.models import OutboxMessage
+
+    visit = make_visit(places=2)
+    slot = visit.slots[0]
+    anna, bela, cyril = create_member(), create_member(), create_member()
+    services.sign_up(visit, slot, anna)
+    services.sign_up(visit, slot, bela)
+    set_committed_value(slot, "taken", 1)  # as read before Běla took the last place
+    late = services.sign_up(visit, slot, cyril)
+    services.cancel(services.registration_of(visit.id, anna.id))  # Cyril gets her place
+    services.cancel(services.registration_of(visit.id, bela.id))
+    again = services.sign_up(visit, slot, anna)  # the 3rd calendar change: in, out, in
+    assert (late.confirmed, late.position, again.confirmed) == (False, 1, True)
+
+    def mail_to(member):
+        return [(m.subject, m.body_text, [a.content for a in m.attachments])
+                for m in db.session.scalars(sa.select(OutboxMessage).join(
+                    OutboxMessage.deliveries).where(OutboxMessage.category == "visits")
+                    .order_by(OutboxMessage.id)) if m.deliveries[0].member_id == member.id]
+
+    (subject, text, files), _promoted = mail_to(cyril)
+    assert subject.startswith("Čekací listina:") and "jste 1. v pořadí" in text
+    assert files == []
+    *_, (subject, _, (ics,)) = mail_to(anna)
+    assert subject.startswith("Máte místo:") and "SEQUENCE:3" in ics
+
+
 @pytest.mark.parametrize("change, message", [
     ({"deadline": -1}, "Přihlášky skončily"),
     ({"start": 0}, "Akce už začala"),

@@ -6,17 +6,13 @@ and 20 waiting members cancel at once: the places go to the first waiting, the c
 exact. And one member posting the sign-up 20 times at once is signed up once."""
 
 import json
-import multiprocessing
 import os
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
 from pathlib import Path
-from statistics import median
 
 import pytest
 import sqlalchemy as sa
@@ -30,11 +26,11 @@ from intranet.mail.models import OutboxDelivery, OutboxMessage
 from intranet.organisations.models import Municipality, Organisation, OrganisationKind
 from intranet.policy import Role
 from intranet.text import czech_key, fold
-from intranet.visits.models import Registration, Status, VisitKind, VisitSlot
-from intranet.visits.services import SlotDetails, save_visit, today
+from intranet.visits.models import Registration, Status, VisitSlot
 
 from .conftest import CHEAP_ARGON2, PASSWORD, app_config, free_port
-from .http_browser import Browser, Unexpected, wait_until_healthy
+from .http_browser import Browser, wait_until_healthy
+from .http_race import describe, errors_of, offer_visit, run_clients
 
 ROOT = Path(__file__).parent.parent
 MEMBERS = 1000
@@ -65,17 +61,6 @@ def add_members(organisations: list[Organisation], count: int, password_hash: st
         for n in range(1, count + 1)])
 
 
-def offer_visit(organiser: Member, title: str) -> tuple[int, int]:
-    """A visit in 30 days with one date of PLACES places, open for sign-ups: (visit, slot)."""
-    starts = today() + timedelta(days=30)
-    values = {"kind": VisitKind.INTERNSHIP, "title": title, "host_organisation_id": None,
-              "host_name": "Domov Na Výsluní", "address": "Lipová 1, Brno", "country": "Česko",
-              "description": "", "contact": "", "practical": "",
-              "deadline": starts - timedelta(days=7), "org_limit": None}
-    visit = save_visit(None, organiser, values, [SlotDetails(None, starts, starts, PLACES)])
-    return visit.id, visit.slots[0].id
-
-
 @pytest.fixture(scope="module")
 def site(databases, tmp_path_factory):
     """1,001 members and two visits of 5 places prepared in the test's own app, then
@@ -96,8 +81,8 @@ def site(databases, tmp_path_factory):
         db.session.commit()
         add_members(organisations, MEMBERS + 1, organiser.password_hash)  # +1: the double poster
         db.session.commit()
-        race = offer_visit(organiser, RACE_TITLE)
-        twice = offer_visit(organiser, TWICE_TITLE)
+        race = offer_visit(organiser, RACE_TITLE, PLACES)
+        twice = offer_visit(organiser, TWICE_TITLE, PLACES)
         db.session.remove()
         db.engine.dispose()
 
@@ -139,111 +124,6 @@ def server_errors(log_path: Path) -> str:
     return "\n".join(lines[-200:])
 
 
-def open_visit(browser: Browser, job: dict) -> None:
-    """Before the race: log in and open the visit's page (its form's CSRF token)."""
-    browser.log_in(job["email"], PASSWORD)
-    browser.form_token = browser.token("GET visit", f"/visits/{job['visit_id']}")
-
-
-def sign_up(browser: Browser, job: dict) -> None:
-    """Send the sign-up form: a place or a place on the waitlist, both a redirect."""
-    started = time.monotonic()
-    browser.step("POST sign-up", f"/visits/{job['visit_id']}/sign-up",
-                 {"csrf_token": browser.form_token, "slot_id": job["slot_id"],
-                  "note": "Ráda pojedu."}, expect=302)
-    browser.latencies.append(time.monotonic() - started)
-
-
-def cancel(browser: Browser, job: dict) -> None:
-    """Send the cancel form twice at once (a double click): both answers are redirects."""
-    form = {"csrf_token": browser.form_token, "confirmed": "1"}
-    path = f"/visits/{job['visit_id']}/cancel"
-    with ThreadPoolExecutor(2) as pool:
-        for future in [pool.submit(browser.step, "POST cancel", path, form, 302)
-                       for _ in range(2)]:
-            future.result()
-
-
-ACTIONS = {"sign_up": sign_up, "cancel": cancel}
-
-
-def guarded(action, browser: Browser, job: dict) -> bool:
-    """action(browser, job); an unexpected answer, a refused connection or a timeout is
-    counted as an error (with the member and what happened)."""
-    try:
-        action(browser, job)
-    except Unexpected as unexpected:
-        browser.statuses[f"error {job['email']}: {unexpected}"] += 1
-        return False
-    except Exception as error:  # noqa: BLE001 - whatever it is, it is an error
-        browser.statuses[f"error {job['email']}: {error!r}"] += 1
-        return False
-    return True
-
-
-def client_process(base: str, jobs: list[dict], threads: int, started, ready,
-                   results) -> None:
-    """One client process with `threads` threads: each of its members logs in and opens
-    the visit's page; when every process is ready, all send their form (the race). Puts
-    on `results` the statuses seen (and "error …" entries) and the forms' latencies (s)."""
-    browsers = [Browser(base) for _ in jobs]
-    with ThreadPoolExecutor(threads) as pool:
-        started.wait()
-        prepared = list(pool.map(lambda pair: guarded(open_visit, *pair),
-                                 zip(browsers, jobs, strict=True)))
-        ready.wait()
-        list(pool.map(lambda pair: guarded(ACTIONS[pair[1]["kind"]], *pair),
-                      [pair for pair, ok in zip(zip(browsers, jobs, strict=True), prepared,
-                                                strict=True) if ok]))
-    statuses = Counter()
-    for browser in browsers:
-        statuses.update(browser.statuses)
-    results.put((dict(statuses), [t for browser in browsers for t in browser.latencies]))
-
-
-def run_clients(base: str, jobs: list[dict], processes: int, threads: int):
-    """Run the jobs from `processes` client processes with `threads` threads each. Returns
-    the statuses, the forms' latencies (s, sorted), the seconds it took to log everyone in
-    and open the page, and the seconds the race took (from the release of all forms)."""
-    context = multiprocessing.get_context("spawn")  # no fork of a process with threads
-    started, ready = context.Barrier(processes + 1), context.Barrier(processes + 1)
-    results = context.Queue()
-    workers = [context.Process(target=client_process,
-                               args=(base, jobs[n::processes], threads, started, ready,
-                                     results)) for n in range(processes)]
-    for worker in workers:
-        worker.start()
-    try:
-        started.wait(timeout=60)
-        begin = time.monotonic()
-        ready.wait(timeout=300)
-        release = time.monotonic()
-        statuses, latencies = Counter(), []
-        for _ in workers:
-            seen, times = results.get(timeout=300)
-            statuses.update(seen)
-            latencies.extend(times)
-        end = time.monotonic()
-    finally:
-        for worker in workers:
-            worker.join(timeout=30)
-            if worker.is_alive():
-                worker.terminate()
-    return statuses, sorted(latencies), release - begin, end - release
-
-
-def describe(latencies: list[float]) -> str:
-    if not latencies:
-        return "-"
-    ms = [round(seconds * 1000) for seconds in latencies]
-    return (f"median {median(ms):.0f} ms, 95th percentile {ms[int(len(ms) * 0.95)]} ms, "
-            f"max {ms[-1]} ms")
-
-
-def errors_of(statuses: Counter) -> list[str]:
-    return sorted(key for key in statuses if key.startswith("error "))
-
-
 # --- reading the database -----------------------------------------------------------------
 
 def registrations(slot_id: int) -> list[Registration]:
@@ -269,8 +149,8 @@ def emails_by_id() -> dict[int, str]:
 def test_a_thousand_sign_ups_for_five_places_then_cancellations_at_once(site):
     app, base, log_path = site["app"], site["base"], site["log"]
     visit_id, slot_id = site["race"]
-    jobs = [{"kind": "sign_up", "email": member_email(n), "visit_id": visit_id,
-             "slot_id": slot_id} for n in range(1, MEMBERS + 1)]
+    jobs = [{"kind": "sign_up", "email": member_email(n), "password": PASSWORD,
+             "visit_id": visit_id, "slot_id": slot_id} for n in range(1, MEMBERS + 1)]
 
     statuses, latencies, log_ins, race = run_clients(base, jobs, CLIENT_PROCESSES,
                                                      THREADS_PER_PROCESS)
@@ -318,7 +198,8 @@ def test_a_thousand_sign_ups_for_five_places_then_cancellations_at_once(site):
     # every place freed goes to the first still waiting.
     waiting_cancelling = [*range(6, 26, 2), *range(100, 1001, 100)]
     cancelling = {by_number[number] for number in [*range(1, PLACES + 1), *waiting_cancelling]}
-    jobs = [{"kind": "cancel", "email": emails[member_id], "visit_id": visit_id}
+    jobs = [{"kind": "cancel", "email": emails[member_id], "password": PASSWORD,
+             "visit_id": visit_id}
             for member_id in sorted(cancelling)]
     statuses, _, _, elapsed = run_clients(base, jobs, 2, 13)
     print(f"{len(jobs)} cancellations, each sent twice at once: {elapsed:.1f} s")

@@ -2,7 +2,7 @@
 
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -45,9 +45,8 @@ def queue_to_members(recipients: Iterable, category: str, template: str, *,
     for member in recipients:
         if wants(member, category):
             files = attachments(member) if attachments else []
-            message = _queue_rendered(member, category, template, context, files)
-            message.reply_to = reply_to
-            messages.append(message)
+            messages.append(render_letter(member, category, template, files, reply_to,
+                                          **context).message())
     return messages
 
 
@@ -93,9 +92,10 @@ def queue_personal(members: Iterable, category: str, template: str, *, personal:
             by_language.setdefault(member.language, []).append(member)
     for language, group in by_language.items():
         anyone = Anyone(language, mark=secrets.token_hex(12))
-        message = _queue_rendered(anyone, category, template, context,
-                                  attachments(anyone) if attachments else [])
-        message.reply_to, message.personal = reply_to, {**personal, "mark": anyone.mark}
+        message = render_letter(anyone, category, template,
+                                attachments(anyone) if attachments else [], reply_to,
+                                **context).message()
+        message.personal = {**personal, "mark": anyone.mark}
         message.deliveries = []
         db.session.flush()
         db.session.execute(sa.insert(OutboxDelivery), [
@@ -103,17 +103,48 @@ def queue_personal(members: Iterable, category: str, template: str, *, personal:
     return sum(map(len, by_language.values()))
 
 
-def _queue_rendered(member, category, template, context, files) -> OutboxMessage:
-    with force_locale(member.language):
-        subject = render_template(f"mail/{template}.subject.txt", recipient=member, **context)
-        body = render_template(f"mail/{template}.txt", recipient=member, **context)
-    message = OutboxMessage(category=category, subject=single_line(subject), body_text=body)
-    if getattr(member, "email", None):  # a member or an outsider; not Anyone
-        message.deliveries = [OutboxDelivery(recipient=member.email, member_id=member.id)]
-    message.attachments = [OutboxAttachment(filename=name, content_type=kind, content=text)
-                           for name, kind, text in files]
-    db.session.add(message)
-    return message
+@dataclass(frozen=True)
+class Letter:
+    """A mail to one recipient, rendered but not yet queued: e.g. rendered before a lock
+    is taken and queued, with what only the lock decides filled in, while it is held."""
+
+    recipient: object
+    category: str
+    subject: str
+    body: str
+    files: tuple = ()  # (filename, content type, text)
+    reply_to: str = ""
+
+    def filled(self, placeholder: str, value: str) -> "Letter":
+        """The letter with the placeholder replaced by the value in its subject and text."""
+        return replace(self, subject=self.subject.replace(placeholder, value),
+                       body=self.body.replace(placeholder, value))
+
+    def queue(self) -> OutboxMessage | None:
+        """Queue it in the caller's transaction, if its recipient wants its category."""
+        return self.message() if wants(self.recipient, self.category) else None
+
+    def message(self) -> OutboxMessage:
+        message = OutboxMessage(category=self.category, subject=self.subject,
+                                body_text=self.body, reply_to=self.reply_to)
+        if getattr(self.recipient, "email", None):  # a member or an outsider; not Anyone
+            message.deliveries = [OutboxDelivery(recipient=self.recipient.email,
+                                                 member_id=self.recipient.id)]
+        message.attachments = [OutboxAttachment(filename=name, content_type=kind, content=text)
+                               for name, kind, text in self.files]
+        db.session.add(message)
+        return message
+
+
+def render_letter(recipient, category: str, template: str, files=(), reply_to: str = "", /,
+                  **context) -> Letter:
+    """templates/mail/<template>(.subject).txt rendered for the recipient (`recipient` in
+    the templates), in their language."""
+    with force_locale(recipient.language):
+        subject = render_template(f"mail/{template}.subject.txt", recipient=recipient,
+                                  **context)
+        body = render_template(f"mail/{template}.txt", recipient=recipient, **context)
+    return Letter(recipient, category, single_line(subject), body, tuple(files), reply_to)
 
 
 def queue_to_many(message: OutboxMessage, recipients: sa.Select) -> int:

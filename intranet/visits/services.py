@@ -1,11 +1,11 @@
 """Visits: offering one, the list of upcoming ones, signing up with a waitlist, cancelling
 and promotion, the organiser's changes and the final list.
 
-Places are taken by a conditional UPDATE (`taken < capacity`, checked by its row count),
-inside a transaction that first touches the visit's row: on SQLite write transactions
-start with BEGIN IMMEDIATE and so run one at a time; on PostgreSQL the touched row is
-locked until commit, so the sign-ups and cancellations of one visit run one at a time too.
-UNIQUE (visit, member) and CHECK (0 <= taken <= capacity) hold whatever happens.
+Every change of a visit's places runs in a transaction that first touches the visit's row:
+on SQLite write transactions start with BEGIN IMMEDIATE and so run one at a time; on
+PostgreSQL the touched row is locked until commit, so the sign-ups and cancellations of one
+visit run one at a time too, and what they read after the touch is current. UNIQUE (visit,
+member) and CHECK (0 <= taken <= capacity) hold whatever happens.
 """
 
 from dataclasses import dataclass
@@ -256,8 +256,9 @@ def _waiting_counts() -> sa.Select:
             .group_by(Registration.slot_id))
 
 
-def closed_reason(visit: Visit, slot: VisitSlot) -> str | None:
-    """Why members can no longer sign up for this date themselves (None: they can)."""
+def closed_reason(visit: Visit | sa.Row, slot: VisitSlot) -> str | None:
+    """Why members can no longer sign up for this date themselves (None: they can). `visit`:
+    the visit, or its confirmed_at and deadline as read under its lock."""
     if visit.confirmed_at is not None:
         return "confirmed"
     if slot.starts_on <= today():
@@ -375,11 +376,14 @@ def saved_slots(visit: Visit) -> dict[int, SlotBefore]:
 
 # --- signing up and cancelling ------------------------------------------------------------
 
-def _lock(visit: Visit) -> None:
-    """Touch the visit's row: changes to one visit's places run one at a time."""
-    db.session.execute(sa.update(Visit).where(Visit.id == visit.id)
-                       .values(changes=Visit.changes + 1)
-                       .execution_options(synchronize_session=False))
+def _lock(visit: Visit) -> sa.Row:
+    """Touch the visit's row: changes to one visit's places run one at a time. Returns what
+    decides who may sign up as it is saved now (a change before this one may have saved it):
+    confirmed_at, deadline, org_limit."""
+    return db.session.execute(sa.update(Visit).where(Visit.id == visit.id)
+                              .values(changes=Visit.changes + 1)
+                              .returning(Visit.confirmed_at, Visit.deadline, Visit.org_limit)
+                              .execution_options(synchronize_session=False)).one()
 
 
 def sign_up(visit: Visit, slot: VisitSlot, member: Member, note: str = "",
@@ -388,10 +392,10 @@ def sign_up(visit: Visit, slot: VisitSlot, member: Member, note: str = "",
     second sign-up changes nothing). The organiser adds people after the deadline too.
     Raises Closed or OrganisationFull. Everything is read again after the visit is locked
     (on PostgreSQL a concurrent sign-up may have changed it meanwhile)."""
-    _lock(visit)
-    db.session.refresh(visit)
+    mail = notifications.SignUpMail(visit, slot, member, by_organiser)  # before the lock
+    saved = _lock(visit)
     db.session.refresh(slot)
-    if not by_organiser and (reason := closed_reason(visit, slot)):
+    if not by_organiser and (reason := closed_reason(saved, slot)):
         db.session.rollback()
         raise Closed(reason)
     current = db.session.scalar(sa.select(Registration).execution_options(
@@ -400,7 +404,7 @@ def sign_up(visit: Visit, slot: VisitSlot, member: Member, note: str = "",
     if current is not None and current.status in ACTIVE:
         db.session.rollback()
         return _place(current, already=True)
-    if visit.org_limit and _organisation_count(visit, member.organisation_id) >= visit.org_limit:
+    if saved.org_limit and _organisation_count(visit, member.organisation_id) >= saved.org_limit:
         db.session.rollback()
         raise OrganisationFull
     try:
@@ -409,7 +413,7 @@ def sign_up(visit: Visit, slot: VisitSlot, member: Member, note: str = "",
         db.session.rollback()
         return _place(registration_of(visit.id, member.id), already=True)
     place = _place(registration)
-    notifications.signed_up(registration, by_organiser, place.position)
+    mail.queue(registration, place.position)
     db.session.commit()
     return place
 
@@ -426,15 +430,14 @@ def _organisation_count(visit: Visit, organisation_id: int) -> int:
 
 
 def _take(visit, slot, member, note, registration) -> Registration:
-    """A place if one is free (a conditional UPDATE), the next number in the slot's order."""
-    placed = db.session.execute(
-        sa.update(VisitSlot).where(VisitSlot.id == slot.id, VisitSlot.taken < VisitSlot.capacity)
-        .values(taken=VisitSlot.taken + 1).execution_options(synchronize_session=False)
-    ).rowcount == 1
+    """A place if one is free, the next number in the slot's order: one UPDATE of the
+    slot, read again under the visit's lock (no other change of its places runs meanwhile)."""
+    placed = slot.taken < slot.capacity
     number = db.session.execute(
         sa.update(VisitSlot).where(VisitSlot.id == slot.id)
-        .values(last_number=VisitSlot.last_number + 1).returning(VisitSlot.last_number)
-        .execution_options(synchronize_session=False)).scalar_one()
+        .values(taken=VisitSlot.taken + int(placed), last_number=VisitSlot.last_number + 1)
+        .returning(VisitSlot.last_number).execution_options(synchronize_session=False)
+    ).scalar_one()
     now = utcnow()
     if registration is None:
         registration = Registration(visit_id=visit.id, member_id=member.id, sequence=0)
