@@ -1,10 +1,11 @@
 """Delivering the outbox: deliveries claimed in batches, each message built once and then
 personalised per recipient, sent over one reused connection.
 
-A batch is personalised here and sent over MAIL_SMTP_CONNECTIONS connections at once.
-It is claimed (status "sending", with the claim's token) before anything is sent, and what
+A batch is sent over MAIL_SMTP_CONNECTIONS connections at once, each message personalised
+by the connection's thread just before it goes; meanwhile the next batch is claimed. A batch
+is claimed (status "sending", with the claim's token) before anything is sent, and what
 happened to each delivery is written when the batch ends, only for the deliveries the claim
-still holds. While the batch is out the deliverer renews its claim every quarter of
+still holds. While the batch is out the deliverer renews its claims every quarter of
 MAIL_STALE_CLAIM_SECONDS, however slow the server; recording the outcome is retried while
 the database refuses (a lock held too long), the outcome kept in memory. Only a deliverer
 that died leaves a claim unrenewed: once it is older than MAIL_STALE_CLAIM_SECONDS it is
@@ -133,41 +134,65 @@ def deliver_due(now: datetime | None = None, batch: int | None = None) -> dict[s
     return counts
 
 
+@dataclass
+class Batch:
+    """A claimed batch, ready for the connections."""
+
+    token: str  # the claim's
+    outcome: Outcome  # of the deliveries that need no sending
+    ready: list  # (delivery, built message)
+
+
 def _deliver_batches(now, size, transports, built, senders, counts) -> None:
-    """Batch after batch: claim, personalise, send over every connection at once (the claim
-    renewed meanwhile), record."""
-    for _ in range(MAX_BATCHES):
-        token = secrets.token_hex(8)
-        deliveries = _claim_batch(now, size, built, token)
-        if not deliveries:
+    """Batch after batch: claim, personalise, send over every connection at once, record.
+    The next batch is claimed and personalised while this one goes out (the connections
+    mostly wait for the server meanwhile), so the server does not wait for the deliverer;
+    both claims are renewed until their batch is recorded."""
+    batch = _next_batch(now, size, built)
+    for number in range(MAX_BATCHES):
+        if batch is None:
             return
-        outcome, ready = _prepared(deliveries, built)
-        db.session.commit()  # nothing read while personalising may hold a lock meanwhile
-        shares = [ready[n::len(transports)] for n in range(len(transports))]
+        shares = [batch.ready[n::len(transports)] for n in range(len(transports))]
         futures = [senders.submit(_send_share, t, s)
                    for t, s in zip(transports, shares, strict=True)]
-        _wait_renewing(futures, token)
-        outcome = _finished(outcome, futures)
-        _record_surely(outcome, now, counts, token)
+        following = _next_batch(now, size, built) if number + 1 < MAX_BATCHES else None
+        tokens = [batch.token, *([following.token] if following else [])]
+        _wait_renewing(futures, tokens)
+        outcome = _finished(batch.outcome, futures)
+        _record_surely(outcome, now, counts, tokens)
         if outcome.unclaimed:  # the server went away: try again in the next pass
+            if following:
+                _release(following.token)
             return
+        batch = following
 
 
-def _wait_renewing(futures, token: str) -> None:
-    """Wait for the connections to send their shares, renewing the claim every quarter of
+def _next_batch(now, size, built) -> Batch | None:
+    token = secrets.token_hex(8)
+    deliveries = _claim_batch(now, size, built, token)
+    if not deliveries:
+        return None
+    outcome, ready = _prepared(deliveries, built)
+    db.session.commit()  # nothing read while personalising may hold a lock meanwhile
+    return Batch(token, outcome, ready)
+
+
+def _wait_renewing(futures, tokens: list[str]) -> None:
+    """Wait for the connections to send their shares, renewing the claims every quarter of
     the stale time: however slow the server (each SMTP command may take MAIL_SMTP_TIMEOUT),
-    a batch that is still going out is never taken for a dead deliverer's."""
+    a batch that is still going out (or waits for its turn) is never taken for a dead
+    deliverer's."""
     interval = max(current_app.config["MAIL_STALE_CLAIM_SECONDS"] / 4, 0.05)
     while wait(futures, timeout=interval).not_done:
-        _renew_claim(token)
+        _renew_claim(tokens)
 
 
-def _renew_claim(token: str) -> None:
-    """The claim's time set to now (a failure is logged: the next renewal tries again)."""
+def _renew_claim(tokens: list[str]) -> None:
+    """The claims' time set to now (a failure is logged: the next renewal tries again)."""
     try:
         db.session.execute(
             sa.update(OutboxDelivery)
-            .where(OutboxDelivery.claimed_by == token,
+            .where(OutboxDelivery.claimed_by.in_(tokens),
                    OutboxDelivery.status == DeliveryStatus.SENDING)
             .values(claimed_at=utcnow()).execution_options(synchronize_session=False))
         db.session.commit()
@@ -176,14 +201,24 @@ def _renew_claim(token: str) -> None:
         log.warning("renewing a claim failed, trying again later: %s", error)
 
 
-def _record_surely(outcome: "Outcome", now: datetime, counts: dict, token: str) -> None:
-    """Record the batch's outcome, trying again (1 s, 2 s … every 30 s) while the database
-    refuses, the claim renewed meanwhile: the outcome is only in memory, and losing it would
-    send the whole batch again."""
+def _release(token: str) -> None:
+    """A claimed batch back to waiting, unsent, no attempt counted."""
+    db.session.execute(
+        sa.update(OutboxDelivery)
+        .where(OutboxDelivery.claimed_by == token, OutboxDelivery.status == DeliveryStatus.SENDING)
+        .values(status=DeliveryStatus.PENDING, claimed_by=None)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def _record_surely(outcome: "Outcome", now: datetime, counts: dict, tokens: list[str]) -> None:
+    """Record the outcome of the batch of the first claim, trying again (1 s, 2 s … every
+    30 s) while the database refuses, the claims renewed meanwhile: the outcome is only in
+    memory, and losing it would send the whole batch again."""
     delay = 1.0
     while True:
         try:
-            return _record(outcome, now, counts, token)
+            return _record(outcome, now, counts, tokens[0])
         except sa.exc.OperationalError as error:
             db.session.rollback()
             if not transient(error):
@@ -191,7 +226,7 @@ def _record_surely(outcome: "Outcome", now: datetime, counts: dict, token: str) 
             log.warning("recording a batch failed, trying again in %g s: %s", delay, error)
         time.sleep(delay)
         delay = min(delay * 2, 30.0)
-        _renew_claim(token)
+        _renew_claim(tokens)
 
 
 # PostgreSQL's classes of errors that pass: a lost connection, a rolled-back transaction
@@ -248,8 +283,8 @@ def _claim_batch(now: datetime, size: int, built: dict, token: str) -> list[Clai
 
 
 def _prepared(deliveries: list[Claimed], built: dict) -> tuple[Outcome, list]:
-    """The batch personalised here, ready for the connections (which mostly wait for the
-    server): the outcome of those that need no sending, and (delivery, sender, bytes)."""
+    """The outcome of the deliveries that need no sending, and (delivery, built message)
+    of those the connections send."""
     outcome, ready = Outcome([], [], [], []), []
     for delivery in deliveries:
         message = built[delivery.message_id]
@@ -258,7 +293,7 @@ def _prepared(deliveries: list[Claimed], built: dict) -> tuple[Outcome, list]:
         elif message.error:  # never retried: it would fail the same way
             outcome.failed.append((delivery, message.error, DeliveryStatus.FAILED))
         else:
-            ready.append((delivery, message.sender, personalised(message, delivery)))
+            ready.append((delivery, message))
     return outcome, ready
 
 
@@ -273,11 +308,13 @@ def _finished(outcome: Outcome, futures) -> Outcome:
 
 
 def _send_share(transport, share: list) -> Outcome:
-    """One connection's share of a batch; no database work here (it runs in a thread)."""
+    """One connection's share of a batch, each message personalised just before it is sent
+    (so the work is spread over the connections' threads, and none waits long for the
+    others'); no database work here."""
     outcome = Outcome([], [], [], [])
-    for position, (delivery, sender, data) in enumerate(share):
+    for position, (delivery, message) in enumerate(share):
         try:
-            transport.send(data, sender, delivery.recipient)
+            transport.send(personalised(message, delivery), message.sender, delivery.recipient)
         except TransportUnavailable as error:
             log.warning("mail server unavailable, will try again: %s", error)
             lost = isinstance(error, ConnectionLost)  # this message was being sent

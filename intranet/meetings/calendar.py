@@ -14,6 +14,7 @@ from email.utils import parseaddr
 
 from flask import current_app
 from icalendar import Event, vCalAddress, vText
+from icalendar.parser import Contentline
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..database import utcnow
@@ -35,8 +36,8 @@ def calendar(meetings, method: str = "PUBLISH", attendee=None) -> str:
             event.add("x-intranet-organizer", attendee.mark)
             event.add("x-intranet-attendee", attendee.mark)
         else:
-            event.add("organizer", _reply_organizer(meeting.id, _organiser_name(meeting),
-                                                    attendee.id))
+            event.add("organizer", _reply_organizer(
+                reply_address(reply_token(meeting.id, attendee.id)), _organiser_name(meeting)))
             event.add("attendee", _attendee(attendee.email, ask=method == "REQUEST"))
         cal.add_component(event)
     return cal.to_ical().decode()
@@ -54,12 +55,19 @@ def answer_placeholder(mark: str, answer: Answer) -> str:
 
 def personaliser(spec: dict):
     """For the deliverer: a function delivery → {placeholder: value} for the invitations of
-    the meeting in `spec` (its answer links, the calendar's attendee and organiser)."""
+    the meeting in `spec` (its answer links, the calendar's attendee and organiser). What is
+    the same for everyone is made here, once; per recipient only tokens are signed and an
+    address put into each prepared line (which is then folded). No app context is needed
+    afterwards: the deliverer's connections personalise in their own threads."""
     meeting_id, ask = spec["meeting_id"], spec.get("method") == "REQUEST"
     mark, signer = spec.get("mark", OLD_MARK), _signer()
     # Read now, as the batch is claimed: no database work while it is personalised and sent.
     organiser = _organiser_name(db.session.get(Meeting, meeting_id))
     prefix, _, suffix = external_url("meetings.answer_by_link", token=mark).partition(mark)
+    attendee = _line_with(ADDRESS_MARK, "attendee", _attendee(ADDRESS_MARK, ask))
+    organizer = _line_with(ADDRESS_MARK, "organizer",
+                           _reply_organizer(reply_address(ADDRESS_MARK), organiser))
+    reply_key = _reply_key()
 
     def link(member_id: int, answer: Answer) -> bytes:
         return f"{prefix}{_token(meeting_id, member_id, answer, signer)}{suffix}".encode()
@@ -67,21 +75,21 @@ def personaliser(spec: dict):
     def personal(delivery) -> dict[bytes, bytes]:
         links = {answer_placeholder(mark, answer).encode(): link(delivery.member_id, answer)
                  for answer in (Answer.COMING, Answer.EXCUSED)}
-        return links | {
-            f"X-INTRANET-ATTENDEE:{mark}".encode():
-                _line("attendee", _attendee(delivery.recipient, ask)),
-            f"X-INTRANET-ORGANIZER:{mark}".encode():
-                _line("organizer", _reply_organizer(meeting_id, organiser, delivery.member_id))}
+        token = reply_token(meeting_id, delivery.member_id, reply_key)
+        return links | {f"X-INTRANET-ATTENDEE:{mark}".encode(): attendee(delivery.recipient),
+                        f"X-INTRANET-ORGANIZER:{mark}".encode(): organizer(token)}
 
     return personal
 
 
-def _line(name: str, value: vCalAddress) -> bytes:
-    """A content line (ATTENDEE, ORGANIZER), folded as iCalendar wants it (without its line
-    end)."""
-    event = Event()
-    event.add(name, value)
-    return event.to_ical().split(b"\r\n", 1)[1].rsplit(b"\r\nEND:VEVENT", 1)[0]
+ADDRESS_MARK = "adresa0mark0x9"  # stands for what each recipient's line has of their own
+
+
+def _line_with(placeholder: str, name: str, value: vCalAddress):
+    """A function text → the content line (ATTENDEE, ORGANIZER) with the text in place of
+    the placeholder, folded as iCalendar wants it (without its line end)."""
+    line = Event().content_line(name.upper(), value)
+    return lambda text: Contentline(line.replace(placeholder, text)).to_ical()
 
 
 def reply_address(token: str = "") -> str:
@@ -102,10 +110,11 @@ def reply_token_of(address: str) -> str | None:
     return token if f"{base}@{domain}" == reply_address().lower() else None
 
 
-def reply_token(meeting_id: int, member_id: int) -> str:
+def reply_token(meeting_id: int, member_id: int, key: bytes | None = None) -> str:
     """The part of the reply address that says the reply is this member's to this meeting:
-    lower-case (mail servers may change the case of an address), signed."""
-    return f"{meeting_id}-{member_id}-{_reply_mac(meeting_id, member_id)}"
+    lower-case (mail servers may change the case of an address), signed (with `key`, the
+    app's reply key, given when made for many)."""
+    return f"{meeting_id}-{member_id}-{_reply_mac(meeting_id, member_id, key)}"
 
 
 def read_reply_token(token: str) -> tuple[int, int] | None:
@@ -120,17 +129,21 @@ def read_reply_token(token: str) -> tuple[int, int] | None:
     return meeting_id, member_id
 
 
-def _reply_mac(meeting_id: int, member_id: int) -> str:
-    key = f"calendar-reply:{current_app.config['SECRET_KEY']}".encode()
-    return hmac.new(key, f"{meeting_id}.{member_id}".encode(), hashlib.sha256).hexdigest()[:24]
+def _reply_key() -> bytes:
+    return f"calendar-reply:{current_app.config['SECRET_KEY']}".encode()
 
 
-def _reply_organizer(meeting_id: int, name: str, member_id: int) -> vCalAddress:
-    """The organiser's name at the member's reply address for the meeting: calendars reply
-    there."""
-    address = vCalAddress(f"mailto:{reply_address(reply_token(meeting_id, member_id))}")
-    address.params["cn"] = vText(name)
-    return address
+def _reply_mac(meeting_id: int, member_id: int, key: bytes | None = None) -> str:
+    return hmac.new(key or _reply_key(), f"{meeting_id}.{member_id}".encode(),
+                    hashlib.sha256).hexdigest()[:24]
+
+
+def _reply_organizer(address: str, name: str) -> vCalAddress:
+    """The organiser's name at the member's reply address for the meeting (see
+    reply_token): calendars reply there."""
+    organizer = vCalAddress(f"mailto:{address}")
+    organizer.params["cn"] = vText(name)
+    return organizer
 
 
 def _organiser_name(meeting: Meeting | None) -> str:
