@@ -13,8 +13,9 @@
 3. The server's ceiling: the same ready-made copies over as many connections at once as
    the deliverer uses (MAIL_SMTP_CONNECTIONS). Target: the deliverer at least 0.9× of it.
 
-Run with `make bench` or `python bench/bench_mail.py` (`--profile` adds a cProfile of the
-delivery).
+Everything on SQLite and on PostgreSQL (a throwaway cluster), one after the other. Run with
+`make bench` or `python bench/bench_mail.py [--db sqlite|postgresql] [--profile]` (a cProfile
+of the delivery).
 """
 
 import contextlib
@@ -29,7 +30,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import timedelta
 from email import policy
 from pathlib import Path
@@ -38,6 +39,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
+from bench.bench_pages import analyze, option, selected_databases, start_cluster  # noqa: E402
 from intranet import create_app, words  # noqa: E402
 from intranet.accounts.models import Member  # noqa: E402
 from intranet.database import utcnow  # noqa: E402
@@ -84,14 +86,15 @@ def smtp_server():
         server.wait()
 
 
-def build(path: Path, port: int):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench",
+def build(url: str, port: int):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
                       "MAIL_SMTP_HOST": "127.0.0.1", "MAIL_SMTP_PORT": port,
                       "MAIL_FROM": "Intranet <intranet@obce.example>",
                       "PUBLIC_URL": "https://intranet.obce.example", "MAIL_BATCH_SIZE": 500})
     with app.app_context():
         upgrade()
         _members_and_group()
+        analyze()  # as autovacuum (PostgreSQL) or the worker (SQLite) would after the import
     words.prepare()  # as wsgi.py does when a server starts: the Czech words' forms loaded
     return app
 
@@ -255,8 +258,22 @@ def free_port() -> int:
 
 
 def main(argv: list[str]) -> int:
-    with smtp_server() as (port, pid), tempfile.TemporaryDirectory() as tmp:
-        app = build(Path(tmp) / "mail.sqlite", port)
+    failures = 0
+    with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
+        kinds = selected_databases(option(argv, "--db"))
+        cluster = start_cluster(Path(tmp), False, stack) if "postgresql" in kinds else None
+        for kind in kinds:
+            url = (f"sqlite:///{Path(tmp) / 'mail.sqlite'}" if kind == "sqlite"
+                   else cluster.create_database("mail"))
+            print(f"--- {kind}")
+            failures += measure(url, "--profile" in argv)
+    return 1 if failures else 0
+
+
+def measure(url: str, profile: bool) -> int:
+    """Publishing, inviting and delivering on the database at `url`: the goals missed."""
+    with smtp_server() as (port, pid):
+        app = build(url, port)
         publishing = time_publishing(app)
         announce(app)
         failures = report_publishing(publishing)
@@ -269,10 +286,13 @@ def main(argv: list[str]) -> int:
             plain = busy(pid, lambda m=message_id: time_plain_smtplib(app, port, m))
             ceiling = busy(pid, lambda m=message_id: time_plain_smtplib(app, port, m,
                                                                           connections))
-            ours = busy(pid, lambda m=message_id: time_delivery(app, m, "--profile" in argv))
+            ours = busy(pid, lambda m=message_id: time_delivery(app, m, profile))
             failures += report_delivery(what, _size(app, message_id), ours, plain)
             failures += report_ceiling(ours, ceiling, connections)
-    return 1 if failures else 0
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    return failures
 
 
 def _size(app, message_id: int) -> int:

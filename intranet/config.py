@@ -41,7 +41,7 @@ DEFAULTS = {
     "MAILING_DOMAIN": None,  # the member lists' addresses (vsichni@…); default: MAIL_FROM's
     "MAIL_MAILDIR": None,  # defaults to instance/maildir
     "MAIL_MAX_ATTEMPTS": 16,  # with the backoff: about a day and a half of retries
-    "MAIL_BATCH_SIZE": 100,  # claimed at once: after a crash at most this many go out twice
+    "MAIL_BATCH_SIZE": 100,  # claimed at once: after a crash at most twice this many go out twice
     "HEALTH_STALE_SECONDS": 300,  # /healthz: a worker or receiver silent longer is not alive
     "LOG_FORMAT": "text",  # "json": one JSON object a line (intranet/logs.py)
     "LOG_LEVEL": "INFO",

@@ -79,6 +79,22 @@ def test_smtp_down_then_up_delivers_everything_exactly_once(app, smtp_server, cr
     assert received == sorted(m.email for m in members)
 
 
+def test_an_outage_with_the_next_batch_claimed_gives_it_back(app, smtp_server, create_member):
+    """The next batch is claimed while one goes out: when the server is gone, it is given
+    back at once, unsent and with no attempt counted, not left to a stale claim."""
+    members = [create_member() for _ in range(5)]
+    with app.test_request_context():
+        for member in members:
+            queue_reset_mail(member)
+        db.session.commit()
+    smtp_server.stop()
+    assert deliverer.deliver_due(batch=2) == NOTHING
+    assert statuses() == ["pending"] * 5
+    assert db.session.scalars(sa.select(OutboxDelivery.claimed_by)).all() == [None] * 5
+    smtp_server.start()
+    assert deliverer.deliver_due(batch=2) == {**NOTHING, "sent": 5}
+
+
 class Refusing:
     """An SMTP handler that refuses recipients with the given reply."""
 

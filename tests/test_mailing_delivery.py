@@ -227,7 +227,9 @@ def test_a_deliverer_killed_mid_batch_loses_nobody(app, smtp_server, announced):
     received = copies(smtp_server)
     assert set(received) == announced  # nobody lost
     duplicates = sum(n - 1 for n in received.values())
-    assert duplicates <= 50  # at most the batch in flight (MAIL_BATCH_SIZE in the deliverer)
+    # At most the batch in flight and the one before it, if it was being recorded
+    # (MAIL_BATCH_SIZE in the deliverer: 50).
+    assert duplicates <= 100
 
 
 def test_administrators_see_why_mail_bounced_and_who_receives_nothing(

@@ -2,15 +2,17 @@
 personalised per recipient, sent over one reused connection.
 
 A batch is sent over MAIL_SMTP_CONNECTIONS connections at once, each message personalised
-by the connection's thread just before it goes; meanwhile the next batch is claimed. A batch
-is claimed (status "sending", with the claim's token) before anything is sent, and what
-happened to each delivery is written when the batch ends, only for the deliveries the claim
-still holds. While the batch is out the deliverer renews its claims every quarter of
-MAIL_STALE_CLAIM_SECONDS, however slow the server; recording the outcome is retried while
-the database refuses (a lock held too long), the outcome kept in memory. Only a deliverer
+by the connection's thread just before it goes; meanwhile the batch before it is recorded
+and the next one claimed. A batch is claimed (status "sending", with the claim's token)
+before anything is sent, and what happened to each delivery is written once the batch has
+gone out, only for the deliveries the claim still holds. While a batch is out the
+deliverer renews its claims every quarter of MAIL_STALE_CLAIM_SECONDS, however slow the
+server; recording the outcome is retried while the database refuses (a lock held too
+long), the outcome kept in memory. Only a deliverer
 that died leaves a claim unrenewed: once it is older than MAIL_STALE_CLAIM_SECONDS it is
-released and the batch sent again. So a crash loses nobody and duplicates at most one batch
-(MAIL_BATCH_SIZE). Two deliverers never send the same delivery: a claim is one conditional
+released and the batch sent again. So a crash loses nobody and duplicates at most the two
+batches it interrupted (2 × MAIL_BATCH_SIZE: one going out, the one before it being
+recorded). Two deliverers never send the same delivery: a claim is one conditional
 UPDATE.
 """
 
@@ -144,27 +146,29 @@ class Batch:
 
 
 def _deliver_batches(now, size, transports, built, senders, counts) -> None:
-    """Batch after batch: claim, personalise, send over every connection at once, record.
-    The next batch is claimed and personalised while this one goes out (the connections
-    mostly wait for the server meanwhile), so the server does not wait for the deliverer;
-    both claims are renewed until their batch is recorded."""
-    batch = _next_batch(now, size, built)
+    """Batch after batch: claim, send over every connection at once, record. While one
+    batch goes out (the connections mostly wait for the server), the one before it is
+    recorded and the next one claimed, so the server does not wait for the database; the
+    claims are renewed until their batch is recorded."""
+    batch, previous = _next_batch(now, size, built), None
     for number in range(MAX_BATCHES):
         if batch is None:
-            return
+            break
         shares = [batch.ready[n::len(transports)] for n in range(len(transports))]
         futures = [senders.submit(_send_share, t, s)
                    for t, s in zip(transports, shares, strict=True)]
+        if previous is not None:
+            _record_surely(previous.outcome, now, counts, [previous.token, batch.token])
         following = _next_batch(now, size, built) if number + 1 < MAX_BATCHES else None
-        tokens = [batch.token, *([following.token] if following else [])]
-        _wait_renewing(futures, tokens)
-        outcome = _finished(batch.outcome, futures)
-        _record_surely(outcome, now, counts, tokens)
-        if outcome.unclaimed:  # the server went away: try again in the next pass
-            if following:
-                _release(following.token)
-            return
-        batch = following
+        _wait_renewing(futures, [batch.token, *([following.token] if following else [])])
+        batch.outcome = _finished(batch.outcome, futures)
+        previous, batch = batch, following
+        if previous.outcome.unclaimed:  # the server went away: try again in the next pass
+            if batch is not None:
+                _release(batch.token)
+            break
+    if previous is not None:
+        _record_surely(previous.outcome, now, counts, [previous.token])
 
 
 def _next_batch(now, size, built) -> Batch | None:
@@ -213,8 +217,9 @@ def _release(token: str) -> None:
 
 def _record_surely(outcome: "Outcome", now: datetime, counts: dict, tokens: list[str]) -> None:
     """Record the outcome of the batch of the first claim, trying again (1 s, 2 s … every
-    30 s) while the database refuses, the claims renewed meanwhile: the outcome is only in
-    memory, and losing it would send the whole batch again."""
+    30 s) while the database refuses, the claims (its own and the batch going out) renewed
+    meanwhile: the outcome is only in memory, and losing it would send the whole batch
+    again."""
     delay = 1.0
     while True:
         try:
