@@ -39,37 +39,45 @@ def _reply_to(meeting: Meeting) -> str:
     return mail_address(person.full_name, person.email) if person else ""
 
 
-def _send(meeting: Meeting, members, template: str) -> int:
+def _send(meeting: Meeting, recipients: sa.Select, template: str) -> int:
     """Queue the mail to the members who want meeting mail, rendered once per language (the
-    deliverer fills in each member's answer links and calendar attendee); how many members."""
+    deliverer fills in each member's answer links and calendar attendee); how many members.
+    `recipients`: a select of invited()."""
     filename, method = CALENDAR_FILES.get(template, CALENDAR_FILES[INVITATION])
     def files(anyone: Anyone) -> list:
         return [(filename, f"text/calendar; method={method}",
                  calendar([meeting], method, attendee=anyone))]
 
-    return queue_personal(members, CATEGORY, template, attachments=files,
+    return queue_personal(recipients, CATEGORY, template, attachments=files,
                           personal={"kind": "meeting", "meeting_id": meeting.id,
                                     "method": method},
                           reply_to=_reply_to(meeting), meeting=meeting)
 
 
-def invited_members(meeting: Meeting, unanswered_only: bool = False) -> list[sa.Row]:
-    """The expected participants who are still active (optionally: not answered yet), as
-    what sending needs of them: id, e-mail, language, mail preference."""
+def invited(meeting: Meeting, unanswered_only: bool = False, member_id: int | None = None,
+            excused_too: bool = True) -> sa.Select:
+    """The expected participants who are still active (optionally: not answered yet, one of
+    them, or not the excused), as what sending needs of them: id, e-mail, language, mail
+    preference (a select: the mail is queued by INSERT … SELECT)."""
     query = (sa.select(Member.id, Member.email, Member.language, Member.wants_meeting_mail,
                        Member.deactivated_at)
              .join(Participation, Participation.member_id == Member.id)
-             .where(Participation.meeting_id == meeting.id, Member.deactivated_at.is_(None))
-             .order_by(Member.sort_key))
+             .where(Participation.meeting_id == meeting.id, Member.deactivated_at.is_(None)))
     if unanswered_only:
         query = query.where(Participation.answer.is_(None))
-    return db.session.execute(query).all()
+    if member_id is not None:
+        query = query.where(Member.id == member_id)
+    if not excused_too:
+        query = query.where(Participation.answer.is_distinct_from(Answer.EXCUSED),
+                            Participation.presence.is_distinct_from(Presence.EXCUSED))
+    return query
 
 
-def _mark_invited(meeting: Meeting, members) -> None:
+def _mark_invited(meeting: Meeting, recipients: sa.Select) -> None:
     db.session.execute(sa.update(Participation).where(
         Participation.meeting_id == meeting.id,
-        Participation.member_id.in_([m.id for m in members])).values(invited_at=utcnow()))
+        Participation.member_id.in_(sa.select(recipients.subquery().c.id)))
+        .values(invited_at=utcnow()).execution_options(synchronize_session=False))
 
 
 def send_invitations(meeting: Meeting) -> int:
@@ -85,11 +93,11 @@ def send_invitations(meeting: Meeting) -> int:
     if not claimed:
         db.session.rollback()
         raise NotSendable
-    members = invited_members(meeting)
+    recipients = invited(meeting)
     if within_reminder_time(meeting, now):
         meeting.reminder_sent_at = now  # the invitation is reminder enough
-    sent = _send(meeting, members, INVITATION)
-    _mark_invited(meeting, members)
+    sent = _send(meeting, recipients, INVITATION)
+    _mark_invited(meeting, recipients)
     db.session.commit()
     return sent
 
@@ -98,7 +106,7 @@ def send_update(meeting: Meeting) -> None:
     """Tell the invited members what changed (time, place or program), in the caller's
     transaction; their calendars get the new version."""
     meeting.notified_sequence = meeting.sequence
-    _send(meeting, invited_members(meeting), UPDATE)
+    _send(meeting, invited(meeting), UPDATE)
 
 
 def send_pending_update(meeting: Meeting) -> bool:
@@ -110,24 +118,22 @@ def send_pending_update(meeting: Meeting) -> bool:
                                  Meeting.notified_sequence < Meeting.sequence)
         .values(notified_sequence=Meeting.sequence)).rowcount
     if claimed:
-        _send(meeting, invited_members(meeting), UPDATE)
+        _send(meeting, invited(meeting), UPDATE)
     db.session.commit()
     return bool(claimed)
 
 
 def cancel(meeting: Meeting) -> None:
-    _send(meeting, invited_members(meeting), CANCELLATION)
+    _send(meeting, invited(meeting), CANCELLATION)
 
 
 def resend(meeting: Meeting, member_id: int | None = None) -> int:
     """The invitation again: to one member, or to everyone who has not answered yet."""
     if meeting.invited_at is None or not meeting.accepts_answers:
         raise NotSendable
-    members = invited_members(meeting, unanswered_only=member_id is None)
-    if member_id is not None:
-        members = [m for m in members if m.id == member_id]
-    sent = _send(meeting, members, INVITATION)
-    _mark_invited(meeting, members)
+    recipients = invited(meeting, unanswered_only=member_id is None, member_id=member_id)
+    sent = _send(meeting, recipients, INVITATION)
+    _mark_invited(meeting, recipients)
     db.session.commit()
     return sent
 
@@ -160,11 +166,11 @@ def member_joined(group_id: int, member: Member) -> None:
             Participation.meeting_id == meeting.id, Participation.member_id == member.id))
         if exists:
             continue
-        invited = meeting.invited_at is not None
+        invitations_out = meeting.invited_at is not None
         db.session.add(Participation(meeting_id=meeting.id, member_id=member.id,
-                                     invited_at=utcnow() if invited else None))
-        if invited:
-            _send(meeting, [member], INVITATION)
+                                     invited_at=utcnow() if invitations_out else None))
+        if invitations_out:
+            _send(meeting, invited(meeting, member_id=member.id), INVITATION)
 
 
 def member_reactivated(member: Member) -> None:
@@ -212,12 +218,8 @@ def _remind(meeting: Meeting, now: datetime) -> bool:
     if not claimed:
         db.session.rollback()
         return False
-    excused = set(db.session.scalars(sa.select(Participation.member_id).where(
-        Participation.meeting_id == meeting.id,
-        sa.or_(Participation.answer == Answer.EXCUSED,
-               Participation.presence == Presence.EXCUSED))))
-    members = [m for m in invited_members(meeting) if m.id not in excused]
-    queue_personal(members, CATEGORY, "meeting_reminder", reply_to=_reply_to(meeting),
+    queue_personal(invited(meeting, excused_too=False), CATEGORY, "meeting_reminder",
+                   reply_to=_reply_to(meeting),
                    personal={"kind": "meeting", "meeting_id": meeting.id}, meeting=meeting)
     db.session.commit()
     return True
