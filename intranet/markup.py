@@ -29,8 +29,11 @@ class _NoRawHtml(markdown.Extension):
 
 @lru_cache(maxsize=1024)
 def render_markdown(source: str) -> Markup:
-    """Render Markdown without raw HTML, then sanitise with nh3 (no data-*, no hx-* attributes)."""
-    html = markdown.markdown(source or "", extensions=["sane_lists", "tables", _NoRawHtml()])
+    """Render Markdown without raw HTML, then sanitise with nh3 (no data-*, no hx-* attributes).
+    A line break typed is kept (nl2br): signatures, addresses and short lists written line
+    by line read as they were typed."""
+    html = markdown.markdown(source or "", extensions=["sane_lists", "tables", "nl2br",
+                                                       _NoRawHtml()])
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes={"http", "https", "mailto", "tel"},
                       link_rel="noopener noreferrer nofollow")

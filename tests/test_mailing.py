@@ -237,6 +237,50 @@ def test_a_member_posts_an_announcement_that_reaches_the_whole_list(client, team
     assert "<strong>konferenci</strong>" in thread and "Rozesláno e-mailem" in thread
 
 
+def test_line_breaks_typed_stay_on_the_web_in_the_preview_and_in_the_mail(
+        client, team, smtp_server, publish):
+    """A signature or an address typed line by line reads the same everywhere (nl2br)."""
+    typed = "Zveme vás.\n\nJana Nováková\nsociální pracovnice\nObec Lhota"
+    kept = "Jana Nováková<br>\nsociální pracovnice<br>\nObec Lhota"
+    client.login(team["members"][0])
+    preview = client.submit(f"/lists/{team['list'].id}/preview", {"text": typed})
+    assert kept in preview.get_data(as_text=True)
+    response = client.submit(f"/lists/{team['list'].id}/new", {"subject": "Pozvánka",
+                                                                "text": typed})
+    assert kept in client.get(response.location).get_data(as_text=True)
+    minutes = publish(text=typed)
+    assert kept in client.get(f"/minutes/{minutes.id}").get_data(as_text=True)
+    deliver_due()
+    for message in received(smtp_server)[team["coordinator"].email]:
+        html, text = (message.get_body((kind,)).get_content().replace("\r\n", "\n")
+                      for kind in ("html", "plain"))
+        assert kept in html and "Jana Nováková\nsociální pracovnice\n" in text
+
+
+def test_texts_rendered_before_line_breaks_were_kept_are_rendered_again(
+        app, client, team, publish):
+    """The migration that keeps line breaks renders the stored minutes, their revisions and
+    the web posts again from their sources."""
+    from flask_migrate import downgrade, upgrade
+
+    from intranet.minutes.models import Minutes, MinutesRevision
+
+    minutes = publish(text="Jana\nObec Lhota")
+    client.login(team["members"][0])
+    client.submit(f"/lists/{team['list'].id}/new", {"subject": "Ahoj", "text": "Petr\nÚřad"})
+    for model, column in ((Minutes, "html"), (MinutesRevision, "html"), (ListPost, "body_html")):
+        db.session.execute(sa.update(model).values({column: "<p>bez zalomení</p>"}))
+    db.session.commit()
+    downgrade(revision="add6266fc17c")
+    upgrade()
+    db.session.expire_all()
+    assert db.session.get(Minutes, minutes.id).html == "<p>Jana<br>\nObec Lhota</p>"
+    assert {r.html for r in db.session.scalars(sa.select(MinutesRevision))} == {
+        "<p>Jana<br>\nObec Lhota</p>"}
+    posts = db.session.scalars(sa.select(ListPost.body_html).where(ListPost.subject == "Ahoj"))
+    assert list(posts) == ["<p>Petr<br>\nÚřad</p>"]
+
+
 def test_posting_mistakes_are_shown_at_the_field_and_the_text_is_kept(client, team):
     client.login(team["members"][0])
     response = client.submit(f"/lists/{team['list'].id}/new",
