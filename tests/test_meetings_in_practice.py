@@ -72,7 +72,7 @@ def test_a_past_meeting_without_attendance_is_not_counted_as_held(client, team, 
     assert "bez zapsané docházky" in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
 
 
-# --- 2. dates in the past or too far ahead; numbering by date -----------------------------
+# --- 2. dates in the past or too far ahead --------------------------------------------
 
 def test_a_date_in_the_past_asks_first_and_then_sends_no_invitation(client, team, smtp_server):
     client.login(team["secretary"])
@@ -99,7 +99,10 @@ def test_a_date_more_than_two_years_ahead_is_refused(client, team):
     assert db.session.scalar(sa.select(sa.func.count(Meeting.id))) == 0
 
 
-def test_meetings_are_numbered_by_date_whatever_the_order_of_scheduling(client, team):
+def test_meetings_keep_the_number_they_were_scheduled_with(client, team):
+    """Numbers follow the order of scheduling and never change (#27: renumbering by date
+    made "schůzka č. 2" in sent minutes point at another date); the group's page still
+    lists them by date."""
     client.login(team["secretary"])
     today = in_prague(utcnow()).date()
     url = f"/groups/{team['group'].id}/meetings/new"
@@ -108,14 +111,14 @@ def test_meetings_are_numbered_by_date_whatever_the_order_of_scheduling(client, 
                                          place=place, record_past="y"))
     numbered = db.session.execute(sa.select(Meeting.place, Meeting.number)
                                   .order_by(Meeting.starts_at)).all()
-    assert numbered == [("Nulté", 1), ("První", 2), ("Druhá", 3), ("Třetí", 4)]
+    assert numbered == [("Nulté", 3), ("První", 2), ("Druhá", 4), ("Třetí", 1)]
     page = client.get(f"/groups/{team['group'].id}").get_data(as_text=True)
-    assert [page.index(f"schůzka č. {n}") for n in (4, 3, 2, 1)] == sorted(
-        page.index(f"schůzka č. {n}") for n in (4, 3, 2, 1))  # newest first, in order
+    assert [page.index(f"schůzka č. {n}") for n in (1, 4, 2, 3)] == sorted(
+        page.index(f"schůzka č. {n}") for n in (1, 4, 2, 3))  # newest first, by date
     last = db.session.scalar(sa.select(Meeting).where(Meeting.place == "Třetí"))
     client.submit(f"/meetings/{last.id}/edit", schedule_form(
         day=(today + timedelta(days=5)).isoformat(), place="Třetí", version="1"))
-    assert db.session.scalar(sa.select(Meeting.number).where(Meeting.id == last.id)) == 2
+    assert db.session.scalar(sa.select(Meeting.number).where(Meeting.id == last.id)) == 1
 
 
 # --- 3. members who join later; resending -------------------------------------------------
@@ -393,14 +396,31 @@ def test_demo_meetings_start_at_believable_hours(app):
     assert admin is not None
 
 
-def test_services_number_a_new_meeting_among_the_existing_ones(app, team, create_meeting):
+def test_a_meetings_number_never_changes(app, client, team, create_meeting):
+    """A number shown in an invitation or minutes stays right: a meeting scheduled between
+    others, or moved, gets or keeps its own; only the last one deleted by mistake gives its
+    number back."""
     later = create_meeting(team["group"], starts_in=timedelta(days=30))
-    with app.test_request_context(method="POST"):
-        start = utcnow() + timedelta(days=3)
-        earlier = services.schedule(team["group"], team["secretary"],
-                                    services.Details(start, start + timedelta(hours=1), "Obec"))
+
+    def schedule(days):
+        with app.test_request_context(method="POST"):
+            start = utcnow() + timedelta(days=days)
+            return services.schedule(team["group"], team["secretary"], services.Details(
+                start, start + timedelta(hours=1), "Obec"))
+
+    earlier = schedule(3)
     db.session.refresh(later)
-    assert (earlier.number, later.number) == (1, 2)
+    assert (later.number, earlier.number) == (1, 2)  # the next free number
+    with app.test_request_context(method="POST"):
+        moved = later.starts_at - timedelta(days=28)
+        services.change(later, services.Details(moved, moved + timedelta(hours=1), "Obec"),
+                        later.version)
+    assert (later.number, earlier.number) == (1, 2)
+    mistake = schedule(10)
+    assert mistake.number == 3
+    with app.test_request_context(method="POST"):
+        services.delete(mistake)
+    assert schedule(11).number == 3
 
 
 def test_member_and_organisation_pages_show_their_attendance_history(client, team,

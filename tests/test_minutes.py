@@ -85,6 +85,19 @@ def test_first_text_of_a_meeting_without_attendance_or_next(team, create_meeting
     assert "## Omluvy" not in text
 
 
+def test_first_text_names_the_groups_next_meeting_however_it_was_scheduled(
+        team, create_meeting):
+    """Not only a meeting made by "Naplánovat příští schůzku": the group's next one after
+    this (a cancelled one does not count)."""
+    meeting = create_meeting(team["group"], starts_in=-timedelta(hours=2))
+    create_meeting(team["group"], starts_in=timedelta(days=7), place="Zrušeno",
+                   status=MeetingStatus.CANCELLED)
+    create_meeting(team["group"], starts_in=timedelta(days=30), place="Obecní sál")
+    create_meeting(team["group"], starts_in=timedelta(days=14), place="Knihovna")
+    text = services.start(meeting, team["secretary"]).text
+    assert "Knihovna" in text and "Termín zatím není stanoven." not in text
+
+
 def test_an_excuse_from_the_invitation_counts_as_excused(team, create_meeting):
     meeting = create_meeting(team["group"], starts_in=-timedelta(hours=2))
     db.session.execute(sa.update(Participation).values(answer=Answer.EXCUSED).where(

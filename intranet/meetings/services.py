@@ -1,11 +1,11 @@
-"""Meetings: listing, scheduling, changing, cancelling and deleting; numbering by date."""
+"""Meetings: listing, scheduling, changing, cancelling and deleting; their numbers."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import aliased, joinedload, raiseload, selectinload
+from sqlalchemy.orm import joinedload, raiseload, selectinload
 
 from ..accounts.models import Member
 from ..database import found_or_404, prebuilt, rows_of, utcnow
@@ -256,32 +256,24 @@ def _upcoming(query: sa.Select) -> sa.Select:
 
 # --- numbering ----------------------------------------------------------------------------
 
-def _renumber(group_id: int) -> None:
-    """Number the group's meetings by date (č. 1 is the earliest).
+def _next_number(group_id: int) -> int:
+    """The group's next free meeting number (č. 1 the first scheduled). A number, once
+    given, never changes: invitations and minutes that name it stay right. Taken by one
+    UPDATE of the group's row, so meetings scheduled at once get a number each."""
+    return db.session.execute(
+        sa.update(WorkingGroup).where(WorkingGroup.id == group_id)
+        .values(last_meeting_number=WorkingGroup.last_meeting_number + 1)
+        .returning(WorkingGroup.last_meeting_number)
+        .execution_options(synchronize_session="fetch")).scalar_one()
 
-    Updating the group row first serialises concurrent renumbering (a row lock on
-    PostgreSQL; SQLite's write transactions are serial anyway). Numbers go negative first,
-    so that the unique (group, number) pair holds after every single row's update.
-    """
-    db.session.flush()
-    count = sa.select(sa.func.count(Meeting.id)).where(Meeting.group_id == group_id)
-    earlier = aliased(Meeting)
-    rank = (sa.select(sa.func.count(earlier.id))
-            .where(earlier.group_id == Meeting.group_id,
-                   sa.or_(earlier.starts_at < Meeting.starts_at,
-                          sa.and_(earlier.starts_at == Meeting.starts_at,
-                                  earlier.id <= Meeting.id))).scalar_subquery())
-    for statement in (
-            sa.update(WorkingGroup).where(WorkingGroup.id == group_id)
-            .values(last_meeting_number=count.scalar_subquery()),
-            sa.update(Meeting).where(Meeting.group_id == group_id).values(number=-Meeting.id),
-            sa.update(Meeting).where(Meeting.group_id == group_id).values(number=rank)):
-        db.session.execute(statement, execution_options={"synchronize_session": False})
-    for loaded in list(db.session.identity_map.values()):  # objects in memory: read again
-        if isinstance(loaded, Meeting) and loaded.group_id == group_id:
-            db.session.expire(loaded, ["number"])
-        elif isinstance(loaded, WorkingGroup) and loaded.id == group_id:
-            db.session.expire(loaded, ["last_meeting_number"])
+
+def _free_number(meeting: Meeting) -> None:
+    """A meeting deleted by mistake gives its number back if it was the last one given."""
+    db.session.execute(
+        sa.update(WorkingGroup).where(WorkingGroup.id == meeting.group_id,
+                                      WorkingGroup.last_meeting_number == meeting.number)
+        .values(last_meeting_number=WorkingGroup.last_meeting_number - 1)
+        .execution_options(synchronize_session="fetch"))
 
 
 # --- scheduling and changing --------------------------------------------------------------
@@ -296,7 +288,8 @@ def schedule(group: WorkingGroup, organiser: Member, details: Details,
     if previous is not None and planned_next(previous) is not None:
         raise AlreadyPlanned
     members = active_members(group.id)
-    meeting = Meeting(group=group, number=0, organiser=organiser, previous=previous,
+    meeting = Meeting(group=group, number=_next_number(group.id), organiser=organiser,
+                      previous=previous,
                       starts_at=details.starts_at, ends_at=details.ends_at, place=details.place,
                       map_url=details.map_url, online_url=details.online_url)
     db.session.add(meeting)
@@ -304,15 +297,21 @@ def schedule(group: WorkingGroup, organiser: Member, details: Details,
     meeting.participations = [Participation(member_id=m.id) for m in members]
     if in_the_past(details.starts_at):
         meeting.reminder_sent_at = utcnow()  # nobody is reminded of the past
-    _renumber(group.id)
     db.session.commit()
     return meeting
 
 
 def planned_next(meeting: Meeting) -> Meeting | None:
-    """The follow-up meeting, unless it was cancelled."""
+    """The group's next meeting after this one: the follow-up planned from it unless it was
+    cancelled, else the earliest later one not cancelled, however it was scheduled."""
     following = meeting.next_meeting
-    return following if following and following.status is not MeetingStatus.CANCELLED else None
+    if following is not None and following.status is not MeetingStatus.CANCELLED:
+        return following
+    return db.session.scalar(
+        sa.select(Meeting).where(Meeting.group_id == meeting.group_id,
+                                 Meeting.status != MeetingStatus.CANCELLED,
+                                 Meeting.starts_at > meeting.starts_at)
+        .order_by(Meeting.starts_at, Meeting.id).limit(1))
 
 
 def ensure_open(meeting: Meeting) -> None:
@@ -340,8 +339,6 @@ def change(meeting: Meeting, details: Details, version: int | None,
         setattr(meeting, name, getattr(details, name))
     meeting.sequence += 1
     meeting.version += 1
-    if moved:
-        _renumber(meeting.group_id)
     if meeting.invited_at is not None and not meeting.has_begun:
         notifications.send_update(meeting)
     db.session.commit()
@@ -389,14 +386,13 @@ def deletable(meeting: Meeting) -> bool:
 
 
 def delete(meeting: Meeting) -> None:
-    """Delete a meeting created by mistake; the rest of the group's meetings are renumbered."""
+    """Delete a meeting created by mistake (its number is given again if it was the last)."""
     if not deletable(meeting):
         raise NotDeletable
-    group_id = meeting.group_id
     db.session.execute(sa.update(Meeting).where(Meeting.previous_id == meeting.id)
                        .values(previous_id=None))
+    _free_number(meeting)
     db.session.delete(meeting)
-    _renumber(group_id)
     db.session.commit()
 
 
