@@ -3,7 +3,7 @@ moderation, subscriptions and one-click unsubscribe, the archive, and the list e
 received by a real SMTP server."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -26,6 +26,7 @@ from intranet.meetings import attendance
 from intranet.meetings.models import Presence
 from intranet.minutes import minutes_published
 from intranet.minutes import services as minutes_services
+from intranet.minutes import tasks as minutes_tasks
 from intranet.policy import Role
 
 from .conftest import smtp_config
@@ -61,11 +62,13 @@ def territory() -> MailingList:
 
 @pytest.fixture
 def publish(team, create_meeting):
-    def make(text="# Zápis\n\nProjednána **dluhová poradna**.\n"):
+    def make(text="# Zápis\n\nProjednána **dluhová poradna**.\n", tasks=()):
         meeting = create_meeting(team["group"], starts_in=-timedelta(days=2))
         attendance.record_presence(meeting, team["members"][0].id, Presence.PRESENT)
         minutes = minutes_services.start(meeting, team["secretary"])
         minutes_services.save(minutes, team["secretary"], text, minutes.version)
+        for title, assignee, due_on in tasks:  # (title, "m:<id>" or "o:<id>", date)
+            minutes_tasks.add(minutes, title, assignee, due_on)
         minutes_services.submit(minutes)
         minutes_services.approve(minutes, team["coordinator"])
         assert minutes_services.publish(minutes, team["secretary"])
@@ -110,7 +113,7 @@ def test_published_minutes_reach_every_group_member_once(publish, team, smtp_ser
     assert message["Subject"].startswith("Zápis – PS č. 4 Sociální služby – ")
     assert f"{day.year}" in message["Subject"]
     assert message["From"].addresses[0].addr_spec == "ps4@intranet.test"
-    assert "přes Rozesílač" in message["From"].addresses[0].display_name
+    assert message["From"].addresses[0].display_name == "PS č. 4 Sociální služby"
     assert message["List-Id"] == "PS č. 4 Sociální služby <ps4.intranet.test>"
     assert message["List-Post"] == "<mailto:ps4@intranet.test>"
     assert message["List-Archive"].startswith("<http") and "/lists/" in message["List-Archive"]
@@ -235,6 +238,24 @@ def test_a_member_posts_an_announcement_that_reaches_the_whole_list(client, team
     assert message["Reply-To"].addresses[0].addr_spec == "ps4@intranet.test"
     thread = client.get(response.location).get_data(as_text=True)
     assert "<strong>konferenci</strong>" in thread and "Rozesláno e-mailem" in thread
+
+
+def test_the_minutes_mail_carries_the_tasks_and_ends_its_html_properly(
+        publish, team, smtp_server):
+    """Who does what by when, in both parts of the mail as on the page; the personal footer
+    inside the HTML document, not after it."""
+    doer = team["members"][0]
+    due = date(2027, 1, 15)
+    publish(tasks=[("Zjistit počty seniorů v obcích", f"m:{doer.id}", due)])
+    deliver_due()
+    message = received(smtp_server)[team["coordinator"].email][0]
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert f"- Zjistit počty seniorů v obcích – {doer.full_name} – do 15. 1. 2027" in text
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
+    assert cells == ["Zjistit počty seniorů v obcích", doer.full_name, "15. 1. 2027"]
+    assert html.rstrip().endswith("</html>") and html.count("</body>") == 1
+    assert html.index("Odhlásit odběr") < html.index("</body>")
 
 
 def test_line_breaks_typed_stay_on_the_web_in_the_preview_and_in_the_mail(

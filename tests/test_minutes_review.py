@@ -70,6 +70,18 @@ def test_attendees_answer_without_logging_in_and_the_coordinator_sees_it(client,
     assert "Bára Přítomná</strong>: Doplnit jméno hosta." in minutes_page
 
 
+def test_the_review_page_shows_the_tasks_as_the_minutes_page_does(client, team):
+    from intranet.minutes import tasks
+
+    doer = team["present"][0]
+    tasks.add(team["minutes"], "Poslat rozpočet obcím", f"m:{doer.id}", None)
+    send(client, team, today_in_prague() + timedelta(days=7))
+    client.submit("/logout")
+    page = client.get(link_in_last_mail(doer.email)).get_data(as_text=True)
+    assert "Úkoly" in page and "Poslat rozpočet obcím" in page and doer.full_name in page
+    assert "splněno?" not in page  # read-only here
+
+
 def test_answers_close_at_the_deadline_and_at_approval(client, team):
     send(client, team, today_in_prague())
     link = link_in_last_mail(team["present"][0].email)

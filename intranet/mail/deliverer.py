@@ -503,7 +503,14 @@ def _add_body(email: EmailMessage, message: OutboxMessage, footer_mark: str) -> 
     cte = _encoding(message)
     email.set_content(message.body_text.rstrip("\n") + "\n" + footer, cte=cte)
     if message.body_html:
-        email.add_alternative(message.body_html + footer, subtype="html", cte=cte)
+        email.add_alternative(_before_body_end(message.body_html, footer), subtype="html",
+                              cte=cte)
+
+
+def _before_body_end(html: str, addition: str) -> str:
+    """The addition (the footer) inside the document's body, not after its end."""
+    head, end, tail = html.rpartition("</body>")
+    return f"{head}{addition}{end}{tail}" if end else html + addition
 
 
 def _add_attachments(email: EmailMessage, message: OutboxMessage) -> None:

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..i18n import in_prague
 from ..minutes.attachments import of_meeting
 from ..minutes.services import differences
+from ..minutes.tasks import items_of
 from ..web import external_url
 from .models import MailingList
 from .services import post_automatically
@@ -19,9 +20,11 @@ CHANGED_LINES_SHOWN = 30
 
 
 def post_minutes(minutes, **_) -> None:
-    """minutes_published: the minutes, as text and as HTML, to the group's list."""
+    """minutes_published: the minutes, as text and as HTML, with their tasks (who does what
+    by when: what a reader of the mail needs most), to the group's list."""
     meeting = minutes.meeting
     context = {"minutes": minutes, "meeting": meeting, "attachments": of_meeting(meeting.id),
+               "tasks": items_of(minutes.id),
                "url": external_url("minutes.show", minutes_id=minutes.id),
                "attachment_url": lambda item: external_url("minutes.attachment",
                                                            attachment_id=item.id)}

@@ -367,7 +367,10 @@ def _distribute(item: ListPost) -> None:
 
 def _from_name(item: ListPost) -> str:
     """Jana Nováková přes Rozesílač: the list sends (DMARC), the poster is named (a name
-    never poses as an address: text.plain_name)."""
+    never poses as an address: text.plain_name). What the intranet posts itself (minutes)
+    comes from the list by its name: "PS č. 4 Sociální služby"."""
+    if item.source is PostSource.MINUTES:
+        return item.mailing_list.name
     return f"{plain_name(item.sender_name) or item.mailing_list.name} přes Rozesílač"
 
 

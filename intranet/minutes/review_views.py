@@ -6,7 +6,7 @@ from flask_babel import ngettext
 from ..i18n import gettext as _
 from ..policy import ensure, may_write_minutes, public, requires
 from ..web import current_member
-from . import bp, review, services
+from . import bp, review, services, tasks
 from .forms import ReviewAnswerForm, ReviewForm
 
 
@@ -45,5 +45,6 @@ def review_by_link(token):
         review.answer(found, "" if form.no_remarks.data == "1" else form.comment.data)
         return render_template("minutes/review_done.html", minutes=minutes, review=found)
     status = 400 if form.errors else 200
-    return render_template("minutes/review.html", minutes=minutes, review=found,
-                           form=form), status
+    return render_template("minutes/review.html", minutes=minutes, review=found, form=form,
+                           items=tasks.items_of(minutes.id), may_close=lambda _item: False
+                           ), status
