@@ -216,6 +216,14 @@ def _install_gettext(app) -> None:
                                  pgettext=pgettext, npgettext=npgettext)
 
 
+def format_day(value: date | datetime) -> str:
+    """A day as the `date` filter writes it, in the current language (a moment: its day in
+    Prague)."""
+    from flask_babel import get_locale
+
+    return _formatted(str(get_locale() or "cs"), "date", value)
+
+
 def format_moment(value: datetime) -> str:
     """A moment soon, e.g. when a link expires: its time if that is today in Prague, else its
     date and time."""

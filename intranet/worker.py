@@ -21,6 +21,12 @@ def _send_list_digests():
     send_due_digests()
 
 
+def _tell_moderators():
+    from .mailing.waiting import tell_moderators
+
+    tell_moderators()
+
+
 def _purge_login_attempts():
     from .accounts.auth import purge_login_attempts
 
@@ -47,8 +53,8 @@ def _refresh_statistics():
 
 
 # Reminders and digests come before delivery, so that they go out in the same pass.
-JOBS = [_send_meeting_reminders, _send_list_digests, _deliver_mail, _purge_login_attempts,
-        _refresh_statistics]
+JOBS = [_send_meeting_reminders, _send_list_digests, _tell_moderators, _deliver_mail,
+        _purge_login_attempts, _refresh_statistics]
 
 
 def run_once(app) -> None:

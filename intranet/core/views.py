@@ -6,6 +6,7 @@ from .. import heartbeats
 from ..extensions import db
 from ..i18n import set_language
 from ..policy import public
+from ..waiting import waiting_for
 from ..web import current_member, safe_local_target
 from . import bp
 
@@ -17,7 +18,7 @@ def dashboard():
 
     member = current_member()
     return render_template("core/dashboard.html", my_groups=my_groups(member),
-                           upcoming=upcoming_for(member))
+                           upcoming=upcoming_for(member), waiting=waiting_for(member))
 
 
 @bp.get("/healthz")

@@ -1,7 +1,7 @@
 """The outbox: messages written in the same transaction as the change that caused them."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -103,3 +103,12 @@ class BounceStreak(db.Model):
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
 
     member: Mapped["Member"] = relationship()  # noqa: F821 - accounts.models.Member
+
+
+class DailyNotice(db.Model):
+    """A mail a member gets at most once a (Prague) day, e.g. "Čeká na vás": the row is
+    claimed before the mail is queued, in the same transaction."""
+
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("member.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(30), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)

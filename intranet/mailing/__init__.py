@@ -18,16 +18,19 @@ def init_app(app) -> None:
     from ..mail.cli import mail_cli
     from ..minutes import minutes_corrected, minutes_published
     from ..visits import visit_report_shared
+    from ..waiting import register_waiting
     from .cli import receive_command
     from .delivery import ListDelivery
     from .minutes_posts import post_correction, post_minutes
     from .visit_posts import post_visit_report
+    from .waiting import waiting_for_me
 
     app.extensions["mail_lists"] = ListDelivery()
     mail_cli.add_command(receive_command)
     minutes_published.connect(post_minutes)
     minutes_corrected.connect(post_correction)
     visit_report_shared.connect(post_visit_report)
+    register_waiting(app, waiting_for_me)
     if not sa.event.contains(WorkingGroup, "after_insert", _group_inserted):
         sa.event.listen(WorkingGroup, "after_insert", _group_inserted)
         sa.event.listen(WorkingGroup, "after_update", _group_renamed)

@@ -22,6 +22,8 @@ def init_app(app) -> None:
     tasks on the dashboard; a meeting with minutes or attachments is not deleted."""
     from ..meetings.services import register_dependent
     from ..panels import register_panel
+    from ..waiting import register_waiting
+    from . import waiting
     from .attachments import attachments_of_meeting
     from .tasks import is_overdue
     from .views import (
@@ -39,3 +41,4 @@ def init_app(app) -> None:
     app.jinja_env.globals["is_overdue"] = is_overdue
     register_dependent(app, minutes_of_meeting)
     register_dependent(app, attachments_of_meeting)
+    register_waiting(app, waiting.waiting_for_me)

@@ -47,7 +47,7 @@ def start(minutes, deadline: date) -> int:
                for m in new]
     db.session.add_all(reviews)
     db.session.flush()
-    links = {review.member_id: review_url(review) for review in reviews}
+    links = {review.member_id: review_url(review.id) for review in reviews}
     queue_to_members(new, "minutes", "minutes_review", minutes=minutes, deadline=deadline,
                      links=links)
     db.session.commit()
@@ -58,8 +58,13 @@ def _signer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="minutes-review")
 
 
-def review_url(review: MinutesReview) -> str:
-    return external_url("minutes.review_by_link", token=_signer().dumps({"r": review.id}))
+def review_url(review_id: int) -> str:
+    """The signed link by which the reviewer answers without logging in."""
+    return external_url("minutes.review_by_link", token=review_token(review_id))
+
+
+def review_token(review_id: int) -> str:
+    return _signer().dumps({"r": review_id})
 
 
 def by_token(token: str) -> MinutesReview | None:

@@ -16,10 +16,13 @@ from sqlalchemy.orm import joinedload, raiseload, selectinload
 from ..accounts.models import Member
 from ..database import prebuilt, rows_of, utcnow
 from ..extensions import db
+from ..groups.models import GroupMembership
+from ..mail.waiting import tell_waiting
 from ..markup import plain_text, render_markdown
 from ..meetings import attendance
 from ..meetings.models import AgendaItem, Meeting, MeetingStatus, Presence
 from ..meetings.services import planned_next
+from ..policy import Role
 from ..search import MINUTES_INDEX, index_text
 from . import minutes_corrected, minutes_published, tasks
 from .models import Minutes, MinutesRevision, MinutesState
@@ -197,10 +200,24 @@ def latest_revision(minutes_id: int) -> MinutesRevision | None:
 # --- the way to publication ------------------------------------------------------------
 
 def submit(minutes: Minutes) -> bool:
-    """Send the draft for approval (not an empty one)."""
+    """Send the draft for approval (not an empty one); those who approve are told by mail
+    ("Čeká na vás", at most once a day each)."""
     if not minutes.text.strip():
         raise EmptyMinutes
-    return _move(minutes, [MinutesState.DRAFT], MinutesState.SUBMITTED, submitted_at=utcnow())
+    return _move(minutes, [MinutesState.DRAFT], MinutesState.SUBMITTED, submitted_at=utcnow(),
+                 then=lambda: tell_waiting(approvers(minutes)))
+
+
+def approvers(minutes: Minutes) -> list[Member]:
+    """Who approves the minutes (policy.may_approve_minutes): the group's coordinators; a
+    group without one, the administrators but the one who started them."""
+    coordinators = db.session.scalars(
+        sa.select(Member).join(GroupMembership, GroupMembership.member_id == Member.id)
+        .where(GroupMembership.group_id == minutes.meeting.group_id,
+               GroupMembership.is_coordinator, Member.deactivated_at.is_(None))).all()
+    return coordinators or db.session.scalars(sa.select(Member).where(
+        Member.role == Role.ADMIN, Member.deactivated_at.is_(None),
+        Member.id != minutes.created_by_id)).all()
 
 
 def approve(minutes: Minutes, approver: Member) -> bool:

@@ -75,7 +75,10 @@ def test_write_submit_approve_publish_and_read(browser, live_server, people, vie
         expect(page.get_by_text("Zápis byl odeslán ke schválení.")).to_be_visible()
 
     with logged_in_as(browser, live_server, people["coordinator"], viewport) as (_, page):
-        open_minutes(page, live_server, people["meeting_id"])
+        page.goto(f"{live_server}/")  # what waits for the coordinator is on the dashboard
+        waiting = page.locator("section", has=page.get_by_role("heading", name="Čeká na vás"))
+        page.screenshot(path=ARTIFACTS / f"dashboard-waiting-{viewport['width']}.png")
+        waiting.get_by_role("link", name="Schválit zápis: č. 4 – Sociální služby").click()
         expect(page.locator("article strong", has_text="sdílení")).to_be_visible()
         page.get_by_role("button", name="Schválit zápis").click()
         page.get_by_role("button", name="Zveřejnit zápis").click()
@@ -201,7 +204,7 @@ def test_an_attendee_answers_the_review_with_one_click_without_logging_in(
     author = db.session.scalar(sa.select(Member).where(Member.email == people["secretary"]))
     minutes = services.start(meeting, author)
     review.start(minutes, date.today() + timedelta(days=5))
-    link = review.review_url(review.overview(minutes.id)[0]).split("/review/", 1)[1]
+    link = review.review_url(review.overview(minutes.id)[0].id).split("/review/", 1)[1]
     db.session.commit()
     context = browser.new_context(viewport=PHONE, locale="cs-CZ")
     page = context.new_page()
