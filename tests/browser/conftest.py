@@ -84,6 +84,14 @@ class BrowserPage:
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def main_nav(page):
+    """The main navigation, its menu opened first where it is folded (a phone)."""
+    nav = page.get_by_role("navigation", name="Hlavní nabídka")
+    if not nav.is_visible():
+        page.locator("summary", has_text="Nabídka").click()
+    return nav
+
+
 def assert_accessible(page) -> None:
     """No serious or critical axe-core violations on the current page."""
     results = Axe().run(page)

@@ -19,7 +19,7 @@ from intranet.visits.models import Registration, Status, Visit, VisitKind
 from intranet.visits.services import SlotDetails
 
 from ..conftest import PASSWORD, smtp_config
-from .conftest import ARTIFACTS, DESKTOP, PHONE, assert_accessible, logged_in_page
+from .conftest import ARTIFACTS, DESKTOP, PHONE, assert_accessible, logged_in_page, main_nav
 
 TITLE = "Terénní práce s rodinami"
 NOTE = "Ráda bych viděla práci v terénu; jím vegetariánsky."
@@ -76,7 +76,7 @@ def test_the_last_place_the_waitlist_a_cancellation_and_a_promotion(
     # Alena finds the visit through the main menu: one of two places is left.
     first_context, first, first_errors = logged_in_page(
         browser, live_server, people["first"], DESKTOP, PASSWORD)
-    first.get_by_role("navigation", name="Hlavní nabídka").get_by_role(
+    main_nav(first).get_by_role(
         "link", name="Stáže a exkurze").click()
     first.wait_for_url(f"{live_server}/visits")
     item = first.locator(".meeting-item", has_text=TITLE)
@@ -113,7 +113,7 @@ def test_the_last_place_the_waitlist_a_cancellation_and_a_promotion(
     # Bára, on her phone, finds the visit full and joins the waitlist.
     second_context, second, second_errors = logged_in_page(
         browser, live_server, people["second"], PHONE, PASSWORD)
-    second.get_by_role("navigation", name="Hlavní nabídka").get_by_role(
+    main_nav(second).get_by_role(
         "link", name="Stáže a exkurze").click()
     second.wait_for_url(f"{live_server}/visits")
     item = second.locator(".meeting-item", has_text=TITLE)
@@ -219,7 +219,7 @@ def test_an_organiser_offers_a_visit_fixing_a_mistake(browser, live_server, orga
     title = "Exkurze do nízkoprahového klubu"
     context, page, errors = logged_in_page(browser, live_server, organiser["email"], DESKTOP,
                                            PASSWORD)
-    page.get_by_role("navigation", name="Hlavní nabídka").get_by_role(
+    main_nav(page).get_by_role(
         "link", name="Stáže a exkurze").click()
     page.wait_for_url(f"{live_server}/visits")
     page.get_by_role("link", name="Nabídnout stáž nebo exkurzi").click()
