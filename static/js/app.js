@@ -83,6 +83,24 @@
     region.focus();
   });
 
+  /* After a boosted page change (htmx swapped the whole body) the focus goes where a reader
+     starts: the error summary of a form sent back, else the page's <h1>; and the flash
+     messages are put into their live region again, so that screen readers say them. */
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.target !== document.body) { return; }
+    var start = document.querySelector("main .form-errors") || document.querySelector("main h1");
+    if (start) {
+      if (!start.hasAttribute("tabindex")) { start.setAttribute("tabindex", "-1"); }
+      start.focus();
+    }
+    var flashes = document.querySelector("main .flashes");
+    var said = flashes ? Array.prototype.slice.call(flashes.children) : [];
+    if (said.length) {
+      flashes.replaceChildren();
+      setTimeout(function () { said.forEach(function (item) { flashes.appendChild(item); }); }, 100);
+    }
+  });
+
   /* Copy a feed address; print a page. */
   document.addEventListener("click", function (event) {
     var copy = event.target.closest("[data-copy]");
