@@ -351,9 +351,18 @@ def test_submit_approve_publish_over_http(client, held, team):
     page = client.get(f"/minutes/{minutes.id}").get_data(as_text=True)
     assert "Schválit zápis" in page
     client.submit(f"/minutes/{minutes.id}/approve")
-    response = client.submit(f"/minutes/{minutes.id}/publish", follow_redirects=True)
-    assert "Zápis je zveřejněn" in response.get_data(as_text=True)
-    again = client.submit(f"/minutes/{minutes.id}/publish", follow_redirects=True)
+    mailed = len(team["group"].memberships)  # everyone on the group's list gets it
+    asked = f"Zveřejnit zápis a rozeslat ho e-mailem {mailed} lidem ze skupiny?"
+    assert asked in client.get(f"/minutes/{minutes.id}").get_data(as_text=True)  # the dialog
+    question = client.submit(f"/minutes/{minutes.id}/publish")  # without script: a page
+    assert question.status_code == 200 and asked in question.get_data(as_text=True)
+    assert services.minutes_of(held.id).state is MinutesState.APPROVED  # nothing sent yet
+    response = client.submit(f"/minutes/{minutes.id}/publish", {"confirmed": "1"},
+                             follow_redirects=True)
+    said = response.get_data(as_text=True)
+    assert "Zápis je zveřejněn" in said and f"E-mailem odchází {mailed} lidem ze skupiny" in said
+    again = client.submit(f"/minutes/{minutes.id}/publish", {"confirmed": "1"},
+                          follow_redirects=True)
     assert "nic se nezměnilo" in again.get_data(as_text=True)
 
 

@@ -17,11 +17,13 @@ def init_app(app) -> None:
     from ..groups.models import WorkingGroup
     from ..mail.cli import mail_cli
     from ..minutes import minutes_corrected, minutes_published
+    from ..minutes.services import register_audience
     from ..visits import visit_report_shared
     from ..waiting import register_waiting
     from .cli import receive_command
     from .delivery import ListDelivery
     from .minutes_posts import post_correction, post_minutes
+    from .services import minutes_audience
     from .visit_posts import post_visit_report
     from .waiting import waiting_for_me
 
@@ -31,6 +33,7 @@ def init_app(app) -> None:
     minutes_corrected.connect(post_correction)
     visit_report_shared.connect(post_visit_report)
     register_waiting(app, waiting_for_me)
+    register_audience(app, minutes_audience)
     if not sa.event.contains(WorkingGroup, "after_insert", _group_inserted):
         sa.event.listen(WorkingGroup, "after_insert", _group_inserted)
         sa.event.listen(WorkingGroup, "after_update", _group_renamed)

@@ -111,6 +111,17 @@ def _with_mode(mailing_list: MailingList, condition) -> sa.Select:
             .where(condition))
 
 
+def minutes_audience(group_id: int) -> int | None:
+    """How many members of the group's list get its mail (each message or the digest): to
+    whom published minutes go. None for a group without a list."""
+    mailing_list = db.session.scalar(sa.select(MailingList).filter_by(group_id=group_id))
+    if mailing_list is None:
+        return None
+    wanting = Subscription.mode.is_(None) | (Subscription.mode != Mode.WEB.value)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(
+        _with_mode(mailing_list, wanting).subquery()))
+
+
 def receiving(list_id: int, ids: set[int]) -> set[int]:
     """Which of these members are still on the list and still want its e-mail (every
     message or the digest), for the deliverer."""

@@ -8,7 +8,7 @@ import difflib
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, raiseload, selectinload
@@ -229,6 +229,18 @@ def return_to_draft(minutes: Minutes) -> bool:
     """Back to the minute-taker for changes (from waiting or approved, not once published)."""
     return _move(minutes, [MinutesState.SUBMITTED, MinutesState.APPROVED], MinutesState.DRAFT,
                  submitted_at=None, approved_at=None, approved_by_id=None)
+
+
+def register_audience(app, audience) -> None:
+    """A higher feature that mails published minutes (the group's list) says to how many
+    people: `audience(group_id)` → a number, or None when nothing is mailed."""
+    app.extensions["minutes_audience"] = audience
+
+
+def audience(minutes: Minutes) -> int | None:
+    """How many people the publication mails (None: it mails nobody)."""
+    count = current_app.extensions.get("minutes_audience")
+    return count(minutes.meeting.group_id) if count else None
 
 
 def publish(minutes: Minutes, publisher: Member) -> bool:

@@ -3,6 +3,7 @@ publication, reading, history and the Markdown source."""
 
 import sqlalchemy as sa
 from flask import flash, redirect, request, url_for
+from flask_babel import ngettext
 
 from ..exports import download
 from ..forms import valid_data
@@ -21,7 +22,16 @@ from ..policy import (
     may_write_minutes,
     requires,
 )
-from ..web import current_member, markdown_preview, paginate, parse_id, render, render_form
+from ..web import (
+    ask_to_confirm,
+    confirmed,
+    current_member,
+    markdown_preview,
+    paginate,
+    parse_id,
+    render,
+    render_form,
+)
 from . import archive, attachments, bp, review, services, tasks
 from .forms import ArchiveForm, CorrectionForm, MinutesForm, ReviewForm, TaskForm
 from .models import Minutes, MinutesState
@@ -94,6 +104,8 @@ def show(minutes_id):
                   if minutes.corrected_at else None,
                   reviews=review.overview(minutes.id) if may_publish_minutes(
                       member, minutes, group) else [],
+                  publish_question=publish_question(services.audience(minutes))
+                  if minutes.state is MinutesState.APPROVED else "",
                   review_form=ReviewForm(formdata=None))
 
 
@@ -282,8 +294,23 @@ def publish(minutes_id):
     minutes = services.get_minutes(minutes_id)
     member = current_member()
     ensure(may_publish_minutes(member, minutes, minutes.meeting.group))
-    return _after_move(minutes, services.publish(minutes, member),
-                       _("Zápis je zveřejněn; přečte si jej každý, kdo má do intranetu přístup."))
+    mailed = services.audience(minutes)
+    if not confirmed():  # mail to the whole group cannot be called back: asked first
+        return ask_to_confirm(publish_question(mailed),
+                              url_for("minutes.show", minutes_id=minutes.id))
+    said = _("Zápis je zveřejněn; přečte si jej každý, kdo má do intranetu přístup.")
+    if mailed:
+        said += " " + ngettext("E-mailem odchází %(num)d člověku ze skupiny.",
+                               "E-mailem odchází %(num)d lidem ze skupiny.", mailed)
+    return _after_move(minutes, services.publish(minutes, member), said)
+
+
+def publish_question(mailed: int | None) -> str:
+    """What "Zveřejnit zápis" asks: whom the mail reaches, before it goes."""
+    if not mailed:
+        return _("Zveřejnit zápis? E-mailem ho nyní nedostane nikdo.")
+    return ngettext("Zveřejnit zápis a rozeslat ho e-mailem %(num)d člověku ze skupiny?",
+                    "Zveřejnit zápis a rozeslat ho e-mailem %(num)d lidem ze skupiny?", mailed)
 
 
 def _after_move(minutes, moved: bool, message: str):

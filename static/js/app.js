@@ -86,9 +86,19 @@
   /* After a boosted page change (htmx swapped the whole body) the focus goes where a reader
      starts: the error summary of a form sent back, else the page's <h1>; and the flash
      messages are put into their live region again, so that screen readers say them. */
+  var focusedBefore = null;  // htmx focuses the new element of the same id after a swap
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.target === document.body) {
+      focusedBefore = document.activeElement ? document.activeElement.id : null;
+    }
+  });
   document.addEventListener("htmx:afterSettle", function (event) {
     if (event.detail.target !== document.body) { return; }
-    var start = document.querySelector("main .form-errors") || document.querySelector("main h1");
+    var errors = document.querySelector("main .form-errors");
+    var active = document.activeElement;
+    var moved = active && active !== document.body &&  // the reader (or autofocus) went on
+      !(active.id && active.id === focusedBefore);
+    var start = errors || (moved ? null : document.querySelector("main h1"));
     if (start) {
       if (!start.hasAttribute("tabindex")) { start.setAttribute("tabindex", "-1"); }
       start.focus();

@@ -81,8 +81,12 @@ def test_write_submit_approve_publish_and_read(browser, live_server, people, vie
         waiting.get_by_role("link", name="Schválit zápis: č. 4 – Sociální služby").click()
         expect(page.locator("article strong", has_text="sdílení")).to_be_visible()
         page.get_by_role("button", name="Schválit zápis").click()
-        page.get_by_role("button", name="Zveřejnit zápis").click()
+        asked = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+        page.get_by_role("button", name="Zveřejnit zápis").click()  # mail to all: asked first
         expect(page.get_by_text("Zápis je zveřejněn")).to_be_visible()
+        assert asked == ["Zveřejnit zápis a rozeslat ho e-mailem 2 lidem ze skupiny?"]
+        expect(page.get_by_text("E-mailem odchází 2 lidem ze skupiny.")).to_be_visible()
 
     with logged_in_as(browser, live_server, people["mayor"], viewport) as (_, page):
         expect(page.get_by_text("nový")).to_be_visible()  # on the dashboard
