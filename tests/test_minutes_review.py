@@ -1,6 +1,7 @@
 """The review round before approval (issue #8): the draft goes to the attendees, who answer
 "bez připomínek" or with a comment from a signed link; the coordinator sees who said what."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -93,13 +94,23 @@ def test_answers_close_at_the_deadline_and_at_approval(client, team):
 
 
 def test_a_past_deadline_and_a_bad_link_are_refused(client, team):
-    response = send(client, team, today_in_prague() - timedelta(days=1))
-    assert response.status_code == 303
+    past = today_in_prague() - timedelta(days=1)
+    response = send(client, team, past)
+    assert response.status_code == 400  # the page again, the mistake at the date
     assert queued_to(team["present"][0].email) == []
-    follow = client.get(response.location).get_data(as_text=True)
-    assert "Termín už minul" in follow
+    page = response.get_data(as_text=True)
+    field = page.split('id="deadline-error"', 1)[1].split("</", 1)[0]
+    assert "Termín už minul" in field
+    assert f'value="{past.isoformat()}"' in page  # what was typed stays
     bad = client.get("/review/not-a-token")
     assert bad.status_code == 404 and "Odkaz není platný" in bad.get_data(as_text=True)
+
+
+def test_the_review_round_offers_a_week_to_read(client, team):
+    client.login(team["secretary"])
+    page = client.get(f"/minutes/{team['minutes'].id}").get_data(as_text=True)
+    week = today_in_prague() + timedelta(days=7)
+    assert re.search(rf'<input[^>]*name="deadline"[^>]*value="{week.isoformat()}"', page)
 
 
 def test_only_drafts_go_for_review_and_only_writers_send(client, team):

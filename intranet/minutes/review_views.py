@@ -8,6 +8,7 @@ from ..policy import ensure, may_write_minutes, public, requires
 from ..web import current_member
 from . import bp, review, services, tasks
 from .forms import ReviewAnswerForm, ReviewForm
+from .views import render_minutes
 
 
 @bp.post("/minutes/<int:minutes_id>/review")
@@ -16,9 +17,8 @@ def start_review(minutes_id):
     minutes = services.get_minutes(minutes_id)
     ensure(may_write_minutes(current_member(), minutes.meeting.group))
     form = ReviewForm()
-    if not form.validate_on_submit():
-        flash(" ".join(map(str, form.deadline.errors)) or _("Zkontrolujte termín."), "error")
-        return redirect(url_for("minutes.show", minutes_id=minutes.id)), 303
+    if not form.validate_on_submit():  # the page again, the mistake at the date
+        return render_minutes(minutes, review_form=form, status=400)
     try:
         asked = review.start(minutes, form.deadline.data)
     except review.NotDraft:

@@ -1,6 +1,8 @@
 """Minutes: start from a meeting, write with live preview and autosave, the way to
 publication, reading, history and the Markdown source."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import flash, redirect, request, url_for
 from flask_babel import ngettext
@@ -9,7 +11,7 @@ from ..exports import download
 from ..forms import valid_data
 from ..groups.services import group_choices
 from ..i18n import gettext as _
-from ..i18n import in_prague
+from ..i18n import in_prague, today_in_prague
 from ..meetings import services as meetings
 from ..organisations.services import municipality_choices
 from ..policy import (
@@ -35,6 +37,8 @@ from ..web import (
 from . import archive, attachments, bp, review, services, tasks
 from .forms import ArchiveForm, CorrectionForm, MinutesForm, ReviewForm, TaskForm
 from .models import Minutes, MinutesState
+
+REVIEW_DAYS = 7  # the review round's deadline offered: a week to read the draft
 
 EDITOR = "minutes/edit.html"
 CORRECTION = "minutes/correct.html"
@@ -91,10 +95,14 @@ def start(meeting_id):
 @bp.get("/minutes/<int:minutes_id>")
 @requires("meetings.view")
 def show(minutes_id):
-    minutes = readable(minutes_id)
+    return render_minutes(readable(minutes_id))
+
+
+def render_minutes(minutes: Minutes, review_form: ReviewForm | None = None, status: int = 200):
+    """The minutes page (with the review form sent back, when it had mistakes)."""
     member, group = current_member(), minutes.meeting.group
     unread = minutes.state is MinutesState.PUBLISHED and not archive.has_read(minutes, member)
-    return render("minutes/minutes.html", "minutes/minutes.html", minutes=minutes,
+    return render("minutes/minutes.html", "minutes/minutes.html", status, minutes=minutes,
                   can_write=may_write_minutes(member, group),
                   can_approve=may_approve_minutes(member, minutes, group),
                   can_publish=may_publish_minutes(member, minutes, group), unread=unread,
@@ -106,7 +114,8 @@ def show(minutes_id):
                       member, minutes, group) else [],
                   publish_question=publish_question(services.audience(minutes))
                   if minutes.state is MinutesState.APPROVED else "",
-                  review_form=ReviewForm(formdata=None))
+                  review_form=review_form or ReviewForm(formdata=None, data={
+                      "deadline": today_in_prague() + timedelta(days=REVIEW_DAYS)}))
 
 
 @bp.post("/minutes/<int:minutes_id>/read")
