@@ -66,6 +66,7 @@ EXPECTED = {
     "meetings.statistics": LOGGED_IN,
     "meetings.statistics_csv": LOGGED_IN,
     "meetings.schedule": MANAGERS,
+    "meetings.choose_group": MANAGERS,
     "meetings.plan_next": MANAGERS,
     "meetings.edit": MANAGERS,
     "meetings.cancel": MANAGERS,

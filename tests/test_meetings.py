@@ -267,7 +267,9 @@ def test_answer_by_signed_link_without_logging_in(client, team, create_meeting):
     assert "Potvrdit: omlouvám se" in page
     assert attendance.answer_of(meeting, team["keen"]).answer is None  # GET changes nothing
     response = client.submit(f"/answer/{token}")
-    assert "Zapsali jsme vaši omluvu." in response.get_data(as_text=True)
+    done = response.get_data(as_text=True)
+    assert f"{team['keen'].full_name}: zapsali jsme vaši omluvu." in done  # whose answer
+    assert "stejným odkazem" not in done
     assert attendance.answer_of(meeting, team["keen"]).answer is Answer.EXCUSED
 
 
@@ -312,7 +314,7 @@ def test_attendance_taps_persist_and_excuses_are_prefilled(client, team, create_
     attendance.answer(meeting, team["quiet"].id, Answer.EXCUSED)
     client.login(team["secretary"])
     page = client.get(f"/meetings/{meeting.id}/attendance").get_data(as_text=True)
-    assert "omluvil(a) se předem" in page
+    assert "omluva předem" in page and "(a)" not in page  # no "omluvil(a)" beside a name
     response = client.post(f"/meetings/{meeting.id}/attendance/{team['keen'].id}",
                            data={"presence": "present"},
                            headers={**HTMX, "X-CSRFToken": client.csrf_token()})
@@ -683,3 +685,29 @@ def test_a_program_naming_the_old_placeholders_stays_as_typed(client, team, smtp
     event = event_of(ics)
     assert str(event["ATTENDEE"]) == f"mailto:{team['keen'].email}"
     assert "answer-coming-x7q2" in str(event["DESCRIPTION"])
+
+
+def test_the_meetings_page_schedules_a_meeting_for_the_right_group(client, team,
+                                                                   create_member, create_group):
+    """"Naplánovat schůzku" where a minute-taker looks first: the group is chosen (a
+    coordinator of one group goes straight to its form); a member is not offered it."""
+    create_group(number=7, name="Bydlení")
+    client.login(team["secretary"])
+    page = client.get("/meetings").get_data(as_text=True)
+    assert "Naplánovat schůzku" in page
+    choice = client.get("/meetings/new").get_data(as_text=True)
+    assert "Pracovní skupina č. 7 – Bydlení" in choice
+    assert f'href="/groups/{team["group"].id}/meetings/new"' in choice
+    coordinator = create_member()
+    from intranet.groups.models import GroupMembership
+
+    db.session.add(GroupMembership(group=team["group"], member=coordinator,
+                                   is_coordinator=True))
+    db.session.commit()
+    client.login(coordinator)
+    straight = client.get("/meetings/new")
+    assert straight.status_code == 302
+    assert straight.location.endswith(f"/groups/{team['group'].id}/meetings/new")
+    client.login(team["keen"])
+    assert "Naplánovat schůzku" not in client.get("/meetings").get_data(as_text=True)
+    assert client.get("/meetings/new").status_code == 403

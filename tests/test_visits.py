@@ -104,6 +104,21 @@ def test_the_last_place_then_the_waitlist_then_promotion_by_mail(
     assert "jste 1. v pořadí" in waitlisted.get_body(("plain",)).get_content()
 
 
+def test_leaving_the_waitlist_is_asked_as_leaving_the_waitlist(client, make_visit,
+                                                                create_member):
+    visit = make_visit(places=1)
+    holder, waiting = create_member(), create_member()
+    services.sign_up(visit, visit.slots[0], holder)
+    services.sign_up(visit, visit.slots[0], waiting)
+    client.login(waiting)
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "Z čekací listiny vás vyřadíme." in page
+    assert "Místo dostane další v pořadí" not in page  # a waiting member frees no place
+    client.login(holder)
+    assert "Místo dostane další v pořadí" in client.get(f"/visits/{visit.id}").get_data(
+        as_text=True)
+
+
 def test_signing_up_twice_keeps_one_place(client, make_visit, create_member):
     visit = make_visit(places=3)
     member = create_member()

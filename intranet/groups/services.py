@@ -165,6 +165,14 @@ def is_coordinator(member: Member, group: WorkingGroup) -> bool:
     return membership is not None and membership.is_coordinator
 
 
+def coordinated_groups(member: Member) -> list[WorkingGroup]:
+    """The groups the member coordinates, by number."""
+    return db.session.scalars(
+        sa.select(WorkingGroup).join(GroupMembership)
+        .where(GroupMembership.member_id == member.id, GroupMembership.is_coordinator)
+        .options(raiseload("*")).order_by(WorkingGroup.number)).all()
+
+
 def coordinates_any(member: Member) -> bool:
     """Whether the member coordinates at least one working group."""
     return db.session.scalar(sa.select(sa.exists().where(

@@ -22,7 +22,7 @@ from .views import MIDNIGHT, managed_meeting
 
 def row_texts() -> dict:
     """The texts of an attendance row, translated once for all the rows of a page."""
-    return {"excused_before": _("omluvil(a) se předem"), "confirmed": _("potvrdil(a) účast"),
+    return {"excused_before": _("omluva předem"), "confirmed": _("účast potvrzena"),
             "saving": _("Ukládám…"), "failed": _("Neuloženo – zkontrolujte připojení."),
             "retry": _("Zkusit znovu"), "attendance": _("Účast"),
             **{presence.value: str(presence.label) for presence in Presence}}

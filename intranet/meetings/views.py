@@ -5,12 +5,20 @@ from itertools import groupby
 
 from flask import Response, flash, redirect, render_template, request, url_for
 
+from ..accounts.models import Member
 from ..database import utcnow
 from ..exports import download
-from ..groups.services import get_group, group_choices, is_member
+from ..extensions import db
+from ..groups.services import (
+    coordinated_groups,
+    coordinates_any,
+    get_group,
+    group_choices,
+    is_member,
+)
 from ..i18n import gettext as _
 from ..i18n import in_prague, local_to_utc, month_bounds, previous_month, today_in_prague
-from ..policy import ensure, may_answer, may_manage_group, public, requires
+from ..policy import can, ensure, may_answer, may_manage_group, public, requires
 from ..web import (
     ask_to_confirm,
     confirmed,
@@ -73,7 +81,28 @@ def meetings():
                        month=first, previous_month=previous_month(first), next_month=following)
     days = groupby(context["pagination"].items, key=lambda row: in_prague(row.starts_at).date())
     return render("meetings/meetings.html", "meetings/_month.html",
-                  days=[(day, list(rows)) for day, rows in days], **context)
+                  days=[(day, list(rows)) for day, rows in days],
+                  can_schedule=can(current_member(), "groups.manage_all")
+                  or coordinates_any(current_member()), **context)
+
+
+def schedulable_groups(member) -> list[tuple[int, str]]:
+    """The groups whose meetings the member schedules (policy.may_manage_group): every group
+    for secretaries and administrators, their own for coordinators."""
+    if can(member, "groups.manage_all"):
+        return list(group_choices().pairs)
+    return [(group.id, group.title) for group in coordinated_groups(member)]
+
+
+@bp.get("/meetings/new")
+@requires("meetings.view")
+def choose_group():
+    """"Naplánovat schůzku" on the meetings page: the group first (one: its form at once)."""
+    groups = schedulable_groups(current_member())
+    ensure(bool(groups))
+    if len(groups) == 1:
+        return redirect(url_for("meetings.schedule", group_id=groups[0][0]))
+    return render_template("meetings/choose_group.html", groups=groups)
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -280,7 +309,9 @@ def answer_by_link(token):
     _, member_id, value = found
     if request.method == "POST":
         attendance.answer(meeting, member_id, value)
-        return render_template("meetings/answer_done.html", meeting=meeting, value=value)
+        who = db.session.get(Member, member_id)
+        return render_template("meetings/answer_done.html", meeting=meeting, value=value,
+                               member_name=who.full_name)
     return render_template("meetings/answer_confirm.html", meeting=meeting, value=value)
 
 
