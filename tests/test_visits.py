@@ -205,6 +205,24 @@ def test_no_sign_up_after_the_deadline_the_start_or_the_final_list(
     assert rows(visit.id) == []
 
 
+def test_a_visit_that_is_over_says_so(client, make_visit, create_member):
+    """Not "zbývá 5 míst z 8", "Přidat do kalendáře" or "Akce už začala" after it ended."""
+    visit = make_visit(places=5)
+    member = create_member()
+    services.sign_up(visit, visit.slots[0], member)
+    last_week = services.today() - timedelta(days=7)
+    db.session.execute(sa.update(VisitSlot).values(starts_on=last_week, ends_on=last_week))
+    db.session.execute(sa.update(Visit).values(deadline=last_week - timedelta(days=1)))
+    db.session.commit()
+    client.login(member)
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "proběhlo" in page
+    assert "zbývají" not in page and "Přidat do kalendáře" not in page
+    client.login(create_member())
+    other = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "Akce už proběhla." in other and "Akce už začala" not in other
+
+
 def test_a_reader_cannot_sign_up(client, make_visit, create_member):
     visit = make_visit()
     client.login(create_member(Role.READER))

@@ -75,7 +75,14 @@ def render_visit(visit, member, form=None, status=200):
         can_manage=may_manage_visit(member, visit),
         can_sign_up=can(member, "visits.take_part"),
         open_slots=[slot for slot, reason in zip(visit.slots, closed, strict=True) if not reason],
-        closed_message=CLOSED[closed[0]] if closed[0] else "", today=services.today())
+        closed_message=closed_message(visit, closed[0]), today=services.today())
+
+
+def closed_message(visit, reason: str | None) -> str:
+    """Why nobody signs up here: a visit that is over says so (not "Akce už začala")."""
+    if all(slot.ends_on < services.today() for slot in visit.slots):
+        return _("Akce už proběhla.")
+    return CLOSED[reason] if reason else ""
 
 
 @bp.get("/visits/<int:visit_id>")
