@@ -307,11 +307,16 @@ def planned_next(meeting: Meeting) -> Meeting | None:
     following = meeting.next_meeting
     if following is not None and following.status is not MeetingStatus.CANCELLED:
         return following
-    return db.session.scalar(
-        sa.select(Meeting).where(Meeting.group_id == meeting.group_id,
-                                 Meeting.status != MeetingStatus.CANCELLED,
-                                 Meeting.starts_at > meeting.starts_at)
-        .order_by(Meeting.starts_at, Meeting.id).limit(1))
+    return db.session.scalar(_later_in_group(), {"group_id": meeting.group_id,
+                                                 "after": meeting.starts_at})
+
+
+@prebuilt
+def _later_in_group() -> sa.Select:
+    return (sa.select(Meeting).where(Meeting.group_id == sa.bindparam("group_id"),
+                                     Meeting.status != MeetingStatus.CANCELLED,
+                                     Meeting.starts_at > sa.bindparam("after"))
+            .order_by(Meeting.starts_at, Meeting.id).limit(1))
 
 
 def ensure_open(meeting: Meeting) -> None:
