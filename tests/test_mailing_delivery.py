@@ -23,6 +23,7 @@ from aiosmtpd.controller import Controller
 from intranet.accounts.models import Member
 from intranet.database import utcnow
 from intranet.extensions import db
+from intranet.mail import deliverer
 from intranet.mail.deliverer import deliver_due, release_stale_claims
 from intranet.mail.models import BounceStreak, DeliveryStatus, OutboxDelivery
 from intranet.mail.services import unreachable_members
@@ -323,17 +324,20 @@ def test_a_batch_counts_only_refusals_after_the_last_message_that_got_through(
 
 # --- exactly once when the database or the server stalls (issue #25) ----------------------
 
-def hold_write_lock(url: str, seconds: float, held: threading.Event) -> threading.Thread:
+def hold_write_lock(url: str, seconds: float, held: threading.Event,
+                    whole_table: bool = False) -> threading.Thread:
     """Another connection keeps the deliveries locked for `seconds`: SQLite's write lock,
-    PostgreSQL's row locks of the deliveries being sent. `held` is set once it holds them."""
+    PostgreSQL's row locks of the deliveries being sent (or the whole table against any
+    change). `held` is set once it holds them."""
     def run():
         if url.startswith("sqlite"):
             connection = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
             connection.execute("BEGIN IMMEDIATE")
         else:
             connection = psycopg.connect(url.replace("postgresql+psycopg", "postgresql"))
-            connection.execute("SELECT id FROM outbox_delivery WHERE status = 'sending'"
-                               " FOR UPDATE").fetchall()
+            connection.execute(
+                "LOCK TABLE outbox_delivery IN SHARE ROW EXCLUSIVE MODE" if whole_table else
+                "SELECT id FROM outbox_delivery WHERE status = 'sending' FOR UPDATE")
         held.set()
         time.sleep(seconds)
         connection.rollback()
@@ -381,11 +385,47 @@ def test_a_lock_held_longer_than_the_busy_timeout_sends_nothing_twice(
         second = deliver_due()
     handler.holder.join()
     assert "recording a batch failed" in caplog.text  # the lock did bite
-    assert first["sent"] == RECIPIENTS and second["sent"] == 0
+    sent_once_each(smtp_server, announced, first, second)
+
+
+def sent_once_each(smtp_server, announced: set, *passes: dict) -> None:
+    """Every recipient got one copy over the passes, and every delivery is recorded sent."""
+    assert sum(counts["sent"] for counts in passes) == RECIPIENTS
     assert copies(smtp_server) == Counter(dict.fromkeys(announced, 1))
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).where(
         OutboxDelivery.status != DeliveryStatus.SENT)) == 0
+
+
+def test_a_lock_when_the_next_batch_is_claimed_sends_nothing_twice(
+        make_app, app, smtp_server, announced, caplog, monkeypatch):
+    """The lock starts just as the next batch is claimed, while the first goes out: the claim
+    is given up (the next pass makes it), the first batch is still recorded once the lock
+    goes, and nothing is sent twice."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    stalled = make_app(**smtp_config(smtp_server), MAIL_BATCH_SIZE=100,
+                       SQLALCHEMY_ENGINE_OPTIONS=brief_lock_waits(url))
+    claim, held, claims, holders = deliverer._claim_batch, threading.Event(), [], []
+
+    def locked_at_second_claim(*args):
+        claims.append(args)
+        if len(claims) == 2:  # the first batch is going out
+            holders.append(hold_write_lock(url, 2.0, held, whole_table=True))
+            held.wait(5)
+        return claim(*args)
+
+    monkeypatch.setattr(deliverer, "_claim_batch", locked_at_second_claim)
+    db.session.commit()
+    with stalled.app_context():
+        first = deliver_due()
+        monkeypatch.undo()
+        release_stale_claims(now=utcnow() + timedelta(hours=1))  # as if long after
+        second = deliver_due()
+    holders[0].join()
+    assert "claiming the next batch failed" in caplog.text
+    assert "recording a batch failed" in caplog.text
+    assert first["sent"] == 100
+    sent_once_each(smtp_server, announced, first, second)
 
 
 def test_a_slow_server_and_two_deliverers_send_nothing_twice(

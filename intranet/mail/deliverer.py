@@ -159,7 +159,7 @@ def _deliver_batches(now, size, transports, built, senders, counts) -> None:
                    for t, s in zip(transports, shares, strict=True)]
         if previous is not None:
             _record_surely(previous.outcome, now, counts, [previous.token, batch.token])
-        following = _next_batch(now, size, built) if number + 1 < MAX_BATCHES else None
+        following = _claim_ahead(now, size, built) if number + 1 < MAX_BATCHES else None
         _wait_renewing(futures, [batch.token, *([following.token] if following else [])])
         batch.outcome = _finished(batch.outcome, futures)
         previous, batch = batch, following
@@ -179,6 +179,19 @@ def _next_batch(now, size, built) -> Batch | None:
     outcome, ready = _prepared(deliveries, built)
     db.session.commit()  # nothing read while personalising may hold a lock meanwhile
     return Batch(token, outcome, ready)
+
+
+def _claim_ahead(now, size, built) -> Batch | None:
+    """The next batch, claimed while one goes out; None also when the database refuses for
+    now (a lock): the batch going out is still recorded, and the next pass claims the rest."""
+    try:
+        return _next_batch(now, size, built)
+    except sa.exc.OperationalError as error:
+        db.session.rollback()
+        if not transient(error):
+            raise
+        log.warning("claiming the next batch failed, the next pass claims it: %s", error)
+        return None
 
 
 def _wait_renewing(futures, tokens: list[str]) -> None:
