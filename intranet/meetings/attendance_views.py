@@ -101,13 +101,24 @@ def remove_guest(meeting_id, guest_id):
         url_for("meetings.attendance", meeting_id=meeting.id) + "#guests")
 
 
+SHEET_ROWS_ON_ONE_PAGE = 24  # 9 mm each, under the header and above the footer (print.css)
+FEWEST_SPARE_ROWS, MOST_SPARE_ROWS = 3, 8  # blank rows for guests who come unannounced
+
+
+def spare_rows(names: int) -> int:
+    """Blank rows under the names: as many as one A4 page still holds, 3 to 8 (up to 21
+    names the sheet is one page); 8 when the names need a second page anyway."""
+    room = SHEET_ROWS_ON_ONE_PAGE - names
+    return min(room, MOST_SPARE_ROWS) if room >= FEWEST_SPARE_ROWS else MOST_SPARE_ROWS
+
+
 @bp.get("/meetings/<int:meeting_id>/sheet")
 @requires("meetings.view")
 def sheet(meeting_id):
     meeting = managed_meeting(meeting_id, details=False)
-    return render_template("meetings/sheet.html", meeting=meeting,
-                           rows=service.attendance_rows(meeting),
-                           guests=service.guests_of(meeting), spare_rows=8,
+    rows, guests = service.attendance_rows(meeting), service.guests_of(meeting)
+    return render_template("meetings/sheet.html", meeting=meeting, rows=rows,
+                           guests=guests, spare_rows=spare_rows(len(rows) + len(guests)),
                            cancelled=meeting.status is MeetingStatus.CANCELLED)
 
 
