@@ -12,6 +12,7 @@ from .mailing.models import (  # noqa: F401
     ListDigest,
     ListPost,
     MailingList,
+    SenderRule,
     Subscription,
 )
 from .meetings.models import AgendaItem, Guest, Meeting, Participation, Presenter  # noqa: F401

@@ -128,6 +128,9 @@ EXPECTED = {
     "mailing.held": ADMIN,
     "mailing.approve": ADMIN,
     "mailing.reject": ADMIN,
+    "mailing.discard": ADMIN,
+    "mailing.senders": ADMIN,
+    "mailing.forget_sender": ADMIN,
     "mailing.unsubscribe": PUBLIC,
     "mailing.attachment": LOGGED_IN,  # the people on the message's list (test_mailing)
     "mailing.admin_lists": ADMIN,
@@ -204,7 +207,8 @@ def world(create_member, create_meeting):
             "organisation_id": target.organisation_id,
             "municipality_id": target.organisation.municipality_id, "token": "no-such-token",
             "filename": "css/app.css", "group_id": meeting.group_id, "meeting_id": meeting.id,
-            "item_id": meeting.agenda[0].id, "guest_id": meeting.guests[0].id}
+            "item_id": meeting.agenda[0].id, "guest_id": meeting.guests[0].id,
+            "rule_id": 1}
 
 
 def world_visit(organiser) -> dict:

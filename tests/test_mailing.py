@@ -13,7 +13,7 @@ from intranet.database import utcnow
 from intranet.extensions import db
 from intranet.mail.deliverer import deliver_due
 from intranet.mail.models import DeliveryStatus, OutboxDelivery, OutboxMessage
-from intranet.mailing import services
+from intranet.mailing import moderation, services
 from intranet.mailing.models import (
     ListKind,
     ListPost,
@@ -21,6 +21,7 @@ from intranet.mailing.models import (
     Mode,
     PostSource,
     PostStatus,
+    SenderAction,
 )
 from intranet.meetings import attendance
 from intranet.meetings.models import Presence
@@ -388,6 +389,63 @@ def test_a_rejected_post_is_never_sent_and_the_author_learns_why(client, team, s
     mail = received(smtp_server)
     assert list(mail) == [author.email]
     assert "Rozesílač není pro reklamu." in mail[author.email][0].get_content()
+
+
+def test_a_discarded_post_goes_nowhere_after_the_moderator_confirms(client, team, smtp_server):
+    team["list"].moderated = True
+    db.session.commit()
+    client.login(team["members"][0])
+    client.submit(f"/lists/{team['list'].id}/new", {"subject": "Reklama", "text": "Kupte"})
+    item = db.session.scalar(sa.select(ListPost))
+    client.login(team["coordinator"])
+    url = f"/lists/{team['list'].id}/posts/{item.id}/discard"
+    asked = client.submit(url).get_data(as_text=True)  # no script: a page asks first
+    assert "Zahodit zprávu „Reklama“ bez odpovědi?" in asked
+    db.session.refresh(item)
+    assert item.status is PostStatus.HELD
+    client.submit(url, {"confirmed": "1"})
+    db.session.refresh(item)
+    assert item.status is PostStatus.DISCARDED
+    assert deliver_due()["sent"] == 0 and smtp_server.recorder.envelopes == []
+
+
+def test_standing_rules_for_a_member_on_the_web(client, team):
+    """Always accepted: a moderated list sends the member's post at once. Banned: the form
+    says why (403) and keeps the text."""
+    team["list"].moderated = True
+    db.session.commit()
+    author, url = team["members"][0], f"/lists/{team['list'].id}"
+    client.login(author)
+    client.submit(f"{url}/new", {"subject": "První", "text": "Text"})
+    first = db.session.scalar(sa.select(ListPost))
+    client.login(team["coordinator"])
+    client.submit(f"{url}/posts/{first.id}/approve", {"always": "1"})
+    client.login(author)
+    client.submit(f"{url}/new", {"subject": "Druhá", "text": "Hned"})
+    second = db.session.scalar(sa.select(ListPost).filter_by(subject="Druhá"))
+    assert second.status is PostStatus.POSTED
+    moderation.remember_sender(team["list"], author.email.upper(), SenderAction.BAN,
+                               team["coordinator"])
+    db.session.commit()
+    refused = client.submit(f"{url}/new", {"subject": "Třetí", "text": "Můj dlouhý text"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 403
+    assert "Tento rozesílač od vás zprávy nepřijímá." in page and "Můj dlouhý text" in page
+    assert db.session.scalar(sa.select(sa.func.count(ListPost.id))) == 2
+
+
+def test_moderators_see_how_many_posts_wait_beside_the_list_name(client, team, create_member):
+    team["list"].moderated = True
+    db.session.commit()
+    for n in range(2):
+        services.post(team["list"], team["members"][0], f"Dotaz {n}", "Text")
+    badge = "2 zprávy čekají na schválení"
+    client.login(team["coordinator"])
+    assert badge in client.get("/lists").get_data(as_text=True)
+    client.login(team["members"][1])
+    assert badge not in client.get("/lists").get_data(as_text=True)
+    client.login(create_member(Role.ADMIN))
+    assert badge in client.get("/admin/lists").get_data(as_text=True)
 
 
 # --- the archive --------------------------------------------------------------------------

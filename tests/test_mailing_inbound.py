@@ -22,6 +22,7 @@ from intranet.mailing.models import (
     MailingList,
     PostSource,
     PostStatus,
+    SenderRule,
 )
 from intranet.meetings.calendar import reply_token
 from intranet.meetings.models import Answer, Participation
@@ -437,3 +438,43 @@ def test_an_unverified_sender_is_not_told_about_refused_files(inbox, team, smtp_
     [item] = posts()
     assert item.held_because is HeldBecause.UNVERIFIED and "faktura.exe" in item.held_detail
     assert deliver_due()["sent"] == 0
+
+
+# --- a moderator's standing decisions about a sender (issue #27) ---------------------------
+
+def test_a_sender_always_accepted_skips_moderation_but_not_the_proof(client, inbox, team,
+                                                                     smtp_server):
+    """"Schválit a vždy přijímat" for a stranger: their next proven mail goes to the list at
+    once; a forged one (no proof from the mail server) still waits."""
+    inbox(mail("host@kraj.test", subject="Nabídka stáže"))
+    [first] = posts()
+    client.login(team["coordinator"])
+    client.submit(f"/lists/{team['list'].id}/posts/{first.id}/approve", {"always": "1"})
+    inbox(mail("Host@Kraj.test", subject="Druhá nabídka"))
+    inbox(mail("host@kraj.test", subject="Podvržená", verified=False))
+    statuses = {p.subject: (p.status, p.held_because) for p in posts()}
+    assert statuses == {"Nabídka stáže": (PostStatus.POSTED, HeldBecause.STRANGER),
+                        "Druhá nabídka": (PostStatus.POSTED, None),
+                        "Podvržená": (PostStatus.HELD, HeldBecause.STRANGER)}
+
+
+def test_a_banned_sender_is_discarded_without_a_word(client, inbox, team, smtp_server):
+    """"Zahodit a adresu zablokovat": this post and the sender's other held ones are dropped,
+    later ones too (any letter case), nobody gets mail; forgetting the rule holds them again."""
+    inbox(mail("spam@kraj.test", subject="Výhodná nabídka"))
+    inbox(mail("spam@kraj.test", subject="Ještě výhodnější"))
+    first, second = posts()
+    client.login(team["coordinator"])
+    client.submit(f"/lists/{team['list'].id}/posts/{first.id}/discard",
+                  {"ban": "1", "confirmed": "1"})
+    inbox(mail("Spam@Kraj.test", subject="Poslední šance"))
+    assert [p.status for p in posts()] == [PostStatus.DISCARDED] * 3
+    held_page = client.get(f"/lists/{team['list'].id}/held").get_data(as_text=True)
+    assert "Žádná zpráva nečeká na schválení." in held_page
+    assert deliver_due()["sent"] == 0 and smtp_server.recorder.envelopes == []
+    senders = client.get(f"/lists/{team['list'].id}/senders").get_data(as_text=True)
+    assert "spam@kraj.test" in senders and "zablokováno" in senders
+    [rule_id] = db.session.scalars(sa.select(SenderRule.id)).all()
+    client.submit(f"/lists/{team['list'].id}/senders/{rule_id}/forget")
+    inbox(mail("spam@kraj.test", subject="Po odblokování"))
+    assert posts()[-1].status is PostStatus.HELD

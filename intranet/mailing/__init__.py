@@ -64,7 +64,7 @@ def _group_renamed(_mapper, connection, group) -> None:
 def _group_deleted(_mapper, connection, group) -> None:
     """A group deleted by mistake takes its list along; one with messages keeps its archive
     as a list of its own."""
-    from .models import ListKind, ListPost, MailingList, Subscription
+    from .models import ListKind, ListPost, MailingList, SenderRule, Subscription
 
     list_id = connection.scalar(sa.select(MailingList.id).where(MailingList.group_id == group.id))
     if list_id is None:
@@ -74,4 +74,5 @@ def _group_deleted(_mapper, connection, group) -> None:
                            .values(group_id=None, kind=ListKind.CUSTOM))
         return
     connection.execute(sa.delete(Subscription).where(Subscription.list_id == list_id))
+    connection.execute(sa.delete(SenderRule).where(SenderRule.list_id == list_id))
     connection.execute(sa.delete(MailingList).where(MailingList.id == list_id))

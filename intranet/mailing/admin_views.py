@@ -5,17 +5,19 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from ..i18n import gettext as _
 from ..policy import requires
-from ..web import paginate, parse_id, render_form
+from ..web import current_member, paginate, parse_id, render_form
 from . import bp, services
 from .forms import AddMembersForm, ListForm
 from .models import ListKind
+from .waiting import held_counts
 
 
 @bp.get("/admin/lists")
 @requires("lists.manage")
 def admin_lists():
     return render_template("mailing/admin_lists.html", domain=services.domain(),
-                           pagination=paginate(*services.all_lists()))
+                           pagination=paginate(*services.all_lists()),
+                           held=held_counts(current_member()))
 
 
 @bp.route("/admin/lists/new", methods=["GET", "POST"])

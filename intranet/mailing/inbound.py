@@ -22,13 +22,13 @@ from .. import files
 from ..accounts.models import Member
 from ..extensions import db
 from ..mail import authentication
-from ..mail.services import queue_mail
+from ..mail.services import Outsider, queue_mail
 from ..markup import plain_text, text_html
 from ..meetings.calendar import read_reply_token, reply_token_of
 from ..meetings.imip import record_reply
 from ..text import normalise_email, plain_name, single_line
 from . import services
-from .models import HeldBecause, ListPost, MailingList, PostSource, PostStatus
+from .models import HeldBecause, ListPost, MailingList, PostSource, PostStatus, SenderAction
 
 log = logging.getLogger(__name__)
 ACCEPTED, UNKNOWN_ADDRESS = "250 OK", "550 5.1.1 Tato adresa tu neexistuje"
@@ -117,7 +117,10 @@ def post_from_email(mailing_list: MailingList, message: EmailMessage, sender: st
             return seen
     author = db.session.scalar(sa.select(Member).where(Member.email == sender))
     checked = authentication.verdict(message, sender.rpartition("@")[2])
-    held_because = _held_because(mailing_list, message, author, checked, found)
+    rule = services.sender_rule(mailing_list, sender)
+    held_because = (None if rule is SenderAction.BAN else
+                    _held_because(mailing_list, message, author, checked, found,
+                                  accepted=rule is SenderAction.ACCEPT))
     detail = "; ".join(([checked.detail] if checked and checked.detail else [])
                        + [f"{name}: {reason}" for name, reason in found.refused])
     name = parseaddr(str(message.get("From", "")))[0]
@@ -127,30 +130,35 @@ def post_from_email(mailing_list: MailingList, message: EmailMessage, sender: st
         sender_email=sender, subject=single_line(str(message.get("Subject", ""))).strip()[:300]
         or NO_SUBJECT, body=found.text, body_html=str(text_html(found.text)),
         source=PostSource.EMAIL, message_id=message_id or services.new_message_id(),
-        status=PostStatus.HELD if held_because else PostStatus.POSTED,
+        status=(PostStatus.DISCARDED if rule is SenderAction.BAN else
+                PostStatus.HELD if held_because else PostStatus.POSTED),
         held_because=held_because, held_detail=detail[:300],
         attachments=services.kept_attachments(found.files))
     if held_because is HeldBecause.FILES:  # only to a verified sender: never backscatter
-        queue_mail(author, "account", "mailing/post_files_refused", post=item,
-                   refused=found.refused)
+        queue_mail(author or Outsider(sender), "account", "mailing/post_files_refused",
+                   post=item, refused=found.refused)
     return services.take_post(item, parent=_parent(mailing_list, message))
 
 
 def _held_because(mailing_list: MailingList, message: EmailMessage, author: Member | None,
-                  checked: authentication.Verdict | None, found: "Contents"
-                  ) -> HeldBecause | None:
+                  checked: authentication.Verdict | None, found: "Contents",
+                  accepted: bool = False) -> HeldBecause | None:
     """Why the message waits for a moderator; None: it goes to the list at once. A member's
     address alone proves nothing: the mail server must vouch for the sender (or, where no
-    server checks senders, the list must be set to trust the From header)."""
-    if author is None or not services.is_on(mailing_list, author):
+    server checks senders, the list must be set to trust the From header). A sender the
+    moderators always accept skips moderation and may be a stranger to the list, but only
+    with that proof."""
+    proven = checked.verified if checked else mailing_list.trusts_from_header
+    on_list = author is not None and services.is_on(mailing_list, author)
+    if not on_list and not (accepted and proven):
         return HeldBecause.STRANGER
     if _automatic(message, mailing_list):
         return HeldBecause.AUTOMATIC
-    if not (checked.verified if checked else mailing_list.trusts_from_header):
+    if not proven:
         return HeldBecause.UNVERIFIED
     if found.refused:  # not sent without them: the moderator decides
         return HeldBecause.FILES
-    return HeldBecause.MODERATED if mailing_list.moderated else None
+    return HeldBecause.MODERATED if mailing_list.moderated and not accepted else None
 
 
 def _automatic(message: EmailMessage, mailing_list: MailingList) -> bool:

@@ -28,7 +28,8 @@ class Mode(enum.StrEnum):
 class PostStatus(enum.StrEnum):
     HELD = "held"  # waits for a moderator
     POSTED = "posted"  # archived and sent to the list
-    REJECTED = "rejected"
+    REJECTED = "rejected"  # the sender was told why
+    DISCARDED = "discarded"  # dropped without a word (spam, a banned sender)
 
 
 class HeldBecause(enum.StrEnum):
@@ -39,6 +40,13 @@ class HeldBecause(enum.StrEnum):
     AUTOMATIC = "automatic"  # an out-of-office reply, or the list's own mail coming back
     UNVERIFIED = "unverified"  # a member's address, but nothing proves the mail is theirs
     FILES = "files"  # an attachment could not be kept (its type or size)
+
+
+class SenderAction(enum.StrEnum):
+    """What a list does with a sender's posts, whatever its other rules (a moderator's)."""
+
+    ACCEPT = "accept"  # never held for moderation or for being a stranger to the list
+    BAN = "ban"  # discarded without a word
 
 
 class PostSource(enum.StrEnum):
@@ -78,6 +86,20 @@ class Subscription(db.Model):
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("member.id"), index=True)
     mode: Mapped[Mode] = mapped_column(str_enum(Mode), default=Mode.EACH)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class SenderRule(db.Model):
+    """A moderator's standing decision about one sender address on one list. It spares
+    nobody the checks against forged mail: an accepted address must still be proven."""
+
+    __table_args__ = (sa.UniqueConstraint("list_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(sa.ForeignKey("mailing_list.id"))
+    email: Mapped[str] = mapped_column(sa.String(254))  # lower case
+    action: Mapped[SenderAction] = mapped_column(str_enum(SenderAction, 20))
+    moderator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ListPost(db.Model):

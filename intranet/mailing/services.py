@@ -36,6 +36,8 @@ from .models import (
     Mode,
     PostSource,
     PostStatus,
+    SenderAction,
+    SenderRule,
     Subscription,
 )
 
@@ -45,6 +47,10 @@ TERRITORY_ADDRESS = "vsichni"
 
 class NotOnList(Exception):
     """The member is not on this list."""
+
+
+class Banned(Exception):
+    """The list's moderators do not accept this sender's posts."""
 
 
 # --- lists and their members --------------------------------------------------------------
@@ -282,17 +288,27 @@ def new_message_id() -> str:
 def post(mailing_list: MailingList, author: Member, subject: str, body: str,
          attached: tuple = ()) -> ListPost:
     """A member's post from the web, with checked files (files.Checked): held on a moderated
-    list, otherwise sent at once."""
+    list (unless its moderators always accept the member), otherwise sent at once."""
     if not is_on(mailing_list, author):
         raise NotOnList
+    rule = sender_rule(mailing_list, author.email)
+    if rule is SenderAction.BAN:
+        raise Banned
+    held = mailing_list.moderated and rule is not SenderAction.ACCEPT
     item = ListPost(
         mailing_list=mailing_list, author_id=author.id, sender_name=author.full_name,
         sender_email=author.email, subject=subject, body=body,
         body_html=str(render_markdown(body)), source=PostSource.WEB, message_id=new_message_id(),
-        status=PostStatus.HELD if mailing_list.moderated else PostStatus.POSTED,
-        held_because=HeldBecause.MODERATED if mailing_list.moderated else None)
+        status=PostStatus.HELD if held else PostStatus.POSTED,
+        held_because=HeldBecause.MODERATED if held else None)
     item.attachments = kept_attachments(attached)
     return take_post(item)
+
+
+def sender_rule(mailing_list: MailingList, address: str) -> SenderAction | None:
+    """What the list's moderators decided about this sender for good, if anything."""
+    return db.session.scalar(sa.select(SenderRule.action).where(
+        SenderRule.list_id == mailing_list.id, SenderRule.email == normalise_email(address)))
 
 
 def kept_attachments(attached) -> list[ListAttachment]:
@@ -316,33 +332,7 @@ def _add(item: ListPost, parent: ListPost | None = None) -> None:
     item.parent_id = parent.id if parent else None
     item.thread_id = parent.thread_id if parent else item.id
     if item.status is PostStatus.POSTED:
-        _distribute(item)
-
-
-def approve(item: ListPost, moderator: Member) -> bool:
-    """Send a held post to the list; False if someone else decided about it first."""
-    if not _decide(item, moderator, PostStatus.POSTED, ""):
-        return False
-    _distribute(item)
-    db.session.commit()
-    return True
-
-
-def reject(item: ListPost, moderator: Member, reason: str) -> bool:
-    decided = _decide(item, moderator, PostStatus.REJECTED, reason)
-    db.session.commit()
-    return decided
-
-
-def _decide(item: ListPost, moderator: Member, status: PostStatus, reason: str) -> bool:
-    """Move a held post on with a conditional UPDATE: two moderators decide once."""
-    changed = db.session.execute(
-        sa.update(ListPost).where(ListPost.id == item.id, ListPost.status == PostStatus.HELD)
-        .values(status=status, moderator_id=moderator.id, moderation_reason=reason)
-        .execution_options(synchronize_session=False)).rowcount
-    if changed:
-        db.session.refresh(item)
-    return bool(changed)
+        distribute(item)
 
 
 def post_automatically(mailing_list: MailingList, subject: str, body: str,
@@ -357,7 +347,7 @@ def post_automatically(mailing_list: MailingList, subject: str, body: str,
     return item
 
 
-def _distribute(item: ListPost) -> None:
+def distribute(item: ListPost) -> None:
     """Archive the post (searchable) and queue it to every member who receives each message:
     one stored message and one delivery row per recipient, in the caller's transaction."""
     item.posted_at = utcnow()

@@ -19,6 +19,8 @@ from ..policy import (
 )
 from ..text import size_text
 from ..web import (
+    ask_to_confirm,
+    confirmed,
     current_member,
     external_url,
     markdown_preview,
@@ -28,7 +30,7 @@ from ..web import (
     render_form,
     wants_fragment,
 )
-from . import archive, bp, services
+from . import archive, bp, moderation, services
 from .forms import (
     HELD_LABELS,
     MAX_TEXT_BYTES,
@@ -38,15 +40,17 @@ from .forms import (
     PostForm,
     RejectForm,
 )
-from .models import ListAttachment, ListPost, Mode, PostStatus
+from .models import ListAttachment, ListPost, Mode, PostStatus, SenderAction
+from .waiting import held_counts
 
 
 @bp.get("/lists")
 @requires("directory.view")
 def subscriptions():
     """Moje odběry: the lists I am on and how I receive each."""
-    return render_template("mailing/subscriptions.html",
-                           lists=services.lists_of(current_member()), form=ModeForm())
+    member = current_member()
+    return render_template("mailing/subscriptions.html", lists=services.lists_of(member),
+                           held=held_counts(member), form=ModeForm())
 
 
 @bp.post("/lists/<int:list_id>/mode")
@@ -125,16 +129,26 @@ def new_post(list_id):
     form = PostForm()
     attached = _checked_files(form) if form.validate_on_submit() else None
     if attached is None:
-        return render_form("mailing/post_form.html", form, mailing_list=mailing_list,
-                           address=services.address_of(mailing_list),
-                           limit=size_text(files.limit()))
-    item = services.post(mailing_list, current_member(), form.subject.data, form.text.data,
-                         attached)
+        return _post_form(form, mailing_list)
+    try:
+        item = services.post(mailing_list, current_member(), form.subject.data,
+                             form.text.data, attached)
+    except services.Banned:
+        form.form_errors.append(_("Tento rozesílač od vás zprávy nepřijímá. Pokud jde o "
+                                  "omyl, obraťte se na koordinátora či koordinátorku "
+                                  "skupiny."))
+        return _post_form(form, mailing_list, status=403)
     if item.status is PostStatus.HELD:
         flash(_("Zpráva čeká na schválení moderátorem (moderátorkou). Dáme vám vědět."), "info")
         return redirect(url_for("mailing.archive", list_id=list_id))
     flash(_("Zpráva byla odeslána do rozesílače %(list)s.", list=mailing_list.name), "success")
     return redirect(url_for("mailing.thread", list_id=list_id, thread_id=item.thread_id))
+
+
+def _post_form(form: PostForm, mailing_list, status: int | None = None):
+    return render_form("mailing/post_form.html", form, status=status,
+                       mailing_list=mailing_list, address=services.address_of(mailing_list),
+                       limit=size_text(files.limit()))
 
 
 def _checked_files(form: PostForm) -> list | None:
@@ -173,7 +187,7 @@ def held(list_id):
     mailing_list = _moderated(list_id)
     return render_template("mailing/held.html", mailing_list=mailing_list,
                            pagination=paginate(*archive.held(mailing_list)),
-                           held_labels=HELD_LABELS)
+                           held_labels=HELD_LABELS, discard_question=discard_question)
 
 
 @bp.post("/lists/<int:list_id>/posts/<int:post_id>/approve")
@@ -181,11 +195,14 @@ def held(list_id):
 def approve(list_id, post_id):
     mailing_list = _moderated(list_id)
     item = _post_of(mailing_list, post_id)
-    if services.approve(item, current_member()):
-        _tell_poster(item, "mailing/post_approved")
-        flash(_("Zpráva byla schválena a odeslána: %(subject)s", subject=item.subject), "success")
-    else:
-        flash(_("O této zprávě už rozhodl(a) někdo jiný."), "info")
+    always = request.form.get("always") == "1"
+    if not moderation.approve(item, current_member(), always=always):
+        return _decided_before(list_id)
+    _tell_poster(item, "mailing/post_approved")
+    flash(_("Zpráva byla schválena a odeslána: %(subject)s", subject=item.subject), "success")
+    if always:
+        flash(_("Zprávy z adresy %(address)s půjdou do rozesílače bez schvalování.",
+                address=item.sender_email), "success")
     return redirect(url_for("mailing.held", list_id=list_id))
 
 
@@ -197,12 +214,64 @@ def reject(list_id, post_id):
     form = RejectForm()
     if not form.validate_on_submit():
         return render_form("mailing/reject.html", form, mailing_list=mailing_list, post=item)
-    if services.reject(item, current_member(), form.reason.data):
-        _tell_poster(item, "mailing/post_rejected")
-        flash(_("Zpráva nebyla puštěna do rozesílače; pisatel(ka) dostane vysvětlení."), "success")
-    else:
-        flash(_("O této zprávě už rozhodl(a) někdo jiný."), "info")
+    if not moderation.reject(item, current_member(), form.reason.data):
+        return _decided_before(list_id)
+    _tell_poster(item, "mailing/post_rejected")
+    flash(_("Zpráva nebyla puštěna do rozesílače; pisatel(ka) dostane vysvětlení."), "success")
     return redirect(url_for("mailing.held", list_id=list_id))
+
+
+@bp.post("/lists/<int:list_id>/posts/<int:post_id>/discard")
+@requires("directory.view")
+def discard(list_id, post_id):
+    """Drop a held post without a word to its sender (spam); with ban=1 every later one too."""
+    mailing_list = _moderated(list_id)
+    item = _post_of(mailing_list, post_id)
+    ban = request.form.get("ban") == "1"
+    if not confirmed():
+        return ask_to_confirm(discard_question(item, ban), url_for("mailing.held",
+                                                                  list_id=list_id))
+    if not moderation.discard(item, current_member(), ban=ban):
+        return _decided_before(list_id)
+    if ban:
+        flash(_("Zpráva byla zahozena a zprávy z adresy %(address)s budou zahazovány bez "
+                "odpovědi.", address=item.sender_email), "success")
+    else:
+        flash(_("Zpráva byla zahozena; odesílatel(ka) se to nedozví."), "success")
+    return redirect(url_for("mailing.held", list_id=list_id))
+
+
+def discard_question(item: ListPost, ban: bool) -> str:
+    if ban:
+        return _("Zahodit zprávu „%(subject)s“ a všechny další z adresy %(address)s?",
+                 subject=item.subject, address=item.sender_email)
+    return _("Zahodit zprávu „%(subject)s“ bez odpovědi?", subject=item.subject)
+
+
+def _decided_before(list_id: int):
+    flash(_("O této zprávě už rozhodl(a) někdo jiný."), "info")
+    return redirect(url_for("mailing.held", list_id=list_id))
+
+
+@bp.get("/lists/<int:list_id>/senders")
+@requires("directory.view")
+def senders(list_id):
+    """The senders the list's moderators always accept or have banned."""
+    mailing_list = _moderated(list_id)
+    return render_template("mailing/senders.html", mailing_list=mailing_list,
+                           pagination=paginate(*moderation.sender_rules(mailing_list)),
+                           accept=SenderAction.ACCEPT)
+
+
+@bp.post("/lists/<int:list_id>/senders/<int:rule_id>/forget")
+@requires("directory.view")
+def forget_sender(list_id, rule_id):
+    mailing_list = _moderated(list_id)
+    rule = moderation.forget_sender(mailing_list, parse_id(rule_id) or 0)
+    if rule is not None:
+        flash(_("Adresa %(address)s už nemá zvláštní pravidlo: její zprávy se posuzují jako "
+                "ostatní.", address=rule.email), "success")
+    return redirect(url_for("mailing.senders", list_id=list_id))
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

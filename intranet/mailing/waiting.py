@@ -31,17 +31,27 @@ def _coordinated(member_id) -> sa.Select:
                                                      GroupMembership.is_coordinator)
 
 
-def waiting_for_me(member: Member) -> list[Waiting]:
-    """Held posts of the lists the member moderates (policy.may_moderate_list: an
+def _held_for(member: Member) -> sa.Select:
+    """Held posts per list that the member moderates (policy.may_moderate_list: an
     administrator every list, a coordinator their group's)."""
     query = _held_by_list()
     if member.role is not Role.ADMIN:
         query = query.where(MailingList.group_id.in_(_coordinated(member.id)))
+    return query
+
+
+def held_counts(member: Member) -> dict[int, int]:
+    """How many posts wait in each list the member moderates (by the list's id)."""
+    return {list_id: count for list_id, _name, _group, count in db.session.execute(
+        _held_for(member))}
+
+
+def waiting_for_me(member: Member) -> list[Waiting]:
     return [Waiting(ngettext("%(num)d příspěvek čeká na schválení v rozesílači %(list)s",
                              "%(num)d příspěvků čeká na schválení v rozesílači %(list)s",
                              count, list=name),
                     "mailing.held", {"list_id": list_id})
-            for list_id, name, _group_id, count in db.session.execute(query)]
+            for list_id, name, _group_id, count in db.session.execute(_held_for(member))]
 
 
 def tell_moderators() -> int:

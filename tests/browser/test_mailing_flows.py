@@ -122,32 +122,49 @@ def test_an_announcement_with_preview_reaches_everyone_while_the_admin_watches(
         assert "<strong>školení</strong>" in messages[0].get_body(("html",)).get_content()
 
 
-def test_a_forged_member_mail_waits_and_the_moderator_sees_why(
-        browser, live_server, app, people, smtp_server, create_member):
-    """Issue #25: mail in a member's name without the trusted server's pass reaches the
-    moderator, with the reason, never the list; the moderator turns it away."""
-    app.config["MAIL_TRUSTED_AUTHSERV_ID"] = "mx.intranet.test"
+def mail_to_list(sender: str, subject: str, text: str, stamp: str | None = None):
+    message = EmailMessage()
+    if stamp:
+        message["Authentication-Results"] = stamp
+    message["From"], message["To"], message["Subject"] = sender, "ps4@intranet.test", subject
+    message.set_content(text)
+    return message
+
+
+def send_to_list(app, *messages: EmailMessage) -> None:
+    """The messages handed to the intranet's own SMTP receiver."""
     port = free_port()
     server = receiver(app, "127.0.0.1", port)
     server.start()
     try:
-        forged = EmailMessage()
-        forged["Authentication-Results"] = "mx.intranet.test; dmarc=fail header.from=obec.test"
-        forged["From"], forged["To"] = people["author"], "ps4@intranet.test"
-        forged["Subject"] = "Změna čísla účtu"
-        forged.set_content("Posílejte platby na nový účet 123456789/0100.")
         with smtplib.SMTP("127.0.0.1", port) as connection:
-            connection.send_message(forged)
+            for message in messages:
+                connection.send_message(message)
     finally:
         server.stop()
+
+
+def new_moderator(create_member, people) -> str:
+    """A coordinator of the list's group (its moderator); their e-mail."""
     coordinator = create_member(first_name="Marie", last_name="Moderátorová")
     group_id = db.session.scalar(sa.select(MailingList.group_id).filter_by(
         id=people["list_id"]))
     db.session.add(GroupMembership(group_id=group_id, member_id=coordinator.id,
                                    is_coordinator=True))
-    db.session.commit()
-    moderator = coordinator.email
-    db.session.commit()  # the read above holds SQLite's write lock until it ends
+    email = coordinator.email
+    db.session.commit()  # the reads above hold SQLite's write lock until they end
+    return email
+
+
+def test_a_forged_member_mail_waits_and_the_moderator_sees_why(
+        browser, live_server, app, people, smtp_server, create_member):
+    """Issue #25: mail in a member's name without the trusted server's pass reaches the
+    moderator, with the reason, never the list; the moderator turns it away."""
+    app.config["MAIL_TRUSTED_AUTHSERV_ID"] = "mx.intranet.test"
+    send_to_list(app, mail_to_list(people["author"], "Změna čísla účtu",
+                                   "Posílejte platby na nový účet 123456789/0100.",
+                                   "mx.intranet.test; dmarc=fail header.from=obec.test"))
+    moderator = new_moderator(create_member, people)
     context, page, errors = logged_in_page(browser, live_server, moderator, DESKTOP, PASSWORD)
     page.goto(f"{live_server}/lists/{people['list_id']}")
     page.get_by_role("link", name="Čeká na schválení: 1 zpráva").click()
@@ -157,7 +174,7 @@ def test_a_forged_member_mail_waits_and_the_moderator_sees_why(
     expect(post.locator(".held-reason")).to_contain_text("mx.intranet.test: dmarc=fail")
     assert_accessible(page)
     page.screenshot(path=ARTIFACTS / "list-held-unverified.png", full_page=True)
-    post.get_by_role("link", name="Nepustit…").click()
+    post.get_by_role("link", name="Nepustit a vysvětlit…").click()
     page.get_by_label("Proč zprávu nepouštíte").fill("Podvržená zpráva, Petra ji neposlala.")
     page.get_by_role("button", name="Nepustit").click()
     expect(page.get_by_text("Žádná zpráva nečeká na schválení.")).to_be_visible()
@@ -167,3 +184,32 @@ def test_a_forged_member_mail_waits_and_the_moderator_sees_why(
     deliver_due()
     subjects = [message["Subject"] for _, message in smtp_server.recorder.messages()]
     assert subjects == ["Zpráva nebyla rozeslána: Změna čísla účtu"]  # the member is told
+
+
+def test_the_moderator_bans_a_spammer_from_the_list_page(
+        browser, live_server, app, people, smtp_server, create_member):
+    """Issue #27: the held count beside the list's name leads to the posts; "Zahodit a
+    adresu zablokovat" drops both of the stranger's posts without a word and lists the
+    address among the list's blocked senders."""
+    send_to_list(app, mail_to_list("akce@levne.test", "Výprodej", "Kupte hned."),
+                 mail_to_list("akce@levne.test", "Výprodej 2", "Kupte ještě dnes."))
+    moderator = new_moderator(create_member, people)
+    context, page, errors = logged_in_page(browser, live_server, moderator, DESKTOP, PASSWORD)
+    page.goto(f"{live_server}/lists")
+    page.get_by_role("link", name="2 zprávy čekají na schválení").click()
+    post = page.locator("article.list-post", has_text="Výprodej 2")
+    post.get_by_text("Natrvalo pro adresu akce@levne.test").click()
+    page.screenshot(path=ARTIFACTS / "list-held-sender-actions.png", full_page=True)
+    page.once("dialog", lambda dialog: dialog.accept())
+    post.get_by_role("button", name="Zahodit a adresu zablokovat").click()
+    expect(page.locator(".flashes")).to_contain_text("budou zahazovány bez odpovědi")
+    expect(page.get_by_text("Žádná zpráva nečeká na schválení.")).to_be_visible()
+    page.get_by_role("link", name="Vždy přijímaní a blokovaní odesílatelé").click()
+    expect(page.get_by_role("row", name=re.compile("akce@levne.test"))).to_contain_text(
+        "zablokováno")
+    assert_accessible(page)
+    page.screenshot(path=ARTIFACTS / "list-senders.png", full_page=True)
+    context.close()
+    assert errors == []
+    db.session.commit()
+    assert deliver_due()["sent"] == 0
