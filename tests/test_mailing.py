@@ -448,6 +448,55 @@ def test_moderators_see_how_many_posts_wait_beside_the_list_name(client, team, c
     assert badge in client.get("/admin/lists").get_data(as_text=True)
 
 
+# --- replying on the web (issue #27) -----------------------------------------------------
+
+def test_a_reply_from_the_web_archive_is_threaded_in_the_recipients_mail(client, team,
+                                                                          smtp_server):
+    url = f"/lists/{team['list'].id}"
+    client.login(team["members"][0])
+    client.submit(f"{url}/new", {"subject": "Školení", "text": "Kdo pojede?"})
+    question = db.session.scalar(sa.select(ListPost))
+    client.login(team["members"][1])
+    thread = client.get(f"{url}/threads/{question.id}").get_data(as_text=True)
+    assert f"/new?reply_to={question.id}" in thread  # "Odpovědět" beside the message
+    form = client.get(f"{url}/new?reply_to={question.id}").get_data(as_text=True)
+    assert 'value="Re: Školení"' in form and "Kdo pojede?" in form  # the question quoted
+    answer_page = client.submit(f"{url}/new", {"reply_to": question.id,
+                                                "subject": "Re: Školení", "text": "Já."})
+    answer = db.session.scalar(sa.select(ListPost).filter_by(body="Já."))
+    assert answer_page.location.endswith(f"/threads/{question.id}#post-{answer.id}")
+    client.login(team["members"][2])
+    client.submit(f"{url}/new", {"reply_to": answer.id, "subject": "Re: Re: Školení",
+                                 "text": "Já taky."})
+    last = db.session.scalar(sa.select(ListPost).filter_by(body="Já taky."))
+    assert (answer.thread_id, last.thread_id, last.parent_id) == (question.id,) * 2 + (answer.id,)
+    deliver_due()
+    mail = {m["Subject"]: m for m in received(smtp_server)[team["coordinator"].email]}
+    assert mail["Re: Školení"]["In-Reply-To"] == question.message_id
+    assert mail["Re: Školení"]["References"] == question.message_id
+    assert mail["Re: Re: Školení"]["In-Reply-To"] == answer.message_id
+    assert mail["Re: Re: Školení"]["References"].split() == [question.message_id,
+                                                             answer.message_id]
+
+
+def test_a_reply_to_no_posted_message_of_the_list_is_not_found(client, team, publish):
+    team["list"].moderated = True
+    db.session.commit()
+    client.login(team["members"][0])
+    client.submit(f"/lists/{team['list'].id}/new", {"subject": "Čeká", "text": "Text"})
+    held = db.session.scalar(sa.select(ListPost))
+    elsewhere = services.post(territory(), team["members"][0], "Jinde", "Text")
+    for wanted in (held.id, elsewhere.id, "x", 999999):
+        assert client.get(f"/lists/{team['list'].id}/new?reply_to={wanted}").status_code == 404
+
+
+@pytest.mark.parametrize("subject, expected", [
+    ("Školení", "Re: Školení"), ("Re: Školení", "Re: Školení"),
+    ("RE: Odp: Školení", "Re: Školení"), ("Aw: Re : Dotaz", "Re: Dotaz")])
+def test_an_answer_s_subject_has_one_re(subject, expected):
+    assert services.reply_subject(subject) == expected
+
+
 # --- the archive --------------------------------------------------------------------------
 
 def test_the_archive_is_searched_without_diacritics(client, team, publish):

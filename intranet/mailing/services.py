@@ -286,9 +286,10 @@ def new_message_id() -> str:
 
 
 def post(mailing_list: MailingList, author: Member, subject: str, body: str,
-         attached: tuple = ()) -> ListPost:
-    """A member's post from the web, with checked files (files.Checked): held on a moderated
-    list (unless its moderators always accept the member), otherwise sent at once."""
+         attached: tuple = (), parent: ListPost | None = None) -> ListPost:
+    """A member's post from the web, with checked files (files.Checked), maybe answering
+    `parent` (in its thread, and threaded in mail: In-Reply-To): held on a moderated list
+    (unless its moderators always accept the member), otherwise sent at once."""
     if not is_on(mailing_list, author):
         raise NotOnList
     rule = sender_rule(mailing_list, author.email)
@@ -302,7 +303,24 @@ def post(mailing_list: MailingList, author: Member, subject: str, body: str,
         status=PostStatus.HELD if held else PostStatus.POSTED,
         held_because=HeldBecause.MODERATED if held else None)
     item.attachments = kept_attachments(attached)
-    return take_post(item)
+    return take_post(item, parent)
+
+
+REPLY_PREFIX = re.compile(r"^\s*(re|odp|aw|sv)\s*:\s*", re.IGNORECASE)
+
+
+def reply_subject(subject: str) -> str:
+    """"Re: Školení" for an answer to "Školení" (and not "Re: Re: …" nor "Re: Odp: …")."""
+    while REPLY_PREFIX.match(subject):
+        subject = REPLY_PREFIX.sub("", subject, count=1)
+    return f"Re: {subject}"[:200]
+
+
+def replied_post(mailing_list: MailingList, post_id: int) -> ListPost | None:
+    """The list's posted message of this id, which a member may answer on the web."""
+    return db.session.scalar(sa.select(ListPost).where(
+        ListPost.id == post_id, ListPost.list_id == mailing_list.id,
+        ListPost.status == PostStatus.POSTED))
 
 
 def sender_rule(mailing_list: MailingList, address: str) -> SenderAction | None:
@@ -391,8 +409,11 @@ def _list_headers(item: ListPost) -> dict[str, str]:
         "Precedence": "list",
     }
     parent = db.session.get(ListPost, item.parent_id) if item.parent_id else None
-    if parent is not None:
-        headers["In-Reply-To"] = headers["References"] = parent.message_id
+    if parent is not None:  # the thread's first message, then the one answered (RFC 5322)
+        root = db.session.get(ListPost, parent.thread_id or parent.id)
+        chain = dict.fromkeys([root.message_id if root else "", parent.message_id])
+        headers["In-Reply-To"] = parent.message_id
+        headers["References"] = " ".join(ref for ref in chain if ref)
     if item.source is PostSource.MINUTES:
         headers["Auto-Submitted"] = "auto-generated"
     return headers

@@ -103,8 +103,10 @@ def thread(list_id, thread_id):
     if not posts:
         abort(404)
     counts = archive.progress([post.outbox_message_id for post in posts])
+    member = current_member()
     return render_template("mailing/thread.html", mailing_list=mailing_list, posts=posts,
-                           may_moderate=may_moderate_list(current_member(), mailing_list),
+                           may_moderate=may_moderate_list(member, mailing_list),
+                           may_post=may_post_to_list(member, mailing_list),
                            progress={post.id: counts[post.outbox_message_id] for post in posts})
 
 
@@ -124,29 +126,47 @@ def progress(list_id, post_id):
 @bp.route("/lists/<int:list_id>/new", methods=["GET", "POST"])
 @requires("directory.view")
 def new_post(list_id):
+    """A new message to the list, or (?reply_to=<post id>) an answer in a thread."""
     mailing_list = services.get_list(list_id)
     ensure(may_post_to_list(current_member(), mailing_list))
+    parent = _replied_to(mailing_list)
     form = PostForm()
+    if request.method == "GET" and parent is not None:
+        form.subject.data = services.reply_subject(parent.subject)
     attached = _checked_files(form) if form.validate_on_submit() else None
     if attached is None:
-        return _post_form(form, mailing_list)
+        return _post_form(form, mailing_list, parent)
     try:
         item = services.post(mailing_list, current_member(), form.subject.data,
-                             form.text.data, attached)
+                             form.text.data, attached, parent=parent)
     except services.Banned:
         form.form_errors.append(_("Tento rozesílač od vás zprávy nepřijímá. Pokud jde o "
                                   "omyl, obraťte se na koordinátora či koordinátorku "
                                   "skupiny."))
-        return _post_form(form, mailing_list, status=403)
+        return _post_form(form, mailing_list, parent, status=403)
     if item.status is PostStatus.HELD:
         flash(_("Zpráva čeká na schválení moderátorem (moderátorkou). Dáme vám vědět."), "info")
         return redirect(url_for("mailing.archive", list_id=list_id))
     flash(_("Zpráva byla odeslána do rozesílače %(list)s.", list=mailing_list.name), "success")
-    return redirect(url_for("mailing.thread", list_id=list_id, thread_id=item.thread_id))
+    return redirect(url_for("mailing.thread", list_id=list_id, thread_id=item.thread_id,
+                            _anchor=f"post-{item.id}"))
 
 
-def _post_form(form: PostForm, mailing_list, status: int | None = None):
-    return render_form("mailing/post_form.html", form, status=status,
+def _replied_to(mailing_list) -> ListPost | None:
+    """The message a reply answers (?reply_to= or the form's field); 404 if the list has no
+    such posted message."""
+    wanted = request.values.get("reply_to")
+    if not wanted:
+        return None
+    parent = services.replied_post(mailing_list, parse_id(wanted) or 0)
+    if parent is None:
+        abort(404)
+    return parent
+
+
+def _post_form(form: PostForm, mailing_list, parent: ListPost | None,
+               status: int | None = None):
+    return render_form("mailing/post_form.html", form, status=status, parent=parent,
                        mailing_list=mailing_list, address=services.address_of(mailing_list),
                        limit=size_text(files.limit()))
 

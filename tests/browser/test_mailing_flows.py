@@ -213,3 +213,35 @@ def test_the_moderator_bans_a_spammer_from_the_list_page(
     assert errors == []
     db.session.commit()
     assert deliver_due()["sent"] == 0
+
+
+def test_a_member_answers_a_thread_on_the_web(browser, live_server, people, smtp_server):
+    """Issue #27: "Odpovědět" under a message opens the form with the subject and the
+    message quoted; the answer appears in the thread and goes out threaded."""
+    from intranet.accounts.models import Member
+    from intranet.mailing import services
+
+    author = db.session.scalar(sa.select(Member).filter_by(email=people["author"]))
+    question = services.post(db.session.get(MailingList, people["list_id"]), author,
+                             "Školení první pomoci", "Kdo pojede?\nOdjezd v 8:00.")
+    question_id, question_message = question.id, question.message_id
+    db.session.commit()
+    replier = sorted(people["recipients"] - {people["author"]})[0]
+    context, page, errors = logged_in_page(browser, live_server, replier, DESKTOP, PASSWORD)
+    page.goto(f"{live_server}/lists/{people['list_id']}/threads/{question_id}")
+    page.get_by_role("link", name=re.compile("^Odpovědět")).click()
+    expect(page.get_by_label("Předmět")).to_have_value("Re: Školení první pomoci")
+    expect(page.locator(".replied")).to_contain_text("Odjezd v 8:00.")
+    page.get_by_label("Text zprávy").fill("Pojedu, mám v autě dvě volná místa.")
+    page.screenshot(path=ARTIFACTS / "list-reply.png", full_page=True)
+    page.get_by_role("button", name="Odeslat do rozesílače").click()
+    expect(page.locator("article.list-post")).to_have_count(2)
+    expect(page.locator("article.list-post").nth(1)).to_contain_text("dvě volná místa")
+    assert_accessible(page)
+    context.close()
+    assert errors == []
+    db.session.commit()
+    deliver_due()
+    answers = [m for _, m in smtp_server.recorder.messages()
+               if m["Subject"] == "Re: Školení první pomoci"]
+    assert answers and all(m["In-Reply-To"] == question_message for m in answers)
