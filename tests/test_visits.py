@@ -63,6 +63,19 @@ def sign_up(client, visit, note="", slot=None):
     return client.submit(f"/visits/{visit.id}/sign-up", {"slot_id": slot.id, "note": note})
 
 
+def plain_mail(smtp_server) -> dict[str, dict[str, str]]:
+    """What the test SMTP server received: recipient → subject → the plain-text body."""
+    return {to: {m["Subject"]: m.get_body(("plain",)).get_content() for m in messages}
+            for to, messages in received(smtp_server).items()}
+
+
+def assert_no_guessed_forms(body: str, organiser) -> None:
+    """A visit's mail names its organiser and writes no "(a)" forms (the recipient and the
+    organiser are known people; the text is neutral instead)."""
+    assert "(a)" not in body and "(ka)" not in body, body
+    assert f"Nabízí: {organiser.full_name}" in body, body
+
+
 # --- signing up, the waitlist, cancelling -------------------------------------------------
 
 def test_the_last_place_then_the_waitlist_then_promotion_by_mail(
@@ -181,7 +194,7 @@ def test_the_mail_rendered_before_the_lock_says_what_the_lock_decided(make_visit
 @pytest.mark.parametrize("change, message", [
     ({"deadline": -1}, "Přihlášky skončily"),
     ({"start": 0}, "Akce už začala"),
-    ({"confirmed": True}, "konečný seznam účastníků"),
+    ({"confirmed": True}, "Konečný seznam účastníků je už potvrzen; přihlásit se nelze."),
 ])
 def test_no_sign_up_after_the_deadline_the_start_or_the_final_list(
         client, make_visit, create_member, change, message):
@@ -345,7 +358,7 @@ def edit_form(visit, **changes) -> dict:
 
 
 def test_capacity_below_the_confirmed_is_refused_and_more_places_promote(
-        client, make_visit, create_member):
+        client, make_visit, create_member, smtp_server):
     organiser = create_member()
     visit = make_visit(places=2, organiser=organiser)
     people = [create_member() for _ in range(4)]
@@ -361,6 +374,11 @@ def test_capacity_below_the_confirmed_is_refused_and_more_places_promote(
     assert response.status_code == 302
     confirmed = [m for m, status, _ in rows(visit.id) if status is Status.CONFIRMED]
     assert confirmed == [p.id for p in people[:3]]
+    deliver_due()
+    promoted = plain_mail(smtp_server)[people[2].email][
+        "Uvolnilo se místo a je vaše: Stáž v terénní službě"]
+    assert "na akci přibyla místa a jedno z nich je teď vaše" in promoted
+    assert_no_guessed_forms(promoted, organiser)
 
 
 def test_a_date_with_people_cannot_be_removed(client, make_visit, create_member):
@@ -390,12 +408,12 @@ def test_the_organiser_adds_after_the_deadline_removes_and_confirms_the_list(
     organiser = create_member()
     visit = make_visit(places=1, organiser=organiser)
     db.session.execute(sa.update(Visit).values(deadline=services.today() - timedelta(days=1)))
-    first, second = create_member(), create_member()
+    first, second, third = create_member(), create_member(), create_member()
     client.login(organiser)
     url = f"/visits/{visit.id}/participants"
     slot = {"slot_id": visit.slots[0].id}
-    assert client.submit(url, {"email": first.email, **slot}).status_code == 302
-    assert client.submit(url, {"email": second.email, **slot}).status_code == 302
+    for member in (first, second, third):
+        assert client.submit(url, {"email": member.email, **slot}).status_code == 302
     response = client.submit(url, {"email": "nikdo@example.org", **slot})
     assert response.status_code == 400
     assert "s touto adresou neznáme" in response.get_data(as_text=True)
@@ -405,7 +423,8 @@ def test_the_organiser_adds_after_the_deadline_removes_and_confirms_the_list(
         Registration.member_id == first.id))
     response = client.submit(f"{url}/{first_row}/remove", {"confirmed": "1"})
     assert response.status_code == 302
-    assert [s for _, s, _ in rows(visit.id)] == [Status.CANCELLED, Status.CONFIRMED]
+    assert [s for _, s, _ in rows(visit.id)] == [Status.CANCELLED, Status.CONFIRMED,
+                                                 Status.WAITING]
     asked = client.submit(f"/visits/{visit.id}/confirm")  # without JavaScript: asked first
     assert asked.status_code == 200 and "Potvrdit konečný seznam" in asked.get_data(as_text=True)
     assert db.session.get(Visit, visit.id).confirmed_at is None
@@ -418,6 +437,19 @@ def test_the_organiser_adds_after_the_deadline_removes_and_confirms_the_list(
         m["Subject"] for m in received(smtp_server)[first.email]]
     printed = client.get(f"/visits/{visit.id}/print").get_data(as_text=True)
     assert second.full_name in printed and first.full_name not in printed
+    title = ": Stáž v terénní službě"
+    told = [(first, "Máte místo", "přihlásili jsme vás na akci a máte potvrzené místo:"),
+            (first, "Přihláška zrušena", "vaši přihlášku jsme zrušili:"),
+            (second, "Čekací listina", "zapsali jsme vás na akci, všechna místa jsou ale"),
+            (second, "Seznam účastníků je potvrzen",
+             "konečný seznam účastníků je potvrzen a vy na něm jste."),
+            (third, "Na akci se místo neuvolnilo",
+             "konečný seznam účastníků je potvrzen. Místo se pro vás bohužel neuvolnilo")]
+    mail = plain_mail(smtp_server)
+    for member, subject, text in told:
+        assert text in mail[member.email][subject + title]
+        assert_no_guessed_forms(mail[member.email][subject + title], organiser)
+    assert "odpovězte prosím na tento e-mail" in mail[first.email]["Přihláška zrušena" + title]
 
 
 def test_someone_else_cannot_manage_the_visit(client, make_visit, create_member):
@@ -701,6 +733,9 @@ def test_a_moved_date_is_told_to_those_signed_up_and_may_not_move_into_the_past(
     changed = mail[first.email]["Změna termínu: Stáž v terénní službě"]
     assert f"DTSTART;VALUE=DATE:{moved:%Y%m%d}" in next(changed.iter_attachments()).get_content()
     assert "Změna termínu: Stáž v terénní službě" in mail[second.email]
+    moved_text = changed.get_body(("plain",)).get_content()
+    assert "termín akce, na kterou máte přihlášku, se změnil. Platí nyní:" in moved_text
+    assert_no_guessed_forms(moved_text, organiser)
     past = services.today() - timedelta(days=3)
     response = client.submit(f"/visits/{visit.id}/edit", edit_form(
         db.session.get(Visit, visit.id), **{"slots-0-starts_on": past.isoformat(),

@@ -29,8 +29,7 @@ from .models import ACTIVE, Status, VisitKind, VisitSlot
 
 FORM = "visits/visit_form.html"
 MONTH = re.compile(r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$")
-CLOSED = {"confirmed": _l("Organizátor(ka) už potvrdil(a) konečný seznam účastníků; "
-                          "přihlásit se už nelze."),
+CLOSED = {"confirmed": _l("Konečný seznam účastníků je už potvrzen; přihlásit se nelze."),
           "started": _l("Akce už začala; přihlásit se už nelze."),
           "deadline": _l("Přihlášky skončily; termín pro přihlášení už uplynul.")}
 
