@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask_babel import ngettext
 
 from ..accounts.models import Member
-from ..database import utcnow
+from ..database import prebuilt, utcnow
 from ..extensions import db
 from ..groups.models import GroupMembership
 from ..i18n import in_prague
@@ -17,6 +17,7 @@ from .models import ListPost, MailingList, PostStatus
 MORNING = 7  # the daily mail goes from this hour on (Prague), not at midnight
 
 
+@prebuilt
 def _held_by_list() -> sa.Select:
     return (sa.select(MailingList.id, MailingList.name, MailingList.group_id,
                       sa.func.count(ListPost.id))
@@ -26,24 +27,24 @@ def _held_by_list() -> sa.Select:
             .order_by(MailingList.name))
 
 
-def _coordinated(member_id) -> sa.Select:
-    return sa.select(GroupMembership.group_id).where(GroupMembership.member_id == member_id,
-                                                     GroupMembership.is_coordinator)
+@prebuilt
+def _held_in_coordinated() -> sa.Select:
+    coordinated = sa.select(GroupMembership.group_id).where(
+        GroupMembership.member_id == sa.bindparam("member_id"), GroupMembership.is_coordinator)
+    return _held_by_list().where(MailingList.group_id.in_(coordinated))
 
 
-def _held_for(member: Member) -> sa.Select:
+def _held_for(member: Member):
     """Held posts per list that the member moderates (policy.may_moderate_list: an
     administrator every list, a coordinator their group's)."""
-    query = _held_by_list()
-    if member.role is not Role.ADMIN:
-        query = query.where(MailingList.group_id.in_(_coordinated(member.id)))
-    return query
+    if member.role is Role.ADMIN:
+        return db.session.execute(_held_by_list())
+    return db.session.execute(_held_in_coordinated(), {"member_id": member.id})
 
 
 def held_counts(member: Member) -> dict[int, int]:
     """How many posts wait in each list the member moderates (by the list's id)."""
-    return {list_id: count for list_id, _name, _group, count in db.session.execute(
-        _held_for(member))}
+    return {list_id: count for list_id, _name, _group, count in _held_for(member)}
 
 
 def waiting_for_me(member: Member) -> list[Waiting]:
@@ -51,7 +52,7 @@ def waiting_for_me(member: Member) -> list[Waiting]:
                              "%(num)d příspěvků čeká na schválení v rozesílači %(list)s",
                              count, list=name),
                     "mailing.held", {"list_id": list_id})
-            for list_id, name, _group_id, count in db.session.execute(_held_for(member))]
+            for list_id, name, _group_id, count in _held_for(member)]
 
 
 def tell_moderators() -> int:
