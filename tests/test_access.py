@@ -25,6 +25,7 @@ EXPECTED = {
     "metrics": PUBLIC,  # to everyone from METRICS_ALLOWED_IPS (test_core), to nobody else
     "core.switch_language": PUBLIC,
     "core.dashboard": LOGGED_IN,
+    "core.search": LOGGED_IN,  # each shows only what the reader may read (test_global_search)
     "accounts.login": PUBLIC,
     "accounts.forgot_password": PUBLIC,
     "accounts.reset_password": PUBLIC,
@@ -264,6 +265,30 @@ def client_member_id(client, role):
     return db.session.scalar(
         sa.select(Member.id).where(Member.role == role, Member.deactivated_at.is_(None))
         .order_by(Member.id.desc()))
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_the_search_shows_each_role_only_what_it_may_read(client, create_member, world, role):
+    """The world's minutes are a draft and its group's list is for the group's members: the
+    search box finds neither (administrators read every list), and the territory's post
+    whoever searches."""
+    from intranet.search import LIST_INDEX, index_text
+
+    group_list = db.session.scalar(sa.select(MailingList).filter_by(group_id=world["group_id"]))
+    post = ListPost(mailing_list=group_list, sender_name="Jana", sender_email="j@x.cz",
+                    subject="Skupinová pozvánka", body="Text", body_html="<p>Text</p>",
+                    source=PostSource.WEB, status=PostStatus.POSTED, message_id="<g@x>")
+    db.session.add(post)
+    db.session.flush()
+    post.thread_id, post.posted_at = post.id, post.created_at
+    index_text(LIST_INDEX, post.id, "Skupinová pozvánka")
+    index_text(LIST_INDEX, world["post_id"], "Pozvánka")
+    db.session.commit()
+    client.login(create_member(role))
+    page = client.get("/search?q=pozvanka").get_data(as_text=True)
+    assert "Pozvánka" in page
+    assert ("Skupinová pozvánka" in page) == (role is Role.ADMIN)
+    assert "Návrh zápisu" not in client.get("/search?q=navrh").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("endpoint, rule", sorted(

@@ -36,6 +36,7 @@ VARIANTS = {
     "groups.candidates": ["?q=Jana"],
     "minutes.changes": ["?to=1", "?from=2&to=1"],
     "minutes.archive_page": ["?q=sluzby", "?q=nic-takoveho", "?year=1990"],
+    "core.search": ["?q=sluzby", "?q=lhota&kind=organisations", "?q=a", "?q=nic-takoveho"],
     "visits.visits": ["?kind=internship&q=charita&month=2030-01", "?month=brezen"],
     "visits.register_page": ["?kind=study_visit&organisation=1", "?member=1"],
     "visits.matrix": ["?year=1990"],

@@ -4,11 +4,14 @@ from flask import current_app, jsonify, redirect, render_template, request
 
 from .. import heartbeats
 from ..extensions import db
+from ..forms import valid_data
+from ..global_search import is_searchable, kind_named, kind_page, search_everything
 from ..i18n import set_language
-from ..policy import public
+from ..policy import ensure, public
 from ..waiting import waiting_for
-from ..web import current_member, safe_local_target
+from ..web import current_member, render, safe_local_target
 from . import bp
+from .forms import SearchForm
 
 
 @bp.get("/")
@@ -19,6 +22,24 @@ def dashboard():
     member = current_member()
     return render_template("core/dashboard.html", my_groups=my_groups(member),
                            upcoming=upcoming_for(member), waiting=waiting_for(member))
+
+
+@bp.get("/search")
+def search():
+    """One search for everything (the header's box): the first hits of each kind the
+    reader may read, grouped, or (?kind=) all of one kind, a page at a time."""
+    form = SearchForm(request.args)
+    form.validate()  # a query too long is said at the field and not searched
+    q = valid_data(form.q) or ""
+    kind, reader = kind_named(request.args.get("kind")), current_member()
+    context = {"form": form, "q": q, "searched": is_searchable(q), "kind": kind}
+    if context["searched"] and kind is not None:
+        context["pagination"] = kind_page(kind, reader, q)
+        ensure(context["pagination"].found is not None)
+    elif context["searched"]:
+        context["results"] = search_everything(reader, q)
+    return render("core/search.html", "core/_search_results.html",
+                  status=400 if form.errors else 200, **context)
 
 
 @bp.get("/healthz")

@@ -23,6 +23,7 @@ def init_app(app) -> None:
     from .cli import receive_command
     from .delivery import ListDelivery
     from .minutes_posts import post_correction, post_minutes
+    from .searching import register_searching
     from .services import minutes_audience
     from .visit_posts import post_visit_report
     from .waiting import waiting_for_me
@@ -34,6 +35,7 @@ def init_app(app) -> None:
     visit_report_shared.connect(post_visit_report)
     register_waiting(app, waiting_for_me)
     register_audience(app, minutes_audience)
+    register_searching(app)
     if not sa.event.contains(WorkingGroup, "after_insert", _group_inserted):
         sa.event.listen(WorkingGroup, "after_insert", _group_inserted)
         sa.event.listen(WorkingGroup, "after_update", _group_renamed)

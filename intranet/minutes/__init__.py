@@ -25,6 +25,7 @@ def init_app(app) -> None:
     from ..waiting import register_waiting
     from . import waiting
     from .attachments import attachments_of_meeting
+    from .searching import register_searching
     from .tasks import is_overdue
     from .views import (
         dashboard_panel,
@@ -42,3 +43,4 @@ def init_app(app) -> None:
     register_dependent(app, minutes_of_meeting)
     register_dependent(app, attachments_of_meeting)
     register_waiting(app, waiting.waiting_for_me)
+    register_searching(app)
