@@ -8,6 +8,8 @@ import markdown
 import nh3
 from markupsafe import Markup, escape
 
+from .text import fold
+
 ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code",
     "pre", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
@@ -59,3 +61,35 @@ TAG = re.compile(r"<[^>]+>")
 def plain_text(html: str) -> str:
     """The words of rendered HTML, for a search index."""
     return unescape(TAG.sub(" ", html))
+
+
+# The headings of sanitised HTML: the sanitiser leaves them no attributes.
+HEADING = re.compile(r"<(/?)h([1-6])>")
+SECTION = re.compile(r"<h2>(.*?)</h2>", re.S)
+
+
+def shift_headings(html: str, levels: int) -> Markup:
+    """Sanitised HTML with its headings `levels` lower (h1 → h3 for 2; h6 at most): a text
+    shown under a page's own headings keeps the page's outline."""
+    return Markup(HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + levels, 6)}>", str(html)))
+
+
+def with_section_ids(html: str, prefix: str) -> tuple[Markup, list[tuple[str, str]]]:
+    """Sanitised HTML with an id on each second-level heading (the prefix and the heading's
+    words without diacritics: "oddil-prubeh-jednani"), and those headings as (id, text):
+    the sections an in-page navigation leads to."""
+    sections, taken = [], set()
+
+    def with_id(match) -> str:
+        text = unescape(TAG.sub("", match[1])).strip()
+        anchor = prefix + (re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+                           or str(len(sections) + 1))
+        unique, n = anchor, 1
+        while unique in taken:
+            n += 1
+            unique = f"{anchor}-{n}"
+        taken.add(unique)
+        sections.append((unique, text))
+        return f'<h2 id="{unique}">{match[1]}</h2>'
+
+    return Markup(SECTION.sub(with_id, str(html))), sections

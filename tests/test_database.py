@@ -63,6 +63,7 @@ def test_pages_build_their_statements_once_per_process(client, create_member, cr
 
     admin = create_member(Role.ADMIN)
     meeting = create_meeting(members=[admin], agenda=["Zahájení", "Různé"])
+    held = held_with_published_minutes(admin, create_meeting)
     municipality_id = admin.organisation.municipality_id
     client.login(admin)
     built = []
@@ -71,11 +72,26 @@ def test_pages_build_their_statements_once_per_process(client, create_member, cr
                         lambda self: built.append(self) or generate(self))
     for url in ["/groups", "/organisations", "/municipalities",
                 f"/municipalities/{municipality_id}", "/admin/audit",
-                f"/meetings/{meeting.id}"]:
+                f"/meetings/{meeting.id}", f"/meetings/{held.id}"]:
         assert client.get(url).status_code == 200
         built.clear()
         assert client.get(url).status_code == 200
         assert len(built) == 1, (url, [str(select)[:80] for select in built])
+
+
+def held_with_published_minutes(admin, create_meeting):
+    """A meeting two hours ago whose published minutes have a task: its page shows both."""
+    from datetime import timedelta
+
+    from intranet.minutes import services, tasks
+
+    held = create_meeting(members=[admin], starts_in=-timedelta(hours=2))
+    minutes = services.start(held, admin)
+    tasks.add(minutes, "Poslat přehled služeb", f"m:{admin.id}", None)
+    services.submit(minutes)
+    services.approve(minutes, admin)
+    services.publish(minutes, admin)
+    return held
 
 
 def test_plain_rows_are_read_after_pending_changes_are_flushed(app, create_member):

@@ -17,7 +17,7 @@ from intranet.meetings.models import (
     Presence,
     Presenter,
 )
-from intranet.minutes import minutes_published, services
+from intranet.minutes import minutes_published, services, tasks
 from intranet.minutes.models import Minutes, MinutesRevision, MinutesState
 from intranet.policy import Role
 
@@ -414,7 +414,8 @@ def test_readers_and_members_see_published_minutes_only(client, held, team, crea
     client.login(mayor)
     page = client.get(f"/minutes/{minutes.id}").get_data(as_text=True)
     assert "Dluhová poradna" in page and "Schválit" not in page
-    assert "Zápis ze schůzky č. 1" in client.get(f"/meetings/{held.id}").get_data(as_text=True)
+    meeting_page = client.get(f"/meetings/{held.id}").get_data(as_text=True)
+    assert f'href="/minutes/{minutes.id}"' in meeting_page and "Dluhová poradna" in meeting_page
 
 
 def test_history_and_changes_between_revisions(client, held, team):
@@ -468,6 +469,78 @@ def test_a_save_without_the_text_field_empties_nothing(client, held, team):
     response = client.submit(f"/minutes/{minutes.id}/edit", {"version": minutes.version})
     assert response.status_code == 400 and "nedorazil" in response.get_data(as_text=True)
     assert services.minutes_of(held.id).text == minutes.text
+
+
+# --- the minutes on the meeting's page (#27) -------------------------------------------
+
+AGREED = "Dohodnuto sdílení kontaktů."
+
+
+def with_a_task(held, team, title="Poslat přehled služeb") -> Minutes:
+    """Draft minutes of the held meeting that agreed on something, with a task for Petra."""
+    minutes = started(held, team)
+    services.save(minutes, team["secretary"], f"{minutes.text}\n\n{AGREED}", minutes.version)
+    tasks.add(minutes, title, f"m:{team['present'].id}", None)
+    return minutes
+
+
+def publish(minutes, team) -> None:
+    services.submit(minutes)
+    services.approve(minutes, team["coordinator"])
+    services.publish(minutes, team["secretary"])
+
+
+def test_published_minutes_are_read_on_the_meeting_page_with_their_tasks(client, held, team):
+    minutes = with_a_task(held, team)
+    url = f"/meetings/{held.id}"
+    client.login(team["present"])
+    before = client.get(url).get_data(as_text=True)
+    assert AGREED not in before and "Poslat přehled služeb" not in before
+    client.login(team["secretary"])  # who may see the draft: a link, as before
+    draft = client.get(url).get_data(as_text=True)
+    assert f'href="/minutes/{minutes.id}"' in draft and AGREED not in draft
+    publish(minutes, team)
+    client.login(team["present"])
+    page = client.get(url).get_data(as_text=True)
+    assert AGREED in page and "Poslat přehled služeb" in page and "Petra Přítomná" in page
+    # Under the page's own headings: one <h1>, the minutes' title and sections lower.
+    assert page.count("<h1") == 1
+    assert "<h3>Zápis z jednání pracovní skupiny" in page and "<h4>Program</h4>" in page
+    for link in (f'href="/minutes/{minutes.id}"', f'href="/minutes/{minutes.id}/history"',
+                 f'href="/minutes/{minutes.id}#tisk"'):
+        assert link in page, link
+    assert "splněno?" not in page  # read here; the task is marked done on the minutes page
+    assert "splněno?" in client.get(f"/minutes/{minutes.id}").get_data(as_text=True)
+
+
+def test_a_draft_is_not_shown_on_the_meeting_page_to_who_may_not_read_it(
+        client, held, team, create_member):
+    minutes = with_a_task(held, team)
+    mayor = create_member(Role.READER)
+    for step in (lambda: None, lambda: services.submit(minutes),
+                 lambda: services.approve(minutes, team["coordinator"])):
+        step()  # a draft, waiting for approval, approved
+        for reader in (mayor, team["present"]):
+            client.login(reader)
+            page = client.get(f"/meetings/{held.id}").get_data(as_text=True)
+            assert AGREED not in page and "Poslat přehled služeb" not in page, minutes.state
+            assert f"/minutes/{minutes.id}" not in page
+            assert "Zápis zatím nebyl zveřejněn." in page
+
+
+def test_the_meeting_page_reads_its_minutes_in_queries_that_do_not_grow(
+        client, held, team, create_meeting):
+    from .queries import queries_for
+
+    publish(with_a_task(held, team), team)
+    other = create_meeting(team["group"], starts_in=-timedelta(days=7))
+    many = services.start(other, team["secretary"])
+    for n in range(6):
+        tasks.add(many, f"Úkol {n}", f"m:{team['present'].id}", None)
+    publish(many, team)
+    client.login(team["present"])
+    assert queries_for(client, f"/meetings/{held.id}") == queries_for(
+        client, f"/meetings/{other.id}")
 
 
 # --- corrections after publishing ------------------------------------------------------

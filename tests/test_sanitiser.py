@@ -74,3 +74,28 @@ FRAGMENTS = st.sampled_from(VECTORS + ["<", ">", '"', "'", "`", "[", "](", ")", 
 @given(st.lists(st.one_of(FRAGMENTS, st.text(max_size=20)), max_size=12))
 def test_any_mix_of_text_and_vectors_stays_safe(parts):
     assert problems("".join(parts)) == []
+
+
+# --- rendered text shown inside a page (#27) ---------------------------------------------
+
+def test_a_text_under_a_page_s_headings_is_shifted_down():
+    from intranet.markup import shift_headings
+
+    html = render_markdown("# Zápis\n\n## Program\n\n###### Drobnost")
+    assert str(shift_headings(html, 2)) == (
+        "<h3>Zápis</h3>\n<h4>Program</h4>\n<h6>Drobnost</h6>")
+
+
+def test_sections_get_ids_without_diacritics_unique_and_safe():
+    from intranet.markup import with_section_ids
+
+    html = render_markdown('## Průběh jednání\n\n## Průběh jednání\n\n## "><b>\n\n### Dál')
+    text, sections = with_section_ids(html, "oddil-")
+    assert sections == [("oddil-prubeh-jednani", "Průběh jednání"),
+                        ("oddil-prubeh-jednani-2", "Průběh jednání"),
+                        ("oddil-b", '"><b>')]
+    assert '<h2 id="oddil-prubeh-jednani-2">Průběh jednání</h2>' in text
+    assert "<h3>Dál</h3>" in text  # only the sections (h2) are led to
+    inspector = Inspector()
+    inspector.feed(str(text))
+    assert set(inspector.problems) == {"attribute id on <h2>"}  # nothing else added

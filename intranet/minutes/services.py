@@ -25,7 +25,7 @@ from ..meetings.services import planned_next
 from ..policy import Role
 from ..search import MINUTES_INDEX, index_text
 from . import minutes_corrected, minutes_published, tasks
-from .models import Minutes, MinutesRevision, MinutesState
+from .models import Minutes, MinutesReading, MinutesRevision, MinutesState
 
 MAX_BYTES = 1_000_000
 REVISION_SPAN = timedelta(minutes=15)  # one person's saves this close together: one revision
@@ -78,6 +78,25 @@ def state_of(meeting_id: int) -> sa.Row | None:
 @prebuilt
 def _state_of() -> sa.Select:
     return (sa.select(Minutes.id, Minutes.state)
+            .where(Minutes.meeting_id == sa.bindparam("meeting_id")))
+
+
+def shown_on_meeting(meeting_id: int, member_id: int) -> sa.Row | None:
+    """The meeting's minutes as its page shows them, or None: their id and state (who may
+    read them, their badge), once published also their text's HTML, when they were published
+    and last corrected, and whether the member has read them (drafts are read on their own
+    page)."""
+    return rows_of(_shown_on_meeting(), {"meeting_id": meeting_id, "member_id": member_id}
+                   ).first()
+
+
+@prebuilt
+def _shown_on_meeting() -> sa.Select:
+    published = Minutes.state == MinutesState.PUBLISHED
+    read = sa.exists().where(MinutesReading.minutes_id == Minutes.id,
+                             MinutesReading.member_id == sa.bindparam("member_id"))
+    return (sa.select(Minutes.id, Minutes.state, sa.case((published, Minutes.html)).label("html"),
+                      Minutes.published_at, Minutes.corrected_at, read.label("read"))
             .where(Minutes.meeting_id == sa.bindparam("meeting_id")))
 
 

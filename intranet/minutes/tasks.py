@@ -89,8 +89,13 @@ def _rows() -> sa.Select:
 
 def items_of(minutes_id: int) -> list[sa.Row]:
     """The tasks recorded in these minutes, in the order they were added."""
-    return db.session.execute(_rows().where(ActionItem.minutes_id == minutes_id)
-                              .order_by(ActionItem.id)).all()
+    return rows_of(_items_of(), {"minutes_id": minutes_id}).all()
+
+
+@prebuilt
+def _items_of() -> sa.Select:
+    return (_rows().where(ActionItem.minutes_id == sa.bindparam("minutes_id"))
+            .order_by(ActionItem.id))
 
 
 def open_before(group_id: int, moment: datetime) -> list[sa.Row]:

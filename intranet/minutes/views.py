@@ -12,6 +12,7 @@ from ..forms import valid_data
 from ..groups.services import group_choices
 from ..i18n import gettext as _
 from ..i18n import in_prague, today_in_prague
+from ..markup import shift_headings, with_section_ids
 from ..meetings import services as meetings
 from ..organisations.services import municipality_choices
 from ..policy import (
@@ -39,6 +40,7 @@ from .forms import ArchiveForm, CorrectionForm, MinutesForm, ReviewForm, TaskFor
 from .models import Minutes, MinutesState
 
 REVIEW_DAYS = 7  # the review round's deadline offered: a week to read the draft
+SECTION_PREFIX = "oddil-"  # the ids of the text's sections, apart from the page's own ids
 
 EDITOR = "minutes/edit.html"
 CORRECTION = "minutes/correct.html"
@@ -61,15 +63,21 @@ def _show(minutes):
 
 
 def meeting_panel(meeting, viewer):
-    """The minutes on the meeting's page: a link to read them, or "Napsat zápis"."""
-    minutes = services.state_of(meeting.id)
+    """The minutes on the meeting's page: once published their text and tasks (as Indico's
+    meeting page shows them), before that a link for those who may read the draft, or
+    "Napsat zápis"."""
+    minutes = services.shown_on_meeting(meeting.id, viewer.id)
     can_write = may_write_minutes(viewer, meeting.group)
     files = attachments.of_meeting(meeting.id) \
         if may_read_attachments(viewer, minutes, meeting.group) else []
     if minutes is not None and not may_read_minutes(viewer, minutes, meeting.group):
         minutes = None
-    return "minutes/_meeting_panel.html", {"minutes": minutes, "can_write": can_write,
-                                           "files": files}
+    context = {"minutes": minutes, "can_write": can_write, "files": files, "inline": False}
+    if minutes is not None and minutes.state is MinutesState.PUBLISHED:
+        context.update(inline=True, text=shift_headings(minutes.html, 2),
+                       items=tasks.items_of(minutes.id), may_close=lambda _item: False,
+                       tasks_heading_level=4)
+    return "minutes/_meeting_panel.html", context
 
 
 def minutes_of_meeting(meeting_id: int):
@@ -102,7 +110,9 @@ def render_minutes(minutes: Minutes, review_form: ReviewForm | None = None, stat
     """The minutes page (with the review form sent back, when it had mistakes)."""
     member, group = current_member(), minutes.meeting.group
     unread = minutes.state is MinutesState.PUBLISHED and not archive.has_read(minutes, member)
+    text, sections = with_section_ids(minutes.html, SECTION_PREFIX)
     return render("minutes/minutes.html", "minutes/minutes.html", status, minutes=minutes,
+                  text=text, sections=sections,
                   can_write=may_write_minutes(member, group),
                   can_approve=may_approve_minutes(member, minutes, group),
                   can_publish=may_publish_minutes(member, minutes, group), unread=unread,

@@ -126,6 +126,13 @@
     }
     if (event.target.closest("[data-print]")) { window.print(); }
   });
+  /* A link to a page "#tisk" (e.g. "Vytisknout zápis" on a meeting's page) opens the page
+     and its print dialog; without script the page opens, ready to print. */
+  window.addEventListener("load", function () {
+    if (location.hash !== "#tisk") { return; }
+    history.replaceState(history.state, "", location.pathname + location.search);
+    window.print();
+  });
   /* The minutes editor: every keystroke is kept in this browser until the server has saved
      it, so a closed tab, a dropped connection or an expired session loses nothing; the next
      visit offers the text back. The version it started from comes back with it, so restoring

@@ -33,7 +33,7 @@ def people(create_member, create_group, create_meeting):
     meeting = create_meeting(group, starts_in=-timedelta(hours=2), agenda=["Dluhová poradna"])
     attendance.record_presence(meeting, present.id, Presence.PRESENT)
     found = {"secretary": secretary.email, "coordinator": coordinator.email,
-             "mayor": mayor.email, "meeting_id": meeting.id}
+             "present": present.email, "mayor": mayor.email, "meeting_id": meeting.id}
     db.session.commit()  # the reads above began a transaction that would hold the write lock
     return found
 
@@ -65,6 +65,10 @@ def test_write_submit_approve_publish_and_read(browser, live_server, people, vie
         preview = page.locator("#minutes-preview")
         expect(preview.locator("strong", has_text="sdílení")).to_be_visible()  # live
         expect(page.locator("#save-status")).to_contain_text("Uloženo")  # saved while typing
+        page.get_by_role("textbox", name="Úkol", exact=True).fill("Poslat přehled služeb")
+        page.get_by_label("Kdo").select_option(label="Petra Přítomná")
+        page.get_by_role("button", name="Přidat úkol").click()
+        expect(page.locator("#tasks tbody tr").first).to_contain_text("Poslat přehled služeb")
         assert_accessible(page)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=ARTIFACTS / f"minutes-editor-{viewport['width']}.png",
@@ -101,8 +105,33 @@ def test_write_submit_approve_publish_and_read(browser, live_server, people, vie
     with logged_in_as(browser, live_server, people["mayor"], viewport) as (_, page):
         expect(page.locator("#newest-minutes-heading")).to_be_visible()
         expect(page.get_by_text("nový")).to_have_count(0)  # read now
+    with logged_in_as(browser, live_server, people["present"], viewport) as (context, page):
+        read_on_the_meeting_page(context, page, live_server, people["meeting_id"], viewport)
     minutes = services.minutes_of(people["meeting_id"])
     assert minutes.state is MinutesState.PUBLISHED and "## Závěr" in minutes.text
+
+
+def read_on_the_meeting_page(context, page, live_server, meeting_id, viewport):
+    """A member comes from the invitation to the meeting's page and reads the minutes and
+    their tasks there; they count as read; "Vytisknout zápis" opens the minutes to print."""
+    expect(page.get_by_text("nový")).to_be_visible()  # on the dashboard
+    with page.expect_response(lambda response: response.url.endswith("/read")):
+        page.goto(f"{live_server}/meetings/{meeting_id}")
+    panel = page.locator("section", has=page.get_by_role("heading", name="Zápis", exact=True))
+    expect(panel.get_by_text("Dohodnuto sdílení kontaktů.")).to_be_visible()
+    expect(panel.get_by_role("cell", name="Poslat přehled služeb")).to_be_visible()
+    expect(panel.get_by_role("link", name="splněno?")).to_have_count(0)  # read-only here
+    assert_accessible(page)
+    page.screenshot(path=ARTIFACTS / f"meeting-with-minutes-{viewport['width']}.png",
+                    full_page=True)
+    context.add_init_script("window.print = () => { window.printed = true; };")
+    panel.get_by_role("link", name="Vytisknout zápis").click()
+    page.wait_for_function("window.printed === true")
+    assert "/minutes/" in page.url and "#" not in page.url  # "#tisk" dropped once printed
+    expect(page.locator("article strong", has_text="sdílení")).to_be_visible()
+    page.goto(f"{live_server}/")
+    expect(page.locator("#newest-minutes-heading")).to_be_visible()
+    expect(page.get_by_text("nový")).to_have_count(0)
 
 
 def test_text_typed_after_the_session_expired_is_offered_back(browser, live_server, people):
