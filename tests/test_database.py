@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from intranet.accounts.models import LoginAttempt
 from intranet.extensions import db
+from intranet.mailing.models import ListKind, MailingList
 
 
 def read_then_write(app, errors, n):
@@ -65,6 +66,7 @@ def test_pages_build_their_statements_once_per_process(client, create_member, cr
     meeting = create_meeting(members=[admin], agenda=["Zahájení", "Různé"])
     held = held_with_published_minutes(admin, create_meeting)
     municipality_id = admin.organisation.municipality_id
+    territory_id = db.session.scalar(sa.select(MailingList.id).filter_by(kind=ListKind.TERRITORY))
     client.login(admin)
     built = []
     generate = HasCacheKey._generate_cache_key
@@ -72,7 +74,9 @@ def test_pages_build_their_statements_once_per_process(client, create_member, cr
                         lambda self: built.append(self) or generate(self))
     for url in ["/groups", "/organisations", "/municipalities",
                 f"/municipalities/{municipality_id}", "/admin/audit",
-                f"/meetings/{meeting.id}", f"/meetings/{held.id}"]:
+                f"/meetings/{meeting.id}", f"/meetings/{held.id}", "/", "/search?q=novak",
+                "/lists", f"/lists/{territory_id}", f"/lists/{territory_id}/held",
+                f"/lists/{territory_id}/senders"]:
         assert client.get(url).status_code == 200
         built.clear()
         assert client.get(url).status_code == 200

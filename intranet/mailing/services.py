@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from .. import files
 from ..accounts.models import Member
-from ..database import prebuilt, utcnow
+from ..database import found_or_404, prebuilt, utcnow
 from ..extensions import db
 from ..groups.models import GroupMembership, WorkingGroup
 from ..mail.models import OutboxMessage
@@ -56,7 +56,12 @@ class Banned(Exception):
 # --- lists and their members --------------------------------------------------------------
 
 def get_list(list_id: int) -> MailingList:
-    return db.get_or_404(MailingList, list_id)
+    return found_or_404(_list_by_id(), {"list_id": list_id})
+
+
+@prebuilt
+def _list_by_id() -> sa.Select:
+    return sa.select(MailingList).where(MailingList.id == sa.bindparam("list_id"))
 
 
 def get_post(post_id: int) -> ListPost | None:
@@ -171,17 +176,22 @@ def set_mode(mailing_list: MailingList, member: Member, mode: Mode) -> None:
 
 def lists_of(member: Member) -> list[tuple[MailingList, Mode]]:
     """The lists the member is on, with how they receive each (for "Moje odběry")."""
-    groups = sa.select(GroupMembership.group_id).where(GroupMembership.member_id == member.id)
-    custom = sa.select(Subscription.list_id).where(Subscription.member_id == member.id)
+    rows = db.session.execute(_lists_of(), {"member_id": member.id}).all()
+    return [(mailing_list, mode or Mode.EACH) for mailing_list, mode in rows]
+
+
+@prebuilt
+def _lists_of() -> sa.Select:
+    member_id = sa.bindparam("member_id")
+    groups = sa.select(GroupMembership.group_id).where(GroupMembership.member_id == member_id)
+    custom = sa.select(Subscription.list_id).where(Subscription.member_id == member_id)
     mine = sa.or_(MailingList.kind == ListKind.TERRITORY,
                   (MailingList.kind == ListKind.GROUP) & MailingList.group_id.in_(groups),
                   (MailingList.kind == ListKind.CUSTOM) & MailingList.id.in_(custom))
-    rows = db.session.execute(
-        sa.select(MailingList, Subscription.mode)
-        .outerjoin(Subscription, (Subscription.list_id == MailingList.id)
-                   & (Subscription.member_id == member.id))
-        .where(mine).order_by(MailingList.kind.desc(), MailingList.name)).all()
-    return [(mailing_list, mode or Mode.EACH) for mailing_list, mode in rows]
+    return (sa.select(MailingList, Subscription.mode)
+            .outerjoin(Subscription, (Subscription.list_id == MailingList.id)
+                       & (Subscription.member_id == member_id))
+            .where(mine).order_by(MailingList.kind.desc(), MailingList.name))
 
 
 # --- lists made by administrators ---------------------------------------------------------
