@@ -213,8 +213,7 @@ def held(list_id):
 @bp.post("/lists/<int:list_id>/posts/<int:post_id>/approve")
 @requires("directory.view")
 def approve(list_id, post_id):
-    mailing_list = _moderated(list_id)
-    item = _post_of(mailing_list, post_id)
+    item = _moderated_post(list_id, post_id)
     always = request.form.get("always") == "1"
     if not moderation.approve(item, current_member(), always=always):
         return _decided_before(list_id)
@@ -229,11 +228,11 @@ def approve(list_id, post_id):
 @bp.route("/lists/<int:list_id>/posts/<int:post_id>/reject", methods=["GET", "POST"])
 @requires("directory.view")
 def reject(list_id, post_id):
-    mailing_list = _moderated(list_id)
-    item = _post_of(mailing_list, post_id)
+    item = _moderated_post(list_id, post_id)
     form = RejectForm()
     if not form.validate_on_submit():
-        return render_form("mailing/reject.html", form, mailing_list=mailing_list, post=item)
+        return render_form("mailing/reject.html", form, mailing_list=item.mailing_list,
+                           post=item)
     if not moderation.reject(item, current_member(), form.reason.data):
         return _decided_before(list_id)
     _tell_poster(item, "mailing/post_rejected")
@@ -245,8 +244,7 @@ def reject(list_id, post_id):
 @requires("directory.view")
 def discard(list_id, post_id):
     """Drop a held post without a word to its sender (spam); with ban=1 every later one too."""
-    mailing_list = _moderated(list_id)
-    item = _post_of(mailing_list, post_id)
+    item = _moderated_post(list_id, post_id)
     ban = request.form.get("ban") == "1"
     if not confirmed():
         return ask_to_confirm(discard_question(item, ban), url_for("mailing.held",
@@ -319,6 +317,11 @@ def _moderated(list_id: int):
     mailing_list = services.get_list(list_id)
     ensure(may_moderate_list(current_member(), mailing_list))
     return mailing_list
+
+
+def _moderated_post(list_id: int, post_id: int) -> ListPost:
+    """A post of a list the member moderates (403 otherwise, 404 if the list has no such)."""
+    return _post_of(_moderated(list_id), post_id)
 
 
 def _post_of(mailing_list, post_id: int) -> ListPost:
