@@ -43,7 +43,6 @@ def create_app(test_config=None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every model, for Alembic and relationships)
-    from .accounts.auth import load_member_for_session
     from .database import configure_sqlite
     from .i18n import RequestDomain, select_locale
     from .policy import login_required_everywhere
@@ -58,8 +57,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(app.root_path + "/../translations"))
     babel.domain_instance = RequestDomain()
-    login_manager.init_app(app)
-    login_manager.user_loader(load_member_for_session)
+    login_manager.init_app(app)  # accounts loads the member (accounts.init_app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
     login_manager.session_protection = "basic"
@@ -72,8 +70,6 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     import importlib
 
-    from .core.errors import register_error_handlers
-
     for package, modules in BLUEPRINTS.items():
         for module in modules:  # the view modules attach their routes to the package's bp
             importlib.import_module(f"intranet.{package}.{module}")
@@ -81,27 +77,19 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(feature.bp)
         if hasattr(feature, "init_app"):  # e.g. connect handlers to other features' signals
             feature.init_app(app)
-    register_error_handlers(app)
 
 
 def _register_cli(app: Flask) -> None:
     from . import transfer  # noqa: F401  (`flask db copy-from-sqlite`, in Flask-Migrate's group)
-    from .accounts.cli import users_cli
     from .cli import backup_command, demo_cli
-    from .mail.cli import mail_cli
 
-    app.cli.add_command(users_cli)
-    app.cli.add_command(mail_cli)
-    app.cli.add_command(demo_cli)
+    app.cli.add_command(demo_cli)  # the features add theirs (e.g. `users`, `mail`)
     app.cli.add_command(backup_command)
 
 
 def _register_templating(app: Flask) -> None:
-    from .groups.models import group_title, working_group_name
     from .i18n import register_filters
-    from .mail.causes import cause_in_czech
     from .markup import register_markdown
-    from .meetings.calendar import answer_link
     from .panels import render_panels
     from .policy import can
     from .search import snippet_html
@@ -114,16 +102,12 @@ def _register_templating(app: Flask) -> None:
     register_markdown(app)
     app.add_template_filter(snippet_html, "snippet")
     app.add_template_filter(size_text, "filesize")
-    app.add_template_filter(cause_in_czech, "mail_cause")
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["panels"] = render_panels
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["row_url"] = RowUrl
     app.jinja_env.globals["url_with_args"] = url_with_args
-    app.jinja_env.globals["group_title"] = group_title
-    app.jinja_env.globals["working_group_name"] = working_group_name
     app.jinja_env.globals["external_url"] = external_url
-    app.jinja_env.globals["answer_url"] = answer_link
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
 
     @app.context_processor

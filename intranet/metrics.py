@@ -10,8 +10,8 @@ process answers /metrics for all of them.
 import ipaddress
 import os
 import time
+from collections.abc import Callable
 
-import sqlalchemy as sa
 from flask import Response, abort, current_app, g, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -24,7 +24,6 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 
 from . import heartbeats
-from .extensions import db
 from .logs import log_request
 from .policy import public
 
@@ -34,16 +33,18 @@ REQUEST_SECONDS = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
 
 
+def register_gauge(app, name: str, documentation: str, value: Callable[[], float]) -> None:
+    """A feature's figure read at each scrape (e.g. the outbox's backlog, from mail)."""
+    app.extensions.setdefault("gauges", []).append((name, documentation, value))
+
+
 class StateCollector:
-    """What the database says at the moment of the scrape."""
+    """What the database says at the moment of the scrape: the features' gauges, and how
+    long ago each process beat."""
 
     def collect(self):
-        from .mail.models import DeliveryStatus, OutboxDelivery
-
-        pending = db.session.scalar(sa.select(sa.func.count()).where(
-            OutboxDelivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING])))
-        yield GaugeMetricFamily("intranet_outbox_backlog",
-                                "Deliveries waiting in the outbox or being sent", value=pending)
+        for name, documentation, value in current_app.extensions.get("gauges", []):
+            yield GaugeMetricFamily(name, documentation, value=value())
         ages = GaugeMetricFamily("intranet_heartbeat_age_seconds",
                                  "Seconds since the process last beat (the worker: its last "
                                  "pass)", labels=["process"])

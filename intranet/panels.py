@@ -21,7 +21,7 @@ from flask import current_app, render_template
 from markupsafe import Markup
 
 Panel = Callable[..., tuple[str, dict] | None]
-PAGES = ("member", "organisation", "meeting", "dashboard")  # dashboard: the viewer's
+PAGES = ("member", "organisation", "group", "meeting", "dashboard")  # dashboard: the viewer's
 
 
 def register_panel(app, page: str, panel: Panel) -> None:

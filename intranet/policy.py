@@ -1,4 +1,10 @@
-"""Roles and permissions: the one place that says who may do what."""
+"""Roles and permissions: the one place that says who may do what.
+
+The table PERMISSIONS says what each role may do anywhere; the `may_…` rules below say who
+may act on one record. What a rule needs to know about a record (is the member a coordinator
+of this group, on this list?) it asks as a fact (facts.py), which the feature that knows
+registers: this module imports no feature.
+"""
 
 import enum
 from functools import wraps
@@ -6,6 +12,7 @@ from functools import wraps
 from flask import abort, request
 from flask_login import current_user
 
+from .facts import COORDINATES, COORDINATES_ANY, IN_GROUP, ON_LIST, fact
 from .i18n import lazy_gettext as _l
 
 
@@ -58,16 +65,12 @@ def may_manage_group(user, group) -> bool:
     """Secretaries and administrators manage every group and its meetings; coordinators theirs."""
     if can(user, "groups.manage_all"):
         return True
-    from .groups.services import is_coordinator
-
-    return group is not None and can(user, "groups.view") and is_coordinator(user, group)
+    return group is not None and can(user, "groups.view") and fact(COORDINATES, user, group)
 
 
 def may_answer(user, meeting) -> bool:
     """Members of the meeting's group answer its invitation."""
-    from .groups.services import is_member
-
-    return can(user, "meetings.view") and is_member(user.id, meeting.group_id)
+    return can(user, "meetings.view") and fact(IN_GROUP, user.id, meeting.group_id)
 
 
 def may_write_minutes(user, group) -> bool:
@@ -78,11 +81,9 @@ def may_write_minutes(user, group) -> bool:
 def may_approve_minutes(user, minutes, group) -> bool:
     """The group's coordinators approve its minutes, and administrators approve minutes they
     did not start: nobody else approves their own."""
-    from .groups.services import is_coordinator
-
     if not can(user, "meetings.view"):
         return False
-    if is_coordinator(user, group):
+    if fact(COORDINATES, user, group):
         return True
     return user.role is Role.ADMIN and user.id != minutes.created_by_id
 
@@ -118,38 +119,30 @@ def may_read_attachments(user, minutes, group) -> bool:
 
 def may_read_list(user, mailing_list) -> bool:
     """A list's archive is for the people on it, and for administrators."""
-    from .mailing.services import is_on
-
     if not can(user, "directory.view"):
         return False
-    return user.role is Role.ADMIN or is_on(mailing_list, user)
+    return user.role is Role.ADMIN or fact(ON_LIST, mailing_list, user)
 
 
 def may_post_to_list(user, mailing_list) -> bool:
     """Everyone on a list writes to it (a moderated list holds the post first)."""
-    from .mailing.services import is_on
-
-    return can(user, "directory.view") and is_on(mailing_list, user)
+    return can(user, "directory.view") and fact(ON_LIST, mailing_list, user)
 
 
 def may_moderate_list(user, mailing_list) -> bool:
     """Administrators moderate every list, coordinators their group's."""
-    from .groups.services import is_coordinator
-
     if not can(user, "directory.view"):
         return False
     if user.role is Role.ADMIN:
         return True
-    return mailing_list.group is not None and is_coordinator(user, mailing_list.group)
+    return mailing_list.group is not None and fact(COORDINATES, user, mailing_list.group)
 
 
 def may_host_anywhere(user) -> bool:
     """Administrators, minute-takers and coordinators offer visits to any host (abroad
     included); other members offer visits to their own organisation."""
-    from .groups.services import coordinates_any
-
     return can(user, "visits.host_anywhere") or (
-        can(user, "visits.take_part") and coordinates_any(user))
+        can(user, "visits.take_part") and fact(COORDINATES_ANY, user))
 
 
 def may_manage_visit(user, visit) -> bool:

@@ -1,11 +1,8 @@
-"""Searching without diacritics: members ("novak" finds Nováková, her organisation and town)
-and texts such as published minutes ("socialni sluzby" finds "sociální služby").
-
-Every searchable text is folded (text.fold). On SQLite the members are found through a trigram
-full-text index (FTS5) of their name, organisation and municipality, which triggers keep up
-to date (migration d5e6f7a8b9c0): a search reads the matches, not every member. A query shorter
-than a trigram falls back to LIKE over the folded keys; on PostgreSQL every member search is
-that LIKE, which GIN trigram indexes (pg_trgm) answer. Texts: see "word search" below.
+"""Searching without diacritics: the word search of texts such as published minutes and list
+posts ("socialni sluzby" finds "sociální služby"), ranked, with snippets, on SQLite and on
+PostgreSQL behind one interface; and the names of the indexes (the members' trigram index is
+read by accounts.member_search). Every searchable text is folded (text.fold). This module
+imports no feature: features search through it. Texts: see "word search" below.
 """
 
 import re
@@ -18,7 +15,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from .database import not_along_index
 from .extensions import db
-from .text import fold, like_pattern
+from .text import fold
 from .words import text_keys, word_key
 
 MEMBER_INDEX = "member_search"  # FTS5 table: rowid = member.id, text = the folded keys
@@ -130,7 +127,7 @@ INSERTS = {  # a row of a word index, per database
 
 def index_text(index: str, row_id: int, text: str) -> None:
     """Put (or replace) a row's text in a word index, in the caller's transaction."""
-    insert, keys = INSERTS[_dialect()].format(index=index), text_keys(text)
+    insert, keys = INSERTS[dialect()].format(index=index), text_keys(text)
     db.session.execute(sa.text(f"DELETE FROM {index} WHERE rowid = :id"), {"id": row_id})
     db.session.execute(sa.text(insert), {  # PostgreSQL's document: each key once (smaller)
         "id": row_id, "body": text, "keys": keys, "words": " ".join(WORD.findall(fold(text))),
@@ -143,7 +140,7 @@ def match_params(q: str) -> dict:
     words = WORD.findall(q)[:12]
     if not words:
         return {"match": None, "ranking": None}
-    if _dialect() == "sqlite":
+    if dialect() == "sqlite":
         return {"match": _fts5_query(words), "ranking": None}
     return {"match": _tsquery(words, ("", "")), "ranking": _tsquery(words, ("A", "B"))}
 
@@ -213,7 +210,7 @@ def match_count(index: str) -> sa.Select:
                                       sa.bindparam("match", type_=sa.String)))
 
 
-def _dialect() -> str:
+def dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
@@ -279,70 +276,6 @@ def snippet_html(snippet: str | None) -> Markup:
     """A snippet as safe HTML, its matched words in <mark>."""
     escaped = str(escape(snippet or ""))
     return Markup(escaped.replace(MARK, "<mark>").replace(END_MARK, "</mark>"))
-
-
-def member_search(q: str) -> tuple[str | None, dict]:
-    """How members whose name, organisation or municipality contains the query are found:
-    along the trigram index ("index"), by comparing the folded keys ("like": a query shorter
-    than a trigram, or a database without the index), or not at all (None: no query); and
-    the values of matching_members' parameters (for "index" also those of "in order")."""
-    folded = fold(q)
-    if not folded.strip():
-        return None, {}
-    if len(folded) >= TRIGRAM and _dialect() == "sqlite":
-        return "index", {"phrase": '"' + folded.replace('"', '""') + '"',
-                         "pattern": like_pattern(q)}
-    return "like", {"pattern": like_pattern(q)}
-
-
-# Reading a member in sort order and testing its indexed text costs about three times as much
-# as reading one match from the index (1.2 and 0.4 µs on SQLite).
-READ_IN_ORDER_COST = 3
-
-
-def reads_in_order(matches: int, everyone: int, rows: int) -> bool:
-    """Whether an "index" search that matches `matches` of `everyone` members finds its first
-    `rows` rows sooner "in order" (reading members in their order and testing each: about
-    rows × everyone / matches of them) than along the index (reading every match and sorting
-    them). A broad search ("obec 1" matches half the members) then takes 0.1 ms, not 1 ms;
-    a narrow one keeps the index."""
-    return matches > 0 and READ_IN_ORDER_COST * rows * everyone < matches * matches
-
-
-def matching_members(query: sa.Select, search: str) -> sa.Select:
-    """A select of members narrowed to a member_search of that kind, its values as
-    parameters. Along the index it is joined to the index: the matches are read from it and
-    their members looked up by id (an IN over the index's rowids first built a table of
-    them: a broad search counted its 2,700 matches in 2.6 ms, joined in 1.9 ms)."""
-    from .accounts.models import Member
-    from .organisations.models import Municipality, Organisation
-
-    pattern = sa.bindparam("pattern", type_=sa.String)
-    if search == "index":
-        index = sa.table(MEMBER_INDEX, sa.column("rowid"))
-        phrase = sa.bindparam("phrase", type_=sa.String)
-        return (query.join(index, index.c.rowid == Member.id)
-                .where(sa.literal_column(MEMBER_INDEX).op("MATCH")(phrase)))
-    if search == "in order":
-        return query.where(_indexed_text().like(pattern, escape="\\"))
-    matching_organisations = (
-        sa.select(Organisation.id).join(Organisation.municipality)
-        .where(Organisation.search_key.like(pattern, escape="\\")
-               | Municipality.search_key.like(pattern, escape="\\")))
-    return query.where(Member.search_key.like(pattern, escape="\\")
-                       | Member.organisation_id.in_(matching_organisations))
-
-
-def _indexed_text() -> sa.ColumnElement[str]:
-    """A member's text in the trigram index, per row (as the index's triggers write it, see
-    migration d5e6f7a8b9c0): a LIKE of the folded query over it finds what the index finds."""
-    from .accounts.models import Member, of_organisation
-    from .organisations.models import Municipality, Organisation
-
-    municipality = of_organisation(Municipality.search_key,
-                                   Municipality.id == Organisation.municipality_id)
-    return (Member.search_key + " " + of_organisation(Organisation.search_key) + " "
-            + sa.func.coalesce(municipality, ""))
 
 
 def include_object(_object, name, type_, _reflected, _compare_to) -> bool:

@@ -1,42 +1,35 @@
-"""The long-running worker: mail delivery now, other scheduled jobs join JOBS later."""
+"""The long-running worker: each pass runs the jobs the features registered, in stages:
+first what writes mail (reminders, digests, "Čeká na vás"), then delivery, so that it goes
+out in the same pass; then tidying. A feature registers its jobs from its package's
+`init_app(app)`, the way features register panels (panels.py):
+
+    def init_app(app):
+        register_job(app, send_due_reminders)
+
+A job takes no arguments and runs in an app context of its own (no request): it reads the
+clock itself and does at most what is due, so a pass may run at any moment and twice.
+"""
 
 import logging
 import time
+from collections.abc import Callable
 
 from .extensions import db
 
 log = logging.getLogger(__name__)
 
-
-def _deliver_mail():
-    from .mail.deliverer import deliver_due, release_stale_claims
-
-    release_stale_claims()
-    deliver_due()
+WRITE_MAIL, DELIVER, TIDY = 0, 1, 2  # the stages of a pass, in this order
 
 
-def _send_list_digests():
-    from .mailing.digest import send_due_digests
-
-    send_due_digests()
-
-
-def _tell_moderators():
-    from .mailing.waiting import tell_moderators
-
-    tell_moderators()
+def register_job(app, job: Callable[[], object], stage: int = WRITE_MAIL) -> None:
+    """A job every pass of this app's worker runs, in its stage (in the order registered)."""
+    app.extensions.setdefault("worker_jobs", []).append((stage, job))
 
 
-def _purge_login_attempts():
-    from .accounts.auth import purge_login_attempts
-
-    purge_login_attempts()
-
-
-def _send_meeting_reminders():
-    from .meetings.notifications import send_due_reminders
-
-    send_due_reminders()
+def jobs_of(app) -> list[Callable]:
+    """The app's jobs in the order a pass runs them (the statistics' refresh last)."""
+    registered = sorted(app.extensions.get("worker_jobs", []), key=lambda entry: entry[0])
+    return [job for _stage, job in registered] + [_refresh_statistics]
 
 
 STATISTICS_EVERY = 24 * 3600  # seconds
@@ -52,14 +45,9 @@ def _refresh_statistics():
         _statistics_refreshed[0] = time.monotonic()
 
 
-# Reminders and digests come before delivery, so that they go out in the same pass.
-JOBS = [_send_meeting_reminders, _send_list_digests, _tell_moderators, _deliver_mail,
-        _purge_login_attempts, _refresh_statistics]
-
-
 def run_once(app) -> None:
     """Run every job once, each in its own app context; one job's failure spares the others."""
-    for job in JOBS:
+    for job in jobs_of(app):
         with app.app_context():
             try:
                 job()

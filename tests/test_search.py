@@ -5,12 +5,12 @@ import pytest
 import sqlalchemy as sa
 
 from intranet import data_versions
+from intranet.accounts.member_search import reads_in_order
 from intranet.accounts.models import Member
 from intranet.accounts.services import MEMBER_COUNTS, member_count, member_query
 from intranet.database import rows_of
 from intranet.extensions import db
 from intranet.organisations.models import Organisation
-from intranet.search import reads_in_order
 
 
 def found(q: str) -> set[str]:

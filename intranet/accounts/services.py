@@ -14,12 +14,12 @@ from ..extensions import db
 from ..mail.services import forget_refusals
 from ..organisations.models import Municipality, Organisation, OrganisationKind
 from ..policy import Role, can
-from ..search import matching_members, member_search, reads_in_order
 from ..text import normalise_email
 from ..web import external_url
 from . import member_deactivated, member_reactivated
 from .auth import expire_links
 from .links import issue_token, queue_invitation, queue_password_reset
+from .member_search import matching_members, member_search, reads_in_order
 from .models import Member, TokenPurpose, new_session_token, of_organisation
 
 

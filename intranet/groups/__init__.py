@@ -16,10 +16,19 @@ member_left = signals.signal("group-member-left")  # sender: group id; member_id
 
 
 def init_app(app) -> None:
-    """Called by the app factory: a member's working groups appear on their pages."""
+    """Called by the app factory: a member's working groups appear on their pages; the
+    policy learns who coordinates and who belongs to a group."""
+    from ..facts import COORDINATES, COORDINATES_ANY, IN_GROUP, register_fact
     from ..panels import register_panel
+    from .models import group_title, working_group_name
+    from .services import coordinates_any, is_coordinator, is_member
 
+    app.jinja_env.globals["group_title"] = group_title
+    app.jinja_env.globals["working_group_name"] = working_group_name
     register_panel(app, "member", member_groups_panel)
+    register_fact(app, COORDINATES, is_coordinator)
+    register_fact(app, COORDINATES_ANY, coordinates_any)
+    register_fact(app, IN_GROUP, is_member)
 
 
 def member_groups_panel(member, viewer):

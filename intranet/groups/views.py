@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, render_template, request, url_for
 
+from ..facts import UPCOMING_MEETINGS, fact
 from ..forms import form_values
 from ..i18n import gettext as _
 from ..policy import ensure, may_manage_group, requires
@@ -34,13 +35,12 @@ def groups():
 @bp.get("/groups/<int:group_id>")
 @requires("groups.view")
 def group(group_id):
-    from ..meetings.services import group_meetings
-
+    """The group's page: its members here, its meetings (and what other features show of a
+    group) in panels they register."""
     group = services.get_group(group_id)
     return render("groups/group.html", "groups/_members.html", group=group,
                   can_manage=may_manage_group(current_member(), group),
-                  members=_members_page(group.id),
-                  meetings=paginate(*group_meetings(group), per_page=GROUP_PAGE_ROWS))
+                  members=_members_page(group.id))
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])
@@ -143,11 +143,9 @@ def delete_group(group_id):
 @bp.post("/groups/<int:group_id>/archive")
 @requires("groups.view")
 def archive_group(group_id):
-    from ..meetings.services import has_upcoming
-
     group = _managed_group(group_id)
     archived = request.form.get("archived") != "0"
-    if archived and has_upcoming(group.id):
+    if archived and fact(UPCOMING_MEETINGS, group.id):
         flash(_("Skupina má naplánované schůzky. Nejdřív je zrušte nebo smažte, pak ji "
                 "archivujte."), "error")
         return redirect(url_for("groups.group", group_id=group.id))

@@ -117,6 +117,13 @@ class Outcome:
     unclaimed: list  # the server went away before these: back to waiting, no attempt counted
 
 
+def deliver_pass() -> dict[str, int]:
+    """The worker's job: the claims of deliverers that died given back, then what is due
+    sent."""
+    release_stale_claims()
+    return deliver_due()
+
+
 def deliver_due(now: datetime | None = None, batch: int | None = None) -> dict[str, int]:
     """Send the deliveries that are due, batch after batch; counts by result.
 

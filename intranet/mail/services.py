@@ -62,6 +62,12 @@ class Anyone:
     id: None = None
 
 
+def outbox_backlog() -> int:
+    """How many deliveries wait in the outbox or are being sent (a metric)."""
+    return db.session.scalar(sa.select(sa.func.count()).where(
+        OutboxDelivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING])))
+
+
 @dataclass(frozen=True)
 class Outsider:
     """Someone who is not a member, e.g. a stranger who wrote to a list: mail to them is in

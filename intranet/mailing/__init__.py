@@ -14,19 +14,22 @@ bp = Blueprint("mailing", __name__)
 
 
 def init_app(app) -> None:
+    from ..facts import ON_LIST, register_fact
     from ..groups.models import WorkingGroup
     from ..mail.cli import mail_cli
     from ..minutes import minutes_corrected, minutes_published
     from ..minutes.services import register_audience
     from ..visits import visit_report_shared
     from ..waiting import register_waiting
+    from ..worker import register_job
     from .cli import receive_command
     from .delivery import ListDelivery
+    from .digest import send_due_digests
     from .minutes_posts import post_correction, post_minutes
     from .searching import register_searching
-    from .services import minutes_audience
+    from .services import is_on, minutes_audience
     from .visit_posts import post_visit_report
-    from .waiting import waiting_for_me
+    from .waiting import tell_moderators, waiting_for_me
 
     app.extensions["mail_lists"] = ListDelivery()
     mail_cli.add_command(receive_command)
@@ -34,6 +37,9 @@ def init_app(app) -> None:
     minutes_corrected.connect(post_correction)
     visit_report_shared.connect(post_visit_report)
     register_waiting(app, waiting_for_me)
+    register_fact(app, ON_LIST, is_on)
+    register_job(app, send_due_digests)
+    register_job(app, tell_moderators)
     register_audience(app, minutes_audience)
     register_searching(app)
     if not sa.event.contains(WorkingGroup, "after_insert", _group_inserted):

@@ -10,11 +10,15 @@ def init_app(app) -> None:
     attendance history on member and organisation pages, and fill in each member's part of
     the invitations (answer links, the calendar's attendee) when they are delivered."""
     from ..accounts import member_reactivated
+    from ..facts import UPCOMING_MEETINGS, register_fact
     from ..groups import member_joined, member_left
     from ..mail.services import register_personaliser
     from ..panels import register_panel
+    from ..worker import register_job
     from . import history_views, notifications
-    from .calendar import personaliser
+    from .calendar import answer_link, personaliser
+    from .services import has_upcoming
+    from .views import group_meetings_panel
 
     member_joined.connect(notifications.member_joined)
     member_left.connect(notifications.member_left)
@@ -22,3 +26,7 @@ def init_app(app) -> None:
     register_panel(app, "member", history_views.member_panel)
     register_panel(app, "organisation", history_views.organisation_panel)
     register_personaliser(app, "meeting", personaliser)
+    register_fact(app, UPCOMING_MEETINGS, has_upcoming)
+    register_job(app, notifications.send_due_reminders)
+    app.jinja_env.globals["answer_url"] = answer_link
+    register_panel(app, "group", group_meetings_panel)

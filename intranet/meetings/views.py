@@ -16,6 +16,7 @@ from ..groups.services import (
     group_choices,
     is_member,
 )
+from ..groups.views import GROUP_PAGE_ROWS
 from ..i18n import gettext as _
 from ..i18n import in_prague, local_to_utc, month_bounds, previous_month, today_in_prague
 from ..policy import can, ensure, may_answer, may_manage_group, public, requires
@@ -36,6 +37,14 @@ from .models import Answer, MeetingStatus
 
 MIDNIGHT = time(0, 0)
 FORM = "meetings/meeting_form.html"
+
+
+def group_meetings_panel(group, viewer):
+    """The "Schůzky" card of a group's page: its meetings, newest first, a page at a time."""
+    if not can(viewer, "meetings.view"):
+        return None
+    return "meetings/_group_meetings_panel.html", {
+        "meetings": paginate(*services.group_meetings(group), per_page=GROUP_PAGE_ROWS)}
 
 
 def managed_meeting(meeting_id: int, details: bool = True):
