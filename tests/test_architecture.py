@@ -15,7 +15,7 @@ LAYERS = [
     {"groups"},
     {"meetings"},
     {"minutes", "visits"},
-    {"mailing"},
+    {"mailing", "strategy"},
     {"core"},  # the dashboard and the pages of errors: it shows what the others register
 ]
 FEATURES = set().union(*LAYERS)

@@ -1,0 +1,115 @@
+"""The territory's social-services strategy: priorities, their goals (owned by municipalities,
+answered for by a person, followed by a working group) and each goal's indicators, whose
+owners enter the values (seed 001: "gestor cíle", "gestor indikátoru")."""
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import Member
+from ..database import UTCDateTime, str_enum, utcnow
+from ..extensions import db
+from ..groups.models import WorkingGroup
+from ..i18n import lazy_gettext as _l
+from ..organisations.models import Municipality, Organisation
+
+
+class Priority(db.Model):
+    """A priority (area) of the strategy, e.g. "Sociální služby pro seniory"."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(unique=True)  # "Priorita 1"
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+goal_municipality = sa.Table(
+    "goal_municipality", db.metadata,
+    sa.Column("goal_id", sa.ForeignKey("goal.id"), primary_key=True),
+    sa.Column("municipality_id", sa.ForeignKey("municipality.id"), primary_key=True),
+)
+
+
+class Goal(db.Model):
+    """A goal of the strategy (cíl), e.g. "Zvýšení nabídky sociálních služeb". Its owners are
+    municipalities (gestor cíle), for which a person answers (after the project: the mayor)."""
+
+    __table_args__ = (sa.UniqueConstraint("priority_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    priority_id: Mapped[int] = mapped_column(sa.ForeignKey("priority.id"), index=True)
+    number: Mapped[int]  # within the priority: goal 1.2
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    answerable_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"))
+    group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("working_group.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    priority: Mapped[Priority] = relationship()
+    answerable: Mapped[Member | None] = relationship()
+    group: Mapped[WorkingGroup | None] = relationship()
+    municipalities: Mapped[list[Municipality]] = relationship(
+        secondary=goal_municipality, order_by=Municipality.sort_key)
+    indicators: Mapped[list["Indicator"]] = relationship(
+        back_populates="goal", order_by="Indicator.id")
+
+
+class Better(enum.StrEnum):
+    """Which way an indicator improves."""
+
+    HIGHER = "higher"  # e.g. places in a service
+    LOWER = "lower"  # e.g. people on a waiting list
+
+    @property
+    def label(self):
+        return BETTER_LABELS[self]
+
+
+BETTER_LABELS = {Better.HIGHER: _l("čím vyšší, tím lepší"),
+                 Better.LOWER: _l("čím nižší, tím lepší")}
+
+
+class Indicator(db.Model):
+    """A measurable indicator of a goal, with where it starts and where it should get to; its
+    owner (gestor indikátoru: an organisation and a person) finds and enters its values."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(sa.ForeignKey("goal.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(300))
+    unit: Mapped[str] = mapped_column(sa.String(40), default="")
+    baseline: Mapped[float]
+    baseline_on: Mapped[date]
+    target: Mapped[float]
+    target_on: Mapped[date]
+    better: Mapped[Better] = mapped_column(str_enum(Better, 10))
+    owner_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"), index=True)
+    months_between_values: Mapped[int] = mapped_column(default=12)  # how often one is due
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    goal: Mapped[Goal] = relationship(back_populates="indicators")
+    owner_organisation: Mapped[Organisation | None] = relationship()
+    owner: Mapped[Member | None] = relationship()
+    values: Mapped[list["IndicatorValue"]] = relationship(
+        back_populates="indicator", order_by="IndicatorValue.measured_on")
+
+
+class IndicatorValue(db.Model):
+    """A value of an indicator as measured on a day, with where it comes from."""
+
+    __table_args__ = (sa.UniqueConstraint("indicator_id", "measured_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(sa.ForeignKey("indicator.id"))
+    measured_on: Mapped[date]
+    value: Mapped[float]
+    comment: Mapped[str] = mapped_column(sa.String(500), default="")
+    source: Mapped[str] = mapped_column(sa.String(300), default="")
+    entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    indicator: Mapped[Indicator] = relationship(back_populates="values")
+    entered_by: Mapped[Member | None] = relationship()
