@@ -73,6 +73,7 @@ def load_demo() -> bool:
     _minutes()
     _list_posts()
     _visits()
+    _strategy()
     return True
 
 
@@ -301,3 +302,83 @@ def _visits() -> None:
         "Zaujalo nás **sdílené hlídání dětí** během poradenství. Rádi bychom to zkusili "
         "i u nás.")))
     db.session.commit()
+
+
+# (priority, goal, owning municipalities, [(indicator, unit, baseline, target, better, owner
+# organisation, [values by years after the baseline])])
+STRATEGY = [
+    ("Dostupné sociální služby", [
+        ("Zvýšení nabídky sociálních služeb", ["Lipová", "Dubnice"], [
+            ("Místa v odlehčovací službě", "míst", 4, 12, "higher", "Farní charita Vranov",
+             [6, 7]),
+            ("Lidé čekající na pečovatelskou službu", "osob", 30, 10, "lower",
+             "Městský úřad Vranov nad Bystrou", [27, 29]),
+        ]),
+        ("Zajištění koordinace služeb", ["Vranov nad Bystrou", "Podhradí"], [
+            ("Setkání kulatého stolu za rok", "setkání", 1, 4, "higher", "Spolek Most k domovu",
+             [3]),
+        ]),
+    ]),
+    ("Informovanost a prevence", [
+        ("Zvýšení informovanosti o sociálních službách", ["Horní Lhota"], [
+            ("Obce s aktuálním katalogem služeb na webu", "obcí", 1, 8, "higher",
+             "Obecní úřad Horní Lhota", []),
+        ]),
+    ]),
+]
+
+
+def _strategy() -> None:
+    """A fictional strategy: two priorities, three goals owned by municipalities, indicators
+    with owners and a few yearly values (one late, one behind, one on track)."""
+    from datetime import date
+
+    from .strategy.models import Better, Goal, Indicator, IndicatorValue, Priority
+
+    municipalities = {m.name: m for m in db.session.scalars(sa.select(Municipality))}
+    organisations = {o.name: o for o in db.session.scalars(sa.select(Organisation))}
+    mayor = db.session.scalar(sa.select(Member).where(Member.role == Role.READER))
+    owner = db.session.scalar(sa.select(Member).where(Member.email == "clen@vranov.example"))
+    this_year = today_in_prague().year
+    start, end = date(this_year - 2, 1, 1), date(this_year + 3, 12, 31)
+    for p_number, (p_title, goals) in enumerate(STRATEGY, start=1):
+        priority = Priority(number=p_number, title=p_title)
+        for g_number, (g_title, owners, indicators) in enumerate(goals, start=1):
+            goal = Goal(priority=priority, number=g_number, title=g_title, answerable=mayor,
+                        municipalities=[municipalities[name] for name in owners])
+            for name, unit, baseline, target, better, organisation, values in indicators:
+                indicator = Indicator(
+                    goal=goal, name=name, unit=unit, baseline=baseline, baseline_on=start,
+                    target=target, target_on=end, better=Better(better),
+                    owner_organisation=organisations[organisation],
+                    owner=owner if organisation == "Spolek Most k domovu" else None,
+                    months_between_values=12)
+                indicator.values = [IndicatorValue(measured_on=date(start.year + n, 1, 15),
+                                                   value=value, source="výkaz za minulý rok")
+                                    for n, value in enumerate(values, start=1)]
+            db.session.add(priority)
+    db.session.commit()
+
+
+# (organisation, kind, name, target groups, municipalities served or None for the whole
+# territory, address, phone, opening hours, capacity, days since confirmed) – fictional
+CATALOGUE = [
+    ("Spolek Most k domovu", "terénní programy", "Terénní program Most",
+     ["lidé bez domova", "lidé ohrožení závislostí"], None, "", "+420 602 111 001",
+     "po–pá 8:00–16:00 v terénu", "", 40),
+    ("Spolek Most k domovu", "odborné sociální poradenství", "Dluhová poradna Most",
+     ["lidé v dluhové pasti"], ["Vranov nad Bystrou", "Lipová", "Dubnice"],
+     "Náměstí Míru 12, Vranov nad Bystrou", "+420 602 111 002",
+     "po a st 9:00–17:00, jinak po dohodě", "", 420),
+    ("Azylový dům Přístav, z. ú.", "azylové domy", "",
+     ["lidé bez domova", "oběti domácího násilí"], None, "Nádražní 5, Dubnice",
+     "+420 602 111 003", "nonstop", "14 lůžek, z toho 4 pro matky s dětmi", 90),
+    ("Mateřské centrum Sluníčko", "sociálně aktivizační služby pro rodiny s dětmi", "",
+     ["rodiny s dětmi"], ["Lipová", "Zálesí", "Rybníček"], "Školní 3, Lipová",
+     "+420 602 111 004", "út a čt 8:00–12:00", "", 200),
+    ("Farní charita Vranov", "pečovatelská služba", "Pečovatelská služba Charity",
+     ["senioři", "lidé se zdravotním postižením"],
+     ["Vranov nad Bystrou", "Horní Lhota", "Podhradí", "Kamenná Ves"],
+     "Farní 1, Vranov nad Bystrou", "+420 602 111 005", "denně 7:00–19:00",
+     "volná místa od září", 10),
+]

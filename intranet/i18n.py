@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import parse_pattern
+from babel.numbers import format_decimal
 from flask import current_app, has_request_context, session
 from flask.globals import _cv_app
 from flask_babel import (
@@ -168,6 +169,16 @@ def register_filters(app) -> None:
     @app.template_filter("moment")
     def _moment(value: datetime | None) -> str:
         return format_moment(value) if value else ""
+
+    @app.template_filter("number")
+    @pass_context
+    def _number(context, value: float | None) -> str:
+        """12 345,5 in Czech, 12,345.5 in English; at most two decimals."""
+        return "" if value is None else format_number(value, _language(context))
+
+
+def format_number(value: float, language: str = "cs") -> str:
+    return format_decimal(value, format="#,##0.##", locale=language)
 
 
 def _install_gettext(app) -> None:

@@ -51,6 +51,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "visits.take_part": frozenset({Role.ADMIN, Role.SECRETARY, Role.MEMBER}),
     "visits.host_anywhere": frozenset({Role.ADMIN, Role.SECRETARY}),
     "visits.manage_all": frozenset({Role.ADMIN}),
+    "strategy.view": EVERYONE,
+    "strategy.manage_all": frozenset({Role.ADMIN}),
 }
 
 
@@ -151,6 +153,25 @@ def may_manage_visit(user, visit) -> bool:
     if can(user, "visits.manage_all"):
         return True
     return can(user, "visits.take_part") and visit.organiser_id == user.id
+
+
+def may_manage_strategy(user) -> bool:
+    """Administrators and the groups' coordinators record the strategy: priorities, goals
+    and their owners, indicators and theirs."""
+    return can(user, "strategy.manage_all") or (
+        can(user, "strategy.view") and fact(COORDINATES_ANY, user))
+
+
+def may_enter_values(user, indicator) -> bool:
+    """The indicator's owner enters its values: the person, and the people of the owning
+    organisation; administrators too (e.g. from a report sent by post)."""
+    if can(user, "strategy.manage_all"):
+        return True
+    if not can(user, "strategy.view"):
+        return False
+    return indicator.owner_id == user.id or (
+        indicator.owner_organisation_id is not None
+        and indicator.owner_organisation_id == user.organisation_id)
 
 
 def ensure(allowed: bool) -> None:

@@ -160,6 +160,16 @@ EXPECTED = {
     "visits.register_csv": LOGGED_IN,
     "visits.matrix": LOGGED_IN,
     "visits.matrix_csv": LOGGED_IN,
+    # Everyone reads the strategy; administrators and coordinators record it (coordinators:
+    # test_strategy); the indicator's owner enters its values (test_strategy).
+    "strategy.overview": LOGGED_IN,
+    "strategy.goal": LOGGED_IN,
+    "strategy.indicator": LOGGED_IN,
+    "strategy.edit_priority": ADMIN,
+    "strategy.edit_goal": ADMIN,
+    "strategy.edit_indicator": ADMIN,
+    "strategy.add_value": ADMIN,
+    "strategy.remove_value": ADMIN,
 }
 # POST routes without a CSRF token: a signed token in the URL is the proof (mail clients
 # post there for a one-click unsubscribe, RFC 8058).
@@ -200,7 +210,8 @@ def world(create_member, create_meeting):
     post.thread_id = post.id
     db.session.commit()
     visit = world_visit(target)
-    return {"visit_id": visit["visit"].id, "registration_id": visit["registration"],
+    strategy = world_strategy()
+    return {**strategy, "visit_id": visit["visit"].id, "registration_id": visit["registration"],
             "report_id": visit["report"].id,
             "list_id": territory.id, "post_id": post.id, "thread_id": post.id,
             "minutes_id": minutes.id, "task_id": task.id, "attachment_id": attachment.id,
@@ -210,6 +221,23 @@ def world(create_member, create_meeting):
             "filename": "css/app.css", "group_id": meeting.group_id, "meeting_id": meeting.id,
             "item_id": meeting.agenda[0].id, "guest_id": meeting.guests[0].id,
             "rule_id": 1}
+
+
+def world_strategy() -> dict:
+    """A goal with an indicator that has a value (its owner: nobody of the roles)."""
+    from datetime import date
+
+    from intranet.strategy.models import Better, Goal, Indicator, IndicatorValue, Priority
+
+    goal = Goal(priority=Priority(number=1, title="Priorita"), number=1, title="Cíl")
+    indicator = Indicator(goal=goal, name="Indikátor", baseline=1, baseline_on=date(2025, 1, 1),
+                          target=2, target_on=date(2030, 1, 1), better=Better.HIGHER,
+                          months_between_values=12)
+    value = IndicatorValue(indicator=indicator, measured_on=date(2026, 1, 1), value=1.5)
+    db.session.add_all([goal, indicator, value])
+    db.session.commit()
+    return {"priority_id": goal.priority_id, "goal_id": goal.id, "indicator_id": indicator.id,
+            "value_id": value.id}
 
 
 def world_visit(organiser) -> dict:

@@ -10,6 +10,8 @@ from intranet.accounts.models import LoginAttempt
 from intranet.extensions import db
 from intranet.mailing.models import ListKind, MailingList
 
+from .test_access import world_strategy
+
 
 def read_then_write(app, errors, n):
     try:
@@ -67,6 +69,8 @@ def test_pages_build_their_statements_once_per_process(client, create_member, cr
     held = held_with_published_minutes(admin, create_meeting)
     municipality_id = admin.organisation.municipality_id
     territory_id = db.session.scalar(sa.select(MailingList.id).filter_by(kind=ListKind.TERRITORY))
+    strategy = world_strategy()
+    goal_id, indicator_id = strategy["goal_id"], strategy["indicator_id"]
     client.login(admin)
     built = []
     generate = HasCacheKey._generate_cache_key
@@ -76,7 +80,8 @@ def test_pages_build_their_statements_once_per_process(client, create_member, cr
                 f"/municipalities/{municipality_id}", "/admin/audit",
                 f"/meetings/{meeting.id}", f"/meetings/{held.id}", "/", "/search?q=novak",
                 "/lists", f"/lists/{territory_id}", f"/lists/{territory_id}/held",
-                f"/lists/{territory_id}/senders"]:
+                f"/lists/{territory_id}/senders", "/strategy", f"/strategy/goals/{goal_id}",
+                f"/strategy/indicators/{indicator_id}"]:
         assert client.get(url).status_code == 200
         built.clear()
         assert client.get(url).status_code == 200

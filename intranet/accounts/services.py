@@ -11,6 +11,7 @@ from .. import data_versions
 from ..audit.services import record
 from ..database import count_of_rows, prebuilt, utcnow
 from ..extensions import db
+from ..forms import Choices
 from ..mail.services import forget_refusals
 from ..organisations.models import Municipality, Organisation, OrganisationKind
 from ..policy import Role, can
@@ -141,6 +142,28 @@ def _member_rows() -> sa.Select:
         of_organisation(Municipality.name, Municipality.id == Organisation.municipality_id)
         .label("municipality"),
     ).order_by(Member.sort_key, Member.id)
+
+
+MEMBER_NAMES = "member-names"  # the data version of the select boxes' list of people
+data_versions.watch(MEMBER_NAMES, {
+    Member: ("first_name", "last_name", "titles_before", "titles_after", "deactivated_at",
+             "organisation_id"),
+    Organisation: ("name",)})
+
+
+def member_choices() -> Choices:
+    """Every member not deactivated, in Czech order, with their organisation, for a select
+    box ("Nováková Jana (Charita Lipová)"), kept while no name changes."""
+    return data_versions.cached(MEMBER_NAMES, "members", lambda: (Choices(
+        (row.id, f"{row.full_name} ({row.organisation})" if row.organisation else row.full_name)
+        for row in db.session.execute(_member_names())), None))
+
+
+@prebuilt
+def _member_names() -> sa.Select:
+    return (sa.select(Member.id, Member.full_name.label("full_name"),
+                      of_organisation(Organisation.name).label("organisation"))
+            .where(Member.deactivated_at.is_(None)).order_by(Member.sort_key, Member.id))
 
 
 # --- the member's own profile -------------------------------------------------------------

@@ -24,6 +24,8 @@ class Priority(db.Model):
     title: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.Text, default="")
 
+    goals: Mapped[list["Goal"]] = relationship(back_populates="priority", order_by="Goal.number")
+
 
 goal_municipality = sa.Table(
     "goal_municipality", db.metadata,
@@ -47,7 +49,7 @@ class Goal(db.Model):
     group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("working_group.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    priority: Mapped[Priority] = relationship()
+    priority: Mapped[Priority] = relationship(back_populates="goals")
     answerable: Mapped[Member | None] = relationship()
     group: Mapped[WorkingGroup | None] = relationship()
     municipalities: Mapped[list[Municipality]] = relationship(

@@ -1,0 +1,160 @@
+"""Forms of the strategy: a priority, a goal with its owners, an indicator with its owner,
+and the value an owner enters."""
+
+import re
+
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from ..forms import (
+    Choices,
+    Form,
+    SelectField,
+    coerce_id,
+    max_length,
+    options,
+    required,
+    required_value,
+    strip,
+    text_field,
+    within_years,
+)
+from ..i18n import lazy_gettext as _l
+from ..i18n import today_in_prague
+from .models import BETTER_LABELS, Better
+
+BAD_DATE = _l("Takové datum neexistuje; zkontrolujte den a měsíc.")
+NOT_A_NUMBER = _l("Zadejte číslo, např. 120 nebo 12,5.")
+NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+
+
+class NumberField(StringField):
+    """A number as people write it: 12,5 or 12.5, thousands apart by spaces (1 200)."""
+
+    def process_formdata(self, valuelist):
+        self.raw_data = valuelist
+        typed = re.sub(r"[\s\u00a0\u202f]", "", valuelist[0]) if valuelist else ""
+        self.data = float(typed.replace(",", ".")) if NUMBER.match(typed) else None
+        if typed and self.data is None:
+            raise ValueError(NOT_A_NUMBER)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data:g}".replace(".", ",")
+
+
+def number_field(label, missing, **kwargs):
+    return NumberField(label, [required_value(missing, NOT_A_NUMBER)], **kwargs)
+
+
+def date_field(label, missing, **kwargs):
+    return DateField(label, [required_value(missing, BAD_DATE), within_years()], **kwargs)
+
+
+class PriorityForm(Form):
+    number = IntegerField(_l("Číslo priority"), [required(), NumberRange(
+        1, 99, _l("Zadejte číslo od %(min)d do %(max)d."))])
+    title = text_field(_l("Název"), 200, description=_l("např. Služby pro seniory"))
+    description = TextAreaField(_l("Popis"), [Optional(), max_length(5000)], filters=[strip])
+
+    def __init__(self, *args, taken_numbers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.taken_numbers = set(taken_numbers)
+
+    def validate_number(self, field):
+        if field.data in self.taken_numbers:
+            raise ValidationError(_l("Priorita s tímto číslem už existuje."))
+
+
+class GoalForm(Form):
+    priority_id = SelectField(_l("Priorita"), coerce=coerce_id)
+    number = IntegerField(_l("Číslo cíle v prioritě"), [required(), NumberRange(
+        1, 99, _l("Zadejte číslo od %(min)d do %(max)d."))])
+    title = text_field(_l("Název cíle"), 300,
+                       description=_l("např. Zvýšení nabídky sociálních služeb"))
+    description = TextAreaField(_l("Popis"), [Optional(), max_length(5000)], filters=[strip])
+    municipality_ids = SelectMultipleField(
+        _l("Gestor cíle: obce"), coerce=coerce_id,
+        description=_l("Obce, které za cíl odpovídají (lze vybrat několik: Ctrl nebo ⌘)."))
+    answerable_id = SelectField(_l("Kdo za cíl odpovídá"), coerce=coerce_id,
+                                description=_l("Obvykle starosta nebo starostka obce."))
+    group_id = SelectField(_l("Pracovní skupina, která cíl sleduje"), coerce=coerce_id)
+
+    def __init__(self, *args, priorities, municipalities: Choices, members: Choices,
+                 groups: Choices, taken=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.priority_id.choices = options([(0, _l("— vyberte prioritu —")), *priorities])
+        self.municipality_ids.choices = list(municipalities.pairs)
+        self.answerable_id.choices = Choices([(0, _l("— nikdo konkrétní —"))]) + members
+        self.group_id.choices = Choices([(0, _l("— žádná —"))]) + groups
+        self.taken = set(taken)  # (priority id, number) of the other goals
+
+    def validate_priority_id(self, field):
+        if not field.data:
+            raise ValidationError(_l("Vyberte prioritu."))
+
+    def validate_number(self, field):
+        if (self.priority_id.data, field.data) in self.taken:
+            raise ValidationError(_l("Cíl s tímto číslem v této prioritě už existuje."))
+
+
+class IndicatorForm(Form):
+    name = text_field(_l("Název indikátoru"), 300,
+                      description=_l("např. Počet lůžek v odlehčovacích službách"))
+    unit = text_field(_l("Jednotka (nepovinné)"), 40, optional=True,
+                      description=_l("např. lůžek, osob, %"))
+    baseline = number_field(_l("Výchozí hodnota"), _l("Zadejte výchozí hodnotu."))
+    baseline_on = date_field(_l("Ke dni"), _l("Zadejte, ke kterému dni výchozí hodnota platí."))
+    target = number_field(_l("Cílová hodnota"), _l("Zadejte cílovou hodnotu."))
+    target_on = date_field(_l("Do kdy"), _l("Zadejte, do kdy má být cíle dosaženo."))
+    better = RadioField(_l("Lepší je"), choices=options(BETTER_LABELS.items()),
+                        default=Better.HIGHER.value)
+    owner_organisation_id = SelectField(_l("Gestor indikátoru: organizace"), coerce=coerce_id)
+    owner_id = SelectField(_l("Gestor indikátoru: osoba"), coerce=coerce_id,
+                           description=_l("Dostává připomínky a zadává hodnoty."))
+    months_between_values = IntegerField(
+        _l("Hodnota se zjišťuje každých (měsíců)"), [required(), NumberRange(
+            1, 60, _l("Zadejte číslo od %(min)d do %(max)d."))], default=12)
+
+    def __init__(self, *args, organisations: Choices, members: Choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner_organisation_id.choices = (
+            Choices([(0, _l("— vyberte organizaci —"))]) + organisations)
+        self.owner_id.choices = Choices([(0, _l("— nikdo konkrétní —"))]) + members
+
+    def validate_target_on(self, field):
+        if field.data and self.baseline_on.data and field.data <= self.baseline_on.data:
+            raise ValidationError(_l("Cíle se má dosáhnout po dni výchozí hodnoty."))
+
+    def validate_target(self, field):
+        if field.data is None or self.baseline.data is None:
+            return
+        if self.better.data == Better.HIGHER and field.data < self.baseline.data:
+            raise ValidationError(_l("Je-li lepší vyšší hodnota, cílová nemůže být nižší než "
+                                     "výchozí. Zkontrolujte čísla, nebo zvolte „čím nižší, "
+                                     "tím lepší“."))
+        if self.better.data == Better.LOWER and field.data > self.baseline.data:
+            raise ValidationError(_l("Je-li lepší nižší hodnota, cílová nemůže být vyšší než "
+                                     "výchozí. Zkontrolujte čísla, nebo zvolte „čím vyšší, "
+                                     "tím lepší“."))
+
+
+class ValueForm(Form):
+    measured_on = date_field(_l("Ke dni"), _l("Zadejte, ke kterému dni hodnota platí."))
+    value = number_field(_l("Hodnota"), _l("Zadejte hodnotu."))
+    source = text_field(_l("Zdroj (nepovinné)"), 300, optional=True,
+                        description=_l("např. výkaz poskytovatele, registr, šetření"))
+    comment = TextAreaField(_l("Poznámka (nepovinné)"), [Optional(), max_length(500)],
+                            filters=[strip], render_kw={"rows": 2})
+
+    def validate_measured_on(self, field):
+        if field.data and field.data > today_in_prague():
+            raise ValidationError(_l("Hodnotu lze zadat nejvýše k dnešku."))
