@@ -21,6 +21,7 @@ BLUEPRINTS = {
     "minutes": ["views", "task_views", "attachment_views", "review_views"],
     "visits": ["views", "manage_views", "report_views", "register_views"],
     "mailing": ["views", "admin_views"],
+    "catalogue": ["views"],
     "strategy": ["views"],
 }
 

@@ -68,6 +68,7 @@ DEFAULTS = {
     "MAX_ATTACHMENT_BYTES": 20_000_000,  # a file attached to a meeting (and so a request)
     "ATTACHMENT_DIR": None,  # defaults to instance/attachments; shared storage on several hosts
     "ACCEPT_NEW_SECRET_KEY": False,  # once, after the key was changed on purpose on every host
+    "CATALOGUE_PUBLIC": False,  # /verejny-katalog: the provider catalogue for citizens
 }
 
 

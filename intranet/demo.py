@@ -73,6 +73,7 @@ def load_demo() -> bool:
     _minutes()
     _list_posts()
     _visits()
+    _catalogue()
     _strategy()
     return True
 
@@ -382,3 +383,28 @@ CATALOGUE = [
      "Farní 1, Vranov nad Bystrou", "+420 602 111 005", "denně 7:00–19:00",
      "volná místa od září", 10),
 ]
+
+
+def _catalogue() -> None:
+    """A few services in the catalogue; the debt counselling not confirmed for over a year
+    (the organisation's members see it waiting)."""
+    from .catalogue.models import ProviderService, ServiceKind, TargetGroup, search_text
+
+    kinds = {k.name: k for k in db.session.scalars(sa.select(ServiceKind))}
+    groups = {g.name: g for g in db.session.scalars(sa.select(TargetGroup))}
+    municipalities = {m.name: m for m in db.session.scalars(sa.select(Municipality))}
+    organisations = {o.name: o for o in db.session.scalars(sa.select(Organisation))}
+    now = utcnow()
+    for (organisation, kind, name, whom, where, address, phone, hours, capacity,
+         age) in CATALOGUE:
+        service = ProviderService(
+            organisation=organisations[organisation], kind=kinds[kind], name=name,
+            whole_territory=where is None, address=address, phone=phone,
+            email=organisations[organisation].email, opening_hours=hours, capacity=capacity,
+            description="Ukázková služba: všechny údaje jsou smyšlené.",
+            target_groups=[groups[g] for g in whom],
+            municipalities=[municipalities[m] for m in where or []],
+            confirmed_at=now - timedelta(days=age))
+        service.search_key = search_text(service)
+        db.session.add(service)
+    db.session.commit()

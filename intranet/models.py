@@ -2,6 +2,7 @@
 
 from .accounts.models import AccountToken, LoginAttempt, Member  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
+from .catalogue.models import ProviderService, ServiceKind, TargetGroup  # noqa: F401
 from .data_versions import DataVersion  # noqa: F401
 from .groups.models import GroupMembership, WorkingGroup  # noqa: F401
 from .heartbeats import Heartbeat  # noqa: F401

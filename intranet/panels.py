@@ -21,7 +21,8 @@ from flask import current_app, render_template
 from markupsafe import Markup
 
 Panel = Callable[..., tuple[str, dict] | None]
-PAGES = ("member", "organisation", "group", "meeting", "dashboard")  # dashboard: the viewer's
+# dashboard: the viewer's
+PAGES = ("member", "organisation", "municipality", "group", "meeting", "dashboard")
 
 
 def register_panel(app, page: str, panel: Panel) -> None:

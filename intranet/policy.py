@@ -51,6 +51,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "visits.take_part": frozenset({Role.ADMIN, Role.SECRETARY, Role.MEMBER}),
     "visits.host_anywhere": frozenset({Role.ADMIN, Role.SECRETARY}),
     "visits.manage_all": frozenset({Role.ADMIN}),
+    "catalogue.view": EVERYONE,
+    "catalogue.edit_own": frozenset({Role.ADMIN, Role.SECRETARY, Role.MEMBER}),
+    "catalogue.manage": frozenset({Role.ADMIN}),
     "strategy.view": EVERYONE,
     "strategy.manage_all": frozenset({Role.ADMIN}),
 }

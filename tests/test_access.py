@@ -160,6 +160,23 @@ EXPECTED = {
     "visits.register_csv": LOGGED_IN,
     "visits.matrix": LOGGED_IN,
     "visits.matrix_csv": LOGGED_IN,
+    # The world's service belongs to an organisation none of the roles is in: administrators
+    # keep it, and its organisation's members (test_catalogue, and below); readers never.
+    # The public catalogue is switched off by default (404 for everyone, test_catalogue).
+    "catalogue.catalogue": LOGGED_IN,
+    "catalogue.public_catalogue": PUBLIC,
+    "catalogue.print_catalogue": LOGGED_IN,
+    "catalogue.catalogue_csv": LOGGED_IN,
+    "catalogue.service": LOGGED_IN,
+    "catalogue.new_service": ADMIN,
+    "catalogue.edit_service": ADMIN,
+    "catalogue.confirm_service": ADMIN,
+    "catalogue.delete_service": ADMIN,
+    "catalogue.terms": ADMIN,
+    "catalogue.edit_kind": ADMIN,
+    "catalogue.delete_kind": ADMIN,
+    "catalogue.edit_target_group": ADMIN,
+    "catalogue.delete_target_group": ADMIN,
     # Everyone reads the strategy; administrators and coordinators record it (coordinators:
     # test_strategy); the indicator's owner enters its values (test_strategy).
     "strategy.overview": LOGGED_IN,
@@ -220,7 +237,7 @@ def world(create_member, create_meeting):
             "municipality_id": target.organisation.municipality_id, "token": "no-such-token",
             "filename": "css/app.css", "group_id": meeting.group_id, "meeting_id": meeting.id,
             "item_id": meeting.agenda[0].id, "guest_id": meeting.guests[0].id,
-            "rule_id": 1}
+            "rule_id": 1, **world_catalogue(target)}
 
 
 def world_strategy() -> dict:
@@ -238,6 +255,35 @@ def world_strategy() -> dict:
     db.session.commit()
     return {"priority_id": goal.priority_id, "goal_id": goal.id, "indicator_id": indicator.id,
             "value_id": value.id}
+
+
+def world_catalogue(member) -> dict:
+    """A service of the member's organisation in the catalogue, an unused kind and group."""
+    from intranet.catalogue.models import ProviderService, ServiceKind, TargetGroup
+
+    kind = db.session.scalar(sa.select(ServiceKind).filter_by(name="terénní programy"))
+    service = ProviderService(organisation_id=member.organisation_id, kind=kind)
+    db.session.add(service)
+    db.session.commit()
+    return {"service_id": service.id, "kind_id": kind.id,
+            "target_group_id": db.session.scalar(sa.select(TargetGroup.id).limit(1))}
+
+
+@pytest.mark.parametrize("role", [Role.MEMBER, Role.SECRETARY, Role.READER], ids=str)
+def test_members_keep_only_their_organisations_entries(client, create_member, role):
+    """The world's rule for the catalogue: a member of the service's organisation keeps
+    it (a reader does not), a member of another organisation does not."""
+    owner = create_member(role)
+    entry = world_catalogue(owner)
+    urls = [f"/catalogue/{entry['service_id']}/edit",
+            f"/organisations/{owner.organisation_id}/services/new"]
+    client.login(owner)
+    expected = 403 if role is Role.READER else 200
+    assert [client.get(url).status_code for url in urls] == [expected, expected]
+    assert client.submit(f"/catalogue/{entry['service_id']}/confirm").status_code == (
+        403 if role is Role.READER else 302)
+    client.login(create_member(role))
+    assert [client.get(url).status_code for url in urls] == [403, 403]
 
 
 def world_visit(organiser) -> dict:

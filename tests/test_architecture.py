@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).parent.parent / "intranet"
 # The features from the bottom up; a feature may import those of its own layer and below.
 LAYERS = [
     {"organisations", "accounts", "audit", "mail"},  # people, the audit trail, the outbox
-    {"groups"},
+    {"groups", "catalogue"},  # the catalogue: organisations' services
     {"meetings"},
     {"minutes", "visits"},
     {"mailing", "strategy"},

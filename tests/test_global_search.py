@@ -98,7 +98,7 @@ def found(app, reader, q) -> dict[str, list[str]]:
 def test_every_kind_is_registered_in_order(app):
     with app.test_request_context():
         names = [kind.name for kind in global_search.search_kinds()]
-    assert names == ["people", "organisations", "minutes", "visits", "lists"]
+    assert names == ["people", "organisations", "minutes", "visits", "lists", "providers"]
 
 
 @pytest.mark.parametrize("q", ["socialni", "sociální", "SOCIALNI"])
@@ -198,7 +198,7 @@ def test_the_page_groups_results_with_headings_and_counts(client, world):
                         ("lists", "Rozesílače", "2")]  # the post, and the minutes posted
     assert "Sociální šatník" in page and "Sociální práce s mládeží" not in page
     assert "<mark>sociální</mark>" in page.lower()
-    assert "Bez výsledků: Lidé, Organizace." in page
+    assert "Bez výsledků: Lidé, Organizace, Katalog služeb." in page
 
 
 def test_more_than_five_link_to_all_of_them(client, world, create_organisation):

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from intranet.database import utcnow
 from intranet.extensions import db
@@ -40,6 +41,9 @@ VARIANTS = {
     "visits.visits": ["?kind=internship&q=charita&month=2030-01", "?month=brezen"],
     "visits.register_page": ["?kind=study_visit&organisation=1", "?member=1"],
     "visits.matrix": ["?year=1990"],
+    "catalogue.catalogue": ["?q=pecovatelska&municipality=1", "?kind=999999&q=nic-takoveho"],
+    "catalogue.public_catalogue": ["?q=charita", "?municipality=999999"],
+    "catalogue.print_catalogue": ["?target_group=1"],
 }
 # Pages a person meets through a wrong or stale link.
 ERROR_PAGES = ["/no-such-page", "/password/reset/no-such-token", "/answer/no-such-token"]
@@ -119,10 +123,41 @@ def world(app, create_member, create_group, create_meeting, create_organisation,
     list_values = _list_posts(group, people)
     values["tokens"]["mailing.unsubscribe"] = list_values.pop("token")
     visit_values = _visits(people, ngo)
+    catalogue_values = _catalogue(people, ngo)
     published_pages["visits.write_report"] = {"visit_id": visit_values.pop("past_visit_id")}
     return people, {**values, **list_values, **visit_values, "minutes_id": minutes.id,
                     "task_id": task.id, "overrides": published_pages,
-                    "attachment_id": attachment.id}
+                    "attachment_id": attachment.id, **catalogue_values}
+
+
+@pytest.fixture
+def app_overrides():
+    return {"CATALOGUE_PUBLIC": True}  # the citizens' catalogue is checked too
+
+
+def _catalogue(people, ngo) -> dict:
+    """Two services of the member's organisation in the catalogue, one not confirmed for
+    over a year; the ids of a kind and a target group."""
+    from intranet.catalogue import services
+    from intranet.catalogue.models import ServiceKind, TargetGroup
+
+    kinds = dict(db.session.execute(sa.select(ServiceKind.name, ServiceKind.id)).all())
+    groups = dict(db.session.execute(sa.select(TargetGroup.name, TargetGroup.id)).all())
+    fields = {"whole_territory": False, "address": "Náves 1, Dolní Lhota",
+              "phone": "+420 777 111 222", "email": "poradna@charita.example",
+              "website": "https://charita.example", "contact_person": "Mgr. Klára Nová",
+              "opening_hours": "po–pá 8:00–16:00\nst do 18:00", "capacity": "10 klientů",
+              "description": "Poradíme <s> dluhy & exekucemi."}
+    advice = services.save_service(None, ngo.id, people[Role.MEMBER], {
+        **fields, "kind_id": kinds["odborné sociální poradenství"], "name": "Poradna"},
+        [groups["senioři"], groups["lidé v dluhové pasti"]], [ngo.municipality_id])
+    care = services.save_service(None, ngo.id, people[Role.MEMBER], {
+        **fields, "kind_id": kinds["pečovatelská služba"], "name": "",
+        "whole_territory": True}, [], [])
+    care.confirmed_at = utcnow() - timedelta(days=400)
+    db.session.commit()
+    return {"service_id": advice.id, "kind_id": kinds["azylové domy"],
+            "target_group_id": groups["senioři"]}
 
 
 def _visits(people, ngo) -> dict:
