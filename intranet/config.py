@@ -48,6 +48,7 @@ DEFAULTS = {
     "METRICS_ALLOWED_IPS": ["127.0.0.1", "::1"],  # who may read /metrics (addresses, networks)
     "MAIL_STALE_CLAIM_SECONDS": 600,  # a claim this old was left by a deliverer that died
     "INVITATION_VALID_FOR": timedelta(days=7),
+    "STRATEGY_LINK_DAYS": 30,  # an indicator owner's one-click link to enter a value
     "RESET_VALID_FOR": timedelta(hours=2),
     # Failed log-ins: per account from one address, per address, per account from anywhere.
     "LOGIN_WINDOW": timedelta(minutes=15),

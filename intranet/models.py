@@ -26,5 +26,5 @@ from .minutes.models import (  # noqa: F401
     MinutesRevision,
 )
 from .organisations.models import Municipality, Organisation  # noqa: F401
-from .strategy.models import Goal, Indicator, IndicatorValue, Priority  # noqa: F401
+from .strategy.models import Goal, Indicator, IndicatorValue, Priority, ValueRequest  # noqa: F401
 from .visits.models import Registration, Visit, VisitReport, VisitSlot  # noqa: F401

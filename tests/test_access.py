@@ -187,6 +187,7 @@ EXPECTED = {
     "strategy.edit_indicator": ADMIN,
     "strategy.add_value": ADMIN,
     "strategy.remove_value": ADMIN,
+    "strategy.value_by_link": PUBLIC,  # the owner's signed link (test_strategy_reminders)
 }
 # POST routes without a CSRF token: a signed token in the URL is the proof (mail clients
 # post there for a one-click unsubscribe, RFC 8058).

@@ -9,7 +9,7 @@ import os
 import re
 import shutil
 import subprocess
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -264,15 +264,32 @@ def _url_values(app, people, invited, organisation, group, meeting) -> dict:
         invitation = links.issue_token(invited, TokenPurpose.INVITATION)
         answer = answer_token(meeting, people[Role.MEMBER], Answer.COMING)
         db.session.commit()
-    return {
+        strategy, value_link = _strategy(people[Role.MEMBER])
+    return {**strategy,
         "member_id": people[Role.MEMBER].id, "organisation_id": organisation.id,
         "municipality_id": organisation.municipality_id, "group_id": group.id,
         "meeting_id": meeting.id, "item_id": meeting.agenda[1].id,
         "guest_id": meeting.guests[0].id, "filename": "css/app.css",
         "tokens": {"accounts.reset_password": _raw(reset),
                    "accounts.accept_invitation": _raw(invitation),
-                   "meetings.answer_by_link": answer},
+                   "meetings.answer_by_link": answer,
+                   "strategy.value_by_link": value_link},
     }
+
+
+def _strategy(owner) -> tuple[dict, str]:
+    """A goal with an indicator and a value (test_access's), and an open value link."""
+    from intranet.strategy.models import ValueRequest
+    from intranet.strategy.reminders import request_token
+
+    from .test_access import world_strategy
+
+    strategy = world_strategy()
+    asked = ValueRequest(indicator_id=strategy["indicator_id"], due_on=date(2027, 1, 1),
+                         member_id=owner.id)
+    db.session.add(asked)
+    db.session.commit()
+    return strategy, request_token(asked.id)
 
 
 def _raw(issued) -> str:

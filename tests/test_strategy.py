@@ -280,3 +280,15 @@ def test_the_strategy_pages_run_a_constant_number_of_queries(client, strategy,
         services.add_value(indicator, strategy["owner"], date(2025, 1, 1) + timedelta(days=n),
                            n)
     assert [queries_for(client, url) for url in urls] == before
+
+
+def test_a_municipality_s_page_shows_the_goals_it_owns(client, strategy, create_municipality):
+    services.add_value(strategy["indicator"], strategy["owner"], today_in_prague(), 8)
+    other = create_municipality(name="Dubnice")
+    client.login(strategy["mayor"])
+    page = client.get(f"/municipalities/{strategy['town'].id}").get_data(as_text=True)
+    panel = page.split('id="obec-cile"', 1)[1].split("</section>", 1)[0]
+    assert "Cíl 1.1: Zvýšení nabídky sociálních služeb" in panel
+    assert "Místa v odlehčovací službě" in panel and "50 % cesty k cíli" in panel
+    elsewhere = client.get(f"/municipalities/{other.id}").get_data(as_text=True)
+    assert "Obec zatím není gestorem žádného cíle." in elsewhere

@@ -115,3 +115,20 @@ class IndicatorValue(db.Model):
 
     indicator: Mapped[Indicator] = relationship(back_populates="values")
     entered_by: Mapped[Member | None] = relationship()
+
+
+class ValueRequest(db.Model):
+    """A reminder to an indicator's owner that a value is due, with its one-click link: one
+    per due date (never two reminders for one), used once (`used_at`)."""
+
+    __table_args__ = (sa.UniqueConstraint("indicator_id", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(sa.ForeignKey("indicator.id"))
+    due_on: Mapped[date]
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("member.id"))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    indicator: Mapped[Indicator] = relationship()
+    member: Mapped[Member] = relationship()

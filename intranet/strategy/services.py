@@ -14,7 +14,7 @@ from ..database import prebuilt
 from ..extensions import db
 from ..i18n import today_in_prague
 from ..organisations.models import Municipality
-from .models import Goal, Indicator, IndicatorValue, Priority
+from .models import Goal, Indicator, IndicatorValue, Priority, goal_municipality
 from .progress import Progress, progress_of
 
 
@@ -89,6 +89,22 @@ def _one_or_404(select: sa.Select, params: dict):
 def priority_choices() -> list[tuple[int, str]]:
     return [(p.id, f"{p.number}. {p.title}") for p in db.session.execute(
         sa.select(Priority.id, Priority.number, Priority.title).order_by(Priority.number))]
+
+
+def goals_of(municipality_id: int) -> list[Goal]:
+    """The goals the municipality owns (gestor cíle), with their indicators and values."""
+    return db.session.scalars(_goals_of(), {"municipality_id": municipality_id}).unique().all()
+
+
+@prebuilt
+def _goals_of() -> sa.Select:
+    owned = sa.select(goal_municipality.c.goal_id).where(
+        goal_municipality.c.municipality_id == sa.bindparam("municipality_id"))
+    return (sa.select(Goal).where(Goal.id.in_(owned))
+            .join(Priority, Priority.id == Goal.priority_id)
+            .order_by(Priority.number, Goal.number)
+            .options(joinedload(Goal.priority), joinedload(Goal.indicators).options(
+                joinedload(Indicator.values)), raiseload("*")))
 
 
 def priority_numbers() -> list[tuple[int, int]]:

@@ -5,14 +5,15 @@ value entry."""
 from flask import flash, redirect, render_template, request, url_for
 
 from ..accounts.services import member_choices
+from ..extensions import db
 from ..forms import form_values
 from ..groups.services import group_choices
 from ..i18n import format_number, today_in_prague
 from ..i18n import gettext as _
 from ..organisations.services import municipality_choices, organisation_choices
-from ..policy import ensure, may_enter_values, may_manage_strategy, requires
+from ..policy import ensure, may_enter_values, may_manage_strategy, public, requires
 from ..web import ask_to_confirm, confirmed, current_member, parse_id, render_form
-from . import bp, services
+from . import bp, reminders, services
 from .chart import chart_of
 from .forms import GoalForm, IndicatorForm, PriorityForm, ValueForm
 from .models import Goal
@@ -153,3 +154,38 @@ def remove_value(indicator_id, value_id):
     return redirect(back)
 
 
+
+
+@bp.route("/strategy/value/<token>", methods=["GET", "POST"])
+@public
+def value_by_link(token):
+    """The owner's value from the reminder's link, without logging in (once, until it
+    expires)."""
+    opened = reminders.open_link(token)
+    if opened.reason:
+        return render_template("strategy/value_link_closed.html", reason=opened.reason,
+                               asked=opened.request), 404 if opened.reason == "invalid" else 410
+    asked = opened.request
+    indicator = services.get_indicator(asked.indicator_id)
+    form = ValueForm()
+    if request.method == "GET":
+        form.measured_on.data = today_in_prague()
+    elif form.validate_on_submit():
+        try:
+            if not reminders.use(asked):
+                db.session.rollback()
+                return render_template("strategy/value_link_closed.html", reason="used",
+                                       asked=asked), 410
+            services.add_value(indicator, asked.member, form.measured_on.data,
+                               form.value.data, form.comment.data, form.source.data)
+        except services.ValueExists as exists:
+            db.session.rollback()
+            form.measured_on.errors.append(_(
+                "K tomuto dni už je zapsaná hodnota %(value)s. Zvolte jiný den.",
+                value=format_number(exists.value.value)))
+        else:
+            return render_template("strategy/value_link_done.html", indicator=indicator,
+                                   shown=services.shown(indicator))
+    return render_template("strategy/value_by_link.html", indicator=indicator, form=form,
+                           shown=services.shown(indicator), asked=asked), (
+        400 if form.errors else 200)
