@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from ..audit.services import client_ip, record
 from ..database import utcnow
 from ..extensions import db
+from ..organisations.models import Organisation
 from ..text import normalise_email
 from .models import AccountToken, LoginAttempt, Member, new_session_token
 from .passwords import hash_password, needs_rehash, verify_password
@@ -39,7 +40,8 @@ def load_member_for_session(user_id: str) -> Member | None:
     if not member_id.isdigit() or not token:
         return None
     member = db.session.scalar(
-        sa.select(Member).options(joinedload(Member.organisation))
+        sa.select(Member).options(joinedload(Member.organisation)
+                                  .joinedload(Organisation.municipality))
         .where(Member.id == int(member_id)))
     if member is None or not member.is_active:
         return None

@@ -25,6 +25,7 @@ def init_app(app) -> None:
     member_reactivated.connect(notifications.member_reactivated)
     register_panel(app, "member", history_views.member_panel)
     register_panel(app, "organisation", history_views.organisation_panel)
+    register_panel(app, "municipality", history_views.municipality_panel)
     register_personaliser(app, "meeting", personaliser)
     register_fact(app, UPCOMING_MEETINGS, has_upcoming)
     register_job(app, notifications.send_due_reminders)

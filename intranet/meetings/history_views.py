@@ -1,9 +1,12 @@
 """Attendance history: who attended which meetings, per member and per organisation."""
 
+from datetime import time
+
 from flask import render_template
 
 from ..accounts.services import get_member
 from ..database import first_rows
+from ..i18n import local_to_utc, today_in_prague
 from ..organisations.services import get_organisation
 from ..policy import can, requires
 from ..web import current_member, paginate
@@ -28,6 +31,18 @@ def organisation_panel(organisation, viewer):
         return None
     recent = first_rows(*stats.organisation_history(organisation.id), PANEL_ROWS)
     return "meetings/_organisation_history_panel.html", {"recent": recent}
+
+
+def municipality_panel(municipality, viewer):
+    """This year's meetings where someone from the municipality was present, and who."""
+    if not can(viewer, "meetings.view"):
+        return None
+    start = today_in_prague().replace(month=1, day=1)
+    period = stats.Period(start=local_to_utc(start, time(0, 0)))
+    recent = first_rows(*stats.meetings_attended_from(period, municipality.id), PANEL_ROWS)
+    return "meetings/_municipality_panel.html", {
+        "recent": recent, "attendees": stats.attendees_from(recent, municipality.id),
+        "since": start}
 
 
 @bp.get("/members/<int:member_id>/attendance")

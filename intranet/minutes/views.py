@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import flash, redirect, request, url_for
 from flask_babel import ngettext
 
+from ..database import first_rows
 from ..exports import download
 from ..forms import valid_data
 from ..groups.services import group_choices
@@ -38,6 +39,8 @@ from ..web import (
 from . import archive, attachments, bp, review, services, tasks
 from .forms import ArchiveForm, CorrectionForm, MinutesForm, ReviewForm, TaskForm
 from .models import Minutes, MinutesState
+
+PANEL_ROWS = 5  # rows of a list that a panel on another page shows
 
 REVIEW_DAYS = 7  # the review round's deadline offered: a week to read the draft
 SECTION_PREFIX = "oddil-"  # the ids of the text's sections, apart from the page's own ids
@@ -156,6 +159,13 @@ def archive_page():
 def dashboard_panel(member, viewer):
     """The newest minutes of the member's groups and municipality, new ones marked."""
     return "minutes/_dashboard_panel.html", {"newest": archive.newest_for(member)}
+
+
+def municipality_panel(municipality, viewer):
+    """The newest published minutes of meetings someone from the municipality attended."""
+    filters = archive.Filters(municipality_id=municipality.id)
+    return "minutes/_municipality_panel.html", {
+        "newest": first_rows(*archive.archive(filters, viewer), PANEL_ROWS)}
 
 
 def my_tasks_panel(member, viewer):
