@@ -3,6 +3,7 @@ Enter, sees the results grouped by kind and follows one; on a phone the box is t
 thing in the folded menu and the results fit the screen; the results page searches again
 as one types."""
 
+import re
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -66,7 +67,7 @@ def test_type_in_the_header_press_enter_and_follow_a_hit(browser, live_server, w
         headings = page.locator(".search-group h2")
         expect(headings).to_have_text(  # Jana by her organisation's name
             ["Lidé (1)", "Organizace (1)", "Zápisy (1)", "Rozesílače (2)"])
-        expect(page.get_by_text("Bez výsledků: Stáže a exkurze.")).to_be_visible()
+        expect(page.get_by_text(re.compile(r"^Bez výsledků: .*Stáže a exkurze"))).to_be_visible()
         expect(page.locator("mark").first).to_have_text("sociální")
         assert_accessible(page)
         ARTIFACTS.mkdir(exist_ok=True)
