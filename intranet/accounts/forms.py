@@ -20,6 +20,7 @@ from ..forms import (
     text_field,
 )
 from ..i18n import lazy_gettext as _l
+from ..organisations.forms import SideField
 from ..policy import Role
 from . import services
 
@@ -75,6 +76,7 @@ class MemberForm(PersonFields, Form):
     email = email_field()
     organisation_id = SelectField(_lp("one", "Organizace"), coerce=coerce_id,
                                   validate_choice=True)
+    side = SideField(_l("Strana v komunitním plánování"), _l("podle organizace"))
     role = SelectField(_l("Role"), choices=options((r.value, r.label) for r in Role),
                        default=Role.MEMBER.value)
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..database import UTCDateTime, str_enum, utcnow
 from ..extensions import db
-from ..organisations.models import Organisation
+from ..organisations.models import Organisation, Side
 from ..policy import Role
 from ..text import czech_key, fold, normalise_email
 
@@ -30,6 +30,9 @@ class Member(db.Model):
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
     position: Mapped[str] = mapped_column(sa.String(120), default="")
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    # The member's own side in community planning, when it is not their organisation's (a
+    # social worker of a municipal office who represents the users); None: the organisation's.
+    side: Mapped[Side | None] = mapped_column(str_enum(Side))
     role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.MEMBER)
     language: Mapped[str] = mapped_column(sa.String(5), default="cs")
     wants_meeting_mail: Mapped[bool] = mapped_column(default=True)
@@ -79,6 +82,17 @@ class Member(db.Model):
     @classmethod
     def _status_expression(cls):
         return _status_sql(cls)
+
+    @hybrid_property
+    def effective_side(self) -> Side | None:
+        """The member's side at the table: their own if set, else their organisation's."""
+        return self.side or self.organisation.side
+
+    @effective_side.inplace.expression
+    @classmethod
+    def _effective_side_expression(cls):
+        """The same in SQL, per member row (the organisation's read by its primary key)."""
+        return _effective_side_sql(cls)
 
     # Flask-Login
     @property
@@ -142,6 +156,11 @@ def _full_name_sql(cls):
     name = sa.case((cls.titles_before == "", sa.literal("")),
                    else_=cls.titles_before + " ") + cls.first_name + " " + cls.last_name
     return sa.case((cls.titles_after == "", name), else_=name + ", " + cls.titles_after)
+
+
+@cache
+def _effective_side_sql(cls):
+    return sa.func.coalesce(cls.side, of_organisation(Organisation.side))
 
 
 @cache

@@ -194,7 +194,7 @@ def renew_calendar_token(member: Member, enabled: bool = True) -> None:
 # --- administration -----------------------------------------------------------------------
 
 ADMIN_FIELDS = ("titles_before", "first_name", "last_name", "titles_after", "email", "phone",
-                "position", "organisation_id")
+                "position", "organisation_id", "side")
 
 
 def invite_member(actor: Member, **fields) -> Member:

@@ -16,7 +16,30 @@ from ..forms import (
 )
 from ..i18n import lazy_gettext as _l
 from . import services
-from .models import Municipality, Organisation, OrganisationKind
+from .models import SIDE_HINT, Municipality, Organisation, OrganisationKind, Side
+
+
+def side_or_none(value):
+    """A submitted side: a Side, None for "" (none chosen), or what was sent if it is none of
+    them (refused by SideField)."""
+    if value is None or value == "" or isinstance(value, Side):
+        return value or None
+    try:
+        return Side(value)
+    except ValueError:
+        return value
+
+
+class SideField(SelectField):
+    """A side of community planning's triad, or none (the first choice, `empty`)."""
+
+    def __init__(self, label, empty, **kwargs):
+        super().__init__(label, choices=options([("", empty)] + [(s.value, s.label) for s in Side]),
+                         coerce=side_or_none, description=SIDE_HINT, **kwargs)
+
+    def pre_validate(self, form):
+        if self.data is not None and not isinstance(self.data, Side):
+            raise ValidationError(_l("Vyberte jednu z nabízených možností."))
 
 
 class UniqueName:
@@ -36,6 +59,7 @@ class OrganisationForm(UniqueName, Form):
     name = text_field(_l("Název"), 200)
     kind = SelectField(_l("Druh"), choices=options((k.value, k.label) for k in OrganisationKind))
     municipality_id = SelectField(_l("Sídlo (obec)"), coerce=coerce_id)
+    side = SideField(_l("Strana v komunitním plánování"), _l("— neurčeno —"))
     address = text_field(_l("Adresa"), 250, optional=True)
     phone = text_field(_l("Telefon"), 40, optional=True)
     email = StringField(_l("E-mail"), [Optional(), max_length(254),

@@ -34,6 +34,30 @@ KIND_LABELS = {
 }
 
 
+class Side(enum.StrEnum):
+    """The three sides of community planning's round table (the triad): commissioners
+    (municipalities, the region: they secure and fund the services), providers of social
+    services, and the people who use the services or represent them."""
+
+    COMMISSIONER = "commissioner"
+    PROVIDER = "provider"
+    USER = "user"
+
+    @property
+    def label(self):
+        return SIDE_LABELS[self]
+
+
+SIDE_LABELS = {
+    Side.COMMISSIONER: _l("zadavatel"),
+    Side.PROVIDER: _l("poskytovatel"),
+    Side.USER: _l("uživatelé a jejich zástupci"),
+}
+SIDE_HINT = _l("Zadavatelé (obce, kraj) sociální služby zajišťují a platí, poskytovatelé je "
+               "poskytují, uživatelé je využívají (nebo je zastupují). U stolu mají být "
+               "všechny tři strany.")
+
+
 class Municipality(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
@@ -59,6 +83,7 @@ class Organisation(db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     website: Mapped[str] = mapped_column(sa.String(250), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    side: Mapped[Side | None] = mapped_column(str_enum(Side))  # in community planning
     search_key: Mapped[str] = mapped_column(sa.String(200), index=True)
     sort_key: Mapped[bytes] = mapped_column(sa.LargeBinary, index=True)  # Czech order
 

@@ -9,8 +9,8 @@ from ..extensions import db
 from ..forms import Choices
 from .models import Municipality, Organisation
 
-ORGANISATION_FIELDS = ("name", "kind", "municipality_id", "address", "phone", "email",
-                       "website", "description")
+ORGANISATION_FIELDS = ("name", "kind", "municipality_id", "side", "address", "phone",
+                       "email", "website", "description")
 MUNICIPALITY_FIELDS = ("name", "orp")
 
 
