@@ -9,7 +9,7 @@ from .accounts.passwords import hash_password
 from .database import utcnow
 from .extensions import db
 from .i18n import local_to_utc, today_in_prague
-from .organisations.models import Municipality, Organisation, OrganisationKind
+from .organisations.models import Municipality, Organisation, OrganisationKind, Side
 from .policy import Role
 
 DEMO_PASSWORD = "demo-heslo-2026"
@@ -54,13 +54,20 @@ POSITIONS = ["sociální pracovnice", "sociální pracovník", "terénní pracov
 EXTRA_MEMBERS = 36
 
 
+# Sides in community planning: the municipalities' offices commission services, the NGOs and
+# the Charity provide them; the state offices and the school sit at the table without a side.
+SIDE_OF_KIND = {K.MUNICIPALITY: Side.COMMISSIONER, K.NGO: Side.PROVIDER,
+                K.CHURCH: Side.PROVIDER}
+
+
 def load_demo() -> bool:
     """Insert the demo data unless the database already has members; True when loaded."""
     if db.session.scalar(sa.select(sa.func.count()).select_from(Member)):
         return False
     municipalities = {name: Municipality(name=name, orp=ORP) for name in MUNICIPALITIES}
     organisations = [Organisation(name=name, kind=kind, municipality=municipalities[seat],
-                                  email=f"info{i}@vranov.example")
+                                  email=f"info{i}@vranov.example",
+                                  side=SIDE_OF_KIND.get(kind))
                      for i, (name, kind, seat) in enumerate(ORGANISATIONS)]
     db.session.add_all([*municipalities.values(), *organisations])
     password_hash = hash_password(DEMO_PASSWORD)
@@ -69,6 +76,7 @@ def load_demo() -> bool:
     db.session.add_all(members)
     db.session.flush()
     _groups_and_meetings(db.session.scalars(sa.select(Member).order_by(Member.id)).all())
+    _users_at_the_table(municipalities["Lipová"], password_hash)
     db.session.commit()
     _minutes()
     _list_posts()
@@ -165,6 +173,30 @@ def _groups_and_meetings(members) -> None:
                           for n, (title, minutes) in enumerate(AGENDA, start=1)]
         planned.participations = [Participation(member=m) for m in chosen]
         db.session.add_all([group, held, planned])
+
+
+def _users_at_the_table(lipova: Municipality, password_hash: str) -> None:
+    """The seniors' club of Lipová speaks for the people who use the services: its chair is
+    in the seniors' group and was at its held meeting, so that one meeting had all three
+    sides of the triad at the table (the other groups' lacked the users)."""
+    from .groups.models import GroupMembership, WorkingGroup
+    from .meetings.models import Meeting, Participation, Presence
+
+    club = Organisation(name="Klub seniorů Lipová", kind=K.OTHER, municipality=lipova,
+                        email="klub@lipova.example", side=Side.USER,
+                        description="Spolek seniorů z Lipové a okolí (smyšlený).")
+    chair = Member(email="klub.senioru@vranov.example", first_name="Marie",
+                   last_name="Dobešová", organisation=club, role=Role.MEMBER,
+                   position="předsedkyně klubu", password_hash=password_hash,
+                   activated_at=utcnow())
+    db.session.add_all([club, chair])
+    seniors = db.session.scalar(sa.select(WorkingGroup).where(WorkingGroup.number == 1))
+    seniors.memberships.append(GroupMembership(member=chair))
+    for meeting in db.session.scalars(sa.select(Meeting).where(Meeting.group == seniors)):
+        held = meeting.attendance_taken_at is not None
+        meeting.participations.append(Participation(
+            member=chair, presence=Presence.PRESENT if held else None,
+            invited_at=meeting.invited_at))
 
 
 # What the held meetings discussed (fictional), in the form of the territory's minutes.

@@ -190,5 +190,5 @@ def _csv_filename(table: str, form) -> str:
 def stats_headers(table: str):
     if table == "meetings":
         return [_("Začátek"), _("Skupina"), _("Schůzka č."), _("Členů přítomno"), _("Hostů"),
-                _("Celkem")]
+                _("Celkem"), _("Zadavatelé"), _("Poskytovatelé"), _("Uživatelé")]
     return [_("Název"), _("Účastí"), _("Schůzek"), _("Lidí")]

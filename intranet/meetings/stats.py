@@ -13,7 +13,7 @@ from ..exports import csv_text
 from ..extensions import db
 from ..groups.models import WorkingGroup
 from ..i18n import gettext, in_prague
-from ..organisations.models import Municipality, Organisation
+from ..organisations.models import Municipality, Organisation, Side
 from .models import Guest, Meeting, MeetingStatus, Participation, Presence
 
 ONE_DAY = timedelta(days=1)
@@ -24,8 +24,8 @@ data_versions.watch(STATISTICS, {
     Guest: ("meeting_id",),
     Meeting: ("group_id", "number", "starts_at", "status", "attendance_taken_at"),
     WorkingGroup: ("number", "name"),
-    Member: ("organisation_id",),
-    Organisation: ("name", "sort_key", "municipality_id"),
+    Member: ("organisation_id", "side"),
+    Organisation: ("name", "sort_key", "municipality_id", "side"),
     Municipality: ("name", "sort_key"),
 })
 
@@ -67,18 +67,65 @@ def _held_in(period: Period) -> list:
     return conditions
 
 
+# --- the triad at the table ------------------------------------------------------------------
+
+# Each side of community planning, as the column saying whether someone of it was present.
+SIDE_COLUMNS = {Side.COMMISSIONER: "commissioners", Side.PROVIDER: "providers",
+                Side.USER: "users"}
+
+
+def sides_present(meetings) -> sa.Select:
+    """Which sides of the triad were at each of `meetings` (a select of their ids, or an
+    expanding parameter): rows (meeting_id, commissioners, providers, users), 1 where at least
+    one member present had that side (Member.effective_side: their own, else their
+    organisation's), else 0; a meeting where no member was present has no row.
+    Guests have no side and do not count; nor do members excused or absent."""
+    side = Member.effective_side
+    return (sa.select(Participation.meeting_id,
+                      *(sa.func.max(sa.case((side == value, 1), else_=0)).label(column)
+                        for value, column in SIDE_COLUMNS.items()))
+            .join(Member, Member.id == Participation.member_id)
+            .where(Participation.presence == Presence.PRESENT,
+                   Participation.meeting_id.in_(meetings))
+            .group_by(Participation.meeting_id))
+
+
+def all_sides(row) -> bool:
+    """Whether all three sides were present (a row with SIDE_COLUMNS)."""
+    return all(row._mapping[column] for column in SIDE_COLUMNS.values())
+
+
+def sides_at(meeting_ids: list[int]) -> dict[int, sa.Row]:
+    """The sides present at each of these meetings (rows of sides_present, by meeting; a
+    meeting without anyone with a side is missing)."""
+    if not meeting_ids:
+        return {}
+    rows = rows_of(_sides_at(), {"meeting_ids": meeting_ids})
+    return {row.meeting_id: row for row in rows}
+
+
+@prebuilt
+def _sides_at() -> sa.Select:
+    return sides_present(sa.bindparam("meeting_ids", expanding=True))
+
+
 def per_meeting(period: Period) -> sa.Select:
-    """Each meeting held, by date: when, which group, present members, guests, total."""
+    """Each meeting held, by date: when, which group, present members, guests, total, and
+    which sides of the triad were present (SIDE_COLUMNS: 1 or 0)."""
     present = (sa.select(sa.func.count()).where(
         Participation.meeting_id == Meeting.id, Participation.presence == Presence.PRESENT)
         .scalar_subquery())
     guests = sa.select(sa.func.count(Guest.id)).where(Guest.meeting_id == Meeting.id) \
         .scalar_subquery()
+    sides = sides_present(_held(period)).subquery()
     return (sa.select(Meeting.starts_at, WorkingGroup.number.label("group_number"),
                       WorkingGroup.name.label("group_name"), Meeting.number,
                       present.label("members"), guests.label("guests"),
-                      (present + guests).label("total"))
+                      (present + guests).label("total"),
+                      *(sa.func.coalesce(sides.c[column], 0).label(column)
+                        for column in SIDE_COLUMNS.values()))
             .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
+            .outerjoin(sides, sides.c.meeting_id == Meeting.id)
             .where(Meeting.id.in_(_held(period))).order_by(Meeting.starts_at, Meeting.id))
 
 
@@ -163,6 +210,7 @@ def _next_held_change() -> datetime | None:
 
 def _summary(tables: dict[str, list[sa.Row]]) -> dict:
     return {"held": len(tables["meetings"]),
+            "all_sides": sum(1 for row in tables["meetings"] if all_sides(row)),
             "participants": sum(row.total for row in tables["meetings"]),
             "municipalities": len(tables["municipalities"])}
 
@@ -221,7 +269,8 @@ def _attendees_from() -> sa.Select:
 
 
 CSV_TABLES = {
-    "meetings": (per_meeting, ["starts_at", "group", "number", "members", "guests", "total"]),
+    "meetings": (per_meeting, ["starts_at", "group", "number", "members", "guests", "total",
+                               *SIDE_COLUMNS.values()]),
     "organisations": (per_organisation, ["name", "attendances", "meetings", "people"]),
     "municipalities": (per_municipality, ["name", "attendances", "meetings", "people"]),
 }
@@ -239,6 +288,8 @@ def _cell(row, column):
         return gettext("č. %(number)d – %(name)s", number=row["group_number"],
                        name=row["group_name"])
     value = row[column]
+    if column in SIDE_COLUMNS.values():
+        return gettext("ano") if value else gettext("ne")
     if isinstance(value, datetime):
         return in_prague(value).strftime("%d.%m.%Y %H:%M")
     return value

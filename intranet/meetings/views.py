@@ -30,21 +30,24 @@ from ..web import (
     render_form,
     wants_fragment,
 )
-from . import attendance, bp, services
+from . import attendance, bp, services, stats
 from .calendar import calendar, read_answer_token
 from .forms import AgendaItemForm, CancelForm, MeetingForm
-from .models import Answer, MeetingStatus
+from .models import Answer, MeetingState, MeetingStatus
 
 MIDNIGHT = time(0, 0)
 FORM = "meetings/meeting_form.html"
 
 
 def group_meetings_panel(group, viewer):
-    """The "Schůzky" card of a group's page: its meetings, newest first, a page at a time."""
+    """The "Schůzky" card of a group's page: its meetings, newest first, a page at a time,
+    the held ones with the sides of the triad that were present (one query for the page)."""
     if not can(viewer, "meetings.view"):
         return None
+    meetings = paginate(*services.group_meetings(group), per_page=GROUP_PAGE_ROWS)
+    held = [m.id for m in meetings.items if m.state == MeetingState.HELD]
     return "meetings/_group_meetings_panel.html", {
-        "meetings": paginate(*services.group_meetings(group), per_page=GROUP_PAGE_ROWS)}
+        "meetings": meetings, "sides": stats.sides_at(held)}
 
 
 def managed_meeting(meeting_id: int, details: bool = True):
