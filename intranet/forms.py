@@ -237,9 +237,14 @@ class SelectField(wtforms.SelectField):
     widget = FastSelect()
 
     def pre_validate(self, form):
-        if not isinstance(self.choices, Choices):
-            return super().pre_validate(form)
-        if not self.process_errors and self.validate_choice and self.data not in self.choices:
+        """One message for a value that is not among the choices, whatever their kind."""
+        if self.process_errors or not self.validate_choice:
+            return None
+        if isinstance(self.choices, Choices):
+            offered = self.data in self.choices
+        else:
+            offered = any(choice.selected for choice in self._iter_choices_normalized())
+        if not offered:
             raise ValidationError(
                 self.invalid_choice_message or _l("Vyberte jednu z nabízených možností."))
         return None

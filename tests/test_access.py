@@ -99,6 +99,7 @@ EXPECTED = {
     "minutes.add_task": MANAGERS,
     "minutes.remove_task": MANAGERS,
     "minutes.task_done": MANAGERS,  # and the people the task is for (test_minutes_tasks)
+    "minutes.tasks_page": LOGGED_IN,
     "minutes.mark_read": MANAGERS,
     "minutes.start": MANAGERS,
     "minutes.show": MANAGERS,

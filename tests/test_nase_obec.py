@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from intranet.i18n import today_in_prague
 from intranet.meetings import attendance
 from intranet.meetings.models import Presence
 from intranet.minutes import services as minutes_services
@@ -66,3 +67,91 @@ def test_the_dashboard_leads_everyone_to_their_own_municipality(client, town):
     client.login(town["mayor"])
     page = client.get("/").get_data(as_text=True)
     assert f'href="/municipalities/{town["lipova"].id}">Naše obec: Lipová' in page
+
+
+@pytest.fixture
+def tasks(town, create_member, create_organisation):
+    """Tasks of the published minutes: for a Lipová office, for a person from Lipová, for
+    someone from Dubnice; one of them done."""
+    from intranet.extensions import db
+    from intranet.minutes import tasks as minutes_tasks
+    from intranet.minutes.models import ActionItem
+
+    minutes = town["minutes"]
+    office = town["mayor"].organisation
+    lipova_person = create_member(first_name="Iva", last_name="Lipovská", organisation=office)
+    dubnice_person = create_member(organisation=create_organisation(
+        municipality=town["dubnice"]))
+    made = [ActionItem(minutes_id=minutes.id, group_id=minutes.meeting.group_id, title=title,
+                       **who) for title, who in [
+        ("Opravit chodník u klubu", {"organisation_id": office.id}),
+        ("Zjistit kapacitu odlehčovací služby", {"member_id": lipova_person.id}),
+        ("Pozvat Charitu", {"member_id": dubnice_person.id}),
+        ("Poslat zápis starostům", {"organisation_id": office.id})]]
+    db.session.add_all(made)
+    db.session.commit()
+    minutes_tasks.mark_done(made[3], town["mayor"], today_in_prague(), "Hotovo.")
+    return made
+
+
+def test_the_municipality_s_open_tasks_and_the_full_list_filtered(client, town, tasks):
+    client.login(town["mayor"])
+    page = client.get(f"/municipalities/{town['lipova'].id}").get_data(as_text=True)
+    panel = block(page, "obec-ukoly")
+    assert "Opravit chodník u klubu" in panel and "Zjistit kapacitu" in panel
+    assert "Pozvat Charitu" not in panel and "Poslat zápis starostům" not in panel  # done
+    assert f"/tasks?municipality={town['lipova'].id}" in panel
+    listed = client.get(f"/tasks?municipality={town['lipova'].id}").get_data(as_text=True)
+    assert "2 úkoly" in listed and "Pozvat Charitu" not in listed
+    assert f'<option value="{town["lipova"].id}" selected>Lipová</option>' in listed
+    done = client.get(f"/tasks?municipality={town['lipova'].id}&state=done").get_data(
+        as_text=True)
+    assert "Poslat zápis starostům" in done and "splněno" in done
+    office = town["mayor"].organisation_id
+    assert "3 úkoly" in client.get(f"/tasks?organisation={office}&state=all").get_data(
+        as_text=True)
+
+
+def test_a_bad_task_filter_is_said_at_the_field_and_ignored(client, town, tasks):
+    client.login(town["mayor"])
+    page = client.get("/tasks?municipality=999999&state=nic").get_data(as_text=True)
+    assert page.count("Vyberte jednu z nabízených možností.") == 2
+    assert "3 úkoly" in page  # every open task: the bad filters are ignored
+
+
+def test_the_visits_its_people_went_on_and_hosted(client, town, create_member,
+                                                  create_organisation):
+    from intranet.extensions import db
+    from intranet.visits.models import Registration, Status, Visit, VisitKind, VisitSlot
+
+    day = today_in_prague() - timedelta(days=30)
+    office = town["mayor"].organisation
+    traveller = create_member(first_name="Eva", last_name="Cestovatelka", organisation=office)
+    elsewhere = create_organisation(name="Charita Dubnice", municipality=town["dubnice"])
+
+    def past_visit(title, host, member):
+        visit = Visit(kind=VisitKind.STUDY_VISIT, title=title, host_organisation_id=host.id,
+                      deadline=day - timedelta(days=7), starts_on=day, ends_on=day,
+                      organiser=town["mayor"], description="", search_key=title.lower(),
+                      slots=[VisitSlot(starts_on=day, ends_on=day, capacity=5, taken=1,
+                                       last_number=1)])
+        db.session.add(visit)
+        db.session.flush()
+        db.session.add(Registration(visit_id=visit.id, slot_id=visit.slots[0].id,
+                                    member_id=member.id, organisation_id=member.organisation_id,
+                                    status=Status.CONFIRMED, number=1))
+
+    past_visit("Exkurze do Charity", elsewhere, traveller)  # its person went
+    guest = create_member(organisation=elsewhere)
+    past_visit("Stáž na obecním úřadě", office, guest)  # it hosted
+    past_visit("Stáž jinde", elsewhere, guest)  # nothing to do with Lipová
+    db.session.commit()
+    client.login(town["mayor"])
+    page = client.get(f"/municipalities/{town['lipova'].id}").get_data(as_text=True)
+    panel = page.split('id="visit-history-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Exkurze do Charity" in panel and "Stáž na obecním úřadě" in panel
+    assert "Stáž jinde" not in panel
+    assert f"/visits/register?municipality={town['lipova'].id}" in panel
+    register = client.get(f"/visits/register?municipality={town['lipova'].id}").get_data(
+        as_text=True)
+    assert "Exkurze do Charity" in register and "Stáž jinde" not in register

@@ -32,6 +32,7 @@ def init_app(app) -> None:
         meeting_panel,
         minutes_of_meeting,
         municipality_panel,
+        municipality_tasks_panel,
         my_tasks_panel,
         open_tasks_panel,
     )
@@ -41,6 +42,7 @@ def init_app(app) -> None:
     register_panel(app, "dashboard", my_tasks_panel)
     register_panel(app, "dashboard", dashboard_panel)
     register_panel(app, "municipality", municipality_panel)
+    register_panel(app, "municipality", municipality_tasks_panel)
     app.jinja_env.globals["is_overdue"] = is_overdue
     register_dependent(app, minutes_of_meeting)
     register_dependent(app, attachments_of_meeting)

@@ -70,6 +70,26 @@ class ArchiveForm(Form):
         self.municipality.choices = Choices([(0, _l("všechny obce"))]) + municipalities
 
 
+class TaskFilterForm(Form):
+    """The task list's filters (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    state = SelectField(_l("Úkoly"), [Optional()], default="open", choices=options([
+        ("open", _l("nesplněné")), ("done", _l("splněné")), ("all", _l("všechny"))]))
+    group = SelectField(_l("Skupina"), [Optional()], coerce=coerce_id, default=0)
+    organisation = SelectField(_l("Pro organizaci"), [Optional()], coerce=coerce_id, default=0)
+    municipality = SelectField(_l("Pro obec"), [Optional()], coerce=coerce_id, default=0,
+                               description=_l("Úkoly pro organizace v obci a jejich lidi."))
+
+    def __init__(self, *args, groups, organisations, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group.choices = Choices([(0, _l("všechny skupiny"))]) + groups
+        self.organisation.choices = Choices([(0, _l("všechny organizace"))]) + organisations
+        self.municipality.choices = Choices([(0, _l("všechny obce"))]) + municipalities
+
+
 class TaskForm(Form):
     """A task agreed at the meeting: what, who, by when."""
 

@@ -1,14 +1,16 @@
 """Action items: added to a draft beside its text, marked done by the people they are for."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 
-from ..groups.services import get_group
+from ..forms import valid_data
+from ..groups.services import get_group, group_choices
 from ..i18n import gettext as _
 from ..i18n import today_in_prague
+from ..organisations.services import municipality_choices, organisation_choices
 from ..policy import ensure, may_close_task, may_read_minutes, requires
-from ..web import current_member, render_form, wants_fragment
+from ..web import current_member, paginate, render, render_form, wants_fragment
 from . import bp, services, tasks
-from .forms import DoneForm, TaskForm
+from .forms import DoneForm, TaskFilterForm, TaskForm
 from .views import editor, writable
 
 
@@ -72,3 +74,19 @@ def task_done(task_id):
     tasks.mark_done(item, member, form.done_on.data, form.comment.data or "")
     flash(_("Úkol je splněný."), "success")
     return redirect(back)
+
+
+@bp.get("/tasks")
+@requires("meetings.view")
+def tasks_page():
+    """The tasks of published minutes, by state, group, organisation and municipality."""
+    form = TaskFilterForm(request.args, groups=group_choices(),
+                          organisations=organisation_choices(),
+                          municipalities=municipality_choices())
+    form.validate()  # an invalid filter is shown at its field and ignored
+    filters = tasks.TaskFilters(
+        state=valid_data(form.state) or tasks.OPEN, group_id=valid_data(form.group),
+        organisation_id=valid_data(form.organisation),
+        municipality_id=valid_data(form.municipality))
+    return render("minutes/tasks.html", "minutes/_task_rows.html", form=form,
+                  pagination=paginate(*tasks.listed(filters)))

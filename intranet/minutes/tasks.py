@@ -1,6 +1,7 @@
 """Action items (úkoly): recorded with the minutes, carried into the group's next program and
 minutes while open, marked done with a date and a comment, listed for the people they are for."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -9,7 +10,7 @@ from sqlalchemy.orm import raiseload
 from ..accounts.models import Member
 from ..database import prebuilt, rows_of
 from ..extensions import db
-from ..groups.models import GroupMembership
+from ..groups.models import GroupMembership, WorkingGroup
 from ..i18n import today_in_prague
 from ..meetings.models import Meeting
 from ..organisations.models import Organisation
@@ -132,3 +133,66 @@ def _mine() -> sa.Select:
 def is_overdue(row) -> bool:
     return row.done_on is None and row.due_on is not None and \
         row.due_on < today_in_prague()
+
+
+# --- the list of tasks, filtered ------------------------------------------------------------
+
+OPEN, DONE, ANY = "open", "done", "all"  # which tasks the list shows
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    state: str = OPEN
+    group_id: int | None = None
+    organisation_id: int | None = None  # the task is for it, or for one of its people
+    municipality_id: int | None = None  # … for an organisation there, or one of its people
+
+    def shape(self) -> tuple:
+        return (self.state, bool(self.group_id), bool(self.organisation_id),
+                bool(self.municipality_id))
+
+    def params(self) -> dict:
+        return {"group_id": self.group_id, "organisation_id": self.organisation_id,
+                "municipality_id": self.municipality_id}
+
+
+def listed(filters: TaskFilters) -> tuple[sa.Select, dict]:
+    """The tasks of published minutes that pass the filters, open ones soonest due first
+    (done ones latest done first), as rows with their group and meeting; and the values of
+    its parameters."""
+    return _listed(*filters.shape()), filters.params()
+
+
+@prebuilt
+def _listed(state: str, group: bool, organisation: bool, municipality: bool) -> sa.Select:
+    query = (_rows().add_columns(Meeting.starts_at, Meeting.number.label("meeting_number"),
+                                 WorkingGroup.number.label("group_number"),
+                                 WorkingGroup.name.label("group_name"))
+             .join(Minutes, Minutes.id == ActionItem.minutes_id)
+             .join(Meeting, Meeting.id == Minutes.meeting_id)
+             .join(WorkingGroup, WorkingGroup.id == ActionItem.group_id)
+             .where(Minutes.state == MinutesState.PUBLISHED))
+    if state == OPEN:
+        query = query.where(ActionItem.done_on.is_(None)).order_by(
+            ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+    else:
+        if state == DONE:
+            query = query.where(ActionItem.done_on.is_not(None))
+        query = query.order_by(ActionItem.done_on.is_(None), ActionItem.done_on.desc(),
+                               ActionItem.id.desc())
+    if group:
+        query = query.where(ActionItem.group_id == sa.bindparam("group_id"))
+    if organisation:
+        query = query.where(_for_organisations(
+            Organisation.id == sa.bindparam("organisation_id")))
+    if municipality:
+        query = query.where(_for_organisations(
+            Organisation.municipality_id == sa.bindparam("municipality_id")))
+    return query
+
+
+def _for_organisations(which) -> sa.ColumnElement[bool]:
+    """The task is for one of these organisations, or for someone who works in one."""
+    chosen = sa.select(Organisation.id).where(which)
+    people = sa.select(Member.id).where(Member.organisation_id.in_(chosen))
+    return ActionItem.organisation_id.in_(chosen) | ActionItem.member_id.in_(people)

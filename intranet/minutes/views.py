@@ -168,6 +168,13 @@ def municipality_panel(municipality, viewer):
         "newest": first_rows(*archive.archive(filters, viewer), PANEL_ROWS)}
 
 
+def municipality_tasks_panel(municipality, viewer):
+    """The open tasks for organisations in the municipality and their people."""
+    filters = tasks.TaskFilters(municipality_id=municipality.id)
+    return "minutes/_municipality_tasks_panel.html", {
+        "open_tasks": first_rows(*tasks.listed(filters), PANEL_ROWS)}
+
+
 def my_tasks_panel(member, viewer):
     """The open tasks for the member or their organisation, overdue ones marked."""
     return "minutes/_my_tasks_panel.html", {"my_tasks": tasks.mine(member)}

@@ -20,7 +20,7 @@ def init_app(app) -> None:
     from ..accounts import member_deactivated
     from ..panels import register_panel
     from .models import kind_labels
-    from .register_views import member_panel, organisation_panel
+    from .register_views import member_panel, municipality_panel, organisation_panel
     from .searching import register_searching
     from .services import member_deactivated as give_up_places
     from .views import dashboard_panel
@@ -29,5 +29,6 @@ def init_app(app) -> None:
     register_panel(app, "dashboard", dashboard_panel)
     register_panel(app, "member", member_panel)
     register_panel(app, "organisation", organisation_panel)
+    register_panel(app, "municipality", municipality_panel)
     app.jinja_env.globals["kind_labels"] = kind_labels
     register_searching(app)

@@ -202,8 +202,10 @@ class RegisterFilters(Form):
     kind = SelectField(_l("Druh"), [Optional()], default="", choices=options(
         [("", _l("stáže i exkurze"))] + [(k.value, KIND_LABELS[k]) for k in VisitKind]))
     organisation = SelectField(_l("Organizace"), [Optional()], coerce=coerce_id, default=0)
+    municipality = SelectField(_l("Obec"), [Optional()], coerce=coerce_id, default=0)
 
-    def __init__(self, *args, years, organisations, **kwargs):
+    def __init__(self, *args, years, organisations, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         self.year.choices = options([(0, _l("všechny roky"))] + [(y, str(y)) for y in years])
         self.organisation.choices = Choices([(0, _l("všechny organizace"))]) + organisations
+        self.municipality.choices = Choices([(0, _l("všechny obce"))]) + municipalities

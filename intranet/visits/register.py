@@ -39,22 +39,23 @@ class Filters:
     kind: VisitKind | None = None
     organisation_id: int | None = None  # its people's visits and the visits it hosted
     member_id: int | None = None
+    municipality_id: int | None = None  # … of the organisations there
 
     def shape(self) -> tuple[bool, ...]:
         """Which filters are set: the statements are prebuilt for each combination."""
         return (bool(self.year), bool(self.kind), bool(self.organisation_id),
-                bool(self.member_id))
+                bool(self.member_id), bool(self.municipality_id))
 
     def params(self) -> dict:
         first = date(self.year, 1, 1) if self.year else None
         return {"today": today(), "first": first,
                 "following": first.replace(year=self.year + 1) if first else None,
                 "kind": self.kind, "organisation_id": self.organisation_id,
-                "member_id": self.member_id}
+                "member_id": self.member_id, "municipality_id": self.municipality_id}
 
 
 def _went(query: sa.Select, year: bool, kind: bool, organisation: bool, member: bool,
-          host: bool = True) -> sa.Select:
+          municipality: bool = False, host: bool = True) -> sa.Select:
     """Confirmed participants of dates that have begun, narrowed by the filters that are set
     (Filters.shape; their values are parameters, Filters.params); with `host`, the host's
     name can be selected."""
@@ -62,7 +63,7 @@ def _went(query: sa.Select, year: bool, kind: bool, organisation: bool, member: 
              .join(VisitSlot, VisitSlot.id == Registration.slot_id)
              .where(Registration.status == Status.CONFIRMED,
                     VisitSlot.starts_on <= sa.bindparam("today")))
-    if host or kind or organisation:
+    if host or kind or organisation or municipality:
         query = query.join(Visit, Visit.id == Registration.visit_id)
     if host:
         query = query.outerjoin(Host, Host.id == Visit.host_organisation_id)
@@ -71,22 +72,33 @@ def _went(query: sa.Select, year: bool, kind: bool, organisation: bool, member: 
                             VisitSlot.starts_on < sa.bindparam("following"))
     if kind:
         query = query.where(Visit.kind == sa.bindparam("kind"))
-    if organisation:  # its people's sign-ups and those at its visits, each along an index
-        organisation_id = sa.bindparam("organisation_id")  # (an OR read every sign-up)
-        hosted = (sa.select(Registration.id).join(Visit, Visit.id == Registration.visit_id)
-                  .where(Visit.host_organisation_id == organisation_id))
-        query = query.where(Registration.id.in_(
-            sa.select(Registration.id).where(Registration.organisation_id == organisation_id)
-            .union(hosted)))
+    if organisation:
+        query = query.where(_of_organisations(
+            lambda column: column == sa.bindparam("organisation_id")))
+    if municipality:
+        there = sa.select(Organisation.id).where(
+            Organisation.municipality_id == sa.bindparam("municipality_id"))
+        query = query.where(_of_organisations(lambda column: column.in_(there)))
     if member:
         query = query.where(Registration.member_id == sa.bindparam("member_id"))
     return query
 
 
+def _of_organisations(chosen) -> sa.ColumnElement[bool]:
+    """The sign-ups of the chosen organisations' people and those at visits they hosted,
+    each found along an index (an OR read every sign-up); `chosen(column)` is the condition
+    on an organisation id column."""
+    hosted = (sa.select(Registration.id).join(Visit, Visit.id == Registration.visit_id)
+              .where(chosen(Visit.host_organisation_id)))
+    return Registration.id.in_(sa.select(Registration.id)
+                               .where(chosen(Registration.organisation_id)).union(hosted))
+
+
 def participation_count(filters: Filters) -> int:
     """How many rows participations() has. Counting tens of thousands of sign-ups takes
     milliseconds, so the number is kept, as the matrix is, until they change or midnight."""
-    key = ("count", filters.year, filters.kind, filters.organisation_id, filters.member_id)
+    key = ("count", filters.year, filters.kind, filters.organisation_id, filters.member_id,
+           filters.municipality_id)
     return data_versions.cached(REGISTER, key, lambda: (db.session.scalar(
         _participation_count(*filters.shape()), filters.params()), _tomorrow()))
 
@@ -202,7 +214,9 @@ def matrix_csv(table: Matrix) -> str:
 
 
 def latest(member_id: int | None = None, organisation_id: int | None = None,
-           limit: int = 5) -> list[sa.Row]:
-    """The newest rows of a member's or an organisation's history (their pages' panels)."""
-    filters = Filters(member_id=member_id, organisation_id=organisation_id)
+           municipality_id: int | None = None, limit: int = 5) -> list[sa.Row]:
+    """The newest rows of a member's, an organisation's or a municipality's history (their
+    pages' panels)."""
+    filters = Filters(member_id=member_id, organisation_id=organisation_id,
+                      municipality_id=municipality_id)
     return first_rows(*participations(filters), limit)

@@ -9,7 +9,7 @@ from ..exports import download
 from ..extensions import db
 from ..forms import valid_data
 from ..i18n import gettext as _
-from ..organisations.services import organisation_choices
+from ..organisations.services import municipality_choices, organisation_choices
 from ..policy import requires
 from ..web import paginate, parse_id, render
 from . import bp, register, services
@@ -19,12 +19,14 @@ from .models import VisitKind
 
 def _filters() -> tuple[RegisterFilters, register.Filters]:
     form = RegisterFilters(request.args, years=register.years(),
-                           organisations=organisation_choices())
+                           organisations=organisation_choices(),
+                           municipalities=municipality_choices())
     form.validate()
     kind = valid_data(form.kind)
     return form, register.Filters(year=valid_data(form.year),
                                   kind=VisitKind(kind) if kind else None,
                                   organisation_id=valid_data(form.organisation),
+                                  municipality_id=valid_data(form.municipality),
                                   member_id=parse_id(request.args.get("member")))
 
 
@@ -84,6 +86,12 @@ def matrix_csv():
 def member_panel(member, viewer):
     return "visits/_history_panel.html", {"rows": register.latest(member_id=member.id),
                                           "link": {"member": member.id}}
+
+
+def municipality_panel(municipality, viewer):
+    return "visits/_history_panel.html", {
+        "rows": register.latest(municipality_id=municipality.id),
+        "link": {"municipality": municipality.id}}
 
 
 def organisation_panel(organisation, viewer):
