@@ -23,6 +23,7 @@ BLUEPRINTS = {
     "mailing": ["views", "admin_views"],
     "catalogue": ["views"],
     "strategy": ["views"],
+    "report": ["views"],
 }
 
 

@@ -56,6 +56,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "catalogue.manage": frozenset({Role.ADMIN}),
     "strategy.view": EVERYONE,
     "strategy.manage_all": frozenset({Role.ADMIN}),
+    "report.view": EVERYONE,
 }
 
 

@@ -189,6 +189,9 @@ EXPECTED = {
     "strategy.add_value": ADMIN,
     "strategy.remove_value": ADMIN,
     "strategy.value_by_link": PUBLIC,  # the owner's signed link (test_strategy_reminders)
+    # The yearly report is for everyone logged in (without ?table= its CSV is 404: test_report).
+    "report.report": LOGGED_IN,
+    "report.report_csv": LOGGED_IN,
 }
 # POST routes without a CSRF token: a signed token in the URL is the proof (mail clients
 # post there for a one-click unsubscribe, RFC 8058).

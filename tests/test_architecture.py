@@ -16,7 +16,8 @@ LAYERS = [
     {"meetings"},
     {"minutes", "visits"},
     {"mailing", "strategy"},
-    {"core"},  # the dashboard and the pages of errors: it shows what the others register
+    {"core", "report"},  # the dashboard, the pages of errors, the yearly report: they show
+    # what the others register or keep
 ]
 FEATURES = set().union(*LAYERS)
 LAYER_OF = {feature: number for number, layer in enumerate(LAYERS) for feature in layer}

@@ -44,6 +44,7 @@ VARIANTS = {
     "catalogue.catalogue": ["?q=pecovatelska&municipality=1", "?kind=999999&q=nic-takoveho"],
     "catalogue.public_catalogue": ["?q=charita", "?municipality=999999"],
     "catalogue.print_catalogue": ["?target_group=1"],
+    "report.report": ["?year=abc"],
 }
 # Pages a person meets through a wrong or stale link.
 ERROR_PAGES = ["/no-such-page", "/password/reset/no-such-token", "/answer/no-such-token"]
