@@ -5,6 +5,7 @@ from flask import abort, render_template, request
 from ..exports import download
 from ..i18n import today_in_prague
 from ..policy import requires
+from ..visits.models import HOME_COUNTRY
 from . import bp, tables, yearly
 from .forms import YearForm
 
@@ -25,7 +26,8 @@ def _chosen_year() -> tuple[YearForm, yearly.Year]:
 def report():
     form, year = _chosen_year()
     return render_template("report/report.html", form=form, report=yearly.Report(year),
-                           tables=tables.CSV_TABLES), 400 if form.errors else 200
+                           tables=tables.CSV_TABLES, home_country=HOME_COUNTRY), (
+        400 if form.errors else 200)
 
 
 @bp.get("/report.csv")
