@@ -1,6 +1,6 @@
 """Real-browser flow of the strategy (issue #28): the indicator's owner enters a value from
-the indicator's page; the chart gains a point and the overview the mayor reads moves from
-'zaostává za plánem' to 'podle plánu'."""
+the indicator's page; the chart gains a point, and the overview and "Naše obec" the mayor
+reads move to '56 % cesty k cíli', 'podle plánu'."""
 
 from datetime import timedelta
 
@@ -20,11 +20,13 @@ from .conftest import ARTIFACTS, DESKTOP, PHONE, assert_accessible, logged_in_pa
 def world(create_member, create_organisation, create_municipality):
     ngo = create_organisation(name="Spolek Most")
     owner = create_member(first_name="Olga", last_name="Gestorová", organisation=ngo)
-    mayor = create_member(Role.READER, first_name="Karel", last_name="Starosta")
+    lipova = create_municipality(name="Lipová")
+    mayor = create_member(Role.READER, first_name="Karel", last_name="Starosta",
+                          organisation=create_organisation(name="Obecní úřad Lipová",
+                                                           municipality=lipova))
     today = today_in_prague()
     goal = Goal(priority=Priority(number=1, title="Dostupné služby"), number=1,
-                title="Zvýšení nabídky sociálních služeb",
-                municipalities=[create_municipality(name="Lipová")])
+                title="Zvýšení nabídky sociálních služeb", municipalities=[lipova])
     indicator = Indicator(goal=goal, name="Místa v odlehčovací službě", unit="míst",
                           baseline=4, baseline_on=today - timedelta(days=730), target=12,
                           target_on=today + timedelta(days=730), better=Better.HIGHER,
@@ -72,5 +74,11 @@ def test_an_owner_enters_a_value_and_the_mayor_sees_the_overview_move(browser, l
     assert mayor_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible(mayor_page)
     mayor_page.screenshot(path=ARTIFACTS / "strategy-overview-phone.png", full_page=True)
+    main_nav(mayor_page).get_by_role("link", name="Přehled").click()
+    mayor_page.get_by_role("link", name="Naše obec: Lipová").click()
+    goals = mayor_page.locator("#obec-cile")
+    expect(goals).to_contain_text("Cíl 1.1: Zvýšení nabídky sociálních služeb")
+    expect(goals).to_contain_text("56 % cesty k cíli")
+    assert_accessible(mayor_page)
     mayor.close()
     assert mayor_errors == []
