@@ -77,10 +77,10 @@ def test_gunicorn_stops_when_a_host_cannot_serve(tmp_path):
     """A refused start ends gunicorn itself (exit 3 is its boot error), with the reason in
     its log: no half-started server whose workers fail again and again."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("INTRANET_")}
-    done = subprocess.run(
+    done = subprocess.run(  # one worker: two failing at once make gunicorn's halt raise
         [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py",
-         "--no-control-socket", "wsgi:app"], cwd=ROOT, capture_output=True, text=True,
-        timeout=120, env={**env, "DATABASE_URL": "postgresql://u@127.0.0.1:1/intranet",
+         "--no-control-socket", "--workers", "1", "wsgi:app"], cwd=ROOT,
+        capture_output=True, text=True, timeout=120, env={**env, "DATABASE_URL": "postgresql://u@127.0.0.1:1/intranet",
                           "INTRANET_SECRET_KEY": "klic", "WEB_BIND": "127.0.0.1:0"})
     assert done.returncode != 0
     log = done.stdout + done.stderr
