@@ -63,6 +63,7 @@ def test_a_member_adds_a_service_and_a_mayor_finds_and_prints_it(browser, live_s
         main_nav(page).get_by_role("link", name="Katalog služeb").click()
         results = page.locator("#catalogue-results")
         expect(results).to_contain_text("Nalezeno 6 služeb")
+        page.wait_for_load_state("networkidle")  # the boosted page settled: htmx listens
         # two services work everywhere, one in Zálesí, and the new one: filtered at once
         page.get_by_label("Obec", exact=True).select_option(label="Zálesí")
         expect(results).to_contain_text(re.compile(r"Nalezen\w* 4 služ"))
