@@ -159,6 +159,14 @@ def may_manage_visit(user, visit) -> bool:
     return can(user, "visits.take_part") and visit.organiser_id == user.id
 
 
+def may_keep_catalogue_entry(user, organisation_id: int) -> bool:
+    """Administrators keep every entry of the provider catalogue; members (not readers)
+    their own organisation's."""
+    if can(user, "catalogue.manage"):
+        return True
+    return can(user, "catalogue.edit_own") and user.organisation_id == organisation_id
+
+
 def may_manage_strategy(user) -> bool:
     """Administrators and the groups' coordinators record the strategy: priorities, goals
     and their owners, indicators and theirs."""

@@ -16,7 +16,6 @@ from ..forms import Choices
 from ..i18n import format_day
 from ..i18n import gettext as _
 from ..organisations.models import Municipality, Organisation
-from ..policy import can
 from ..text import like_pattern
 from .models import (
     STALE_AFTER,
@@ -40,13 +39,6 @@ class DuplicateService(Exception):
 
 class InUse(Exception):
     """A kind or target group that entries use cannot be deleted."""
-
-
-def may_keep(user, organisation_id: int) -> bool:
-    """Administrators keep every entry; members (not readers) their own organisation's."""
-    if can(user, "catalogue.manage"):
-        return True
-    return can(user, "catalogue.edit_own") and user.organisation_id == organisation_id
 
 
 def stale_before(now: datetime | None = None) -> datetime:

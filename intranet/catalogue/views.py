@@ -10,7 +10,7 @@ from ..forms import form_values, valid_data
 from ..i18n import gettext as _
 from ..i18n import today_in_prague
 from ..organisations.services import get_organisation, municipality_choices
-from ..policy import ensure, public, requires
+from ..policy import ensure, may_keep_catalogue_entry, public, requires
 from ..web import (
     ask_to_confirm,
     confirmed,
@@ -52,7 +52,7 @@ def _listing(page: str, **context):
 @requires("catalogue.view")
 def catalogue():
     return _listing("catalogue/catalogue.html", public=False,
-                    may_keep=services.may_keep)
+                    may_keep=may_keep_catalogue_entry)
 
 
 @bp.get("/verejny-katalog")
@@ -88,8 +88,8 @@ def catalogue_csv():
 @requires("catalogue.view")
 def service(service_id):
     entry = services.get_service(service_id)
-    return render_template("catalogue/service.html", service=entry,
-                           may_keep=services.may_keep(current_member(), entry.organisation_id),
+    keeps = may_keep_catalogue_entry(current_member(), entry.organisation_id)
+    return render_template("catalogue/service.html", service=entry, may_keep=keeps,
                            stale_before=services.stale_before())
 
 
@@ -125,7 +125,7 @@ def _save(form: ServiceForm, entry, organisation):
 @requires("catalogue.view")
 def new_service(organisation_id):
     organisation = get_organisation(organisation_id)
-    ensure(services.may_keep(current_member(), organisation.id))
+    ensure(may_keep_catalogue_entry(current_member(), organisation.id))
     form = _service_form()
     if not form.validate_on_submit():
         return render_form("catalogue/service_form.html", form, organisation=organisation,
@@ -137,7 +137,7 @@ def new_service(organisation_id):
 @requires("catalogue.view")
 def edit_service(service_id):
     entry = services.get_service(service_id)
-    ensure(services.may_keep(current_member(), entry.organisation_id))
+    ensure(may_keep_catalogue_entry(current_member(), entry.organisation_id))
     form = _service_form(entry)
     if not form.validate_on_submit():
         return render_form("catalogue/service_form.html", form,
@@ -149,7 +149,7 @@ def edit_service(service_id):
 @requires("catalogue.view")
 def confirm_service(service_id):
     entry = services.get_service(service_id)
-    ensure(services.may_keep(current_member(), entry.organisation_id))
+    ensure(may_keep_catalogue_entry(current_member(), entry.organisation_id))
     name = entry.title
     services.confirm(entry, current_member())
     flash(_("Potvrzeno: služba %(name)s je v katalogu aktuální.", name=name), "success")
@@ -164,7 +164,7 @@ def _back(fallback: str) -> str:
 @requires("catalogue.view")
 def delete_service(service_id):
     entry = services.get_service(service_id)
-    ensure(services.may_keep(current_member(), entry.organisation_id))
+    ensure(may_keep_catalogue_entry(current_member(), entry.organisation_id))
     back = url_for("organisations.organisation", organisation_id=entry.organisation_id)
     if not confirmed():
         return ask_to_confirm(_("Odebrat službu %(name)s z katalogu?", name=entry.title),
@@ -247,7 +247,7 @@ def organisation_panel(organisation, viewer):
     """The organisation's entries, flagged when not confirmed for a year; nothing for an
     organisation without any, unless the viewer may add one."""
     entries = services.organisation_services(organisation.id)
-    may_keep = services.may_keep(viewer, organisation.id)
+    may_keep = may_keep_catalogue_entry(viewer, organisation.id)
     if not entries and not may_keep:
         return None
     return "catalogue/_organisation_panel.html", {
