@@ -42,6 +42,13 @@ def sign_up(browser: Browser, job: dict) -> None:
     browser.latencies.append(time.monotonic() - started)
 
 
+def floor_form(browser: Browser, job: dict) -> None:
+    """Send a form that does nothing (the load benchmark's floor): a redirect."""
+    started = time.monotonic()
+    browser.step("POST floor", job["path"], {"csrf_token": browser.form_token}, expect=302)
+    browser.latencies.append(time.monotonic() - started)
+
+
 def cancel(browser: Browser, job: dict) -> None:
     """Send the cancel form twice at once (a double click): both answers are redirects."""
     form = {"csrf_token": browser.form_token, "confirmed": "1"}
@@ -52,7 +59,7 @@ def cancel(browser: Browser, job: dict) -> None:
             future.result()
 
 
-ACTIONS = {"sign_up": sign_up, "cancel": cancel}
+ACTIONS = {"sign_up": sign_up, "cancel": cancel, "floor_form": floor_form}
 
 
 def guarded(action, browser: Browser, job: dict) -> bool:

@@ -394,13 +394,10 @@ def sign_up(visit: Visit, slot: VisitSlot, member: Member, note: str = "",
     (on PostgreSQL a concurrent sign-up may have changed it meanwhile)."""
     mail = notifications.SignUpMail(visit, slot, member, by_organiser)  # before the lock
     saved = _lock(visit)
-    db.session.refresh(slot)
+    current, waiting = _read_under_lock(slot, member)
     if not by_organiser and (reason := closed_reason(saved, slot)):
         db.session.rollback()
         raise Closed(reason)
-    current = db.session.scalar(sa.select(Registration).execution_options(
-        populate_existing=True).where(Registration.visit_id == visit.id,
-                                      Registration.member_id == member.id))
     if current is not None and current.status in ACTIVE:
         db.session.rollback()
         return _place(current, already=True)
@@ -412,10 +409,27 @@ def sign_up(visit: Visit, slot: VisitSlot, member: Member, note: str = "",
     except IntegrityError:  # the same member twice at once (PostgreSQL): the first counts
         db.session.rollback()
         return _place(registration_of(visit.id, member.id), already=True)
-    place = _place(registration)
+    confirmed = registration.status is Status.CONFIRMED
+    place = Place(registration.id, confirmed, None if confirmed else waiting + 1, False)
     mail.queue(registration, place.position)
     db.session.commit()
     return place
+
+
+def _read_under_lock(slot: VisitSlot, member: Member) -> tuple[Registration | None, int]:
+    """In one statement, after the visit's lock: the date as saved now (into `slot`), the
+    member's earlier sign-up for the visit if there is one, and how many wait on the date
+    (a new place on its waitlist comes after all of them: its number is the date's next)."""
+    waiting = (sa.select(sa.func.count()).where(Registration.slot_id == slot.id,
+                                                Registration.status == Status.WAITING)
+               .scalar_subquery())
+    _, current, count = db.session.execute(
+        sa.select(VisitSlot, Registration, waiting)
+        .outerjoin(Registration, sa.and_(Registration.visit_id == slot.visit_id,
+                                         Registration.member_id == member.id))
+        .where(VisitSlot.id == slot.id)
+        .execution_options(populate_existing=True)).one()
+    return current, count
 
 
 def _place(registration: Registration, already: bool = False) -> Place:
