@@ -126,6 +126,28 @@ def _unary_plus(element, compiler, **kw):
     return "+" + compiler.process(element.clauses.clauses[0], **kw)
 
 
+class rare(FunctionElement):  # noqa: N801 - SQLAlchemy's name for SQL functions
+    """A condition few rows meet, told to SQLite's planner (likelihood(condition, 0.001)),
+    whose statistics know how many values a column has but not how often each occurs: e.g.
+    minutes still in draft among thousands published. PostgreSQL's statistics know that
+    (the most common values): the condition as it is."""
+
+    inherit_cache = True
+
+    def __init__(self, condition: sa.ColumnElement):
+        super().__init__(condition)
+
+
+@compiles(rare)
+def _rare_as_it_is(element, compiler, **kw):
+    return compiler.process(element.clauses.clauses[0], **kw)
+
+
+@compiles(rare, "sqlite")
+def _likelihood(element, compiler, **kw):
+    return f"likelihood({compiler.process(element.clauses.clauses[0], **kw)}, 0.001)"
+
+
 def now_parameter() -> sa.BindParameter:
     """The current time in SQL, read each time the statement runs, also when it was built
     long before (prebuilt); utcnow() in an expression would be the moment it was built."""

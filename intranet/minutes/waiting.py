@@ -4,7 +4,7 @@ unfinished minutes; one query each."""
 import sqlalchemy as sa
 
 from ..accounts.models import Member
-from ..database import prebuilt
+from ..database import prebuilt, rare
 from ..extensions import db
 from ..groups.models import GroupMembership, WorkingGroup, group_title
 from ..i18n import format_day, gettext, today_in_prague
@@ -27,6 +27,13 @@ def _of_minutes(*conditions) -> sa.Select:
             .order_by(Meeting.starts_at))
 
 
+def _in_state(state: MinutesState, *conditions) -> sa.Select:
+    """Minutes in a state other than published, read along the state's index: they are few
+    among thousands published (without saying so SQLite walked every meeting by its start,
+    35 ms for a minute-taker with 20,000 published minutes)."""
+    return _of_minutes(rare(Minutes.state == state), *conditions)
+
+
 def _to_approve(member: Member) -> list[Waiting]:
     rows = db.session.execute(_submitted_for(member.role is Role.ADMIN),
                               {"member_id": member.id})
@@ -45,7 +52,7 @@ def _submitted_for(admin: bool) -> sa.Select:
         GroupMembership.member_id == member_id, GroupMembership.is_coordinator))
     if admin:
         coordinated = coordinated | (Minutes.created_by_id != member_id)
-    return _of_minutes(Minutes.state == MinutesState.SUBMITTED, coordinated)
+    return _in_state(MinutesState.SUBMITTED, coordinated)
 
 
 def _unfinished(member: Member) -> list[Waiting]:
@@ -58,8 +65,7 @@ def _unfinished(member: Member) -> list[Waiting]:
 
 @prebuilt
 def _own_drafts() -> sa.Select:
-    return _of_minutes(Minutes.state == MinutesState.DRAFT,
-                       Minutes.created_by_id == sa.bindparam("member_id"))
+    return _in_state(MinutesState.DRAFT, Minutes.created_by_id == sa.bindparam("member_id"))
 
 
 def _reviews(member: Member) -> list[Waiting]:
