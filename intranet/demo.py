@@ -391,6 +391,39 @@ def _strategy() -> None:
                                     for n, value in enumerate(values, start=1)]
             db.session.add(priority)
     db.session.commit()
+    _measures_and_decisions()
+
+
+def _measures_and_decisions() -> None:
+    """Two measures of the coordination goal, moved by the newest held meeting with minutes
+    and one of its tasks; that meeting decided who owns the catalogue's indicator."""
+    from .meetings.models import Meeting
+    from .minutes.models import ActionItem, Minutes
+    from .strategy.models import Goal, Indicator, Measure, MeasureState, OwnerDecision
+    from .strategy.services import indicator_owner_text
+
+    held = db.session.scalar(sa.select(Meeting).join(Minutes, Minutes.meeting_id == Meeting.id)
+                             .order_by(Meeting.starts_at.desc()).limit(1))
+    task = db.session.scalar(sa.select(ActionItem).join(Minutes).where(
+        Minutes.meeting_id == held.id).limit(1)) if held else None
+    goal = db.session.scalar(sa.select(Goal).where(Goal.title == "Zajištění koordinace služeb"))
+    most = db.session.scalar(sa.select(Organisation).where(
+        Organisation.name == "Spolek Most k domovu"))
+    db.session.add_all([
+        Measure(goal=goal, title="Pravidelný kulatý stůl poskytovatelů a obcí",
+                description="Čtyřikrát ročně, pokaždé v jiné obci.", state=MeasureState.RUNNING,
+                responsible_organisation=most, meetings=[held] if held else [],
+                tasks=[task] if task else []),
+        Measure(goal=goal, title="Společný katalog služeb na webech obcí",
+                state=MeasureState.PLANNED)])
+    indicator = db.session.scalar(sa.select(Indicator).where(
+        Indicator.name == "Obce s aktuálním katalogem služeb na webu"))
+    if held is not None:
+        before = indicator_owner_text(indicator)
+        indicator.owner_organisation = most
+        db.session.add(OwnerDecision(meeting_id=held.id, indicator_id=indicator.id,
+                                     before=before, after=indicator_owner_text(indicator)))
+    db.session.commit()
 
 
 # (organisation, kind, name, target groups, municipalities served or None for the whole

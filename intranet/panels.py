@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 Panel = Callable[..., tuple[str, dict] | None]
 # dashboard: the viewer's
-PAGES = ("member", "organisation", "municipality", "group", "meeting", "dashboard")
+PAGES = ("member", "organisation", "municipality", "group", "meeting", "minutes", "dashboard")
 
 
 def register_panel(app, page: str, panel: Panel) -> None:

@@ -174,6 +174,12 @@ def may_manage_strategy(user) -> bool:
         can(user, "strategy.view") and fact(COORDINATES_ANY, user))
 
 
+def may_record_owners(user, group) -> bool:
+    """Those who write a meeting's minutes record the owners of goals and indicators decided
+    at it (gestor cíle, gestor indikátoru)."""
+    return can(user, "strategy.view") and may_write_minutes(user, group)
+
+
 def may_enter_values(user, indicator) -> bool:
     """The indicator's owner enters its values: the person, and the people of the owning
     organisation; administrators too (e.g. from a report sent by post)."""

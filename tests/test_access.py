@@ -189,6 +189,11 @@ EXPECTED = {
     "strategy.add_value": ADMIN,
     "strategy.remove_value": ADMIN,
     "strategy.value_by_link": PUBLIC,  # the owner's signed link (test_strategy_reminders)
+    "strategy.edit_measure": ADMIN,  # and coordinators (test_strategy_measures)
+    # those who write the meeting's minutes (test_strategy_measures)
+    "strategy.owners": MANAGERS,
+    "strategy.decide_goal_owners": MANAGERS,
+    "strategy.decide_indicator_owner": MANAGERS,
     # The yearly report is for everyone logged in (without ?table= its CSV is 404: test_report).
     "report.report": LOGGED_IN,
     "report.report_csv": LOGGED_IN,
@@ -246,20 +251,29 @@ def world(create_member, create_meeting):
 
 
 def world_strategy() -> dict:
-    """A goal with an indicator that has a value (its owner: nobody of the roles)."""
+    """A goal with an indicator that has a value (its owner: nobody of the roles) and a
+    measure."""
     from datetime import date
 
-    from intranet.strategy.models import Better, Goal, Indicator, IndicatorValue, Priority
+    from intranet.strategy.models import (
+        Better,
+        Goal,
+        Indicator,
+        IndicatorValue,
+        Measure,
+        Priority,
+    )
 
     goal = Goal(priority=Priority(number=1, title="Priorita"), number=1, title="Cíl")
+    measure = Measure(goal=goal, title="Opatření")
     indicator = Indicator(goal=goal, name="Indikátor", baseline=1, baseline_on=date(2025, 1, 1),
                           target=2, target_on=date(2030, 1, 1), better=Better.HIGHER,
                           months_between_values=12)
     value = IndicatorValue(indicator=indicator, measured_on=date(2026, 1, 1), value=1.5)
-    db.session.add_all([goal, indicator, value])
+    db.session.add_all([goal, indicator, value, measure])
     db.session.commit()
     return {"priority_id": goal.priority_id, "goal_id": goal.id, "indicator_id": indicator.id,
-            "value_id": value.id}
+            "value_id": value.id, "measure_id": measure.id}
 
 
 def world_catalogue(member) -> dict:

@@ -16,6 +16,35 @@ def init_app(app) -> None:
 
     register_job(app, remind_owners)
     register_panel(app, "municipality", municipality_goals_panel)
+    register_panel(app, "meeting", meeting_decisions_panel)
+    register_panel(app, "minutes", minutes_decisions_panel)
+
+
+def meeting_decisions_panel(meeting, viewer):
+    """The owners of goals and indicators decided at the meeting; for those who write its
+    minutes also the way to record one (shown empty only to them)."""
+    from ..policy import can, may_record_owners
+    from .services import decisions_of
+
+    if not can(viewer, "strategy.view"):
+        return None
+    may_record = may_record_owners(viewer, meeting.group)
+    decisions = decisions_of(meeting.id)
+    if not decisions and not may_record:
+        return None
+    return "strategy/_decisions.html", {"decisions": decisions, "may_record": may_record}
+
+
+def minutes_decisions_panel(minutes, viewer):
+    """The owner decisions of the minutes' meeting, as part of the minutes' text."""
+    from ..policy import can
+    from .services import decisions_of
+
+    decisions = decisions_of(minutes.meeting_id) if can(viewer, "strategy.view") else []
+    if not decisions:
+        return None
+    return "strategy/_decisions.html", {"decisions": decisions, "meeting": minutes.meeting,
+                                        "may_record": False}
 
 
 def municipality_goals_panel(municipality, viewer):

@@ -28,7 +28,7 @@ from ..forms import (
 )
 from ..i18n import lazy_gettext as _l
 from ..i18n import today_in_prague
-from .models import BETTER_LABELS, Better
+from .models import BETTER_LABELS, MEASURE_STATE_LABELS, Better, MeasureState
 
 BAD_DATE = _l("Takové datum neexistuje; zkontrolujte den a měsíc.")
 NOT_A_NUMBER = _l("Zadejte číslo, např. 120 nebo 12,5.")
@@ -158,3 +158,74 @@ class ValueForm(Form):
     def validate_measured_on(self, field):
         if field.data and field.data > today_in_prague():
             raise ValidationError(_l("Hodnotu lze zadat nejvýše k dnešku."))
+
+
+class MeasureForm(Form):
+    title = text_field(_l("Název opatření"), 300,
+                       description=_l("např. Rozšíření terénní pečovatelské služby do obcí"))
+    description = TextAreaField(_l("Popis"), [Optional(), max_length(5000)], filters=[strip])
+    state = RadioField(_l("Stav"), choices=options(MEASURE_STATE_LABELS.items()),
+                       default=MeasureState.PLANNED.value)
+    responsible_organisation_id = SelectField(_l("Odpovídá: organizace"), coerce=coerce_id)
+    responsible_id = SelectField(_l("Odpovídá: osoba"), coerce=coerce_id)
+    meeting_ids = SelectMultipleField(
+        _l("Schůzky, které opatření posunuly"), coerce=coerce_id,
+        description=_l("Lze vybrat několik: Ctrl nebo ⌘."))
+    task_ids = SelectMultipleField(
+        _l("Úkoly ze zápisů, které k opatření patří"), coerce=coerce_id,
+        description=_l("Úkol tím připojíte k cíli. Lze vybrat několik: Ctrl nebo ⌘."))
+
+    def __init__(self, *args, organisations: Choices, members: Choices, meetings, tasks,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.responsible_organisation_id.choices = (
+            Choices([(0, _l("— vyberte organizaci —"))]) + organisations)
+        self.responsible_id.choices = Choices([(0, _l("— nikdo konkrétní —"))]) + members
+        self.meeting_ids.choices = list(meetings)
+        self.task_ids.choices = list(tasks)
+
+
+class GoalOwnersForm(Form):
+    """A meeting's decision on a goal's owners (gestor cíle)."""
+
+    goal_id = SelectField(_l("Cíl"), coerce=coerce_id)
+    municipality_ids = SelectMultipleField(
+        _l("Gestor cíle: obce"), coerce=coerce_id,
+        description=_l("Lze vybrat několik: Ctrl nebo ⌘."))
+    answerable_id = SelectField(_l("Kdo za cíl odpovídá"), coerce=coerce_id,
+                                description=_l("Obvykle starosta nebo starostka obce."))
+
+    def __init__(self, *args, goals, municipalities: Choices, members: Choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goal_id.choices = options([(0, _l("— vyberte cíl —")), *goals])
+        self.municipality_ids.choices = list(municipalities.pairs)
+        self.answerable_id.choices = Choices([(0, _l("— nikdo konkrétní —"))]) + members
+
+    def validate_goal_id(self, field):
+        if not field.data:
+            raise ValidationError(_l("Vyberte cíl, o jehož gestorovi se rozhodlo."))
+
+
+class IndicatorOwnerForm(Form):
+    """A meeting's decision on an indicator's owner (gestor indikátoru)."""
+
+    indicator_id = SelectField(_l("Indikátor"), coerce=coerce_id)
+    owner_organisation_id = SelectField(_l("Gestor indikátoru: organizace"), coerce=coerce_id)
+    owner_id = SelectField(_l("Gestor indikátoru: osoba"), coerce=coerce_id,
+                           description=_l("Dostává připomínky a zadává hodnoty."))
+
+    def __init__(self, *args, indicators, organisations: Choices, members: Choices,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator_id.choices = options([(0, _l("— vyberte indikátor —")), *indicators])
+        self.owner_organisation_id.choices = (
+            Choices([(0, _l("— vyberte organizaci —"))]) + organisations)
+        self.owner_id.choices = Choices([(0, _l("— nikdo konkrétní —"))]) + members
+
+    def validate_indicator_id(self, field):
+        if not field.data:
+            raise ValidationError(_l("Vyberte indikátor, o jehož gestorovi se rozhodlo."))
+
+    def validate_owner_id(self, field):
+        if not field.data and not self.owner_organisation_id.data:
+            raise ValidationError(_l("Vyberte organizaci nebo osobu, která bude gestorem."))

@@ -13,6 +13,8 @@ from ..database import UTCDateTime, str_enum, utcnow
 from ..extensions import db
 from ..groups.models import WorkingGroup
 from ..i18n import lazy_gettext as _l
+from ..meetings.models import Meeting
+from ..minutes.models import ActionItem
 from ..organisations.models import Municipality, Organisation
 
 
@@ -56,6 +58,8 @@ class Goal(db.Model):
         secondary=goal_municipality, order_by=Municipality.sort_key)
     indicators: Mapped[list["Indicator"]] = relationship(
         back_populates="goal", order_by="Indicator.id")
+    measures: Mapped[list["Measure"]] = relationship(
+        back_populates="goal", order_by="Measure.id")
 
 
 class Better(enum.StrEnum):
@@ -132,3 +136,83 @@ class ValueRequest(db.Model):
 
     indicator: Mapped[Indicator] = relationship()
     member: Mapped[Member] = relationship()
+
+
+class MeasureState(enum.StrEnum):
+    """Where a measure (opatření, projektový záměr) stands."""
+
+    PLANNED = "planned"
+    RUNNING = "running"
+    DONE = "done"
+    STOPPED = "stopped"
+
+    @property
+    def label(self):
+        return MEASURE_STATE_LABELS[self]
+
+
+MEASURE_STATE_LABELS = {MeasureState.PLANNED: _l("připravuje se"),
+                        MeasureState.RUNNING: _l("probíhá"),
+                        MeasureState.DONE: _l("splněno"),
+                        MeasureState.STOPPED: _l("zastaveno")}
+
+measure_meeting = sa.Table(
+    "measure_meeting", db.metadata,
+    sa.Column("measure_id", sa.ForeignKey("measure.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("meeting_id", sa.ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
+)
+
+measure_task = sa.Table(
+    "measure_task", db.metadata,
+    sa.Column("measure_id", sa.ForeignKey("measure.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("action_item_id", sa.ForeignKey("action_item.id", ondelete="CASCADE"),
+              primary_key=True, index=True),
+)
+
+
+class Measure(db.Model):
+    """What is done toward a goal (opatření, projektový záměr), who answers for it, and the
+    meetings and minutes' tasks that moved it: through them a task is linked to the goal."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(sa.ForeignKey("goal.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    state: Mapped[MeasureState] = mapped_column(str_enum(MeasureState, 10),
+                                                default=MeasureState.PLANNED)
+    responsible_organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id"))
+    responsible_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    goal: Mapped[Goal] = relationship(back_populates="measures")
+    responsible_organisation: Mapped[Organisation | None] = relationship()
+    responsible: Mapped[Member | None] = relationship()
+    meetings: Mapped[list[Meeting]] = relationship(secondary=measure_meeting,
+                                                   order_by=Meeting.starts_at)
+    tasks: Mapped[list[ActionItem]] = relationship(secondary=measure_task,
+                                                   order_by=ActionItem.id)
+
+
+class OwnerDecision(db.Model):
+    """A meeting's decision on who owns a goal (gestor cíle: municipalities and the person who
+    answers) or an indicator (gestor indikátoru: an organisation and a person), recorded by
+    the minute-taker: it changed the owners, and the meeting's minutes show it. `before` and
+    `after` are the owners in words, as they were and as decided."""
+
+    __table_args__ = (sa.CheckConstraint("(goal_id IS NULL) <> (indicator_id IS NULL)",
+                                         name="goal_or_indicator"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    goal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("goal.id"), index=True)
+    indicator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("indicator.id"), index=True)
+    before: Mapped[str] = mapped_column(sa.String(1000), default="")
+    after: Mapped[str] = mapped_column(sa.String(1000), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship()
+    goal: Mapped[Goal | None] = relationship()
+    indicator: Mapped[Indicator | None] = relationship()

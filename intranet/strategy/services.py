@@ -12,9 +12,20 @@ from sqlalchemy.orm import joinedload, raiseload
 from ..accounts.models import Member
 from ..database import prebuilt
 from ..extensions import db
-from ..i18n import today_in_prague
-from ..organisations.models import Municipality
-from .models import Goal, Indicator, IndicatorValue, Priority, goal_municipality
+from ..groups.models import WorkingGroup, group_title
+from ..i18n import format_day, gettext, today_in_prague
+from ..meetings.models import Meeting
+from ..minutes.models import ActionItem
+from ..organisations.models import Municipality, Organisation
+from .models import (
+    Goal,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    OwnerDecision,
+    Priority,
+    goal_municipality,
+)
 from .progress import Progress, progress_of
 
 
@@ -199,3 +210,161 @@ def remove_value(indicator: Indicator, value_id: int) -> IndicatorValue | None:
         db.session.delete(value)
         db.session.commit()
     return value
+
+
+# --- measures -----------------------------------------------------------------------------
+
+MEASURE_FIELDS = ("title", "description", "state", "responsible_organisation_id",
+                  "responsible_id")
+LINKABLE = 300  # the newest meetings and tasks offered to link to a measure
+
+
+def measures_of(goal_id: int) -> list[Measure]:
+    """The goal's measures with who answers for them, their meetings and tasks."""
+    return db.session.scalars(_measures_of(), {"goal_id": goal_id}).unique().all()
+
+
+@prebuilt
+def _measures_of() -> sa.Select:
+    return (sa.select(Measure).where(Measure.goal_id == sa.bindparam("goal_id"))
+            .order_by(Measure.id)
+            .options(joinedload(Measure.responsible), joinedload(Measure.responsible_organisation),
+                     joinedload(Measure.meetings).options(joinedload(Meeting.group),
+                                                          raiseload("*")),
+                     joinedload(Measure.tasks).options(raiseload("*")), raiseload("*")))
+
+
+def get_measure(measure_id: int) -> Measure:
+    return _one_or_404(_measure(), {"measure_id": measure_id})
+
+
+@prebuilt
+def _measure() -> sa.Select:
+    return (sa.select(Measure).where(Measure.id == sa.bindparam("measure_id"))
+            .options(joinedload(Measure.goal).options(joinedload(Goal.priority),
+                                                      raiseload("*")),
+                     joinedload(Measure.meetings).options(raiseload("*")),
+                     joinedload(Measure.tasks).options(raiseload("*")), raiseload("*")))
+
+
+def meeting_choices(goal: Goal) -> list[tuple[int, str]]:
+    """Meetings a measure of the goal may be linked to: the goal's group's (every group's
+    when it has none), newest first."""
+    query = (sa.select(Meeting.id, Meeting.starts_at, Meeting.number, WorkingGroup.number,
+                       WorkingGroup.name)
+             .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
+             .order_by(Meeting.starts_at.desc()).limit(LINKABLE))
+    if goal.group_id:
+        query = query.where(Meeting.group_id == goal.group_id)
+    return [(meeting_id, gettext("%(day)s – %(group)s, schůzka č. %(number)d",
+                                 day=format_day(starts_at), group=group_title(group, name),
+                                 number=number))
+            for meeting_id, starts_at, number, group, name in db.session.execute(query)]
+
+
+def task_choices(goal: Goal) -> list[tuple[int, str]]:
+    """Tasks from minutes a measure of the goal may be linked to: the goal's group's (every
+    group's when it has none), newest first."""
+    query = (sa.select(ActionItem.id, ActionItem.title, ActionItem.done_on, WorkingGroup.name)
+             .join(WorkingGroup, WorkingGroup.id == ActionItem.group_id)
+             .order_by(ActionItem.id.desc()).limit(LINKABLE))
+    if goal.group_id:
+        query = query.where(ActionItem.group_id == goal.group_id)
+    return [(row.id, f"{row.title} ({row.name}{', ' + DONE if row.done_on else ''})")
+            for row in db.session.execute(query)]
+
+
+DONE = "✓"
+
+
+def save_measure(measure: Measure | None, goal: Goal, values: dict, meeting_ids: list[int],
+                 task_ids: list[int]) -> Measure:
+    """A new or changed measure of the goal, linked to those meetings and tasks."""
+    measure = measure or Measure(goal_id=goal.id)
+    _assign(measure, values, MEASURE_FIELDS)
+    measure.meetings = db.session.scalars(
+        sa.select(Meeting).where(Meeting.id.in_(meeting_ids))).all()
+    measure.tasks = db.session.scalars(
+        sa.select(ActionItem).where(ActionItem.id.in_(task_ids))).all()
+    db.session.add(measure)
+    db.session.commit()
+    return measure
+
+
+# --- owners decided at meetings -----------------------------------------------------------
+
+def goal_choices() -> list[tuple[int, str]]:
+    return [(row.id, f"{row.priority}.{row.number} {row.title}") for row in db.session.execute(
+        sa.select(Goal.id, Goal.number, Goal.title, Priority.number.label("priority"))
+        .join(Priority, Priority.id == Goal.priority_id).order_by(Priority.number, Goal.number))]
+
+
+def indicator_choices() -> list[tuple[int, str]]:
+    return [(row.id, f"{row.priority}.{row.number} – {row.name}") for row in db.session.execute(
+        sa.select(Indicator.id, Indicator.name, Goal.number, Priority.number.label("priority"))
+        .join(Goal, Goal.id == Indicator.goal_id).join(Priority, Priority.id == Goal.priority_id)
+        .order_by(Priority.number, Goal.number, Indicator.id))]
+
+
+def goal_owners_text(goal: Goal) -> str:
+    """Who owns the goal, in words: "Vranov, Lhota · Jana Nováková"."""
+    towns = ", ".join(municipality.name for municipality in goal.municipalities)
+    return " · ".join(part for part in (towns, goal.answerable.full_name if goal.answerable
+                                        else "") if part)
+
+
+def indicator_owner_text(indicator: Indicator) -> str:
+    return " · ".join(part for part in (
+        indicator.owner_organisation.name if indicator.owner_organisation else "",
+        indicator.owner.full_name if indicator.owner else "") if part)
+
+
+def decide_goal_owners(meeting_id: int, goal_id: int, municipality_ids: list[int],
+                       answerable_id: int | None, by: Member) -> OwnerDecision:
+    """The meeting decided who owns the goal: the owners change, and the decision is kept
+    with the owners before and after."""
+    goal = db.session.get(Goal, goal_id)
+    before = goal_owners_text(goal)
+    goal.municipalities = db.session.scalars(
+        sa.select(Municipality).where(Municipality.id.in_(municipality_ids))
+        .order_by(Municipality.sort_key)).all()
+    goal.answerable = db.session.get(Member, answerable_id) if answerable_id else None
+    return _decided(OwnerDecision(meeting_id=meeting_id, goal_id=goal.id, before=before,
+                                  after=goal_owners_text(goal), recorded_by_id=by.id))
+
+
+def decide_indicator_owner(meeting_id: int, indicator_id: int, organisation_id: int | None,
+                           owner_id: int | None, by: Member) -> OwnerDecision:
+    """The meeting decided who owns the indicator (finds and enters its values)."""
+    indicator = db.session.get(Indicator, indicator_id)
+    before = indicator_owner_text(indicator)
+    indicator.owner_organisation = (db.session.get(Organisation, organisation_id)
+                                    if organisation_id else None)
+    indicator.owner = db.session.get(Member, owner_id) if owner_id else None
+    return _decided(OwnerDecision(meeting_id=meeting_id, indicator_id=indicator.id,
+                                  before=before, after=indicator_owner_text(indicator),
+                                  recorded_by_id=by.id))
+
+
+def _decided(decision: OwnerDecision) -> OwnerDecision:
+    db.session.add(decision)
+    db.session.commit()
+    return decision
+
+
+def decisions_of(meeting_id: int) -> list[OwnerDecision]:
+    """The owner decisions recorded from the meeting, in the order they were recorded."""
+    return db.session.scalars(_decisions_of(), {"meeting_id": meeting_id}).unique().all()
+
+
+@prebuilt
+def _decisions_of() -> sa.Select:
+    return (sa.select(OwnerDecision)
+            .where(OwnerDecision.meeting_id == sa.bindparam("meeting_id"))
+            .order_by(OwnerDecision.id)
+            .options(joinedload(OwnerDecision.goal).options(joinedload(Goal.priority),
+                                                            raiseload("*")),
+                     joinedload(OwnerDecision.indicator).options(
+                         joinedload(Indicator.goal).options(joinedload(Goal.priority),
+                                                            raiseload("*")), raiseload("*")),
+                     raiseload("*")))

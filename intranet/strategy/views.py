@@ -10,12 +10,28 @@ from ..forms import form_values
 from ..groups.services import group_choices
 from ..i18n import format_number, today_in_prague
 from ..i18n import gettext as _
+from ..meetings.services import get_meeting
 from ..organisations.services import municipality_choices, organisation_choices
-from ..policy import ensure, may_enter_values, may_manage_strategy, public, requires
+from ..policy import (
+    ensure,
+    may_enter_values,
+    may_manage_strategy,
+    may_record_owners,
+    public,
+    requires,
+)
 from ..web import ask_to_confirm, confirmed, current_member, parse_id, render_form
 from . import bp, reminders, services
 from .chart import chart_of
-from .forms import GoalForm, IndicatorForm, PriorityForm, ValueForm
+from .forms import (
+    GoalForm,
+    GoalOwnersForm,
+    IndicatorForm,
+    IndicatorOwnerForm,
+    MeasureForm,
+    PriorityForm,
+    ValueForm,
+)
 from .models import Goal
 
 
@@ -39,7 +55,90 @@ def goal(goal_id):
     return render_template(
         "strategy/goal.html", goal=goal, may_manage=may_manage_strategy(member),
         shown=[services.shown(indicator) for indicator in goal.indicators],
-        charts={i.id: chart_of(i, list(i.values)) for i in goal.indicators})
+        charts={i.id: chart_of(i, list(i.values)) for i in goal.indicators},
+        measures=services.measures_of(goal.id))
+
+
+@bp.route("/strategy/goals/<int:goal_id>/measures/new", methods=["GET", "POST"])
+@bp.route("/strategy/measures/<int:measure_id>/edit", methods=["GET", "POST"])
+@requires("strategy.view")
+def edit_measure(goal_id=None, measure_id=None):
+    ensure(may_manage_strategy(current_member()))
+    measure = services.get_measure(measure_id) if measure_id else None
+    goal = measure.goal if measure else services.get_goal(goal_id)
+    form = MeasureForm(obj=measure, organisations=organisation_choices(),
+                       members=member_choices(), meetings=services.meeting_choices(goal),
+                       tasks=services.task_choices(goal))
+    if request.method == "GET" and measure is not None:
+        form.meeting_ids.data = [meeting.id for meeting in measure.meetings]
+        form.task_ids.data = [task.id for task in measure.tasks]
+    if not form.validate_on_submit():
+        return render_form("strategy/measure_form.html", form, goal=goal, measure=measure)
+    saved = services.save_measure(measure, goal, form_values(form, services.MEASURE_FIELDS),
+                                  form.meeting_ids.data, form.task_ids.data)
+    flash(_("Opatření je uložené: %(title)s", title=saved.title), "success")
+    return redirect(url_for("strategy.goal", goal_id=goal.id, _anchor=f"opatreni-{saved.id}"))
+
+
+@bp.get("/strategy/meetings/<int:meeting_id>/owners")
+@requires("strategy.view")
+def owners(meeting_id):
+    return _owners_page(_meeting_for_owners(meeting_id))
+
+
+@bp.post("/strategy/meetings/<int:meeting_id>/owners/goal")
+@requires("strategy.view")
+def decide_goal_owners(meeting_id):
+    meeting = _meeting_for_owners(meeting_id)
+    form = _goal_owners_form()
+    if not form.validate_on_submit():
+        return _owners_page(meeting, goal_form=form, status=400)
+    decision = services.decide_goal_owners(meeting.id, form.goal_id.data,
+                                           form.municipality_ids.data,
+                                           form.answerable_id.data or None, current_member())
+    flash(_("Rozhodnutí je zapsané: gestor cíle %(title)s je nyní %(owners)s.",
+            title=decision.goal.title, owners=decision.after or _("nikdo")), "success")
+    return redirect(url_for("strategy.owners", meeting_id=meeting.id))
+
+
+@bp.post("/strategy/meetings/<int:meeting_id>/owners/indicator")
+@requires("strategy.view")
+def decide_indicator_owner(meeting_id):
+    meeting = _meeting_for_owners(meeting_id)
+    form = _indicator_owner_form()
+    if not form.validate_on_submit():
+        return _owners_page(meeting, indicator_form=form, status=400)
+    decision = services.decide_indicator_owner(
+        meeting.id, form.indicator_id.data, form.owner_organisation_id.data or None,
+        form.owner_id.data or None, current_member())
+    flash(_("Rozhodnutí je zapsané: gestor indikátoru %(name)s je nyní %(owners)s.",
+            name=decision.indicator.name, owners=decision.after), "success")
+    return redirect(url_for("strategy.owners", meeting_id=meeting.id))
+
+
+def _meeting_for_owners(meeting_id: int):
+    """The meeting whose owner decisions are recorded, by those who write its minutes."""
+    meeting = get_meeting(meeting_id, details=False)
+    ensure(may_record_owners(current_member(), meeting.group))
+    return meeting
+
+
+def _goal_owners_form(**kwargs) -> GoalOwnersForm:
+    return GoalOwnersForm(goals=services.goal_choices(), municipalities=municipality_choices(),
+                          members=member_choices(), prefix="cil", **kwargs)
+
+
+def _indicator_owner_form(**kwargs) -> IndicatorOwnerForm:
+    return IndicatorOwnerForm(indicators=services.indicator_choices(),
+                              organisations=organisation_choices(), members=member_choices(),
+                              prefix="indikator", **kwargs)
+
+
+def _owners_page(meeting, goal_form=None, indicator_form=None, status: int = 200):
+    return render_template(
+        "strategy/owners.html", meeting=meeting, decisions=services.decisions_of(meeting.id),
+        goal_form=goal_form or _goal_owners_form(formdata=None),
+        indicator_form=indicator_form or _indicator_owner_form(formdata=None)), status
 
 
 @bp.route("/strategy/priorities/new", methods=["GET", "POST"])
