@@ -99,6 +99,33 @@ def test_the_link_enters_the_value_once_without_logging_in(client, owned, smtp_s
     assert db.session.scalar(sa.select(sa.func.count(IndicatorValue.id))) == 2
 
 
+def test_an_indicator_owned_by_an_organisation_alone_reminds_its_address(
+        client, owned, smtp_server, create_organisation):
+    """No owner person: the organisation's address gets the reminder, and its link enters
+    the value for the organisation; an organisation without an address gets none."""
+    indicator = owned["indicator"]
+    indicator.owner = None
+    indicator.owner_organisation = create_organisation(name="Spolek Pomoc")
+    indicator.owner_organisation.email = "info@pomoc.example"
+    db.session.commit()
+    assert reminders.remind_owners(at(8)) == 1
+    deliver_due()
+    path = re.sub(r"^https?://[^/]+", "", the_link(smtp_server, "info@pomoc.example"))
+    page = client.get(path).get_data(as_text=True)
+    assert "Zapisujete za organizaci, která je gestorem indikátoru: Spolek Pomoc." in page
+    done = client.submit(path, {"measured_on": today_in_prague().isoformat(), "value": "8"})
+    assert "Děkujeme, hodnota je zapsaná" in done.get_data(as_text=True)
+    value = db.session.scalar(sa.select(IndicatorValue).filter_by(value=8.0))
+    assert value.entered_by_id is None
+    silent = Indicator(goal_id=indicator.goal_id, name="Bez adresy", baseline=1, target=2,
+                       baseline_on=date(2020, 1, 1), target_on=date(2030, 1, 1),
+                       better=Better.HIGHER, months_between_values=1,
+                       owner_organisation=create_organisation(name="Bez adresy"))
+    db.session.add(silent)
+    db.session.commit()
+    assert reminders.remind_owners(at(8, today_in_prague() + timedelta(days=1))) == 0
+
+
 def test_a_tampered_or_expired_link_is_refused(app, client, owned, smtp_server):
     reminders.remind_owners(at(8))
     deliver_due()

@@ -123,19 +123,20 @@ class IndicatorValue(db.Model):
 
 class ValueRequest(db.Model):
     """A reminder to an indicator's owner that a value is due, with its one-click link: one
-    per due date (never two reminders for one), used once (`used_at`)."""
+    per due date (never two reminders for one), used once (`used_at`). It goes to the owner
+    person, or without one to the owner organisation's address (`member_id` None)."""
 
     __table_args__ = (sa.UniqueConstraint("indicator_id", "due_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(sa.ForeignKey("indicator.id"))
     due_on: Mapped[date]
-    member_id: Mapped[int] = mapped_column(sa.ForeignKey("member.id"))
+    member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     indicator: Mapped[Indicator] = relationship()
-    member: Mapped[Member] = relationship()
+    member: Mapped[Member | None] = relationship()
 
 
 class MeasureState(enum.StrEnum):

@@ -1,5 +1,6 @@
 """Owners reminded by e-mail when an indicator's value is due (the worker's job, from the
-morning on), with a signed link that enters the value without logging in: it expires
+morning on): the owner person, or where the indicator has none the owner organisation's
+address, with a signed link that enters the value without logging in: it expires
 (STRATEGY_LINK_DAYS) and works once. One reminder per due date: its ValueRequest row is
 claimed (an INSERT that skips a row already there) before the mail is queued, in the same
 transaction, so two workers never send it twice."""
@@ -16,7 +17,8 @@ from ..accounts.models import Member
 from ..database import prebuilt, upsert, utcnow
 from ..extensions import db
 from ..i18n import in_prague
-from ..mail.services import queue_mail
+from ..mail.services import Outsider, queue_mail
+from ..organisations.models import Organisation
 from ..web import external_url
 from .models import Indicator, ValueRequest
 from .progress import progress_of
@@ -43,10 +45,17 @@ def remind_owners(now: datetime | None = None) -> int:
 
 @prebuilt
 def _owned_indicators() -> sa.Select:
-    return (sa.select(Indicator).join(Member, Member.id == Indicator.owner_id)
-            .where(Member.deactivated_at.is_(None), Member.activated_at.is_not(None))
+    """Indicators with someone to remind: an active owner person, or no owner person and an
+    owner organisation with an address."""
+    person = Member.deactivated_at.is_(None) & Member.activated_at.is_not(None)
+    organisation = Indicator.owner_id.is_(None) & (Organisation.email != "")
+    return (sa.select(Indicator)
+            .outerjoin(Member, Member.id == Indicator.owner_id)
+            .outerjoin(Organisation, Organisation.id == Indicator.owner_organisation_id)
+            .where(person | organisation)
             .options(joinedload(Indicator.values), joinedload(Indicator.owner),
-                     joinedload(Indicator.goal), raiseload("*")))
+                     joinedload(Indicator.owner_organisation), joinedload(Indicator.goal),
+                     raiseload("*")))
 
 
 def _claimed(indicator: Indicator, due_on, now: datetime) -> bool:
@@ -57,7 +66,8 @@ def _claimed(indicator: Indicator, due_on, now: datetime) -> bool:
         insert.on_conflict_do_nothing().returning(ValueRequest.id))
     if request_id is None:
         return False
-    queue_mail(indicator.owner, CATEGORY, "strategy_value_due", indicator=indicator,
+    recipient = indicator.owner or Outsider(indicator.owner_organisation.email)
+    queue_mail(recipient, CATEGORY, "strategy_value_due", indicator=indicator,
                due_on=due_on, link=external_url("strategy.value_by_link",
                                                 token=request_token(request_id)),
                valid_until=in_prague(now).date() + _link_lifetime())
