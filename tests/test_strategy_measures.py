@@ -84,6 +84,19 @@ def test_a_coordinator_records_a_measure_linked_to_a_meeting_and_a_task(client, 
     assert f"/minutes/{plan['minutes'].id}" in shown and "Oslovit Charitu" not in shown
 
 
+def test_the_minutes_show_the_goal_their_task_moves(client, plan):
+    services.save_measure(None, plan["goal"], {**MEASURE, "responsible_organisation_id": None,
+                                               "responsible_id": None},
+                          [], [plan["tasks"][1].id])
+    client.login(plan["mayor"])
+    page = client.get(f"/minutes/{plan['minutes'].id}").get_data(as_text=True)
+    text = page.split('class="card minutes-text"', 1)[1].split("</article>", 1)[0]
+    linked = text.split("Úkoly a cíle strategie", 1)[1].split("</section>", 1)[0]
+    assert "Oslovit Charitu" in linked and "Zjistit zájem" not in linked
+    assert "Cíl 1.1: Zvýšení nabídky sociálních služeb" in linked
+    assert "Odlehčovací služba v Lipové" in linked
+
+
 def test_a_measure_is_changed_and_its_links_replaced(client, plan):
     measure = services.save_measure(None, plan["goal"], {**MEASURE, "state": "planned",
                                                         "responsible_organisation_id": None,

@@ -36,15 +36,18 @@ def meeting_decisions_panel(meeting, viewer):
 
 
 def minutes_decisions_panel(minutes, viewer):
-    """The owner decisions of the minutes' meeting, as part of the minutes' text."""
+    """The owner decisions of the minutes' meeting and the goals its tasks move (through
+    measures), as part of the minutes' text."""
     from ..policy import can
-    from .services import decisions_of
+    from .services import decisions_of, goals_of_tasks
 
-    decisions = decisions_of(minutes.meeting_id) if can(viewer, "strategy.view") else []
-    if not decisions:
+    if not can(viewer, "strategy.view"):
         return None
-    return "strategy/_decisions.html", {"decisions": decisions, "meeting": minutes.meeting,
-                                        "may_record": False}
+    decisions, task_goals = decisions_of(minutes.meeting_id), goals_of_tasks(minutes.id)
+    if not decisions and not task_goals:
+        return None
+    return "strategy/_minutes_panel.html", {"decisions": decisions, "task_goals": task_goals,
+                                            "meeting": minutes.meeting, "may_record": False}
 
 
 def municipality_goals_panel(municipality, viewer):

@@ -25,6 +25,7 @@ from .models import (
     OwnerDecision,
     Priority,
     goal_municipality,
+    measure_task,
 )
 from .progress import Progress, progress_of
 
@@ -368,3 +369,22 @@ def _decisions_of() -> sa.Select:
                          joinedload(Indicator.goal).options(joinedload(Goal.priority),
                                                             raiseload("*")), raiseload("*")),
                      raiseload("*")))
+
+
+def goals_of_tasks(minutes_id: int) -> list[sa.Row]:
+    """The minutes' tasks linked to measures, with the measure and its goal: rows (task,
+    measure, goal id, goal number, priority number, goal title), in the tasks' order."""
+    return db.session.execute(_goals_of_tasks(), {"minutes_id": minutes_id}).all()
+
+
+@prebuilt
+def _goals_of_tasks() -> sa.Select:
+    return (sa.select(ActionItem.title.label("task"), Measure.title.label("measure"),
+                      Goal.id.label("goal_id"), Goal.number.label("goal_number"),
+                      Priority.number.label("priority_number"), Goal.title.label("goal"))
+            .join(measure_task, measure_task.c.action_item_id == ActionItem.id)
+            .join(Measure, Measure.id == measure_task.c.measure_id)
+            .join(Goal, Goal.id == Measure.goal_id)
+            .join(Priority, Priority.id == Goal.priority_id)
+            .where(ActionItem.minutes_id == sa.bindparam("minutes_id"))
+            .order_by(ActionItem.id, Measure.id))
