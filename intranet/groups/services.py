@@ -142,8 +142,14 @@ def member_name(member_id: int) -> str:
 
 
 def _membership(member_id: int, group_id: int) -> GroupMembership | None:
-    return db.session.scalar(sa.select(GroupMembership).where(
-        GroupMembership.group_id == group_id, GroupMembership.member_id == member_id))
+    return db.session.scalar(_membership_of(), {"group_id": group_id, "member_id": member_id})
+
+
+@prebuilt
+def _membership_of() -> sa.Select:
+    return sa.select(GroupMembership).where(
+        GroupMembership.group_id == sa.bindparam("group_id"),
+        GroupMembership.member_id == sa.bindparam("member_id"))
 
 
 def is_member(member_id: int, group_id: int) -> bool:

@@ -212,8 +212,14 @@ def _newest() -> sa.Select:
 
 
 def has_read(minutes: Minutes, member: Member) -> bool:
-    return db.session.scalar(sa.select(sa.exists().where(
-        MinutesReading.minutes_id == minutes.id, MinutesReading.member_id == member.id)))
+    return db.session.scalar(_has_read(), {"minutes_id": minutes.id, "member_id": member.id})
+
+
+@prebuilt
+def _has_read() -> sa.Select:
+    return sa.select(sa.exists().where(
+        MinutesReading.minutes_id == sa.bindparam("minutes_id"),
+        MinutesReading.member_id == sa.bindparam("member_id")))
 
 
 def mark_read(minutes: Minutes, member: Member) -> None:

@@ -9,7 +9,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import joinedload, raiseload
 
 from ..accounts.models import Member
-from ..database import utcnow
+from ..database import prebuilt, utcnow
 from ..extensions import db
 from ..i18n import today_in_prague
 from ..mail.services import queue_to_members
@@ -89,8 +89,12 @@ def answer(review: MinutesReview, comment: str) -> None:
 
 def overview(minutes_id: int) -> list[MinutesReview]:
     """Who was asked and what they answered, in Czech order of names."""
-    return db.session.scalars(
-        sa.select(MinutesReview).options(joinedload(MinutesReview.member), raiseload("*"))
-        .join(Member, Member.id == MinutesReview.member_id)
-        .where(MinutesReview.minutes_id == minutes_id).order_by(Member.sort_key)
-        .limit(200)).all()
+    return db.session.scalars(_overview(), {"minutes_id": minutes_id}).all()
+
+
+@prebuilt
+def _overview() -> sa.Select:
+    return (sa.select(MinutesReview).options(joinedload(MinutesReview.member), raiseload("*"))
+            .join(Member, Member.id == MinutesReview.member_id)
+            .where(MinutesReview.minutes_id == sa.bindparam("minutes_id"))
+            .order_by(Member.sort_key).limit(200))

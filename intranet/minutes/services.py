@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, raiseload, selectinload
 
 from ..accounts.models import Member
-from ..database import prebuilt, rows_of, utcnow
+from ..database import found_or_404, prebuilt, rows_of, utcnow
 from ..extensions import db
 from ..groups.models import GroupMembership
 from ..mail.waiting import tell_waiting
@@ -54,9 +54,14 @@ class EmptyMinutes(ValueError):
 
 def get_minutes(minutes_id: int) -> Minutes:
     """The minutes with their meeting and its group, or 404."""
-    return db.first_or_404(
-        sa.select(Minutes).options(joinedload(Minutes.meeting).joinedload(Meeting.group),
-                                   raiseload("*")).where(Minutes.id == minutes_id))
+    return found_or_404(_minutes(), {"minutes_id": minutes_id})
+
+
+@prebuilt
+def _minutes() -> sa.Select:
+    return (sa.select(Minutes).options(joinedload(Minutes.meeting).joinedload(Meeting.group),
+                                       raiseload("*"))
+            .where(Minutes.id == sa.bindparam("minutes_id")))
 
 
 def minutes_of(meeting_id: int) -> Minutes | None:
