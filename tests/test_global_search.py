@@ -101,6 +101,13 @@ def test_every_kind_is_registered_in_order(app):
     assert names == ["people", "organisations", "minutes", "visits", "lists", "providers"]
 
 
+def test_the_empty_search_names_every_part_it_searches(client, world):
+    client.login(world["reader"])
+    page = client.get("/search").get_data(as_text=True)
+    assert ("Hledáme v těchto částech: Lidé, Organizace, Zápisy, Stáže a exkurze, Rozesílače, "
+            "Katalog služeb.") in page
+
+
 @pytest.mark.parametrize("q", ["socialni", "sociální", "SOCIALNI"])
 def test_texts_are_found_without_diacritics(app, world, q):
     titles = found(app, world["reader"], q)

@@ -5,7 +5,13 @@ from flask import current_app, jsonify, redirect, render_template, request
 from .. import heartbeats
 from ..extensions import db
 from ..forms import valid_data
-from ..global_search import is_searchable, kind_named, kind_page, search_everything
+from ..global_search import (
+    is_searchable,
+    kind_named,
+    kind_page,
+    search_everything,
+    search_kinds,
+)
 from ..i18n import set_language
 from ..policy import ensure, public
 from ..waiting import waiting_for
@@ -32,7 +38,8 @@ def search():
     form.validate()  # a query too long is said at the field and not searched
     q = valid_data(form.q) or ""
     kind, reader = kind_named(request.args.get("kind")), current_member()
-    context = {"form": form, "q": q, "searched": is_searchable(q), "kind": kind}
+    context = {"form": form, "q": q, "searched": is_searchable(q), "kind": kind,
+               "parts": ", ".join(str(each.heading) for each in search_kinds())}
     if context["searched"] and kind is not None:
         context["pagination"] = kind_page(kind, reader, q)
         ensure(context["pagination"].found is not None)
