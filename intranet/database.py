@@ -140,7 +140,7 @@ class rare(FunctionElement):  # noqa: N801 - SQLAlchemy's name for SQL functions
 
 @compiles(rare)
 def _rare_as_it_is(element, compiler, **kw):
-    return compiler.process(element.clauses.clauses[0], **kw)
+    return f"({compiler.process(element.clauses.clauses[0], **kw)})"
 
 
 @compiles(rare, "sqlite")

@@ -48,6 +48,45 @@ def test_get_requests_read_without_taking_the_write_lock(app, client, create_mem
         writer.rollback()
 
 
+def test_a_rare_condition_keeps_its_brackets_on_both_databases():
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from intranet.database import rare
+    from intranet.minutes.models import Minutes, MinutesState
+
+    condition = rare((Minutes.state == MinutesState.DRAFT) | (Minutes.id == 1)) & (
+        Minutes.id == 2)
+    query = sa.select(Minutes.id).where(condition)
+    on_postgresql = str(query.compile(dialect=postgresql.dialect())).replace("::INTEGER", "")
+    assert "WHERE (minutes.state = %(state_1)s OR minutes.id = %(id_1)s) AND minutes.id = " in (
+        on_postgresql)
+    assert ("WHERE likelihood(minutes.state = ? OR minutes.id = ?, 0.001) AND minutes.id = ?"
+            in str(query.compile(dialect=sqlite.dialect())))
+
+
+@pytest.mark.sqlite_only
+def test_sqlite_reads_few_drafts_along_the_state_index(app):
+    """With statistics that cannot tell the states apart (20,000 minutes, all published as
+    far as they know) SQLite walked every meeting by its start to find a member's drafts;
+    told that drafts are rare, it reads them along the state's index."""
+    from intranet.minutes.waiting import _own_drafts
+
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+        connection.exec_driver_sql("DELETE FROM sqlite_stat1 WHERE tbl IN ('minutes', 'meeting')")
+        connection.exec_driver_sql(
+            "INSERT INTO sqlite_stat1 VALUES ('minutes', 'ix_minutes_state_meeting_id', "
+            "'20000 20000 1'), ('minutes', 'sqlite_autoindex_minutes_1', '20000 1'), "
+            "('meeting', 'ix_meeting_starts_at', '20000 1')")
+        connection.exec_driver_sql("ANALYZE sqlite_schema")  # the statistics read again
+        compiled = _own_drafts().compile(dialect=db.engine.dialect)
+        plan = " ".join(row[-1] for row in connection.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {compiled}", tuple(
+                compiled.construct_params({"member_id": 1}).values())))
+        connection.rollback()
+    assert plan.startswith("SEARCH minutes USING INDEX ix_minutes_state_meeting_id"), plan
+
+
 @pytest.mark.sqlite_only
 def test_each_connection_keeps_a_page_cache_fit_for_a_large_database(app):
     """SQLite's default cache (2 MB) reads a large table's pages again on every look-up."""

@@ -90,8 +90,7 @@ def test_the_minutes_show_the_goal_their_task_moves(client, plan):
                           [], [plan["tasks"][1].id])
     client.login(plan["mayor"])
     page = client.get(f"/minutes/{plan['minutes'].id}").get_data(as_text=True)
-    text = page.split('class="card minutes-text"', 1)[1].split("</article>", 1)[0]
-    linked = text.split("Úkoly a cíle strategie", 1)[1].split("</section>", 1)[0]
+    linked = page.split("Úkoly a cíle strategie", 1)[1].split("</section>", 1)[0]
     assert "Oslovit Charitu" in linked and "Zjistit zájem" not in linked
     assert "Cíl 1.1: Zvýšení nabídky sociálních služeb" in linked
     assert "Odlehčovací služba v Lipové" in linked
@@ -185,8 +184,9 @@ def test_an_indicator_owner_decided_at_a_meeting_shows_in_its_minutes(client, pl
     assert plan["indicator"].owner_id == plan["member"].id  # the new owner enters values
     client.login(plan["mayor"])
     minutes = client.get(f"/minutes/{plan['minutes'].id}").get_data(as_text=True)
-    text = minutes.split('class="card minutes-text"', 1)[1].split("</article>", 1)[0]
-    assert "Rozhodnutí o gestorech" in text
+    approved, text = minutes.split('class="card minutes-text"', 1)[1].split("</article>", 1)
+    assert "Rozhodnutí o gestorech" not in approved  # beside the text, which stays as approved
+    assert "Rozhodnutí o gestorech" in text.split("<aside>", 1)[0]
     assert "Gestor indikátoru" in text and "Místa v odlehčovací službě" in text
     assert "Charita · Marie Členská" in text and "dosud: Spolek Pomoc" in text
     meeting = client.get(f"/meetings/{plan['held'].id}").get_data(as_text=True)
@@ -232,3 +232,89 @@ def test_only_those_who_write_the_minutes_record_owner_decisions(client, plan):
                                             "cil-answerable_id": "0"})
     assert refused.status_code == 403
     assert db.session.scalar(sa.select(sa.func.count(OwnerDecision.id))) == 0
+
+
+def test_owners_are_recorded_only_from_a_meeting_that_has_begun(client, plan, create_meeting):
+    planned = create_meeting(plan["group"], starts_in=timedelta(days=7))
+    client.login(plan["secretary"])
+    page = client.get(f"/strategy/meetings/{planned.id}/owners").get_data(as_text=True)
+    assert "Rozhodnutí o gestorech se zapisují ze schůzky, která už začala" in page
+    assert "Zapsat gestora cíle" not in page
+    refused = client.submit(f"/strategy/meetings/{planned.id}/owners/goal", {
+        "cil-goal_id": plan["goal"].id, "cil-answerable_id": "0"})
+    assert refused.status_code == 409
+    assert db.session.scalar(sa.select(sa.func.count(OwnerDecision.id))) == 0
+    meeting_page = client.get(f"/meetings/{planned.id}").get_data(as_text=True)
+    assert f"/strategy/meetings/{planned.id}/owners" not in meeting_page
+
+
+def test_a_meeting_with_a_decision_is_kept(plan, app, create_meeting):
+    from intranet.meetings.services import deletable
+
+    meeting = create_meeting(plan["group"], starts_in=-timedelta(hours=1), invited=False)
+    with app.test_request_context():
+        assert deletable(meeting)
+        services.decide_indicator_owner(meeting.id, plan["indicator"].id, plan["charity"].id,
+                                        None, plan["secretary"])
+        assert not deletable(meeting)
+
+
+def test_a_group_decides_on_its_goals_and_those_no_group_follows(client, plan, create_group,
+                                                                 create_member):
+    other = Goal(priority_id=plan["goal"].priority_id, number=2, title="Cíl jiné skupiny",
+                 group=create_group(name="Senioři"))
+    free = Goal(priority_id=plan["goal"].priority_id, number=3, title="Cíl bez skupiny")
+    db.session.add_all([other, free])
+    db.session.commit()
+    client.login(plan["secretary"])
+    page = client.get(f"/strategy/meetings/{plan['held'].id}/owners").get_data(as_text=True)
+    assert "1.1 Zvýšení nabídky" in page and "1.3 Cíl bez skupiny" in page
+    assert "Cíl jiné skupiny" not in page
+    refused = client.submit(f"/strategy/meetings/{plan['held'].id}/owners/goal", {
+        "cil-goal_id": other.id, "cil-answerable_id": "0"})
+    assert refused.status_code == 400
+    stranger = create_member()
+    create_group(coordinators=[stranger])
+    client.login(stranger)  # coordinates another group
+    assert client.get(f"/strategy/meetings/{plan['held'].id}/owners").status_code == 403
+
+
+def test_a_new_indicator_owner_closes_the_former_owner_s_link(plan):
+    from intranet.strategy.models import ValueRequest
+
+    asked = ValueRequest(indicator_id=plan["indicator"].id, due_on=date(2026, 1, 1),
+                         member_id=None)
+    db.session.add(asked)
+    db.session.commit()
+    services.decide_indicator_owner(plan["held"].id, plan["indicator"].id, plan["charity"].id,
+                                    None, plan["secretary"])
+    db.session.refresh(asked)
+    assert asked.used_at is not None
+
+
+def test_tasks_of_drafts_are_not_offered_and_links_not_offered_are_kept(
+        client, plan, create_group, create_meeting, create_member):
+    elsewhere = create_meeting(create_group(name="Senioři"), starts_in=-timedelta(days=3))
+    draft = minutes_services.start(elsewhere, plan["secretary"])
+    hidden = ActionItem(minutes_id=draft.id, group_id=elsewhere.group_id,
+                        title="Úkol z nezveřejněného zápisu")
+    db.session.add(hidden)
+    db.session.commit()
+    plan["goal"].group_id = None  # every group's meetings and tasks are offered
+    db.session.commit()
+    client.login(plan["coordinator"])
+    form = client.get(f"/strategy/goals/{plan['goal'].id}/measures/new").get_data(as_text=True)
+    assert "Zjistit zájem o odlehčovací službu" in form
+    assert "Úkol z nezveřejněného zápisu" not in form  # only published minutes' tasks
+    plan["goal"].group_id = plan["group"].id
+    db.session.commit()
+    measure = services.save_measure(None, plan["goal"], {**MEASURE,
+                                                        "responsible_organisation_id": None,
+                                                        "responsible_id": None},
+                                    [elsewhere.id], [])  # another group's meeting
+    client.submit(f"/strategy/measures/{measure.id}/edit", {
+        **MEASURE, "state": "done", "meeting_ids": [elsewhere.id]})
+    db.session.expire_all()
+    saved = db.session.get(Measure, measure.id)
+    assert saved.state is MeasureState.DONE
+    assert [m.id for m in saved.meetings] == [elsewhere.id]

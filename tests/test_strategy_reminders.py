@@ -126,6 +126,21 @@ def test_an_indicator_owned_by_an_organisation_alone_reminds_its_address(
     assert reminders.remind_owners(at(8, today_in_prague() + timedelta(days=1))) == 0
 
 
+def test_a_deactivated_owner_person_leaves_the_reminder_to_the_organisation(
+        owned, smtp_server, create_organisation):
+    from intranet.strategy.models import ValueRequest
+
+    indicator = owned["indicator"]
+    owned["owner"].deactivated_at = at(6)
+    indicator.owner_organisation = create_organisation(name="Spolek Pomoc")
+    indicator.owner_organisation.email = "info@pomoc.example"
+    db.session.commit()
+    assert reminders.remind_owners(at(8)) == 1
+    deliver_due()
+    assert set(received(smtp_server)) == {"info@pomoc.example"}
+    assert db.session.scalar(sa.select(ValueRequest.member_id)) is None
+
+
 def test_a_tampered_or_expired_link_is_refused(app, client, owned, smtp_server):
     reminders.remind_owners(at(8))
     deliver_due()

@@ -117,6 +117,25 @@ def test_the_last_place_then_the_waitlist_then_promotion_by_mail(
     assert "jste 1. v pořadí" in waitlisted.get_body(("plain",)).get_content()
 
 
+def test_a_new_place_on_the_waitlist_comes_after_those_still_waiting(client, make_visit,
+                                                                       create_member):
+    """The position is counted under the visit's lock: after three waiting, the second of
+    them leaves; the next to sign up is third (the flash and the mail say so)."""
+    visit = make_visit(places=1)
+    people = [create_member(first_name=name) for name in ("Anna", "Běla", "Cyril", "Dana",
+                                                           "Eva")]
+    for person in people[:4]:
+        client.login(person)
+        sign_up(client, visit)
+    client.login(people[2])  # 2nd on the waitlist
+    client.submit(f"/visits/{visit.id}/cancel", {"confirmed": "1"})
+    client.login(people[4])
+    sign_up(client, visit)
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    assert "jste 3. na čekací listině" in page
+    assert "Jste 3. na čekací listině" in page
+
+
 def test_leaving_the_waitlist_is_asked_as_leaving_the_waitlist(client, make_visit,
                                                                 create_member):
     visit = make_visit(places=1)

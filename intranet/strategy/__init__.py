@@ -9,26 +9,40 @@ bp = Blueprint("strategy", __name__)
 
 def init_app(app) -> None:
     """The worker reminds the indicators' owners when a value is due; a municipality's page
-    shows the goals it owns."""
+    shows the goals it owns, a meeting's page and its minutes the owners decided at it (a
+    meeting with decisions is not deleted)."""
+    from ..meetings.services import register_dependent
     from ..panels import register_panel
     from ..worker import register_job
     from .reminders import remind_owners
+    from .services import organisation_and_person
 
+    app.add_template_global(organisation_and_person)
     register_job(app, remind_owners)
+    register_dependent(app, decisions_of_meeting)
     register_panel(app, "municipality", municipality_goals_panel)
     register_panel(app, "meeting", meeting_decisions_panel)
     register_panel(app, "minutes", minutes_decisions_panel)
+
+
+def decisions_of_meeting(meeting_id: int):
+    """The select of what keeps a meeting from being deleted: owners decided at it."""
+    import sqlalchemy as sa
+
+    from .models import OwnerDecision
+
+    return sa.select(OwnerDecision.id).where(OwnerDecision.meeting_id == meeting_id)
 
 
 def meeting_decisions_panel(meeting, viewer):
     """The owners of goals and indicators decided at the meeting; for those who write its
     minutes also the way to record one (shown empty only to them)."""
     from ..policy import can, may_record_owners
-    from .services import decisions_of
+    from .services import decides, decisions_of
 
     if not can(viewer, "strategy.view"):
         return None
-    may_record = may_record_owners(viewer, meeting.group)
+    may_record = may_record_owners(viewer, meeting.group) and decides(meeting)
     decisions = decisions_of(meeting.id)
     if not decisions and not may_record:
         return None

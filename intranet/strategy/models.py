@@ -209,8 +209,8 @@ class OwnerDecision(db.Model):
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
     goal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("goal.id"), index=True)
     indicator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("indicator.id"), index=True)
-    before: Mapped[str] = mapped_column(sa.String(1000), default="")
-    after: Mapped[str] = mapped_column(sa.String(1000), default="")
+    before: Mapped[str] = mapped_column(sa.Text, default="")  # a goal may have tens of towns
+    after: Mapped[str] = mapped_column(sa.Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -45,10 +45,10 @@ def remind_owners(now: datetime | None = None) -> int:
 
 @prebuilt
 def _owned_indicators() -> sa.Select:
-    """Indicators with someone to remind: an active owner person, or no owner person and an
-    owner organisation with an address."""
-    person = Member.deactivated_at.is_(None) & Member.activated_at.is_not(None)
-    organisation = Indicator.owner_id.is_(None) & (Organisation.email != "")
+    """Indicators with someone to remind: an active owner person, or else an owner
+    organisation with an address."""
+    person = Member.status == "active"
+    organisation = Organisation.email != ""
     return (sa.select(Indicator)
             .outerjoin(Member, Member.id == Indicator.owner_id)
             .outerjoin(Organisation, Organisation.id == Indicator.owner_organisation_id)
@@ -60,13 +60,15 @@ def _owned_indicators() -> sa.Select:
 
 def _claimed(indicator: Indicator, due_on, now: datetime) -> bool:
     """Claim the reminder of this due date and queue its mail; False if it was sent before."""
+    owner = indicator.owner
+    person = owner if owner is not None and owner.status == "active" else None
     insert = upsert(ValueRequest).values(indicator_id=indicator.id, due_on=due_on,
-                                         member_id=indicator.owner_id, sent_at=now)
+                                         member_id=person.id if person else None, sent_at=now)
     request_id = db.session.scalar(
         insert.on_conflict_do_nothing().returning(ValueRequest.id))
     if request_id is None:
         return False
-    recipient = indicator.owner or Outsider(indicator.owner_organisation.email)
+    recipient = person or Outsider(indicator.owner_organisation.email)
     queue_mail(recipient, CATEGORY, "strategy_value_due", indicator=indicator,
                due_on=due_on, link=external_url("strategy.value_by_link",
                                                 token=request_token(request_id)),

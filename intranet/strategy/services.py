@@ -10,12 +10,12 @@ from flask import abort
 from sqlalchemy.orm import joinedload, raiseload
 
 from ..accounts.models import Member
-from ..database import prebuilt
+from ..database import prebuilt, utcnow
 from ..extensions import db
 from ..groups.models import WorkingGroup, group_title
 from ..i18n import format_day, gettext, today_in_prague
-from ..meetings.models import Meeting
-from ..minutes.models import ActionItem
+from ..meetings.models import Meeting, MeetingStatus
+from ..minutes.models import ActionItem, Minutes, MinutesState
 from ..organisations.models import Municipality, Organisation
 from .models import (
     Goal,
@@ -24,6 +24,7 @@ from .models import (
     Measure,
     OwnerDecision,
     Priority,
+    ValueRequest,
     goal_municipality,
     measure_task,
 )
@@ -159,8 +160,7 @@ def save_goal(goal: Goal | None, values: dict, municipality_ids: list[int]) -> G
     """A new or changed goal, owned by those municipalities (gestor cíle)."""
     goal = goal or Goal()
     _assign(goal, values, GOAL_FIELDS)
-    goal.municipalities = db.session.scalars(
-        sa.select(Municipality).where(Municipality.id.in_(municipality_ids))).all()
+    goal.municipalities = _municipalities(municipality_ids)
     db.session.add(goal)
     db.session.commit()
     return goal
@@ -172,6 +172,11 @@ def save_indicator(indicator: Indicator | None, goal: Goal, values: dict) -> Ind
     db.session.add(indicator)
     db.session.commit()
     return indicator
+
+
+def _municipalities(ids: list[int]) -> list[Municipality]:
+    return db.session.scalars(sa.select(Municipality).where(Municipality.id.in_(ids))
+                              .order_by(Municipality.sort_key)).all()
 
 
 def _assign(record, values: dict, fields: tuple[str, ...]) -> None:
@@ -248,34 +253,39 @@ def _measure() -> sa.Select:
                      joinedload(Measure.tasks).options(raiseload("*")), raiseload("*")))
 
 
-def meeting_choices(goal: Goal) -> list[tuple[int, str]]:
+def meeting_choices(goal: Goal, linked: list[int] = ()) -> list[tuple[int, str]]:
     """Meetings a measure of the goal may be linked to: the goal's group's (every group's
-    when it has none), newest first."""
+    when it has none), newest first, and those it is linked to already (a save keeps them)."""
+    offered = (sa.select(Meeting.id).order_by(Meeting.starts_at.desc()).limit(LINKABLE)
+               .where(Meeting.group_id == goal.group_id if goal.group_id else sa.true()))
     query = (sa.select(Meeting.id, Meeting.starts_at, Meeting.number, WorkingGroup.number,
                        WorkingGroup.name)
              .join(WorkingGroup, WorkingGroup.id == Meeting.group_id)
-             .order_by(Meeting.starts_at.desc()).limit(LINKABLE))
-    if goal.group_id:
-        query = query.where(Meeting.group_id == goal.group_id)
+             .where(Meeting.id.in_(offered.scalar_subquery()) | Meeting.id.in_(linked))
+             .order_by(Meeting.starts_at.desc()))
     return [(meeting_id, gettext("%(day)s – %(group)s, schůzka č. %(number)d",
                                  day=format_day(starts_at), group=group_title(group, name),
                                  number=number))
             for meeting_id, starts_at, number, group, name in db.session.execute(query)]
 
 
-def task_choices(goal: Goal) -> list[tuple[int, str]]:
-    """Tasks from minutes a measure of the goal may be linked to: the goal's group's (every
-    group's when it has none), newest first."""
-    query = (sa.select(ActionItem.id, ActionItem.title, ActionItem.done_on, WorkingGroup.name)
+def task_choices(goal: Goal, linked: list[int] = ()) -> list[tuple[int, str]]:
+    """Tasks of published minutes a measure of the goal may be linked to: the goal's
+    group's (every group's when it has none), newest first, and those it is linked to
+    already (a save keeps them)."""
+    offered = (sa.select(ActionItem.id).join(Minutes, Minutes.id == ActionItem.minutes_id)
+               .where(Minutes.state == MinutesState.PUBLISHED,
+                      ActionItem.group_id == goal.group_id if goal.group_id else sa.true())
+               .order_by(ActionItem.id.desc()).limit(LINKABLE))
+    query = (sa.select(ActionItem.id, ActionItem.title, ActionItem.done_on, WorkingGroup.number,
+                       WorkingGroup.name)
              .join(WorkingGroup, WorkingGroup.id == ActionItem.group_id)
-             .order_by(ActionItem.id.desc()).limit(LINKABLE))
-    if goal.group_id:
-        query = query.where(ActionItem.group_id == goal.group_id)
-    return [(row.id, f"{row.title} ({row.name}{', ' + DONE if row.done_on else ''})")
-            for row in db.session.execute(query)]
-
-
-DONE = "✓"
+             .where(ActionItem.id.in_(offered.scalar_subquery()) | ActionItem.id.in_(linked))
+             .order_by(ActionItem.id.desc()))
+    return [(task_id, gettext("%(task)s (%(group)s, splněno)", task=title,
+                              group=group_title(number, name)) if done_on
+             else gettext("%(task)s (%(group)s)", task=title, group=group_title(number, name)))
+            for task_id, title, done_on, number, name in db.session.execute(query)]
 
 
 def save_measure(measure: Measure | None, goal: Goal, values: dict, meeting_ids: list[int],
@@ -294,30 +304,50 @@ def save_measure(measure: Measure | None, goal: Goal, values: dict, meeting_ids:
 
 # --- owners decided at meetings -----------------------------------------------------------
 
-def goal_choices() -> list[tuple[int, str]]:
+def decides(meeting: Meeting) -> bool:
+    """Whether owners decided at the meeting may be recorded: it has begun and was not
+    cancelled."""
+    return meeting.status is MeetingStatus.SCHEDULED and meeting.has_begun
+
+
+def _followed_by(group_id: int) -> sa.ColumnElement[bool]:
+    """Goals the group follows, and those no group follows: a group decides on their owners."""
+    return (Goal.group_id == group_id) | Goal.group_id.is_(None)
+
+
+def goal_choices(group_id: int) -> list[tuple[int, str]]:
     return [(row.id, f"{row.priority}.{row.number} {row.title}") for row in db.session.execute(
         sa.select(Goal.id, Goal.number, Goal.title, Priority.number.label("priority"))
-        .join(Priority, Priority.id == Goal.priority_id).order_by(Priority.number, Goal.number))]
+        .join(Priority, Priority.id == Goal.priority_id).where(_followed_by(group_id))
+        .order_by(Priority.number, Goal.number))]
 
 
-def indicator_choices() -> list[tuple[int, str]]:
+def indicator_choices(group_id: int) -> list[tuple[int, str]]:
     return [(row.id, f"{row.priority}.{row.number} – {row.name}") for row in db.session.execute(
         sa.select(Indicator.id, Indicator.name, Goal.number, Priority.number.label("priority"))
         .join(Goal, Goal.id == Indicator.goal_id).join(Priority, Priority.id == Goal.priority_id)
-        .order_by(Priority.number, Goal.number, Indicator.id))]
+        .where(_followed_by(group_id)).order_by(Priority.number, Goal.number, Indicator.id))]
+
+
+def owners_text(*parts: str) -> str:
+    """Owners in words, the empty parts left out: "Spolek Most · Jana Nováková"."""
+    return " · ".join(part for part in parts if part)
 
 
 def goal_owners_text(goal: Goal) -> str:
     """Who owns the goal, in words: "Vranov, Lhota · Jana Nováková"."""
-    towns = ", ".join(municipality.name for municipality in goal.municipalities)
-    return " · ".join(part for part in (towns, goal.answerable.full_name if goal.answerable
-                                        else "") if part)
+    return owners_text(", ".join(municipality.name for municipality in goal.municipalities),
+                       goal.answerable.full_name if goal.answerable else "")
+
+
+def organisation_and_person(organisation, person) -> str:
+    """"Spolek Most · Jana Nováková", either left out when there is none (templates too)."""
+    return owners_text(organisation.name if organisation else "",
+                       person.full_name if person else "")
 
 
 def indicator_owner_text(indicator: Indicator) -> str:
-    return " · ".join(part for part in (
-        indicator.owner_organisation.name if indicator.owner_organisation else "",
-        indicator.owner.full_name if indicator.owner else "") if part)
+    return organisation_and_person(indicator.owner_organisation, indicator.owner)
 
 
 def decide_goal_owners(meeting_id: int, goal_id: int, municipality_ids: list[int],
@@ -326,9 +356,7 @@ def decide_goal_owners(meeting_id: int, goal_id: int, municipality_ids: list[int
     with the owners before and after."""
     goal = db.session.get(Goal, goal_id)
     before = goal_owners_text(goal)
-    goal.municipalities = db.session.scalars(
-        sa.select(Municipality).where(Municipality.id.in_(municipality_ids))
-        .order_by(Municipality.sort_key)).all()
+    goal.municipalities = _municipalities(municipality_ids)
     goal.answerable = db.session.get(Member, answerable_id) if answerable_id else None
     return _decided(OwnerDecision(meeting_id=meeting_id, goal_id=goal.id, before=before,
                                   after=goal_owners_text(goal), recorded_by_id=by.id))
@@ -342,9 +370,16 @@ def decide_indicator_owner(meeting_id: int, indicator_id: int, organisation_id: 
     indicator.owner_organisation = (db.session.get(Organisation, organisation_id)
                                     if organisation_id else None)
     indicator.owner = db.session.get(Member, owner_id) if owner_id else None
+    _close_open_requests(indicator.id)  # the former owner's reminder link no longer works
     return _decided(OwnerDecision(meeting_id=meeting_id, indicator_id=indicator.id,
                                   before=before, after=indicator_owner_text(indicator),
                                   recorded_by_id=by.id))
+
+
+def _close_open_requests(indicator_id: int) -> None:
+    db.session.execute(sa.update(ValueRequest).where(
+        ValueRequest.indicator_id == indicator_id, ValueRequest.used_at.is_(None))
+        .values(used_at=utcnow()).execution_options(synchronize_session=False))
 
 
 def _decided(decision: OwnerDecision) -> OwnerDecision:

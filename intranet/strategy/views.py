@@ -66,12 +66,14 @@ def edit_measure(goal_id=None, measure_id=None):
     ensure(may_manage_strategy(current_member()))
     measure = services.get_measure(measure_id) if measure_id else None
     goal = measure.goal if measure else services.get_goal(goal_id)
+    meeting_ids = [meeting.id for meeting in measure.meetings] if measure else []
+    task_ids = [task.id for task in measure.tasks] if measure else []
     form = MeasureForm(obj=measure, organisations=organisation_choices(),
-                       members=member_choices(), meetings=services.meeting_choices(goal),
-                       tasks=services.task_choices(goal))
+                       members=member_choices(),
+                       meetings=services.meeting_choices(goal, meeting_ids),
+                       tasks=services.task_choices(goal, task_ids))
     if request.method == "GET" and measure is not None:
-        form.meeting_ids.data = [meeting.id for meeting in measure.meetings]
-        form.task_ids.data = [task.id for task in measure.tasks]
+        form.meeting_ids.data, form.task_ids.data = meeting_ids, task_ids
     if not form.validate_on_submit():
         return render_form("strategy/measure_form.html", form, goal=goal, measure=measure)
     saved = services.save_measure(measure, goal, form_values(form, services.MEASURE_FIELDS),
@@ -90,13 +92,15 @@ def owners(meeting_id):
 @requires("strategy.view")
 def decide_goal_owners(meeting_id):
     meeting = _meeting_for_owners(meeting_id)
-    form = _goal_owners_form()
+    form = _goal_owners_form(meeting)
+    if not services.decides(meeting):
+        return _owners_page(meeting, status=409)
     if not form.validate_on_submit():
         return _owners_page(meeting, goal_form=form, status=400)
     decision = services.decide_goal_owners(meeting.id, form.goal_id.data,
                                            form.municipality_ids.data,
                                            form.answerable_id.data or None, current_member())
-    flash(_("Rozhodnutí je zapsané: gestor cíle %(title)s je nyní %(owners)s.",
+    flash(_("Rozhodnutí je zapsané. Cíl: %(title)s – gestor nyní: %(owners)s.",
             title=decision.goal.title, owners=decision.after or _("nikdo")), "success")
     return redirect(url_for("strategy.owners", meeting_id=meeting.id))
 
@@ -105,13 +109,15 @@ def decide_goal_owners(meeting_id):
 @requires("strategy.view")
 def decide_indicator_owner(meeting_id):
     meeting = _meeting_for_owners(meeting_id)
-    form = _indicator_owner_form()
+    form = _indicator_owner_form(meeting)
+    if not services.decides(meeting):
+        return _owners_page(meeting, status=409)
     if not form.validate_on_submit():
         return _owners_page(meeting, indicator_form=form, status=400)
     decision = services.decide_indicator_owner(
         meeting.id, form.indicator_id.data, form.owner_organisation_id.data or None,
         form.owner_id.data or None, current_member())
-    flash(_("Rozhodnutí je zapsané: gestor indikátoru %(name)s je nyní %(owners)s.",
+    flash(_("Rozhodnutí je zapsané. Indikátor: %(name)s – gestor nyní: %(owners)s.",
             name=decision.indicator.name, owners=decision.after), "success")
     return redirect(url_for("strategy.owners", meeting_id=meeting.id))
 
@@ -123,22 +129,26 @@ def _meeting_for_owners(meeting_id: int):
     return meeting
 
 
-def _goal_owners_form(**kwargs) -> GoalOwnersForm:
-    return GoalOwnersForm(goals=services.goal_choices(), municipalities=municipality_choices(),
-                          members=member_choices(), prefix="cil", **kwargs)
+def _goal_owners_form(meeting, **kwargs) -> GoalOwnersForm:
+    return GoalOwnersForm(goals=services.goal_choices(meeting.group_id),
+                          municipalities=municipality_choices(), members=member_choices(),
+                          prefix="cil", **kwargs)
 
 
-def _indicator_owner_form(**kwargs) -> IndicatorOwnerForm:
-    return IndicatorOwnerForm(indicators=services.indicator_choices(),
+def _indicator_owner_form(meeting, **kwargs) -> IndicatorOwnerForm:
+    return IndicatorOwnerForm(indicators=services.indicator_choices(meeting.group_id),
                               organisations=organisation_choices(), members=member_choices(),
                               prefix="indikator", **kwargs)
 
 
 def _owners_page(meeting, goal_form=None, indicator_form=None, status: int = 200):
+    """The meeting's decisions and the two forms (none for a meeting not begun or
+    cancelled: 409 when one is sent anyway)."""
     return render_template(
         "strategy/owners.html", meeting=meeting, decisions=services.decisions_of(meeting.id),
-        goal_form=goal_form or _goal_owners_form(formdata=None),
-        indicator_form=indicator_form or _indicator_owner_form(formdata=None)), status
+        decides=services.decides(meeting),
+        goal_form=goal_form or _goal_owners_form(meeting, formdata=None),
+        indicator_form=indicator_form or _indicator_owner_form(meeting, formdata=None)), status
 
 
 @bp.route("/strategy/priorities/new", methods=["GET", "POST"])
