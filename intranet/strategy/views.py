@@ -91,12 +91,9 @@ def owners(meeting_id):
 @bp.post("/strategy/meetings/<int:meeting_id>/owners/goal")
 @requires("strategy.view")
 def decide_goal_owners(meeting_id):
-    meeting = _meeting_for_owners(meeting_id)
-    form = _goal_owners_form(meeting)
-    if not services.decides(meeting):
-        return _owners_page(meeting, status=409)
-    if not form.validate_on_submit():
-        return _owners_page(meeting, goal_form=form, status=400)
+    meeting, form, refused = _sent_decision(meeting_id, "goal_form")
+    if refused:
+        return refused
     decision = services.decide_goal_owners(meeting.id, form.goal_id.data,
                                            form.municipality_ids.data,
                                            form.answerable_id.data or None, current_member())
@@ -108,18 +105,28 @@ def decide_goal_owners(meeting_id):
 @bp.post("/strategy/meetings/<int:meeting_id>/owners/indicator")
 @requires("strategy.view")
 def decide_indicator_owner(meeting_id):
-    meeting = _meeting_for_owners(meeting_id)
-    form = _indicator_owner_form(meeting)
-    if not services.decides(meeting):
-        return _owners_page(meeting, status=409)
-    if not form.validate_on_submit():
-        return _owners_page(meeting, indicator_form=form, status=400)
+    meeting, form, refused = _sent_decision(meeting_id, "indicator_form")
+    if refused:
+        return refused
     decision = services.decide_indicator_owner(
         meeting.id, form.indicator_id.data, form.owner_organisation_id.data or None,
         form.owner_id.data or None, current_member())
     flash(_("Rozhodnutí je zapsané. Indikátor: %(name)s – gestor nyní: %(owners)s.",
             name=decision.indicator.name, owners=decision.after), "success")
     return redirect(url_for("strategy.owners", meeting_id=meeting.id))
+
+
+def _sent_decision(meeting_id: int, which: str):
+    """The meeting and the sent form (`which`: goal_form or indicator_form), and the page
+    that refuses it: 409 for a meeting not begun or cancelled, 400 for mistakes (None: the
+    decision may be recorded)."""
+    meeting = _meeting_for_owners(meeting_id)
+    form = DECISION_FORMS[which](meeting)
+    if not services.decides(meeting):
+        return meeting, form, _owners_page(meeting, status=409)
+    if not form.validate_on_submit():
+        return meeting, form, _owners_page(meeting, status=400, **{which: form})
+    return meeting, form, None
 
 
 def _meeting_for_owners(meeting_id: int):
@@ -139,6 +146,9 @@ def _indicator_owner_form(meeting, **kwargs) -> IndicatorOwnerForm:
     return IndicatorOwnerForm(indicators=services.indicator_choices(meeting.group_id),
                               organisations=organisation_choices(), members=member_choices(),
                               prefix="indikator", **kwargs)
+
+
+DECISION_FORMS = {"goal_form": _goal_owners_form, "indicator_form": _indicator_owner_form}
 
 
 def _owners_page(meeting, goal_form=None, indicator_form=None, status: int = 200):
