@@ -119,32 +119,36 @@ def test_a_bad_task_filter_is_said_at_the_field_and_ignored(client, town, tasks)
     assert "3 úkoly" in page  # every open task: the bad filters are ignored
 
 
-def test_the_visits_its_people_went_on_and_hosted(client, town, create_member,
-                                                  create_organisation):
+def past_visit(title: str, host, member, organiser) -> None:
+    """A study visit a month ago at the host, the member on it (in the caller's
+    transaction)."""
     from intranet.extensions import db
     from intranet.visits.models import Registration, Status, Visit, VisitKind, VisitSlot
 
     day = today_in_prague() - timedelta(days=30)
-    office = town["mayor"].organisation
+    visit = Visit(kind=VisitKind.STUDY_VISIT, title=title, host_organisation_id=host.id,
+                  deadline=day - timedelta(days=7), starts_on=day, ends_on=day,
+                  organiser=organiser, description="", search_key=title.lower(),
+                  slots=[VisitSlot(starts_on=day, ends_on=day, capacity=5, taken=1,
+                                   last_number=1)])
+    db.session.add(visit)
+    db.session.flush()
+    db.session.add(Registration(visit_id=visit.id, slot_id=visit.slots[0].id,
+                                member_id=member.id, organisation_id=member.organisation_id,
+                                status=Status.CONFIRMED, number=1))
+
+
+def test_the_visits_its_people_went_on_and_hosted(client, town, create_member,
+                                                  create_organisation):
+    from intranet.extensions import db
+
+    office, mayor = town["mayor"].organisation, town["mayor"]
     traveller = create_member(first_name="Eva", last_name="Cestovatelka", organisation=office)
     elsewhere = create_organisation(name="Charita Dubnice", municipality=town["dubnice"])
-
-    def past_visit(title, host, member):
-        visit = Visit(kind=VisitKind.STUDY_VISIT, title=title, host_organisation_id=host.id,
-                      deadline=day - timedelta(days=7), starts_on=day, ends_on=day,
-                      organiser=town["mayor"], description="", search_key=title.lower(),
-                      slots=[VisitSlot(starts_on=day, ends_on=day, capacity=5, taken=1,
-                                       last_number=1)])
-        db.session.add(visit)
-        db.session.flush()
-        db.session.add(Registration(visit_id=visit.id, slot_id=visit.slots[0].id,
-                                    member_id=member.id, organisation_id=member.organisation_id,
-                                    status=Status.CONFIRMED, number=1))
-
-    past_visit("Exkurze do Charity", elsewhere, traveller)  # its person went
+    past_visit("Exkurze do Charity", elsewhere, traveller, mayor)  # its person went
     guest = create_member(organisation=elsewhere)
-    past_visit("Stáž na obecním úřadě", office, guest)  # it hosted
-    past_visit("Stáž jinde", elsewhere, guest)  # nothing to do with Lipová
+    past_visit("Stáž na obecním úřadě", office, guest, mayor)  # it hosted
+    past_visit("Stáž jinde", elsewhere, guest, mayor)  # nothing to do with Lipová
     db.session.commit()
     client.login(town["mayor"])
     page = client.get(f"/municipalities/{town['lipova'].id}").get_data(as_text=True)

@@ -17,9 +17,9 @@ from intranet.minutes import services as minutes_services
 from intranet.minutes.models import ActionItem
 from intranet.policy import Role
 from intranet.strategy.models import Better, Goal, Indicator, IndicatorValue, Priority
-from intranet.visits.models import Registration, Status, Visit, VisitKind, VisitSlot
 
 from ..conftest import PASSWORD
+from ..test_nase_obec import past_visit
 from .conftest import ARTIFACTS, DESKTOP, logged_in_page
 
 MORE_THAN_SHOWN = 12  # of each: more than any panel shows
@@ -80,20 +80,9 @@ def _goals(lipova, ngo) -> None:
 
 
 def _visits(people, office, elsewhere) -> None:
-    day = date.today() - timedelta(days=30)
     for n in range(MORE_THAN_SHOWN):
         host, member = (elsewhere, people[n % 4]) if n % 2 else (office, people[0])
-        visit = Visit(kind=VisitKind.STUDY_VISIT, title=f"Exkurze číslo {n}",
-                      host_organisation_id=host.id, deadline=day - timedelta(days=7),
-                      starts_on=day, ends_on=day, organiser=people[0], description="",
-                      search_key=f"exkurze {n}",
-                      slots=[VisitSlot(starts_on=day, ends_on=day, capacity=5, taken=1,
-                                       last_number=1)])
-        db.session.add(visit)
-        db.session.flush()
-        db.session.add(Registration(visit_id=visit.id, slot_id=visit.slots[0].id,
-                                    member_id=member.id, organisation_id=member.organisation_id,
-                                    status=Status.CONFIRMED, number=1))
+        past_visit(f"Exkurze číslo {n}", host, member, people[0])
     db.session.commit()
 
 
