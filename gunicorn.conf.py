@@ -1,22 +1,27 @@
 """gunicorn's configuration for production: `gunicorn -c gunicorn.conf.py wsgi:app`.
 
-One process per core, each with threads: a page waits on the database or on a password's
-argon2 hash (which releases the GIL) without holding up the pages of others, so a burst of
-log-ins does not stall the site. WEB_BIND, WEB_CONCURRENCY (processes), WEB_THREADS,
-WEB_ACCESS_LOG ("" for none) and WEB_PROXY_IPS (the proxies whose X-Forwarded-* count) change
-the defaults.
+Two processes per core, one request at a time in each: a page that waits on the database or
+on a password's argon2 hash (which runs in a thread of its own, see accounts/passwords.py)
+leaves the core to the other process, and no request waits for the GIL behind another's
+Python code (threads in one process did: bench/bench_load.py measured more pages per second
+and shorter tails with 4 processes × 1 thread than with 2 × 4 or 4 × 2 on 2 cores). A
+connection is closed after its answer (keepalive 0): a connection kept open stays with the
+process that accepted it, and a process holding more of them than the others made their
+pages wait (p99 1.5 s against 0.95 s). WEB_BIND, WEB_CONCURRENCY (processes), WEB_THREADS,
+WEB_ACCESS_LOG ("" for none) and WEB_PROXY_IPS (the proxies whose X-Forwarded-* count)
+change the defaults.
 """
 
 import multiprocessing
 import os
 
 bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")  # the reverse proxy in front
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
 worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS", "4"))
+threads = int(os.environ.get("WEB_THREADS", "1"))
 timeout = 30  # a request that takes longer is stuck: its worker is restarted
 graceful_timeout = 30
-keepalive = 5
+keepalive = 0  # see above; the reverse proxy keeps the browsers' connections
 max_requests, max_requests_jitter = 5000, 500  # processes renewed now and then
 forwarded_allow_ips = os.environ.get("WEB_PROXY_IPS", "127.0.0.1")
 accesslog = os.environ.get("WEB_ACCESS_LOG", "-") or None  # "-": standard output
