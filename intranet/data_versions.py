@@ -7,6 +7,7 @@ a bulk UPDATE/DELETE, so a result stored with an older counter is never served. 
 also name the moment it stops being true on its own (e.g. when a meeting begins).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -32,14 +33,23 @@ class DataVersion(db.Model):
 
 # model → [(name of the derived data, the attributes it depends on, or ANY_CHANGE)]
 _watched: dict[type, list[tuple[str, frozenset[str] | None]]] = {}
+# (model, name) → the rows whose changes the results cannot see yet (see watch)
+_unseen: dict[tuple[type, str], Callable[[object], bool]] = {}
 
 
-def watch(name: str, models: dict[type, tuple[str, ...] | None]) -> None:
+def watch(name: str, models: dict[type, tuple[str, ...] | None],
+          unseen: dict[type, Callable[[object], bool]] | None = None) -> None:
     """Raise the counter `name` whenever one of the models is added or deleted, or one of
-    the listed attributes of an existing row changes (every attribute for ANY_CHANGE)."""
+    the listed attributes of an existing row changes (every attribute for ANY_CHANGE).
+    `unseen[model](row)` may say that a change of that row (through the unit of work) cannot
+    reach any result yet, e.g. a sign-up for a date that has not begun, while the results
+    hold only dates that have begun and expire at midnight: its counter stays, and so does
+    its row's lock (sign-ups for different visits do not wait for one another)."""
     for model, attributes in models.items():
         _watched.setdefault(model, []).append(
             (name, None if attributes is ANY_CHANGE else frozenset(attributes)))
+    for model, predicate in (unseen or {}).items():
+        _unseen[model, name] = predicate
 
 
 def current_version(name: str) -> int:
@@ -97,8 +107,10 @@ def cached(name: str, key, compute):
 
 
 def _changed_names(session, instance, added_or_deleted: bool) -> set[str]:
-    return {name for name, attributes in _watched.get(type(instance), ())
-            if added_or_deleted or _modified(session, instance, attributes)}
+    model = type(instance)
+    return {name for name, attributes in _watched.get(model, ())
+            if (added_or_deleted or _modified(session, instance, attributes))
+            and not ((unseen := _unseen.get((model, name))) and unseen(instance))}
 
 
 def _modified(session, instance, attributes) -> bool:
