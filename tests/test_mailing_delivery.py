@@ -19,6 +19,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from flask import current_app
 
 from intranet.accounts.models import Member
 from intranet.database import utcnow
@@ -115,6 +116,33 @@ def test_421_part_way_then_recovering_gives_each_recipient_one_copy(smtp_server,
     assert db.session.scalar(waiting.where(OutboxDelivery.attempts == 0)) \
         == RECIPIENTS - first["sent"]
     handler.fixed = True
+    assert deliver_due()["sent"] == RECIPIENTS - first["sent"]
+    assert copies(smtp_server) == Counter(dict.fromkeys(announced, 1))
+
+
+class RefusingOneConnection(Recorder):
+    """Answers 421 (closing) once, to one connection, at its 30th recipient."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen, self.refused = Counter(), False
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        self.seen[id(session)] += 1
+        if not self.refused and self.seen[id(session)] == 30:
+            self.refused = True
+            return "421 closing the connection"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_connection_refused_part_way_leaves_its_batch_to_the_others(smtp_server, announced):
+    """The connections take a batch's messages one by one: when the server closes one, the
+    others send the rest of its batch; only the message refused waits for the next pass."""
+    swap_handler(smtp_server, RefusingOneConnection())
+    first = deliver_due()
+    batch = current_app.config["MAIL_BATCH_SIZE"]
+    assert first["sent"] % batch == batch - 1 and first["failed"] == 0
     assert deliver_due()["sent"] == RECIPIENTS - first["sent"]
     assert copies(smtp_server) == Counter(dict.fromkeys(announced, 1))
 

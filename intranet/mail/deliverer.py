@@ -21,6 +21,7 @@ import secrets
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
+from queue import Empty, SimpleQueue
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email import policy
@@ -161,14 +162,15 @@ def _deliver_batches(now, size, transports, built, senders, counts) -> None:
     for number in range(MAX_BATCHES):
         if batch is None:
             break
-        shares = [batch.ready[n::len(transports)] for n in range(len(transports))]
-        futures = [senders.submit(_send_share, t, s)
-                   for t, s in zip(transports, shares, strict=True)]
+        waiting = SimpleQueue()
+        for item in batch.ready:
+            waiting.put(item)
+        futures = [senders.submit(_send_waiting, transport, waiting) for transport in transports]
         if previous is not None:
             _record_surely(previous.outcome, now, counts, [previous.token, batch.token])
         following = _claim_ahead(now, size, built) if number + 1 < MAX_BATCHES else None
         _wait_renewing(futures, [batch.token, *([following.token] if following else [])])
-        batch.outcome = _finished(batch.outcome, futures)
+        batch.outcome = _finished(batch.outcome, futures, waiting)
         previous, batch = batch, following
         if previous.outcome.unclaimed:  # the server went away: try again in the next pass
             if batch is not None:
@@ -322,30 +324,39 @@ def _prepared(deliveries: list[Claimed], built: dict) -> tuple[Outcome, list]:
     return outcome, ready
 
 
-def _finished(outcome: Outcome, futures) -> Outcome:
-    """The batch's outcome once every connection has sent its share."""
+def _finished(outcome: Outcome, futures, waiting: SimpleQueue) -> Outcome:
+    """The batch's outcome once every connection has stopped: what none of them took (the
+    server went away from all of them) stays unclaimed."""
     for future in futures:
         part = future.result()
         outcome.sent += part.sent
         outcome.failed += part.failed
         outcome.unclaimed += part.unclaimed
+    while not waiting.empty():  # no connection takes any more
+        outcome.unclaimed.append(waiting.get_nowait()[0])
     return outcome
 
 
-def _send_share(transport, share: list) -> Outcome:
-    """One connection's share of a batch, each message personalised just before it is sent
-    (so the work is spread over the connections' threads, and none waits long for the
-    others'); no database work here."""
+def _send_waiting(transport, waiting: SimpleQueue) -> Outcome:
+    """One connection takes the batch's next message until none is left, personalises it
+    just before it is sent (the work is spread over the connections' threads) and sends it:
+    a connection that is faster sends more, so none waits at the batch's end for another's
+    share. A connection the server refuses stops, and the others go on. No database work
+    here."""
     outcome = Outcome([], [], [], [])
-    for position, (delivery, message) in enumerate(share):
+    while True:
+        try:
+            delivery, message = waiting.get_nowait()
+        except Empty:
+            return outcome
         try:
             transport.send(personalised(message, delivery), message.sender, delivery.recipient)
         except TransportUnavailable as error:
             log.warning("mail server unavailable, will try again: %s", error)
-            lost = isinstance(error, ConnectionLost)  # this message was being sent
-            if lost:
+            if isinstance(error, ConnectionLost):  # this message was being sent
                 outcome.failed.append((delivery, str(error), None))
-            outcome.unclaimed = [item[0] for item in share[position + lost:]]
+            else:
+                outcome.unclaimed.append(delivery)
             break
         except PermanentFailure as error:
             outcome.failed.append((delivery, str(error), DeliveryStatus.BOUNCED))
