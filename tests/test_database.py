@@ -2,6 +2,7 @@
 
 import threading
 import time
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -69,7 +70,7 @@ def test_sqlite_reads_few_drafts_along_the_state_index(app):
     """With statistics that cannot tell the states apart (20,000 minutes, all published as
     far as they know) SQLite walked every meeting by its start to find a member's drafts;
     told that drafts are rare, it reads them along the state's index."""
-    from intranet.minutes.waiting import _own_drafts
+    from intranet.minutes.waiting import _waiting
 
     with db.engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
@@ -79,12 +80,16 @@ def test_sqlite_reads_few_drafts_along_the_state_index(app):
             "'20000 20000 1'), ('minutes', 'sqlite_autoindex_minutes_1', '20000 1'), "
             "('meeting', 'ix_meeting_starts_at', '20000 1')")
         connection.exec_driver_sql("ANALYZE sqlite_schema")  # the statistics read again
-        compiled = _own_drafts().compile(dialect=db.engine.dialect)
-        plan = " ".join(row[-1] for row in connection.exec_driver_sql(
-            f"EXPLAIN QUERY PLAN {compiled}", tuple(
-                compiled.construct_params({"member_id": 1}).values())))
+        compiled = _waiting(False).compile(dialect=db.engine.dialect)
+        values = compiled.construct_params({"member_id": 1, "today": date(2026, 1, 1)})
+        plan = [row[-1] for row in connection.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {compiled}",
+            tuple(values[name] for name in compiled.positiontup))]
         connection.rollback()
-    assert plan.startswith("SEARCH minutes USING INDEX ix_minutes_state_meeting_id"), plan
+    # each of the three parts (reviews, submitted minutes, own drafts) by the state's index
+    assert sum(step.startswith("SEARCH minutes USING") and "ix_minutes_state_meeting_id" in step
+               for step in plan) == 3, plan
+    assert not any(step.startswith(("SCAN meeting", "SCAN minutes")) for step in plan), plan
 
 
 @pytest.mark.sqlite_only

@@ -21,7 +21,6 @@ import secrets
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
-from queue import Empty, SimpleQueue
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email import policy
@@ -30,6 +29,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.quoprimime import body_encode
 from email.utils import format_datetime, parseaddr
+from queue import Empty, SimpleQueue
 
 import sqlalchemy as sa
 from flask import current_app

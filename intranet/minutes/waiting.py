@@ -1,5 +1,5 @@
 """What waits in the minutes (waiting.py): minutes to approve, a review to answer, one's own
-unfinished minutes; one query each."""
+unfinished minutes; one query for the three."""
 
 import sqlalchemy as sa
 
@@ -15,16 +15,44 @@ from .models import Minutes, MinutesReview, MinutesState
 from .review import review_token
 
 WHICH = (Minutes.id, Meeting.starts_at, WorkingGroup.number, WorkingGroup.name)
+APPROVE, REVIEW, UNFINISHED = range(3)  # the parts of _waiting, in the order listed
 
 
 def waiting_for_me(member: Member) -> list[Waiting]:
-    return [*_to_approve(member), *_reviews(member), *_unfinished(member)]
+    rows = db.session.execute(_waiting(member.role is Role.ADMIN),
+                              {"member_id": member.id, "today": today_in_prague()})
+    return [_waiting_item(*row) for row in rows]
+
+
+def _waiting_item(minutes_id, starts_at, number, name, review_id, deadline, part) -> Waiting:
+    where = {"group": group_title(number, name), "day": format_day(starts_at)}
+    if part == APPROVE:
+        return Waiting(gettext("Schválit zápis: %(group)s, schůzka %(day)s", **where),
+                       "minutes.show", {"minutes_id": minutes_id})
+    if part == REVIEW:
+        return Waiting(gettext("Připomínky k zápisu: %(group)s, schůzka %(day)s "
+                               "(do %(deadline)s)", deadline=format_day(deadline), **where),
+                       "minutes.review_by_link", {"token": review_token(review_id)})
+    return Waiting(gettext("Dopsat zápis: %(group)s, schůzka %(day)s", **where),
+                   "minutes.edit", {"minutes_id": minutes_id})
+
+
+@prebuilt
+def _waiting(admin: bool) -> sa.Select:
+    """The minutes to approve, the reviews to answer and one's own drafts in one statement
+    (one round trip of the dashboard's instead of three), in that order, each part by its
+    meeting's start. The reviews come first in the UNION: its columns' types are theirs."""
+    no_review = (sa.null().label("review_id"), sa.null().label("deadline"))
+    parts = sa.union_all(
+        _open_reviews().add_columns(sa.literal(REVIEW).label("part")),
+        _submitted_for(admin).add_columns(*no_review, sa.literal(APPROVE)),
+        _own_drafts().add_columns(*no_review, sa.literal(UNFINISHED))).subquery()
+    return sa.select(parts).order_by(parts.c.part, parts.c.starts_at)
 
 
 def _of_minutes(*conditions) -> sa.Select:
     return (sa.select(*WHICH).join(Meeting, Meeting.id == Minutes.meeting_id)
-            .join(WorkingGroup, WorkingGroup.id == Meeting.group_id).where(*conditions)
-            .order_by(Meeting.starts_at))
+            .join(WorkingGroup, WorkingGroup.id == Meeting.group_id).where(*conditions))
 
 
 def _in_state(state: MinutesState, *conditions) -> sa.Select:
@@ -32,15 +60,6 @@ def _in_state(state: MinutesState, *conditions) -> sa.Select:
     among thousands published (without saying so SQLite walked every meeting by its start,
     35 ms for a minute-taker with 20,000 published minutes)."""
     return _of_minutes(rare(Minutes.state == state), *conditions)
-
-
-def _to_approve(member: Member) -> list[Waiting]:
-    rows = db.session.execute(_submitted_for(member.role is Role.ADMIN),
-                              {"member_id": member.id})
-    return [Waiting(gettext("Schválit zápis: %(group)s, schůzka %(day)s",
-                            group=group_title(number, name), day=format_day(starts_at)),
-                    "minutes.show", {"minutes_id": minutes_id})
-            for minutes_id, starts_at, number, name in rows]
 
 
 @prebuilt
@@ -55,27 +74,9 @@ def _submitted_for(admin: bool) -> sa.Select:
     return _in_state(MinutesState.SUBMITTED, coordinated)
 
 
-def _unfinished(member: Member) -> list[Waiting]:
-    rows = db.session.execute(_own_drafts(), {"member_id": member.id})
-    return [Waiting(gettext("Dopsat zápis: %(group)s, schůzka %(day)s",
-                            group=group_title(number, name), day=format_day(starts_at)),
-                    "minutes.edit", {"minutes_id": minutes_id})
-            for minutes_id, starts_at, number, name in rows]
-
-
 @prebuilt
 def _own_drafts() -> sa.Select:
     return _in_state(MinutesState.DRAFT, Minutes.created_by_id == sa.bindparam("member_id"))
-
-
-def _reviews(member: Member) -> list[Waiting]:
-    rows = db.session.execute(_open_reviews(), {"member_id": member.id,
-                                                "today": today_in_prague()})
-    return [Waiting(gettext("Připomínky k zápisu: %(group)s, schůzka %(day)s (do %(deadline)s)",
-                            group=group_title(number, name), day=format_day(starts_at),
-                            deadline=format_day(deadline)),
-                    "minutes.review_by_link", {"token": review_token(review_id)})
-            for _id, starts_at, number, name, review_id, deadline in rows]
 
 
 @prebuilt
@@ -85,5 +86,5 @@ def _open_reviews() -> sa.Select:
                         MinutesReview.answered_at.is_(None),
                         MinutesReview.deadline >= sa.bindparam("today"),
                         Minutes.state == MinutesState.DRAFT)
-            .add_columns(MinutesReview.id, MinutesReview.deadline)
+            .add_columns(MinutesReview.id.label("review_id"), MinutesReview.deadline)
             .join(MinutesReview, MinutesReview.minutes_id == Minutes.id))
