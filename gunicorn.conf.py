@@ -5,9 +5,10 @@ on a password's argon2 hash (which runs in a thread of its own, see accounts/pas
 leaves the core to the other process, and no request waits for the GIL behind another's
 Python code (threads in one process did: bench/bench_load.py measured more pages per second
 and shorter tails with 4 processes × 1 thread than with 2 × 4 or 4 × 2 on 2 cores). A
-connection is closed after its answer (keepalive 0): a connection kept open stays with the
-process that accepted it, and a process holding more of them than the others made their
-pages wait (p99 1.5 s against 0.95 s). WEB_BIND, WEB_CONCURRENCY (processes), WEB_THREADS,
+process accepts a connection only when it has a thread free (worker_connections), and
+closes it after the answer (keepalive 0): a connection accepted by a busy process, or kept
+open, waits there while another process is idle (with kept connections the pages' p99 was
+1.5 s against 0.95 s). WEB_BIND, WEB_CONCURRENCY (processes), WEB_THREADS,
 WEB_ACCESS_LOG ("" for none) and WEB_PROXY_IPS (the proxies whose X-Forwarded-* count)
 change the defaults.
 """
@@ -19,6 +20,7 @@ bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")  # the reverse proxy in fron
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
 worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "1"))
+worker_connections = threads  # a busy process takes no connection more: an idle one does
 timeout = 30  # a request that takes longer is stuck: its worker is restarted
 graceful_timeout = 30
 keepalive = 0  # see above; the reverse proxy keeps the browsers' connections

@@ -547,16 +547,20 @@ def register_version() -> int:
 
 def test_sign_ups_for_dates_not_begun_leave_the_register_counter_and_its_row_alone(
         client, make_visit, create_member):
-    """The register holds dates that have begun (until midnight): a sign-up for a later
-    date cannot show in it, so it does not raise (and lock) the counter that
-    every visit's sign-ups share. One for a date that has begun does, and shows at once."""
+    """The register holds dates that have begun (until midnight): a sign-up for a date after
+    tomorrow cannot show in it, so it does not raise (and lock) the counter that every
+    visit's sign-ups share. One for tomorrow or a date that has begun does; the latter shows
+    at once."""
     coming, past = make_visit(title="Stáž C"), make_visit(title="Stáž D")
+    tomorrow = make_visit(title="Stáž E", start_in=1)
     ana, bob = create_member(), create_member()
     move_to_past(past.id)
     before = register_version()
     services.sign_up(coming, coming.slots[0], ana)
     services.sign_up(coming, coming.slots[0], bob)
     assert register_version() == before
+    services.sign_up(tomorrow, tomorrow.slots[0], ana)  # a day's margin (around midnight)
+    assert register_version() == before + 1
     client.login(create_member(Role.READER))
     assert "Stáž D" not in client.get("/visits/register").get_data(as_text=True)
     past, before = db.session.get(Visit, past.id), register_version()

@@ -5,8 +5,9 @@ defaults, 64 MiB and 3 passes on 4 lanes, took about 600 ms under load). A hash 
 other parameters is made again at the member's next successful log-in (needs_rehash).
 
 Hashes run in a few threads of their own at a lower CPU priority (nice 10): while 50 members
-log in at once, the pages of everyone else take the CPU first and the log-ins the rest
-(argon2-cffi releases the GIL, so the request threads keep running meanwhile).
+log in at once, the pages of everyone else (served by the other gunicorn processes, which
+accept connections only while they have a thread free) take the CPU first and the log-ins
+the rest.
 """
 
 import contextlib

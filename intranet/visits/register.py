@@ -24,15 +24,17 @@ REGISTER = "visits-register"  # the data version of what the register adds up
 
 
 def _before_its_date(registration: Registration) -> bool:
-    """A sign-up for a date that has not begun: the register holds the dates that have
-    begun, until midnight (_tomorrow), so it cannot show it yet. Not known without a query
-    (the date not loaded) or moved to another date: it may. (A cancellation is a bulk
-    UPDATE: it raises the counter.)"""
+    """A sign-up for a date that begins after tomorrow: the register holds the dates that
+    have begun, until midnight (_until_midnight), so it cannot show it before the counter
+    moves for other reasons or the day ends. (Tomorrow's date is a day's margin: a sign-up
+    saved just before midnight, unseen by a result computed just after it, or a host whose
+    clock runs ahead.) Not known without a query (the date not loaded) or moved to another
+    date: it may. A cancellation is a bulk UPDATE: it raises the counter."""
     slot = registration.__dict__.get("slot")
     state = sa.inspect(registration)
     moved = state.persistent and (state.attrs.slot_id.history.has_changes()
                                   or state.attrs.slot.history.has_changes())
-    return slot is not None and not moved and slot.starts_on > today()
+    return slot is not None and not moved and slot.starts_on > today() + timedelta(days=1)
 
 
 data_versions.watch(REGISTER, {
@@ -113,8 +115,8 @@ def participation_count(filters: Filters) -> int:
     milliseconds, so the number is kept, as the matrix is, until they change or midnight."""
     key = ("count", filters.year, filters.kind, filters.organisation_id, filters.member_id,
            filters.municipality_id)
-    return data_versions.cached(REGISTER, key, lambda: (db.session.scalar(
-        _participation_count(*filters.shape()), filters.params()), _tomorrow()))
+    return data_versions.cached(REGISTER, key, _until_midnight(lambda: db.session.scalar(
+        _participation_count(*filters.shape()), filters.params())))
 
 
 @prebuilt
@@ -144,7 +146,7 @@ def _participations(*shape: bool) -> sa.Select:
 
 def years() -> list[int]:
     """The years with someone at a visit, newest first (the filters' choices)."""
-    return data_versions.cached(REGISTER, "years", lambda: (_years(), _tomorrow()))
+    return data_versions.cached(REGISTER, "years", _until_midnight(_years))
 
 
 def _years() -> list[int]:
@@ -187,11 +189,20 @@ def matrix(year: int | None, limit: int | None = None) -> Matrix:
     A year's sign-ups take tens of milliseconds to add up, so the matrix is computed again
     only when they change, or at midnight (a date that begins joins the register)."""
     key = ("matrix", year, limit, str(get_locale()))
-    return data_versions.cached(REGISTER, key, lambda: (_matrix(year, limit), _tomorrow()))
+    return data_versions.cached(REGISTER, key, _until_midnight(lambda: _matrix(year, limit)))
+
+
+def _until_midnight(compute):
+    """For data_versions.cached: compute()'s value, kept until Prague's next midnight (the
+    register holds the dates that have begun), the midnight read before the query runs: a
+    query that runs over midnight is kept no longer than until the midnight it began before."""
+    def computed():
+        ends = _tomorrow()
+        return compute(), ends
+    return computed
 
 
 def _tomorrow() -> datetime:
-    """Prague's next midnight: the register holds the dates that have begun."""
     return local_to_utc(today() + timedelta(days=1), time(0, 0))
 
 
