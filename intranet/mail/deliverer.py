@@ -116,6 +116,7 @@ class Outcome:
     failed: list  # (delivery, error, the final status, or None to try again later)
     cancelled: list
     unclaimed: list  # the server went away before these: back to waiting, no attempt counted
+    server_gone: bool = False  # every connection stopped before the batch was sent
 
 
 def deliver_pass() -> dict[str, int]:
@@ -172,7 +173,7 @@ def _deliver_batches(now, size, transports, built, senders, counts) -> None:
         _wait_renewing(futures, [batch.token, *([following.token] if following else [])])
         batch.outcome = _finished(batch.outcome, futures, waiting)
         previous, batch = batch, following
-        if previous.outcome.unclaimed:  # the server went away: try again in the next pass
+        if previous.outcome.server_gone:  # try again in the next pass
             if batch is not None:
                 _release(batch.token)
             break
@@ -326,12 +327,15 @@ def _prepared(deliveries: list[Claimed], built: dict) -> tuple[Outcome, list]:
 
 def _finished(outcome: Outcome, futures, waiting: SimpleQueue) -> Outcome:
     """The batch's outcome once every connection has stopped: what none of them took (the
-    server went away from all of them) stays unclaimed."""
+    server went away from all of them) stays unclaimed. A connection refused while the
+    others sent the rest leaves only its message unclaimed, and the pass goes on (that
+    message goes again in a later batch)."""
     for future in futures:
         part = future.result()
         outcome.sent += part.sent
         outcome.failed += part.failed
         outcome.unclaimed += part.unclaimed
+    outcome.server_gone = not waiting.empty()
     while not waiting.empty():  # no connection takes any more
         outcome.unclaimed.append(waiting.get_nowait()[0])
     return outcome
