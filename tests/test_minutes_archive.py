@@ -171,6 +171,20 @@ def test_archive_lists_newest_meetings_first(publish, team):
     assert found("", team["mayor"]) == [newer.id, older.id]
 
 
+def test_the_archive_count_is_kept_but_follows_every_publication(publish, team):
+    """All published minutes are counted once, again only after minutes are published
+    (a draft saved meanwhile changes nothing)."""
+    def count():
+        return archive.count_of(archive.Filters())
+
+    publish("První.")
+    assert count() == 1
+    publish("Rozepsaný.", draft=True)
+    assert count() == 1
+    publish("Druhý.", days_ago=2)
+    assert count() == 2
+
+
 def test_archive_page_and_search_over_http(client, publish, team):
     publish("Projednali jsme sociální služby.")
     client.login(team["mayor"])

@@ -80,7 +80,7 @@ def archive_page(list_id):
     search = archive.found(mailing_list, q)  # None also for punctuation alone
     if search is None:
         pagination, snippets = paginate(*archive.threads(mailing_list),
-                                        count=archive.thread_count()), {}
+                                        count=archive.thread_count(mailing_list)), {}
     else:
         query, count, params = search
         pagination = paginate(query, params, count=count)

@@ -7,6 +7,7 @@ from datetime import date, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from .. import data_versions
 from ..accounts.models import Member
 from ..database import prebuilt, rows_of, utcnow
 from ..extensions import db
@@ -142,14 +143,23 @@ def _match_count() -> sa.Select:
     return match_count(MINUTES_INDEX)
 
 
+PUBLISHED_COUNT = "published-minutes"  # the data version of the archive's whole count
+data_versions.watch(PUBLISHED_COUNT, {Minutes: ("state",)})
+
+
 def count_of(filters: Filters) -> sa.Select | int | None:
     """The number of minutes, or a select that counts them cheaply, with archive()'s
-    parameters: the words' matches (counted()), the published minutes in their index, or
-    those of the filtered meetings; None to count the archive's select (a search with
-    filters)."""
-    if filters.search() and filters.matches is not None and not any(filters.shape()):
+    parameters: the words' matches (counted()), all published minutes (kept until one is
+    published or taken back: counting them reads the state's index, 1.3 ms at 20,000 on
+    PostgreSQL), or those of the filtered meetings; None to count the archive's select (a
+    search with filters)."""
+    searched, shape = filters.search() is not None, filters.shape()
+    if searched and filters.matches is not None and not any(shape):
         return filters.matches
-    return _count_of(filters.search() is not None, *filters.shape())
+    if not searched and not any(shape):
+        return data_versions.cached(PUBLISHED_COUNT, "all", lambda: (
+            rows_of(_count_of(False, *shape)).scalar(), None))
+    return _count_of(searched, *shape)
 
 
 @prebuilt
