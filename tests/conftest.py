@@ -301,6 +301,11 @@ def smtp_server():
     server.stop()
 
 
+def field_error(page: str, field: str) -> str:
+    """The error message shown at a form's field (the macros' `<p id="FIELD-error">`)."""
+    return page.split(f'id="{field}-error">', 1)[1].split("</p>", 1)[0]
+
+
 def smtp_config(server: SMTPServer) -> dict:
     """Config that sends the app's mail to the test SMTP server."""
     return {"MAIL_SMTP_HOST": "127.0.0.1", "MAIL_SMTP_PORT": server.port, "MAIL_SMTP_TIMEOUT": 5}

@@ -24,6 +24,7 @@ from intranet.strategy.models import (
 )
 from intranet.strategy.progress import State, add_months, progress_of
 
+from .conftest import field_error
 from .queries import queries_for
 
 TODAY = date(2027, 1, 1)
@@ -232,8 +233,7 @@ def test_a_bad_indicator_is_answered_at_the_field_and_kept(client, strategy, cha
                              {**INDICATOR, **changes})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    error = page.split(f'id="{field}-error">', 1)[1].split("</p>", 1)[0]
-    assert message in error
+    assert message in field_error(page, field)
     assert 'value="Čekající"' in page
     assert db.session.scalar(sa.select(sa.func.count(Indicator.id))) == 1
 

@@ -22,6 +22,7 @@ from intranet.strategy.models import (
     Priority,
 )
 
+from .conftest import field_error
 from .queries import queries_for
 
 
@@ -124,8 +125,7 @@ def test_a_bad_measure_is_answered_at_the_field_and_kept(client, plan, changes, 
                              {**MEASURE, "description": "Co jsme napsali", **changes})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    error = page.split(f'id="{field}-error">', 1)[1].split("</p>", 1)[0]
-    assert message in error
+    assert message in field_error(page, field)
     assert "Co jsme napsali" in page
     assert db.session.scalar(sa.select(sa.func.count(Measure.id))) == 0
 
