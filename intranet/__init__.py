@@ -46,7 +46,7 @@ def create_app(test_config=None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every model, for Alembic and relationships)
-    from .database import configure_sqlite
+    from .database import configure_engine
     from .i18n import RequestDomain, select_locale
     from .policy import login_required_everywhere
     from .search import include_object
@@ -65,7 +65,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "basic"
     with app.app_context():
-        configure_sqlite(db.engine)
+        configure_engine(db.engine)
     init_security(app)
     login_required_everywhere(app)
 

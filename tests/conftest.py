@@ -369,3 +369,9 @@ def create_meeting(app, create_group):
         return meeting
 
     return factory
+
+
+def writing_request(app):
+    """A request context for test code that saves (as a form's POST does): on PostgreSQL a
+    GET request's transaction is READ ONLY (database._configure_postgresql)."""
+    return app.test_request_context(method="POST")

@@ -49,6 +49,41 @@ def test_get_requests_read_without_taking_the_write_lock(app, client, create_mem
         writer.rollback()
 
 
+@pytest.mark.postgresql_only
+def test_get_requests_keep_their_prepared_statements(app, client, create_member):
+    member = create_member()
+    client.login(member)
+    for _ in range(7):  # psycopg prepares a statement on its sixth use on a connection
+        assert client.get("/directory").status_code == 200
+    with db.engine.connect() as connection:  # the pool's one connection, the pages' own
+        prepared = connection.scalar(sa.text("SELECT count(*) FROM pg_prepared_statements"))
+    assert prepared > 0  # a page that ended with ROLLBACK would have made psycopg drop them
+
+
+@pytest.mark.postgresql_only
+def test_a_get_request_cannot_write(app):
+    def attempt():
+        db.session.add(LoginAttempt(email="pokus@example.org", ip="127.0.0.1", succeeded=False))
+        db.session.commit()
+
+    with app.test_request_context(method="GET"):
+        with pytest.raises(sa.exc.InternalError, match="read-only transaction"):
+            attempt()
+        db.session.rollback()
+    with app.test_request_context(method="POST"):
+        attempt()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt)) == 1
+
+
+@pytest.mark.postgresql_only
+def test_a_rolled_back_write_stays_rolled_back(app):
+    with app.test_request_context(method="POST"):
+        db.session.add(LoginAttempt(email="pokus@example.org", ip="127.0.0.1", succeeded=False))
+        db.session.flush()
+        db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt)) == 0
+
+
 def test_a_rare_condition_keeps_its_brackets_on_both_databases():
     from sqlalchemy.dialects import postgresql, sqlite
 

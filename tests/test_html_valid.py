@@ -20,6 +20,7 @@ from intranet.extensions import db
 from intranet.organisations.models import OrganisationKind
 from intranet.policy import Role
 
+from .conftest import writing_request
 from .test_access import build_url
 
 ROOT = Path(__file__).parent.parent
@@ -259,7 +260,7 @@ def _url_values(app, people, invited, organisation, group, meeting) -> dict:
     from intranet.meetings.calendar import answer_token
     from intranet.meetings.models import Answer
 
-    with app.test_request_context():
+    with writing_request(app):
         links.queue_invitation(invited, people[Role.ADMIN])  # the outbox has mail to show
         reset = links.issue_token(people[Role.MEMBER], TokenPurpose.PASSWORD_RESET)
         invitation = links.issue_token(invited, TokenPurpose.INVITATION)

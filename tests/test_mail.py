@@ -13,7 +13,7 @@ from intranet.mail import deliverer, services
 from intranet.mail.models import DeliveryStatus, OutboxDelivery
 from intranet.policy import Role
 
-from .conftest import smtp_config
+from .conftest import smtp_config, writing_request
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def queue_reset_mail(member):
 
 def test_rolled_back_change_sends_nothing(app, smtp_server, create_member):
     member = create_member()
-    with app.test_request_context():
+    with writing_request(app):
         queue_reset_mail(member)
         db.session.rollback()
     assert deliverer.deliver_due() == NOTHING
@@ -49,7 +49,7 @@ def test_rolled_back_change_sends_nothing(app, smtp_server, create_member):
 
 def test_committed_mail_is_delivered_once_over_smtp(app, smtp_server, create_member):
     member = create_member(first_name="Olga")
-    with app.test_request_context():
+    with writing_request(app):
         queue_reset_mail(member)
         db.session.commit()
     assert deliverer.deliver_due() == {**NOTHING, "sent": 1}
@@ -63,7 +63,7 @@ def test_committed_mail_is_delivered_once_over_smtp(app, smtp_server, create_mem
 
 def test_smtp_down_then_up_delivers_everything_exactly_once(app, smtp_server, create_member):
     members = [create_member() for _ in range(3)]
-    with app.test_request_context():
+    with writing_request(app):
         for member in members:
             queue_reset_mail(member)
         db.session.commit()
@@ -83,7 +83,7 @@ def test_an_outage_with_the_next_batch_claimed_gives_it_back(app, smtp_server, c
     """The next batch is claimed while one goes out: when the server is gone, it is given
     back at once, unsent and with no attempt counted, not left to a stale claim."""
     members = [create_member() for _ in range(5)]
-    with app.test_request_context():
+    with writing_request(app):
         for member in members:
             queue_reset_mail(member)
         db.session.commit()
@@ -108,7 +108,7 @@ class Refusing:
 def test_temporary_refusal_backs_off_and_permanent_refusal_gives_up(app, smtp_server,
                                                                     create_member):
     member = create_member()
-    with app.test_request_context():
+    with writing_request(app):
         queue_reset_mail(member)
         db.session.commit()
     smtp_server.stop()
@@ -136,7 +136,7 @@ def test_temporary_refusal_backs_off_and_permanent_refusal_gives_up(app, smtp_se
 def test_mail_to_a_member_deactivated_after_queueing_is_cancelled(app, smtp_server,
                                                                   create_member):
     member, keen = create_member(), create_member()
-    with app.test_request_context():
+    with writing_request(app):
         services.queue_to_members([member, keen], "meetings", "password_reset", member=member,
                                   link="https://intranet.test/x", valid_until=utcnow())
         db.session.commit()
@@ -153,7 +153,7 @@ def test_gives_up_after_the_attempt_limit(make_app, smtp_server, create_member):
     app = make_app(**smtp_config(smtp_server), MAIL_MAX_ATTEMPTS=2)
     with app.app_context():
         member = create_member()
-        with app.test_request_context():
+        with writing_request(app):
             queue_reset_mail(member)
             db.session.commit()
         deliverer.deliver_due()
@@ -164,7 +164,7 @@ def test_gives_up_after_the_attempt_limit(make_app, smtp_server, create_member):
 
 def test_two_workers_cannot_claim_the_same_delivery(app, create_member):
     for _ in range(3):
-        with app.test_request_context():
+        with writing_request(app):
             queue_reset_mail(create_member())
             db.session.commit()
     first = deliverer._claim_batch(utcnow(), 2, {}, secrets.token_hex(8))
@@ -176,7 +176,7 @@ def test_two_workers_cannot_claim_the_same_delivery(app, create_member):
 
 def test_a_claim_left_by_a_dead_deliverer_is_sent_later(app, smtp_server, create_member):
     member = create_member()
-    with app.test_request_context():
+    with writing_request(app):
         queue_reset_mail(member)
         db.session.commit()
     deliverer._claim_batch(utcnow(), 10, {}, "died")  # a deliverer took it and died mid-batch
@@ -190,7 +190,7 @@ def test_a_claim_left_by_a_dead_deliverer_is_sent_later(app, smtp_server, create
 def test_without_smtp_host_mail_goes_to_the_maildir(make_app, smtp_server, create_member):
     member = create_member()
     plain = make_app()
-    with plain.test_request_context():
+    with writing_request(plain):
         queue_reset_mail(member)
         db.session.commit()
         assert deliverer.deliver_due()["sent"] == 1
@@ -211,7 +211,7 @@ def test_members_who_opted_out_or_are_deactivated_get_nothing(app, create_member
 
 def test_one_rendering_per_language(app, create_member):
     czech, english = create_member(), create_member(language="en")
-    with app.test_request_context():
+    with writing_request(app):
         messages = services.queue_to_members(
             [czech, english], services.ACCOUNT, "password_reset", member=czech,
             link="https://intranet.test/x", valid_until=utcnow())
@@ -223,7 +223,7 @@ def test_one_rendering_per_language(app, create_member):
 
 def test_mail_deliver_cli(app, create_member, create_organisation):
     admin = create_member(Role.ADMIN)
-    with app.test_request_context():
+    with writing_request(app):
         queue_reset_mail(admin)
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["mail", "deliver"])
@@ -235,7 +235,7 @@ def test_mail_deliver_cli(app, create_member, create_organisation):
 
 def test_admin_sees_failed_mail_and_queues_it_again(client, create_member, smtp_server):
     admin = create_member(Role.ADMIN)
-    with client.application.test_request_context():
+    with writing_request(client.application):
         queue_reset_mail(admin)
         db.session.commit()
     delivery = db.session.scalar(sa.select(OutboxDelivery))
@@ -255,7 +255,7 @@ def test_outbox_counts_stop_at_a_cap_and_the_list_stays_paged(client, create_mem
     """Sent deliveries only grow: the outbox counts each state up to a cap ("více než …")
     instead of reading every delivery on each view; the pages follow the capped count."""
     admin = create_member(Role.ADMIN)
-    with client.application.test_request_context():
+    with writing_request(client.application):
         for _ in range(4):
             queue_reset_mail(admin)
         db.session.commit()

@@ -19,7 +19,7 @@ from intranet.meetings.calendar import answer_token, reply_token
 from intranet.meetings.models import Answer, Meeting, MeetingStatus, Participation, Presence
 from intranet.policy import Role
 
-from .conftest import smtp_config
+from .conftest import smtp_config, writing_request
 from .queries import queries_for
 
 HTMX = {"HX-Request": "true"}
@@ -261,7 +261,7 @@ def test_calendar_download_parses(client, team, create_meeting):
 
 def test_answer_by_signed_link_without_logging_in(client, team, create_meeting):
     meeting = create_meeting(team["group"])
-    with client.application.test_request_context():
+    with writing_request(client.application):
         token = answer_token(meeting, team["keen"], Answer.EXCUSED)
     page = client.get(f"/answer/{token}").get_data(as_text=True)
     assert "Potvrdit: omlouvám se" in page
@@ -278,7 +278,7 @@ def test_tampered_expired_or_foreign_links_are_refused(client, team, create_meet
     meeting = create_meeting(team["group"])
     past = create_meeting(team["group"], starts_in=-timedelta(days=2))
     outsider = create_member()
-    with client.application.test_request_context():
+    with writing_request(client.application):
         good = answer_token(meeting, team["keen"], Answer.COMING)
         expired = answer_token(past, team["keen"], Answer.COMING)
         foreign = answer_token(meeting, outsider, Answer.COMING)
@@ -379,7 +379,7 @@ def test_reminder_goes_once_and_not_to_the_excused(app, team, create_meeting, cr
     soon = create_meeting(team["group"], starts_in=timedelta(hours=20))
     create_meeting(team["group"], starts_in=timedelta(days=3))  # outside the 1-day lead time
     attendance.answer(soon, extra.id, Answer.EXCUSED)
-    with app.test_request_context():
+    with writing_request(app):
         assert notifications.send_due_reminders() == 1
         assert notifications.send_due_reminders() == 0
     mails = received(smtp_server)
@@ -564,7 +564,7 @@ def test_members_excused_on_the_attendance_list_get_no_reminder(app, team, creat
     soon.participations[0].presence = Presence.EXCUSED
     assert soon.participations[0].member_id == team["keen"].id
     db.session.commit()
-    with app.test_request_context():
+    with writing_request(app):
         assert notifications.send_due_reminders() == 1
     assert received(smtp_server) == []
 
@@ -613,7 +613,7 @@ def test_unreadable_version_counts_as_stale(client, team, create_meeting):
 
 def test_answer_links_follow_the_meeting_as_it_now_stands(client, team, create_meeting):
     meeting = create_meeting(team["group"], starts_in=timedelta(hours=1))
-    with client.application.test_request_context():
+    with writing_request(client.application):
         token = answer_token(meeting, team["keen"], Answer.COMING)
     meeting.starts_at -= timedelta(days=1)  # moved into the past: the link has expired
     meeting.ends_at -= timedelta(days=1)

@@ -16,7 +16,7 @@ from intranet.meetings.models import Answer, Meeting, MeetingState, Participatio
 from intranet.policy import Role
 from intranet.text import czech_key
 
-from .conftest import smtp_config
+from .conftest import smtp_config, writing_request
 from .test_meetings import CONFIRMED, HTMX, received, schedule_and_send, schedule_form
 
 
@@ -368,7 +368,7 @@ def test_meeting_mail_carries_the_online_link(client, team, smtp_server):
 
 def test_reminders_go_only_after_the_invitation(app, team, create_meeting, smtp_server):
     create_meeting(team["group"], starts_in=timedelta(hours=20), invited=False)
-    with app.test_request_context():
+    with writing_request(app):
         assert notifications.send_due_reminders() == 0
 
 
@@ -386,7 +386,7 @@ def test_expected_participants_no_longer_follow_the_group_once_it_began(
 def test_demo_meetings_start_at_believable_hours(app):
     from intranet.demo import load_demo
 
-    with app.test_request_context():
+    with writing_request(app):
         assert load_demo()
     hours = {in_prague(m.starts_at).strftime("%H:%M") for m in db.session.scalars(
         sa.select(Meeting))}

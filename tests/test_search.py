@@ -12,6 +12,8 @@ from intranet.database import rows_of
 from intranet.extensions import db
 from intranet.organisations.models import Organisation
 
+from .conftest import writing_request
+
 
 def found(q: str) -> set[str]:
     return {row.full_name for row in db.session.execute(*member_query(q, status="current"))}
@@ -81,7 +83,7 @@ def test_the_index_survives_every_migration(app):
 def test_kept_member_counts_follow_every_change_that_moves_them(
         app, jana, create_member, create_organisation, create_municipality):
     def count(q="", **filters) -> int:
-        with app.test_request_context():
+        with writing_request(app):
             return member_count(*member_query(q, status="current", **filters))
 
     assert count("lipova") == 1 and count() == 1

@@ -21,7 +21,7 @@ from intranet.mail.deliverer import deliver_due
 from intranet.mail.models import DeliveryStatus, OutboxDelivery, OutboxMessage
 from intranet.policy import Role
 
-from .conftest import PASSWORD, smtp_config
+from .conftest import PASSWORD, smtp_config, writing_request
 from .mailbox_helpers import queued_to
 from .queries import queries_for
 
@@ -116,7 +116,7 @@ class TestMailWithLineBreaks:
 
     def test_a_subject_is_one_line_when_queued(self, app, smtp_server, create_member):
         member = create_member()
-        with app.test_request_context():
+        with writing_request(app):
             mail.queue_mail(member, mail.ACCOUNT, "password_reset", member=member,
                             link="https://intranet.test/x", valid_until=utcnow())
             db.session.commit()

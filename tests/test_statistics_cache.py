@@ -16,6 +16,7 @@ from intranet.meetings import stats
 from intranet.organisations.models import Organisation
 from intranet.policy import Role
 
+from .conftest import writing_request
 from .queries import QueryCounter
 
 
@@ -132,7 +133,7 @@ def test_a_meeting_with_attendance_taken_early_ends_the_result_when_it_begins(
     early = create_meeting(held["meeting"].group, starts_in=timedelta(minutes=30))
     client.login(held["secretary"])
     client.submit(f"/meetings/{early.id}/attendance/everyone")  # ticked off as they arrive
-    with app.test_request_context():
+    with writing_request(app):
         assert stats._next_held_change() == early.starts_at
         results = iter(["first", "second"])
         assert data_versions.cached("test", "key", lambda: (next(results), utcnow())) == "first"
@@ -171,7 +172,7 @@ def organisation_name(organisation):
 def test_a_change_not_yet_flushed_is_seen_by_the_next_result(app, held):
     organisation = held["jana"].organisation
     db.session.commit()
-    with app.test_request_context():
+    with writing_request(app):
         before = organisation.name
         assert data_versions.cached(stats.STATISTICS, "name", organisation_name(organisation)) \
             == before
@@ -183,7 +184,7 @@ def test_a_change_not_yet_flushed_is_seen_by_the_next_result(app, held):
 def test_a_result_of_a_change_rolled_back_is_not_served_after_the_rollback(app, held):
     organisation = held["jana"].organisation
     db.session.commit()
-    with app.test_request_context():
+    with writing_request(app):
         before = organisation.name
         data_versions.cached(stats.STATISTICS, "first", organisation_name(organisation))
         organisation.name = "Vráceno"  # e.g. a form that fails later and is rolled back

@@ -22,7 +22,7 @@ from intranet.strategy.models import (
     Priority,
 )
 
-from .conftest import field_error
+from .conftest import field_error, writing_request
 from .queries import queries_for
 
 
@@ -252,7 +252,7 @@ def test_a_meeting_with_a_decision_is_kept(plan, app, create_meeting):
     from intranet.meetings.services import deletable
 
     meeting = create_meeting(plan["group"], starts_in=-timedelta(hours=1), invited=False)
-    with app.test_request_context():
+    with writing_request(app):
         assert deletable(meeting)
         services.decide_indicator_owner(meeting.id, plan["indicator"].id, plan["charity"].id,
                                         None, plan["secretary"])

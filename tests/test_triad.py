@@ -18,6 +18,7 @@ from intranet.meetings.models import Guest, Presence
 from intranet.organisations.models import Organisation, OrganisationKind, Side
 from intranet.policy import Role
 
+from .conftest import writing_request
 from .queries import queries_for
 
 PRESENT, EXCUSED, ABSENT = Presence.PRESENT, Presence.EXCUSED, Presence.ABSENT
@@ -298,7 +299,7 @@ def test_the_migration_gives_municipalities_ngos_and_churches_their_side(make_ap
 def test_the_demo_has_a_meeting_with_all_three_sides_and_one_without_users(app):
     from intranet.demo import load_demo
 
-    with app.test_request_context():
+    with writing_request(app):
         assert load_demo()
     rows = stats.tables(stats.Period())["meetings"]
     found = {(bool(r.commissioners), bool(r.providers), bool(r.users)) for r in rows}

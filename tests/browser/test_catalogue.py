@@ -14,6 +14,7 @@ from intranet.demo import DEMO_PASSWORD, load_demo
 from intranet.extensions import db
 from intranet.organisations.models import Municipality
 
+from ..conftest import writing_request
 from .conftest import ARTIFACTS, DESKTOP, assert_accessible, logged_in_page, main_nav
 
 NARROW = {"width": 360, "height": 740}
@@ -23,7 +24,7 @@ NAME = "Klub Přístřešek"
 
 @pytest.fixture
 def demo(app):
-    with app.test_request_context():
+    with writing_request(app):
         load_demo()
     db.session.commit()
     zalesi = db.session.scalar(sa.select(Municipality.id).filter_by(name="Zálesí"))

@@ -13,6 +13,7 @@ from intranet.demo import DEMO_PASSWORD, load_demo
 from intranet.extensions import db
 from intranet.minutes.models import Minutes, MinutesState
 
+from ..conftest import writing_request
 from .conftest import ARTIFACTS, DESKTOP, assert_accessible, logged_in_page
 from .test_phone_fit import NARROW
 
@@ -82,7 +83,7 @@ def test_statistics_fold_their_secondary_tables_on_a_phone_only(app, browser, li
 
 def demo_minutes(app) -> int:
     """The demo world; the id of its first published minutes."""
-    with app.test_request_context():
+    with writing_request(app):
         load_demo()
     minutes_id = db.session.scalar(sa.select(Minutes.id).where(
         Minutes.state == MinutesState.PUBLISHED).order_by(Minutes.id))

@@ -9,6 +9,7 @@ from intranet.accounts.models import Member
 from intranet.demo import DEMO_PASSWORD, load_demo
 from intranet.extensions import db
 
+from ..conftest import writing_request
 from ..test_crawl import crawl
 from .conftest import ARTIFACTS, logged_in_page
 
@@ -25,7 +26,7 @@ CULPRITS = """[...document.querySelectorAll('body *')].filter(e =>
 
 
 def test_every_page_fits_a_360_px_phone(app, client, browser, live_server):
-    with app.test_request_context():
+    with writing_request(app):
         load_demo()
     db.session.commit()
     too_wide, headers = {}, {}
