@@ -3,9 +3,11 @@ shared by all models, statements built once."""
 
 import sys
 from collections import namedtuple
+from contextlib import suppress
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 
+import psycopg
 import sqlalchemy as sa
 from flask import abort, has_request_context, request
 from psycopg.pq import TransactionStatus
@@ -286,16 +288,18 @@ def _configure_postgresql(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        driver_connection = connection.connection.dbapi_connection
-        if driver_connection.info.transaction_status == TransactionStatus.IDLE:
-            driver_connection.read_only = _is_read_only_request()
+        connection.connection.dbapi_connection.read_only = _is_read_only_request()
 
     @sa.event.listens_for(engine, "rollback")
     def _on_rollback(connection):
+        if connection.invalidated or connection.closed:
+            return  # a lost connection: SQLAlchemy's own rollback deals with it
         driver_connection = connection.connection.dbapi_connection
         if (driver_connection.read_only
                 and driver_connection.info.transaction_status == TransactionStatus.INTRANS):
-            driver_connection.commit()  # then the rollback finds no transaction to end
+            # A failed COMMIT is left to the rollback that follows: it reports it as before.
+            with suppress(psycopg.Error):
+                driver_connection.commit()  # then the rollback finds no transaction to end
 
 
 def refresh_statistics() -> None:

@@ -55,7 +55,8 @@ def test_get_requests_keep_their_prepared_statements(app, client, create_member)
     client.login(member)
     for _ in range(7):  # psycopg prepares a statement on its sixth use on a connection
         assert client.get("/directory").status_code == 200
-    with db.engine.connect() as connection:  # the pool's one connection, the pages' own
+    assert db.engine.pool.checkedin() == 1  # the requests one after another used one
+    with db.engine.connect() as connection:  # that connection, the pages' own
         prepared = connection.scalar(sa.text("SELECT count(*) FROM pg_prepared_statements"))
     assert prepared > 0  # a page that ended with ROLLBACK would have made psycopg drop them
 
@@ -73,6 +74,21 @@ def test_a_get_request_cannot_write(app):
     with app.test_request_context(method="POST"):
         attempt()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt)) == 1
+
+
+@pytest.mark.postgresql_only
+def test_a_connection_lost_in_a_get_is_rolled_back_quietly(app, client):
+    with db.engine.connect() as other:
+        other.execution_options(isolation_level="AUTOCOMMIT")
+        with app.test_request_context(method="GET"):
+            pid = db.session.scalar(sa.text("SELECT pg_backend_pid()"))  # READ ONLY begun
+            other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            with pytest.raises(sa.exc.OperationalError):
+                db.session.scalar(sa.text("SELECT 1"))
+            db.session.rollback()  # as /healthz and the worker do after a failure
+            assert db.session.scalar(sa.text("SELECT 1")) == 1  # a new connection
+            db.session.remove()
+    assert client.get("/healthz").status_code == 200
 
 
 @pytest.mark.postgresql_only
