@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from intranet.accounts.models import Member
 from intranet.database import utcnow
 from intranet.extensions import db
 from intranet.mail import deliverer, services
@@ -189,13 +190,16 @@ def test_a_claim_left_by_a_dead_deliverer_is_sent_later(app, smtp_server, create
 
 def test_without_smtp_host_mail_goes_to_the_maildir(make_app, smtp_server, create_member):
     member = create_member()
+    email, member_id = member.email, member.id
+    db.session.commit()  # this app's session lets the database go before the other app writes
     plain = make_app()
     with writing_request(plain):
-        queue_reset_mail(member)
+        queue_reset_mail(db.session.get(Member, member_id))
         db.session.commit()
+    with plain.app_context():  # the deliverer works outside requests
         assert deliverer.deliver_due()["sent"] == 1
     [message] = list(mailbox.Maildir(plain.config["MAIL_MAILDIR"]))
-    assert message["To"] == member.email
+    assert message["To"] == email
     assert smtp_server.recorder.envelopes == []
 
 
