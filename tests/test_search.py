@@ -82,7 +82,7 @@ def test_the_index_survives_every_migration(app):
 
 def test_kept_member_counts_follow_every_change_that_moves_them(
         app, jana, create_member, create_organisation, create_municipality):
-    def count(q="", **filters) -> int:
+    def count(q="", **filters) -> int:  # the transaction it begins, the factories then write in
         with writing_request(app):
             return member_count(*member_query(q, status="current", **filters))
 
