@@ -47,6 +47,7 @@ from bench.bench_pages import (  # noqa: E402
     selected_databases,
     start_cluster,
 )
+from bench.cpu import Meter, per_request  # noqa: E402
 from intranet.accounts.models import Member  # noqa: E402
 from intranet.config import DEFAULTS  # noqa: E402
 from intranet.extensions import db  # noqa: E402
@@ -62,23 +63,26 @@ RACERS, PLACES, RACE_PROCESSES = 1000, 5, 4
 RACE_TITLE = "Závod o místa (bench)"
 
 
-def serve(url: str, folder: Path, stack: ExitStack) -> str:
-    """gunicorn with the shipped configuration on the database; its address."""
+def serve(url: str, folder: Path, stack: ExitStack) -> tuple[int, str]:
+    """gunicorn with the shipped configuration on the database: its main process, its
+    address."""
     server, base = start_gunicorn(host_env(url, folder, INTRANET_SECRET_KEY="bench"), folder,
                                   "bench.bench_wsgi:app")
     stack.callback(server.wait, 30)
     stack.callback(server.terminate)
-    return base
+    return server.pid, base
 
 
-def locust(base: str, target: str, seconds: int, folder: Path) -> dict:
-    """Locust's aggregated figures for the target (mix or floor)."""
+def locust(base: str, target: str, seconds: int, folder: Path, meter: Meter) -> dict:
+    """Locust's aggregated figures for the target (mix or floor), and where the CPU went."""
     prefix = folder / f"locust-{target}"
+    before = meter()
     subprocess.run(
         [str(Path(sys.executable).parent / "locust"), "-f", str(ROOT / "bench/locustfile.py"),
          "--headless", "-u", str(USERS), "-r", str(USERS), "-t", f"{seconds}s", "--host", base,
          "--csv", str(prefix), "--only-summary"],
         env={**os.environ, "LOAD_TARGET": target}, capture_output=True, check=False)
+    spent = meter() - before
     with open(f"{prefix}_stats.csv", newline="") as stats:
         rows = {row["Name"]: row for row in csv.DictReader(stats)}
     browsing = [row for name, row in rows.items() if name not in ("Aggregated", "log-in")]
@@ -86,7 +90,8 @@ def locust(base: str, target: str, seconds: int, folder: Path) -> dict:
     return {"rps": sum(float(row["Requests/s"]) for row in browsing),
             "failures": sum(int(row["Failure Count"]) for row in browsing),
             "count": count, "p50": _percentile(browsing, "50%"),
-            "p95": _percentile(browsing, "95%"), "p99": _percentile(browsing, "99%")}
+            "p95": _percentile(browsing, "95%"), "p99": _percentile(browsing, "99%"),
+            "cpu": per_request(spent, count)}
 
 
 def _percentile(rows: list[dict], column: str) -> float:
@@ -148,7 +153,7 @@ def burst(base: str, app) -> dict:
         "pages": len(pages), "pages_ok": sum(s == 200 for _, s in pages)}
 
 
-def sign_up_race(base: str, app) -> dict:
+def sign_up_race(base: str, app, meter: Meter) -> dict:
     """RACERS members send the sign-up form for PLACES places at once; the outcome checked,
     then the visit and its mail removed (the kept data stays as it was)."""
     with app.app_context():
@@ -162,8 +167,8 @@ def sign_up_race(base: str, app) -> dict:
         db.session.commit()
     jobs = [{"kind": "sign_up", "email": email, "password": LOGIN["password"],
              "visit_id": visit_id, "slot_id": slot_id} for email in emails]
-    statuses, latencies, _, seconds = run_clients(base, jobs, RACE_PROCESSES,
-                                                  RACERS // RACE_PROCESSES)
+    statuses, latencies, _, seconds, spent = run_clients(base, jobs, RACE_PROCESSES,
+                                                         RACERS // RACE_PROCESSES, meter)
     with app.app_context():
         rows = db.session.execute(sa.select(Registration.status, Registration.number).where(
             Registration.slot_id == slot_id).order_by(Registration.number)).all()
@@ -171,8 +176,8 @@ def sign_up_race(base: str, app) -> dict:
                  and [s for s, _ in rows] == [Status.CONFIRMED] * PLACES
                  + [Status.WAITING] * (RACERS - PLACES))
     floor = [{**job, "kind": "floor_form", "path": "/_bench/floor-form"} for job in jobs]
-    floor_statuses, floor_latencies, _, _ = run_clients(base, floor, RACE_PROCESSES,
-                                                        RACERS // RACE_PROCESSES)
+    floor_statuses, floor_latencies, _, _, floor_spent = run_clients(
+        base, floor, RACE_PROCESSES, RACERS // RACE_PROCESSES, meter)
     with app.app_context():
         remove_race(app)
     return {"answered": statuses["POST sign-up 302"], "errors": errors_of(statuses)[:5],
@@ -180,7 +185,8 @@ def sign_up_race(base: str, app) -> dict:
             "p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95),
             "max": latencies[-1] if latencies else 0,
             "floor_p95": percentile(floor_latencies, 0.95),
-            "floor_answered": floor_statuses["POST floor 302"]}
+            "floor_answered": floor_statuses["POST floor 302"],
+            "cpu": per_request(spent, RACERS), "floor_cpu": per_request(floor_spent, RACERS)}
 
 
 def remove_race(app) -> None:
@@ -213,17 +219,18 @@ def main(argv: list[str]) -> int:
             url, built = bench_database(kind, "large", folder, cluster)
             app = build_app(url, built, sizes)
             with ExitStack() as server:
-                base = serve(url, folder, server)
+                app_pid, base = serve(url, folder, server)
+                meter = Meter(app_pid, cluster.server_pid() if kind == "postgresql" else None)
                 if "--sign-ups" in argv:  # the race alone
-                    failures += report_race(kind, sign_up_race(base, app))
+                    failures += report_race(kind, sign_up_race(base, app, meter))
                     continue
                 crowd = burst(base, app)
                 if "--burst" in argv:  # the burst alone
                     print(crowd)
                     continue
-                mix = locust(base, "mix", SECONDS, folder)
-                floor = locust(base, "floor", SECONDS, folder)
-                race = sign_up_race(base, app)
+                mix = locust(base, "mix", SECONDS, folder, meter)
+                floor = locust(base, "floor", SECONDS, folder, meter)
+                race = sign_up_race(base, app, meter)
             failures += report(kind, mix, floor, crowd) + report_race(kind, race)
     return 1 if failures else 0
 
@@ -239,7 +246,9 @@ def report(kind: str, mix: dict, floor: dict, crowd: dict) -> int:
     print(f"--- {kind}: gunicorn.conf.py, {USERS} users, {SECONDS} s")
     print(f"mix:   {mix['rps']:7.1f} req/s  p50 {mix['p50']:.0f} ms  p95 {mix['p95']:.0f} ms  "
           f"p99 {mix['p99']:.0f} ms  errors {mix['failures']} of {mix['count']}")
+    print(f"       {mix['cpu']}")
     print(f"floor: {floor['rps']:7.1f} req/s  (mix/floor {share:.2f})")
+    print(f"       {floor['cpu']}")
     print(f"burst: {BURST} log-ins at once: p50 {crowd['login_p50']:.2f} s, max "
           f"{crowd['login_max']:.2f} s ({crowd['logins_ok']} ok); meanwhile {crowd['pages']} "
           f"pages, p95 {crowd['pages_p95'] * 1000:.0f} ms")
@@ -258,6 +267,7 @@ def report_race(kind: str, race: dict) -> int:
           f"({race['answered']} answered{', exact' if race['exact'] else ', NOT EXACT'}); "
           f"the floor form, {RACERS} at once: p95 {race['floor_p95']:.2f} s "
           f"({race['floor_answered']} answered)")
+    print(f"  sign-ups: {race['cpu']}\n  the floor form: {race['floor_cpu']}")
     if race["errors"]:
         print("  e.g.", *race["errors"], sep="\n  ")
     print("on target" if not missed else f"<-- missed: {', '.join(missed)}")

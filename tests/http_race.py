@@ -96,10 +96,12 @@ def client_process(base: str, jobs: list[dict], threads: int, started, ready,
     results.put((dict(statuses), [t for browser in browsers for t in browser.latencies]))
 
 
-def run_clients(base: str, jobs: list[dict], processes: int, threads: int):
+def run_clients(base: str, jobs: list[dict], processes: int, threads: int, meter=None):
     """Run the jobs from `processes` client processes with `threads` threads each. Returns
     the statuses, the forms' latencies (s, sorted), the seconds it took to log everyone in
-    and open the page, and the seconds the race took (from the release of all forms)."""
+    and open the page, and the seconds the race took (from the release of all forms).
+    Fifth, with a meter (bench/cpu.py): the difference of its readings at the release and
+    when the last answer came (None without)."""
     context = multiprocessing.get_context("spawn")  # no fork of a process with threads
     started, ready = context.Barrier(processes + 1), context.Barrier(processes + 1)
     results = context.Queue()
@@ -113,18 +115,20 @@ def run_clients(base: str, jobs: list[dict], processes: int, threads: int):
         begin = time.monotonic()
         ready.wait(timeout=600)
         release = time.monotonic()
+        before = meter() if meter else None
         statuses, latencies = Counter(), []
         for _ in workers:
             seen, times = results.get(timeout=300)
             statuses.update(seen)
             latencies.extend(times)
         end = time.monotonic()
+        spent = meter() - before if meter else None
     finally:
         for worker in workers:
             worker.join(timeout=30)
             if worker.is_alive():
                 worker.terminate()
-    return statuses, sorted(latencies), release - begin, end - release
+    return statuses, sorted(latencies), release - begin, end - release, spent
 
 
 def percentile(latencies: list[float], share: float) -> float:

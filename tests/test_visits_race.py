@@ -152,8 +152,8 @@ def test_a_thousand_sign_ups_for_five_places_then_cancellations_at_once(site):
     jobs = [{"kind": "sign_up", "email": member_email(n), "password": PASSWORD,
              "visit_id": visit_id, "slot_id": slot_id} for n in range(1, MEMBERS + 1)]
 
-    statuses, latencies, log_ins, race = run_clients(base, jobs, CLIENT_PROCESSES,
-                                                     THREADS_PER_PROCESS)
+    statuses, latencies, log_ins, race, _ = run_clients(base, jobs, CLIENT_PROCESSES,
+                                                        THREADS_PER_PROCESS)
     print(f"\n{MEMBERS} members from {CLIENT_PROCESSES} client processes × "
           f"{THREADS_PER_PROCESS} threads, gunicorn {SERVER_WORKERS} workers × "
           f"{SERVER_THREADS} threads: logging in and opening the visit's page {log_ins:.1f} s; "
@@ -201,7 +201,7 @@ def test_a_thousand_sign_ups_for_five_places_then_cancellations_at_once(site):
     jobs = [{"kind": "cancel", "email": emails[member_id], "password": PASSWORD,
              "visit_id": visit_id}
             for member_id in sorted(cancelling)]
-    statuses, _, _, elapsed = run_clients(base, jobs, 2, 13)
+    statuses, _, _, elapsed, _ = run_clients(base, jobs, 2, 13)
     print(f"{len(jobs)} cancellations, each sent twice at once: {elapsed:.1f} s")
     print(dict(sorted(statuses.items())))
     errors = errors_of(statuses)
