@@ -302,8 +302,9 @@ def _claim_batch(now: datetime, size: int, built: dict, token: str) -> list[Clai
         .where(OutboxDelivery.claimed_by == token,
                OutboxDelivery.status == DeliveryStatus.SENDING)
         .order_by(OutboxDelivery.id)).all()
-    messages = {d.message_id: _built(d.message_id, built) for d in deliveries}
-    wanted = _still_wanted(deliveries, messages)
+    messages = {d.message_id: built_message(d.message_id, built) for d in deliveries}
+    wanted = _still_wanted(deliveries, messages,
+                           sa.select(OutboxDelivery.member_id).where(_held(token)))
     claimed = [Claimed(d.id, d.message_id, d.recipient, d.member_id, d.attempts, d.id in wanted)
                for d in deliveries]
     db.session.commit()  # end the read: the web app writes while this batch goes out
@@ -371,9 +372,17 @@ def _send_waiting(transport, waiting: SimpleQueue) -> Outcome:
     return outcome
 
 
-def _still_wanted(deliveries, messages: dict[int, Built]) -> set[int]:
+def _held(token: str) -> sa.ColumnElement[bool]:
+    """The deliveries the claim holds, found through the status's index (only batches going
+    out are sending): in place of a list of the batch's hundreds of ids, which PostgreSQL
+    would parse and plan again for every batch."""
+    return sa.and_(OutboxDelivery.status == DeliveryStatus.SENDING,
+                   OutboxDelivery.claimed_by == token)
+
+
+def _still_wanted(deliveries, messages: dict[int, Built], members: sa.Select) -> set[int]:
     """The deliveries whose recipients still want them: active, not opted out since queueing
-    (a preference in the profile, or a list's subscription)."""
+    (a preference in the profile, or a list's subscription). members: those of the claim."""
     wanted = {d.id for d in deliveries
               if d.member_id is None or wants(d, messages[d.message_id].category)}
     lists = current_app.extensions.get("mail_lists")  # registered by the mailing feature
@@ -383,16 +392,15 @@ def _still_wanted(deliveries, messages: dict[int, Built]) -> set[int]:
         if list_id is not None and delivery.member_id is not None:
             by_list.setdefault(list_id, []).append(delivery)
     for list_id, on_list in by_list.items():
-        subscribed = lists.receiving(list_id, {d.member_id for d in on_list}) if lists else set()
+        subscribed = lists.receiving(list_id, members) if lists else set()
         wanted -= {d.id for d in on_list if d.member_id not in subscribed}
     return wanted
 
 
 def _record(outcome: Outcome, now: datetime, counts: dict, token: str) -> None:
     """Write the batch's results, for the deliveries this claim still holds: one statement
-    per kind of result."""
-    _set_status(token, [d.id for d in outcome.sent], DeliveryStatus.SENT, sent_at=utcnow(),
-                attempts=OutboxDelivery.attempts + 1)
+    per kind of result, the sent ones last, as the rest of the claim (every delivery of a
+    batch is in one list of its outcome)."""
     _set_status(token, [d.id for d in outcome.cancelled], DeliveryStatus.CANCELLED)
     _set_status(token, [d.id for d in outcome.unclaimed], DeliveryStatus.PENDING)
     failures = [_after_failure(d, error, final, now) for d, error, final in outcome.failed]
@@ -400,6 +408,12 @@ def _record(outcome: Outcome, now: datetime, counts: dict, token: str) -> None:
         table = OutboxDelivery.__table__
         db.session.execute(table.update().where(
             table.c.id == sa.bindparam("delivery_id"), table.c.claimed_by == token), failures)
+    if outcome.sent:
+        db.session.execute(
+            sa.update(OutboxDelivery).where(_held(token))
+            .values(status=DeliveryStatus.SENT, claimed_by=None, sent_at=utcnow(),
+                    attempts=OutboxDelivery.attempts + 1)
+            .execution_options(synchronize_session=False))
     _keep_bounce_streaks(outcome)
     db.session.commit()
     counts["sent"] += len(outcome.sent)
@@ -476,7 +490,7 @@ def release_stale_claims(now: datetime | None = None) -> int:
 
 # --- building the e-mail ------------------------------------------------------------------
 
-def _built(message_id: int, cache: dict) -> Built:
+def built_message(message_id: int, cache: dict) -> Built:
     """The message as bytes with placeholders, built once per pass. One the e-mail library
     refuses (e.g. a line break in a header) is never retried."""
     if message_id not in cache:

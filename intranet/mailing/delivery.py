@@ -7,6 +7,8 @@ signed, so it works without logging in, for that list and that member only.
 
 from html import escape
 
+import sqlalchemy as sa
+
 from ..extensions import db
 from ..mail.deliverer import ListLinks
 from ..web import external_url
@@ -19,7 +21,7 @@ TOKEN_MARK = "TOKEN-MARK"
 class ListDelivery:
     """app.extensions["mail_lists"]: the deliverer's questions about lists."""
 
-    def receiving(self, list_id: int, member_ids: set[int]) -> set[int]:
+    def receiving(self, list_id: int, member_ids: set[int] | sa.Select) -> set[int]:
         return services.receiving(list_id, member_ids)
 
     def links_for(self, list_id: int):

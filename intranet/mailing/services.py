@@ -133,9 +133,9 @@ def minutes_audience(group_id: int) -> int | None:
         _with_mode(mailing_list, wanting).subquery()))
 
 
-def receiving(list_id: int, ids: set[int]) -> set[int]:
-    """Which of these members are still on the list and still want its e-mail (every
-    message or the digest), for the deliverer."""
+def receiving(list_id: int, ids: set[int] | sa.Select) -> set[int]:
+    """Which of these members (ids, or a select of them) are still on the list and still
+    want its e-mail (every message or the digest), for the deliverer."""
     mailing_list = db.session.get(MailingList, list_id)
     if mailing_list is None:
         return set()
