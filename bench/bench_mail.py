@@ -32,6 +32,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,6 +41,7 @@ from flask_migrate import upgrade
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 from bench.bench_pages import analyze, option, selected_databases, start_cluster  # noqa: E402
+from bench.cpu import process_seconds, tree_seconds  # noqa: E402
 from intranet import create_app, words  # noqa: E402
 from intranet.accounts.models import Member  # noqa: E402
 from intranet.database import utcnow  # noqa: E402
@@ -246,17 +248,37 @@ def time_plain_smtplib(app, port: int, message_id: int, connections: int = 1) ->
     return RECIPIENTS / (time.perf_counter() - started)
 
 
-def cpu_seconds(pid: int) -> float:
-    """The CPU time a process has used (user and system), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+@dataclass(frozen=True)
+class Run:
+    """A sending's rate and where its CPU went: the SMTP server's busy share of the time,
+    and the CPU each message took in the server, in the sender (this process: the
+    deliverer's connections and claims, or smtplib) and in PostgreSQL (0 on SQLite, whose
+    work is the sender's)."""
+
+    rate: float  # messages a second
+    server_busy: float
+    server_us: float
+    sender_us: float
+    database_us: float
+
+    def cpu(self) -> str:
+        database = f", PostgreSQL {self.database_us:.0f} µs" if self.database_us else ""
+        return (f"server {self.server_us:.0f} µs, sender {self.sender_us:.0f} µs"
+                f"{database} a message")
 
 
-def busy(pid: int, measure) -> tuple[float, float]:
-    """The rate `measure()` returns, and the share of that time the server was busy."""
-    before, started = cpu_seconds(pid), time.perf_counter()
+def busy(server_pid: int, database_pid: int | None, measure) -> Run:
+    """The rate `measure()` returns, and where the CPU went meanwhile."""
+    def reading():
+        return (process_seconds(server_pid), process_seconds(os.getpid()),
+                tree_seconds(database_pid), time.perf_counter())
+
+    before = reading()
     rate = measure()
-    return rate, (cpu_seconds(pid) - before) / (time.perf_counter() - started)
+    server, sender, database, seconds = (b - a for a, b in zip(before, reading(), strict=True))
+    messages = rate * seconds
+    return Run(rate, server / seconds, server / messages * 1e6, sender / messages * 1e6,
+               database / messages * 1e6)
 
 
 def free_port() -> int:
@@ -274,12 +296,14 @@ def main(argv: list[str]) -> int:
             url = (f"sqlite:///{Path(tmp) / 'mail.sqlite'}" if kind == "sqlite"
                    else cluster.create_database("mail"))
             print(f"--- {kind}")
-            failures += measure(url, "--profile" in argv)
+            failures += measure(url, cluster.server_pid() if kind == "postgresql" else None,
+                                "--profile" in argv)
     return 1 if failures else 0
 
 
-def measure(url: str, profile: bool) -> int:
-    """Publishing, inviting and delivering on the database at `url`: the goals missed."""
+def measure(url: str, database_pid: int | None, profile: bool) -> int:
+    """Publishing, inviting and delivering on the database at `url` (served by the process
+    `database_pid`, if not SQLite): the goals missed."""
     with smtp_server() as (port, pid):
         app = build(url, port)
         publishing = time_publishing(app)
@@ -291,10 +315,11 @@ def measure(url: str, profile: bool) -> int:
               f"{'' if inviting < MAX_PUBLISH_MS else f'  <-- over {MAX_PUBLISH_MS} ms'}")
         connections = app.config["MAIL_SMTP_CONNECTIONS"]
         for what, message_id in messages_to_deliver(app):
-            plain = busy(pid, lambda m=message_id: time_plain_smtplib(app, port, m))
-            ceiling = busy(pid, lambda m=message_id: time_plain_smtplib(app, port, m,
-                                                                          connections))
-            ours = busy(pid, lambda m=message_id: time_delivery(app, m, profile))
+            plain = busy(pid, database_pid,
+                         lambda m=message_id: time_plain_smtplib(app, port, m))
+            ceiling = busy(pid, database_pid,
+                           lambda m=message_id: time_plain_smtplib(app, port, m, connections))
+            ours = busy(pid, database_pid, lambda m=message_id: time_delivery(app, m, profile))
             failures += report_delivery(what, _size(app, message_id), ours, plain)
             failures += report_ceiling(ours, ceiling, connections)
         with app.app_context():
@@ -317,25 +342,28 @@ def report_publishing(publishing: list[float]) -> int:
     return not ok
 
 
-def report_delivery(what: str, size: int, ours: tuple, plain: tuple) -> int:
+def report_delivery(what: str, size: int, ours: Run, plain: Run) -> int:
     """Rates, their ratio, and how busy the SMTP server was meanwhile (100 %: the server,
     not the sender, sets the pace)."""
-    share = ours[0] / plain[0]
-    ok = ours[0] >= MIN_RATE and share >= MIN_SHARE
+    share = ours.rate / plain.rate
+    ok = ours.rate >= MIN_RATE and share >= MIN_SHARE
     print(f"delivering the {what} ({size / 1000:.1f} kB) to {RECIPIENTS:,} recipients, "
-          f"personalised: {ours[0]:,.0f} messages/s (server busy {ours[1]:.0%}); plain smtplib, "
-          f"ready-made, one connection: {plain[0]:,.0f} messages/s (server busy {plain[1]:.0%});"
-          f" ratio {share:.2f}×{'' if ok else f'  <-- under {MIN_RATE}/s or under {MIN_SHARE}×'}")
+          f"personalised: {ours.rate:,.0f} messages/s (server busy {ours.server_busy:.0%}); "
+          f"plain smtplib, ready-made, one connection: {plain.rate:,.0f} messages/s (server "
+          f"busy {plain.server_busy:.0%}); ratio {share:.2f}×"
+          f"{'' if ok else f'  <-- under {MIN_RATE}/s or under {MIN_SHARE}×'}")
+    print(f"  CPU: the deliverer {ours.cpu()}; plain smtplib {plain.cpu()}")
     return not ok
 
 
-def report_ceiling(ours: tuple, ceiling: tuple, connections: int) -> int:
+def report_ceiling(ours: Run, ceiling: Run, connections: int) -> int:
     """The deliverer's share of what the server accepts over as many connections."""
-    share = ours[0] / ceiling[0]
+    share = ours.rate / ceiling.rate
     ok = share >= MIN_CEILING_SHARE
     print(f"  the server's ceiling, ready-made copies over {connections} connections: "
-          f"{ceiling[0]:,.0f} messages/s (server busy {ceiling[1]:.0%}); the deliverer "
-          f"{share:.2f}× of it{'' if ok else f'  <-- under {MIN_CEILING_SHARE}×'}")
+          f"{ceiling.rate:,.0f} messages/s (server busy {ceiling.server_busy:.0%}; "
+          f"{ceiling.cpu()}); the deliverer {share:.2f}× of it"
+          f"{'' if ok else f'  <-- under {MIN_CEILING_SHARE}×'}")
     return not ok
 
 

@@ -30,6 +30,12 @@ def tree_seconds(pid: int | None) -> float:
     return total
 
 
+def process_seconds(pid: int) -> float:
+    """CPU seconds (user and system) of one process alone so far."""
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
 def machine_seconds() -> float:
     """CPU seconds the whole machine was busy so far (every core)."""
     times = psutil.cpu_times()
