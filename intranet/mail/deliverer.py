@@ -110,7 +110,8 @@ class Claimed:
 
 @dataclass
 class Outcome:
-    """What happened to the deliveries of one batch."""
+    """What happened to the deliveries of one batch: each is in exactly one of its lists
+    (_record marks what the claim still holds after the other lists as sent)."""
 
     sent: list
     failed: list  # (delivery, error, the final status, or None to try again later)
@@ -232,8 +233,7 @@ def _release(token: str) -> None:
     """A claimed batch back to waiting, unsent, no attempt counted."""
     db.session.execute(
         sa.update(OutboxDelivery)
-        .where(OutboxDelivery.claimed_by == token, OutboxDelivery.status == DeliveryStatus.SENDING)
-        .values(status=DeliveryStatus.PENDING, claimed_by=None)
+        .where(_held(token)).values(status=DeliveryStatus.PENDING, claimed_by=None)
         .execution_options(synchronize_session=False))
     db.session.commit()
 
@@ -299,9 +299,7 @@ def _claim_batch(now: datetime, size: int, built: dict, token: str) -> list[Clai
                   OutboxDelivery.member_id, OutboxDelivery.attempts,
                   *(c for c in RECIPIENT_STATE.c if c.name != "id"))
         .outerjoin(RECIPIENT_STATE, RECIPIENT_STATE.c.id == OutboxDelivery.member_id)
-        .where(OutboxDelivery.claimed_by == token,
-               OutboxDelivery.status == DeliveryStatus.SENDING)
-        .order_by(OutboxDelivery.id)).all()
+        .where(_held(token)).order_by(OutboxDelivery.id)).all()
     messages = {d.message_id: built_message(d.message_id, built) for d in deliveries}
     wanted = _still_wanted(deliveries, messages,
                            sa.select(OutboxDelivery.member_id).where(_held(token)))
@@ -373,16 +371,17 @@ def _send_waiting(transport, waiting: SimpleQueue) -> Outcome:
 
 
 def _held(token: str) -> sa.ColumnElement[bool]:
-    """The deliveries the claim holds, found through the status's index (only batches going
-    out are sending): in place of a list of the batch's hundreds of ids, which PostgreSQL
-    would parse and plan again for every batch."""
+    """The deliveries the claim holds, found through the status's index (only claimed
+    batches are sending, a few per deliverer): in place of a list of the batch's hundreds
+    of ids, which PostgreSQL would parse and plan again for every batch."""
     return sa.and_(OutboxDelivery.status == DeliveryStatus.SENDING,
                    OutboxDelivery.claimed_by == token)
 
 
 def _still_wanted(deliveries, messages: dict[int, Built], members: sa.Select) -> set[int]:
     """The deliveries whose recipients still want them: active, not opted out since queueing
-    (a preference in the profile, or a list's subscription). members: those of the claim."""
+    (a preference in the profile, or a list's subscription). members: a select of the
+    claim's member ids (NULL for an address outside the members)."""
     wanted = {d.id for d in deliveries
               if d.member_id is None or wants(d, messages[d.message_id].category)}
     lists = current_app.extensions.get("mail_lists")  # registered by the mailing feature
@@ -409,11 +408,15 @@ def _record(outcome: Outcome, now: datetime, counts: dict, token: str) -> None:
         db.session.execute(table.update().where(
             table.c.id == sa.bindparam("delivery_id"), table.c.claimed_by == token), failures)
     if outcome.sent:
-        db.session.execute(
+        marked = db.session.execute(
             sa.update(OutboxDelivery).where(_held(token))
             .values(status=DeliveryStatus.SENT, claimed_by=None, sent_at=utcnow(),
                     attempts=OutboxDelivery.attempts + 1)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)).rowcount
+        if marked > len(outcome.sent):  # fewer: another deliverer took some over (stale)
+            db.session.rollback()
+            raise RuntimeError(f"a batch's outcome misses {marked - len(outcome.sent)} "
+                               "deliveries: none is marked sent, the claim goes stale")
     _keep_bounce_streaks(outcome)
     db.session.commit()
     counts["sent"] += len(outcome.sent)
@@ -585,8 +588,9 @@ def _quoted_printable(text: str) -> bytes:
     return body_encode(text.encode().decode("latin-1"), eol=CRLF).encode()
 
 
-def personalised(message: Built, delivery: OutboxDelivery) -> bytes:
-    """The built message for one recipient: To, Message-ID, and a list's unsubscribe link."""
+def personalised(message: Built, delivery) -> bytes:
+    """The built message for one recipient: To, Message-ID, and a list's unsubscribe link.
+    delivery: anything with the delivery's id, recipient and member_id."""
     marks = message.marks
     data = message.data.replace(marks.recipient.encode(), delivery.recipient.encode(), 1)
     data = data.replace(marks.delivery.encode(), str(delivery.id).encode(), 1)
