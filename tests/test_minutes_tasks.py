@@ -73,6 +73,24 @@ def test_bad_task_input_is_shown_at_the_field_and_kept(client, minutes, team, fi
     assert tasks.items_of(minutes.id) == []
 
 
+def test_a_deadline_before_the_meeting_is_refused_at_the_field(client, minutes, team):
+    client.login(team["secretary"])
+    day = minutes.meeting.local_day
+    response = client.submit(f"/minutes/{minutes.id}/tasks", {
+        "title": "Poslat přehled", "assignee": f"m:{team['doer'].id}",
+        "due_on": (day - timedelta(days=1)).isoformat()}, headers=HTMX)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'aria-invalid="true"' in body
+    assert (f"Termín úkolu je dřív než schůzka ({day.day}. {day.month}. {day.year}); "
+            "zkontrolujte datum.") in body
+    assert 'value="Poslat přehled"' in body
+    assert f'value="m:{team["doer"].id}" selected>' in body
+    assert tasks.items_of(minutes.id) == []
+    same_day = client.submit(f"/minutes/{minutes.id}/tasks", {
+        "title": "Poslat přehled", "due_on": day.isoformat()}, headers=HTMX)
+    assert same_day.status_code == 200 and len(tasks.items_of(minutes.id)) == 1
+
+
 def test_bad_task_input_without_javascript_shows_the_editor(client, minutes, team):
     client.login(team["secretary"])
     response = client.submit(f"/minutes/{minutes.id}/tasks", {"title": "Úkol",

@@ -17,8 +17,9 @@ from ..forms import (
     text_field,
     within_years,
 )
+from ..i18n import format_day, today_in_prague
+from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
-from ..i18n import today_in_prague
 from .services import MAX_BYTES
 
 
@@ -91,21 +92,25 @@ class TaskFilterForm(Form):
 
 
 class TaskForm(Form):
-    """A task agreed at the meeting: what, who, by when."""
+    """A task agreed at the meeting: what, who, by when (not before the meeting's day)."""
 
     title = text_field(_l("Úkol"), 300, description=_l("Co se má udělat."))
     assignee = SelectField(_l("Kdo"), [Optional()], default="")
     due_on = DateField(_l("Do kdy"), [Optional(), within_years()],
                        description=_l("Nepovinné."))
 
-    def __init__(self, *args, choices=(), **kwargs):
+    def __init__(self, *args, choices=(), meeting_day=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.assignee.choices = options([("", _l("— nikdo konkrétní —"))] + list(choices))
+        self.meeting_day = meeting_day
 
     def validate_due_on(self, field):
         if field.raw_data and field.raw_data[0].strip() and field.data is None:
             field.errors[:] = []  # instead of WTForms' own parse error: one clear message
             raise StopValidation(_l("Takové datum neexistuje; zkontrolujte den a měsíc."))
+        if field.data and self.meeting_day and field.data < self.meeting_day:
+            raise ValidationError(_("Termín úkolu je dřív než schůzka (%(day)s); "
+                                    "zkontrolujte datum.", day=format_day(self.meeting_day)))
 
 
 class DoneForm(Form):

@@ -30,7 +30,8 @@ def render_tasks(minutes, form=None, status=200):
 @requires("meetings.view")
 def add_task(minutes_id):
     minutes = writable(minutes_id)
-    form = TaskForm(choices=tasks.assignee_choices(minutes.meeting.group_id))
+    form = TaskForm(choices=tasks.assignee_choices(minutes.meeting.group_id),
+                    meeting_day=minutes.meeting.local_day)
     if not form.validate_on_submit():
         return render_tasks(minutes, form, status=400)
     try:
