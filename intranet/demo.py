@@ -303,7 +303,7 @@ def _visits() -> None:
     members = db.session.scalars(sa.select(Member).order_by(Member.id)).all()
     organisations = {o.name: o for o in db.session.scalars(sa.select(Organisation))}
     organiser, today = members[1], services.today()
-    eligible = [m for m in members[2:] if m.role is not Role.READER]
+    eligible = [m for m in members[2:] if m.role is not Role.READER and not m.deactivated_at]
     for kind, title, host, country, ahead, days, places, signing, text in VISITS:
         start = today + timedelta(days=ahead)
         values = {"kind": VisitKind(kind), "title": title, "country": country,

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from intranet.data_versions import DataVersion
+from intranet.database import utcnow
 from intranet.extensions import db
 from intranet.mail.deliverer import deliver_due
 from intranet.mailing.models import ListKind, ListPost, MailingList
@@ -835,6 +836,26 @@ def test_a_deactivated_member_gives_up_the_place_and_is_never_promoted(
     assert client.submit(f"/admin/members/{first.id}/deactivate",
                          {"confirmed": "1"}).status_code == 302
     assert db.session.get(VisitSlot, visit.slots[0].id).taken == 1
+
+
+def test_someone_who_went_and_was_deactivated_later_is_named_without_a_dead_link(
+        client, make_visit, create_member):
+    """Their profile is for administrators only now (404 for the others): the visit's list of
+    people and the register name them without a link; the others keep theirs."""
+    visit = make_visit(title="Stáž do Brna")
+    gone, stays = create_member(first_name="Olga"), create_member(first_name="Pavla")
+    went(visit, gone)
+    went(visit, stays)
+    move_to_past(visit.id)
+    gone.deactivated_at = utcnow()
+    db.session.commit()
+    client.login(create_member())
+    for page in (client.get(f"/visits/{visit.id}"), client.get("/visits/register")):
+        html = page.get_data(as_text=True)
+        assert gone.full_name in html and stays.full_name in html
+        assert f'href="/members/{gone.id}"' not in html
+        assert f'href="/members/{stays.id}"' in html
+    assert client.get(f"/members/{gone.id}").status_code == 404
 
 
 def test_a_mayor_cannot_be_added_to_a_visit(client, make_visit, create_member):

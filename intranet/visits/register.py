@@ -137,6 +137,7 @@ def _participations(*shape: bool) -> sa.Select:
         Visit.title, HOST_NAME.label("host"), Visit.country,
         (Visit.country != HOME_COUNTRY).label("abroad"),
         Member.id.label("member_id"), Member.full_name.label("member_name"),
+        Member.deactivated_at.is_(None).label("member_active"),  # a profile for everyone
         Visitor.id.label("organisation_id"), Visitor.name.label("organisation"))
     return (_went(query, *shape)
             .join(Member, Member.id == Registration.member_id)

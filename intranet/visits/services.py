@@ -203,7 +203,8 @@ def waitlist_position(registration: Registration) -> int | None:
 
 def participants(visit_id: int) -> list[sa.Row]:
     """Confirmed sign-ups of the visit, by date, then order: rows of what lists of people
-    show (id, slot_id, note, member_id, full_name, email, phone, organisation: its name)."""
+    show (id, slot_id, note, member_id, full_name, email, phone, organisation: its name,
+    active: whether the account is still active, its profile shown to everyone)."""
     return rows_of(_signed_up(Status.CONFIRMED), {"visit_id": visit_id}).all()
 
 
@@ -211,7 +212,8 @@ def participants(visit_id: int) -> list[sa.Row]:
 def _signed_up(status: Status) -> sa.Select:
     return (sa.select(Registration.id, Registration.slot_id, Registration.note,
                       Registration.member_id, Member.full_name.label("full_name"),
-                      Member.email, Member.phone, Organisation.name.label("organisation"))
+                      Member.email, Member.phone, Organisation.name.label("organisation"),
+                      Member.deactivated_at.is_(None).label("active"))
             .join(VisitSlot, VisitSlot.id == Registration.slot_id)
             .join(Member, Member.id == Registration.member_id)
             .join(Organisation, Organisation.id == Registration.organisation_id)
