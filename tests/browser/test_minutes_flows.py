@@ -13,7 +13,7 @@ from intranet.accounts.models import Member
 from intranet.extensions import db
 from intranet.meetings import attendance
 from intranet.meetings.models import Meeting, Presence
-from intranet.minutes import services
+from intranet.minutes import services, tasks
 from intranet.minutes.models import MinutesState
 from intranet.policy import Role
 
@@ -286,3 +286,43 @@ def printed(page, seconds: float = 10) -> None:
         page.wait_for_timeout(50)
     raise AssertionError("the page did not open the print dialog")
 
+
+
+LINES = """(element) => {  // how many lines the element's own text takes (no hidden label)
+    const tops = new Set();
+    for (const node of element.childNodes) {
+        if (node.nodeType !== Node.TEXT_NODE || !node.textContent.trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const rect of range.getClientRects()) tops.add(Math.round(rect.top));
+    }
+    return tops.size;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, {"width": 360, "height": 740}],
+                         ids=["desktop", "phone"])
+def test_a_long_task_title_breaks_in_its_cell_and_leaves_the_others_whole(
+        browser, live_server, people, viewport):
+    meeting = db.session.get(Meeting, people["meeting_id"])
+    author = db.session.scalar(sa.select(Member).where(Member.email == people["secretary"]))
+    present = db.session.scalar(sa.select(Member).where(Member.email == people["present"]))
+    minutes = services.start(meeting, author)
+    tasks.add(minutes, "x" * 300, f"m:{present.id}", date(2027, 1, 31))
+    minutes_id = minutes.id
+    db.session.commit()
+    name = "desktop" if viewport == DESKTOP else "phone"
+    with logged_in_as(browser, live_server, people["secretary"], viewport) as (_, page):
+        page.goto(f"{live_server}/minutes/{minutes_id}/edit")
+        table = page.locator("#tasks table")
+        page.locator("#tasks").scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"minutes-long-task-{name}.png"), full_page=True)
+        assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
+        assert table.get_by_role("button", name="Odebrat").evaluate(LINES) == 1
+        title, who = table.locator("tbody td").nth(0), table.locator("tbody td").nth(1)
+        assert who.evaluate(LINES) <= 2  # "Petra Přítomná": whole words
+        assert title.evaluate(LINES) > 1
+        if viewport == DESKTOP:
+            for header in ("Kdo", "Do kdy"):
+                assert table.locator("th", has_text=header).evaluate(LINES) == 1, header
