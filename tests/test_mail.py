@@ -254,6 +254,26 @@ def test_admin_sees_failed_mail_and_queues_it_again(client, create_member, smtp_
     assert deliverer.deliver_due()["sent"] == 1
 
 
+def test_the_outbox_opens_on_the_first_tab_with_messages(client, create_member):
+    admin = create_member(Role.ADMIN)
+    with writing_request(client.application):
+        for _ in range(2):
+            queue_reset_mail(admin)
+        db.session.commit()
+    client.login(admin)
+    page = client.get("/admin/mail").get_data(as_text=True)  # none failed: the waiting ones
+    assert 'href="/admin/mail?status=pending" aria-current="page">čeká (2)' in page
+    assert page.count(f"<tr><td>{admin.email}</td>") == 2
+    assert "Žádné zprávy v tomto stavu." not in page
+    chosen = client.get("/admin/mail?status=failed").get_data(as_text=True)  # a choice stays
+    assert 'href="/admin/mail?status=failed" aria-current="page">nedoručeno (0)' in chosen
+    assert "Žádné zprávy v tomto stavu." in chosen
+    db.session.execute(sa.delete(OutboxDelivery))
+    db.session.commit()
+    empty = client.get("/admin/mail").get_data(as_text=True)  # nothing at all: undelivered
+    assert 'href="/admin/mail?status=failed" aria-current="page">nedoručeno (0)' in empty
+
+
 def test_outbox_counts_stop_at_a_cap_and_the_list_stays_paged(client, create_member,
                                                                 monkeypatch):
     """Sent deliveries only grow: the outbox counts each state up to a cap ("více než …")

@@ -19,13 +19,20 @@ SHOWN = {"failed": DeliveryStatus.FAILED, "bounced": DeliveryStatus.BOUNCED,
 @bp.get("/admin/mail")
 @requires("mail.manage")
 def outbox():
-    status = SHOWN.get(request.args.get("status", ""), DeliveryStatus.FAILED)
     counts = services.outbox_counts()
+    status = SHOWN.get(request.args.get("status", "")) or _first_with_messages(counts)
     return render_template("mail/outbox.html", counts=counts, status=status,
                            cap=services.COUNT_CAP, cap_text=format_number(services.COUNT_CAP),
                            pagination=paginate(_deliveries(), {"status": status},
                                                count=counts.get(status.value, 0)),
                            unreachable=services.unreachable_members())
+
+
+def _first_with_messages(counts: dict[str, int]) -> DeliveryStatus:
+    """The tab the outbox opens on when none is chosen: the first (in the tabs' order) that has
+    messages; undelivered ones when there are none at all."""
+    return next((status for status in SHOWN.values() if counts.get(status.value)),
+                DeliveryStatus.FAILED)
 
 
 @prebuilt
