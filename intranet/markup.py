@@ -56,11 +56,14 @@ def register_markdown(app) -> None:
 
 
 TAG = re.compile(r"<[^>]+>")
+# Tags inside a line of text: they go without a space, so that "**seminář**," stays "seminář,".
+INLINE_TAG = re.compile(r"</?(?:a|abbr|b|code|del|em|i|mark|s|small|span|strong|sub|sup|u)"
+                        r"(?:\s[^>]*)?>", re.IGNORECASE)
 
 
 def plain_text(html: str) -> str:
-    """The words of rendered HTML, for a search index."""
-    return unescape(TAG.sub(" ", html))
+    """The words of rendered HTML, for a search index (and its passages)."""
+    return unescape(TAG.sub(" ", INLINE_TAG.sub("", html)))
 
 
 # The headings of sanitised HTML: the sanitiser leaves them no attributes.

@@ -208,6 +208,19 @@ def test_the_page_groups_results_with_headings_and_counts(client, world):
     assert "Bez výsledků: Lidé, Organizace, Katalog služeb." in page
 
 
+def test_a_passage_of_a_post_shows_its_text_without_markdown_marks(client, world):
+    lists.post(world["territory"], world["reader"], "Pozvánka",
+               "Milí kolegové,\n\nzvu vás na **seminář** o _dluhové poradně_, viz "
+               "[program](https://example.org/program).")
+    db.session.commit()
+    client.login(world["reader"])
+    page = client.get("/search?q=dluhová poradna").get_data(as_text=True)
+    assert "Pozvánka" in page
+    assert "zvu vás na seminář o <mark>dluhové</mark> <mark>poradně</mark>, viz program" in page
+    for mark in ("**", "_dluh", "](", "[program"):
+        assert mark not in page, mark
+
+
 def test_more_than_five_link_to_all_of_them(client, world, create_organisation):
     for n in range(1, 8):
         create_organisation(f"Poradna Lipová {n}")

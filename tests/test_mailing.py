@@ -548,7 +548,8 @@ def test_threads_are_listed_by_their_newest_posted_message(team):
 
     def reply(parent, status=PostStatus.POSTED):
         item = ListPost(mailing_list=the_list, author_id=author.id, sender_name="A",
-                        sender_email=author.email, subject="Re", body="kolem", body_html="",
+                        sender_email=author.email, subject="Re", body="kolem",
+                        body_html="<p>kolem</p>",
                         source=PostSource.EMAIL, message_id=f"<{utcnow().timestamp()}@x>",
                         status=status)
         return services.take_post(item, parent)

@@ -23,7 +23,7 @@ from ..extensions import db
 from ..groups.models import GroupMembership, WorkingGroup
 from ..mail.models import OutboxMessage
 from ..mail.services import queue_to_many
-from ..markup import render_markdown
+from ..markup import plain_text, render_markdown
 from ..search import LIST_INDEX, index_text
 from ..text import mail_address, normalise_email, plain_name
 from ..web import external_url
@@ -376,10 +376,12 @@ def post_automatically(mailing_list: MailingList, subject: str, body: str,
 
 
 def distribute(item: ListPost) -> None:
-    """Archive the post (searchable) and queue it to every member who receives each message:
-    one stored message and one delivery row per recipient, in the caller's transaction."""
+    """Archive the post (searchable: its words without their Markdown marks, as the minutes',
+    so that a passage found shows no "**") and queue it to every member who receives each
+    message: one stored message and one delivery row per recipient, in the caller's
+    transaction."""
     item.posted_at = utcnow()
-    index_text(LIST_INDEX, item.id, f"{item.subject}\n{item.body}")
+    index_text(LIST_INDEX, item.id, f"{item.subject}\n{plain_text(item.body_html)}")
     attached = [(a, external_url("mailing.attachment", attachment_id=a.id))
                 for a in item.attachments]
     message = OutboxMessage(
