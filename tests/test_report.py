@@ -276,7 +276,9 @@ def test_tasks_created_done_and_overdue_at_the_years_end(reader, world):
 
 
 def test_visits_and_who_learned_from_whom(reader, world):
-    _text, tables = page(reader, f"?year={Y}")
+    text, tables = page(reader, f"?year={Y}")
+    assert f"V roce {Y} proběhly 2 výměnné stáže a exkurze." in text
+    assert "Zúčastnili se jich 2 lidé. Lidi na ně vyslaly 2 organizace." in text
     assert tables["Stáže a exkurze podle druhu"] == [
         ["Druh", "Počet", "Účastí", "Lidí", "Vysílajících organizací"],
         ["Výměnná stáž", "1", "2", "2", "2"], ["Exkurze", "1", "1", "1", "1"],
@@ -286,7 +288,8 @@ def test_visits_and_who_learned_from_whom(reader, world):
         ["Stáž v Dubnici (výměnná stáž)", f"10. 5. {Y} – 12. 5. {Y}", "Charita Dubnice", "2"],
         ["Exkurze do Vídně (exkurze)", f"20. 9. {Y}", "Fonds Soziales Wien, Rakousko", "1"]]
     assert tables["Kdo se učil u koho"] == [
-        ["Kdo \\ u koho", "Fonds Soziales Wien", "Charita Dubnice", "Celkem"],  # ch after h
+        ["Organizace účastníků / hostitelé", "Fonds Soziales Wien", "Charita Dubnice",
+         "Celkem"],  # ch after h
         ["Obecní úřad Lipová", "1", "1", "2"], ["Pečovatelská služba Lipová", "·", "1", "1"],
         ["Celkem", "1", "2", "3"]]
     assert csv_rows(reader, "visit_kinds")[1:] == [["výměnná stáž", "1", "2", "2", "2"],
@@ -332,6 +335,8 @@ def test_the_next_year_counts_what_fell_into_it(reader, world):
     """The meeting at 0:30 on New Year's Day, the minutes of 2 January, the tasks done late,
     the indicator's later value: the year after Y has them."""
     text, tables = page(reader, f"?year={Y + 1}")
+    assert (f"V roce {Y + 1} proběhla 1 výměnná stáž nebo exkurze. Zúčastnil se jí 1 člověk. "
+            "Lidi na ni vyslala 1 organizace.") in text  # one visit: "jí", "na ni"
     assert tables["Schůzky podle pracovních skupin"][1:] == [
         ["č. 1 – Senioři", "1", "1", "1"], ["Celkem", "1", "1", "1"]]
     assert tables["Zveřejněné zápisy podle pracovních skupin"][1:] == [
