@@ -347,6 +347,21 @@ def test_admin_member_list_filters(client, create_member, create_organisation):
     assert "Starostová" in rows("q=charita") and "Správcová" not in rows("q=charita")
 
 
+def test_admin_member_list_states_without_gender(client, create_member):
+    """Each account's state in words that fit a woman as well as a man."""
+    admin = create_member(Role.ADMIN)
+    create_member(last_name="Pozvaná", active=False)
+    create_member(last_name="Odešlá", deactivated=True)
+    client.login(admin)
+    page = client.get("/admin/members").get_data(as_text=True)
+    assert "Pozvat člena / členku" in page and "Pozvat člena<" not in page
+    assert ">pozvánka odeslána</span>" in page and ">účet deaktivován</span>" in page
+    assert "pozvaný" not in page and "deaktivovaný" not in page
+    assert '<option value="invited">pozvánka odeslána</option>' in page
+    assert "<h1>Pozvat člena / členku</h1>" in client.get(
+        "/admin/members/new").get_data(as_text=True)
+
+
 def test_admin_member_list_of_one_organisation_from_its_page(client, create_member,
                                                            create_organisation):
     admin = create_member(Role.ADMIN, last_name="Správcová")

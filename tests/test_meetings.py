@@ -482,6 +482,25 @@ def test_program_items_added_reordered_edited_and_removed(client, team, create_m
     assert meeting.sequence == 6  # every program change is a new calendar version
 
 
+def test_only_the_groups_members_presenting_link_to_their_profiles(client, team, create_member,
+                                                                   create_meeting):
+    """The hint says what the program does: a name of the group's member links to the profile,
+    a member of another group is written as a guest."""
+    outsider = create_member(first_name="Olga", last_name="Vedlejší")
+    meeting = create_meeting(team["group"])
+    client.login(team["secretary"])
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert ("Jména členů a členek skupiny se propojí s jejich profily, ostatní se uvedou jako "
+            "hosté.") in page and "s jeho profilem" not in page
+    response = client.post(f"/meetings/{meeting.id}/agenda", headers=HTMX, data={
+        "csrf_token": client.csrf_token(), "title": "Gestor cíle",
+        "presenters": "Klára Horlivá\nOlga Vedlejší"})
+    html = response.get_data(as_text=True)
+    assert f'href="/members/{team["keen"].id}"' in html
+    assert f'href="/members/{outsider.id}"' not in html
+    assert "Olga Vedlejší <span class=\"muted\">(host)</span>" in html
+
+
 def test_wtforms_own_messages_follow_the_page_language(client, team, create_meeting):
     """WTForms' messages come from a catalogue kept per language for the process (Flask-WTF
     read it from disk on every request that built a form)."""

@@ -154,6 +154,7 @@ def test_statistics_show_the_marks_the_count_and_the_csv_columns(client, table,
     assert all_sides_tile(client) == "1"
     assert "schůzka se všemi třemi stranami triády" in page
     assert "Z – zadavatelé (obce, kraj)" in page  # the legend
+    assert "na schůzce byl aspoň jeden člověk z té strany" in page and "přítomen" not in page
     csv = client.get("/meetings/stats.csv?table=meetings").get_data(as_text=True)
     header, first, second = csv.lstrip("\ufeff").splitlines()
     assert header.endswith(";Zadavatelé;Poskytovatelé;Uživatelé")

@@ -104,8 +104,8 @@ class MemberFilterForm(Form):
     role = SelectField(_l("Role"), [Optional()], choices=options(
         [("", _l("všechny role"))] + [(r.value, r.label) for r in Role]))
     status = SelectField(_l("Stav"), [Optional()], choices=options([
-        ("", _l("všichni")), ("active", _l("aktivní")), ("invited", _l("pozvaní")),
-        ("deactivated", _l("deaktivovaní"))]))
+        ("", _l("všechny stavy")), ("active", _l("aktivní")),
+        ("invited", _l("pozvánka odeslána")), ("deactivated", _l("účet deaktivován"))]))
     # Members of one organisation (from the organisation's page): shown as a filter to clear,
     # not as a select box of every organisation; the search finds organisations by name.
     organisation_id = IntegerField(widget=HiddenInput(), validators=[Optional()])

@@ -100,8 +100,8 @@ class AgendaItemForm(Form):
         1, 600, _l("Zadejte počet minut od %(min)d do %(max)d."))])
     presenters = TextAreaField(
         _l("Přednášející"), [Optional(), max_length(2000)], filters=[strip],
-        description=_l("Každý na nový řádek. Jméno člena se propojí s jeho profilem, "
-                       "ostatní se uvedou jako hosté."))
+        description=_l("Každý na nový řádek. Jména členů a členek skupiny se propojí s jejich "
+                       "profily, ostatní se uvedou jako hosté."))
 
 
 class GuestForm(Form):
