@@ -436,6 +436,8 @@ def test_history_and_changes_between_revisions(client, held, team):
 def test_the_markdown_source_downloads(client, held, team):
     minutes = started(held, team)
     client.login(team["secretary"])
+    page = client.get(f"/minutes/{minutes.id}").get_data(as_text=True)
+    assert "Stáhnout text zápisu (textový soubor)" in page and "Markdown" not in page
     response = client.get(f"/minutes/{minutes.id}/source")
     assert response.mimetype == "text/markdown"
     assert "attachment" in response.headers["Content-Disposition"]
