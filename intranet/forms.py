@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import EmailField, PasswordField, StringField, widgets
+from wtforms import EmailField, IntegerField, PasswordField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.validators import (
@@ -16,6 +16,7 @@ from wtforms.validators import (
     Email,
     EqualTo,
     Length,
+    NumberRange,
     Optional,
     StopValidation,
     ValidationError,
@@ -127,6 +128,15 @@ def required_value(missing, invalid):
 
     check.field_flags = {"required": True}
     return check
+
+
+def whole_number(label, low: int, high: int, **kwargs) -> IntegerField:
+    """A required whole number from `low` to `high`: empty says the field is required; 0 (which
+    DataRequired takes for empty) and anything else outside the range or not a number say
+    the range."""
+    out_of_range = _l("Zadejte číslo od %(min)d do %(max)d.", min=low, max=high)
+    return IntegerField(label, [required_value(_l("Toto pole je povinné."), out_of_range),
+                                NumberRange(low, high, out_of_range)], **kwargs)
 
 
 def within_years(first: int = 2000, last: int = 2100):

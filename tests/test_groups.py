@@ -6,6 +6,8 @@ from intranet.extensions import db
 from intranet.groups.models import GroupMembership, WorkingGroup
 from intranet.policy import Role
 
+from .conftest import field_error
+
 HTMX = {"HX-Request": "true"}
 CONFIRMED = {"confirmed": "1"}
 
@@ -24,11 +26,16 @@ def test_secretary_creates_group_with_errors_at_the_fields(client, create_member
     assert bad.status_code == 400
     assert "Skupina s tímto číslem už existuje." in page
     assert "Zadejte číslo od 0 do 14." in page and "- Dochvilnost" in page
-    good = client.submit("/groups/new", {"number": "5", "name": "Senioři", "reminder_days": "1",
+    zero = client.submit("/groups/new", {"number": "0", "name": "Senioři", "reminder_days": "0"})
+    assert field_error(zero.get_data(as_text=True), "number") == "Zadejte číslo od 1 do 999."
+    assert "reminder_days-error" not in zero.get_data(as_text=True)  # 0: no reminder
+    good = client.submit("/groups/new", {"number": "5", "name": "Senioři", "reminder_days": "0",
                                          "rules": "- Dochvilnost\n- Svoboda názoru"})
     assert good.status_code == 302
     page = client.get(good.location).get_data(as_text=True)
     assert "č. 5 – Senioři" in page and "<li>Svoboda názoru</li>" in page
+    assert db.session.scalar(sa.select(WorkingGroup.reminder_days).where(
+        WorkingGroup.number == 5)) == 0
 
 
 def test_coordinator_adds_and_removes_members_in_place(client, create_member, create_group):

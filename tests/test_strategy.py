@@ -250,6 +250,20 @@ def test_a_taken_goal_number_and_a_missing_priority_are_refused(client, strategy
     assert "Vyberte prioritu." in missing.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(("number", "message"), [
+    ("0", "Zadejte číslo od 1 do 99."), ("100", "Zadejte číslo od 1 do 99."),
+    ("dva", "Zadejte číslo od 1 do 99."), ("", "Toto pole je povinné.")])
+def test_a_goal_number_outside_the_range_says_the_range(client, strategy, number, message):
+    """0 is a number too: it gets the range, not "required" (which only an empty field gets)."""
+    client.login(strategy["admin"])
+    response = client.submit("/strategy/goals/new", {
+        "priority_id": strategy["goal"].priority_id, "number": number, "title": "Jiný cíl",
+        "municipality_ids": [], "answerable_id": "0", "group_id": "0", "description": ""})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert field_error(page, "number") == message and 'value="Jiný cíl"' in page
+
+
 def test_members_and_mayors_may_not_record_the_strategy(client, strategy):
     for who in ("member", "mayor", "owner"):
         client.login(strategy[who])

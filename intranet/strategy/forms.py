@@ -24,6 +24,7 @@ from ..forms import (
     required_value,
     strip,
     text_field,
+    whole_number,
     within_years,
 )
 from ..i18n import lazy_gettext as _l
@@ -60,8 +61,7 @@ def date_field(label, missing, **kwargs):
 
 
 class PriorityForm(Form):
-    number = IntegerField(_l("Číslo priority"), [required(), NumberRange(
-        1, 99, _l("Zadejte číslo od %(min)d do %(max)d."))])
+    number = whole_number(_l("Číslo priority"), 1, 99)
     title = text_field(_l("Název"), 200, description=_l("např. Služby pro seniory"))
     description = TextAreaField(_l("Popis"), [Optional(), max_length(5000)], filters=[strip])
 
@@ -76,8 +76,7 @@ class PriorityForm(Form):
 
 class GoalForm(Form):
     priority_id = SelectField(_l("Priorita"), coerce=coerce_id)
-    number = IntegerField(_l("Číslo cíle v prioritě"), [required(), NumberRange(
-        1, 99, _l("Zadejte číslo od %(min)d do %(max)d."))])
+    number = whole_number(_l("Číslo cíle v prioritě"), 1, 99)
     title = text_field(_l("Název cíle"), 300,
                        description=_l("např. Zvýšení nabídky sociálních služeb"))
     description = TextAreaField(_l("Popis"), [Optional(), max_length(5000)], filters=[strip])
@@ -110,7 +109,8 @@ class IndicatorForm(Form):
     name = text_field(_l("Název indikátoru"), 300,
                       description=_l("např. Počet lůžek v odlehčovacích službách"))
     unit = text_field(_l("Jednotka (nepovinné)"), 40, optional=True,
-                      description=_l("např. lůžek, osob, %"))
+                      description=_l("značka, která se za číslem nemění, např. %, Kč, km; u počtu "
+                                      "nechte prázdné a co se počítá, napište do názvu"))
     baseline = number_field(_l("Výchozí hodnota"), _l("Zadejte výchozí hodnotu."))
     baseline_on = date_field(_l("Ke dni"), _l("Zadejte, ke kterému dni výchozí hodnota platí."))
     target = number_field(_l("Cílová hodnota"), _l("Zadejte cílovou hodnotu."))
