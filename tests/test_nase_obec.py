@@ -154,6 +154,8 @@ def test_the_visits_its_people_went_on_and_hosted(client, town, create_member,
     page = client.get(f"/municipalities/{town['lipova'].id}").get_data(as_text=True)
     panel = page.split('id="visit-history-heading"', 1)[1].split("</section>", 1)[0]
     assert "Exkurze do Charity" in panel and "Stáž na obecním úřadě" in panel
+    assert ("Exkurze do Charity</a><br><span class=\"muted\">Exkurze · Charita Dubnice · "
+            "Eva Cestovatelka</span>") in panel  # the host apart from the title
     assert "Stáž jinde" not in panel
     assert f"/visits/register?municipality={town['lipova'].id}" in panel
     register = client.get(f"/visits/register?municipality={town['lipova'].id}").get_data(
