@@ -342,19 +342,19 @@ def _visits() -> None:
 STRATEGY = [
     ("Dostupné sociální služby", [
         ("Zvýšení nabídky sociálních služeb", ["Lipová", "Dubnice"], [
-            ("Místa v odlehčovací službě", "míst", 4, 12, "higher", "Farní charita Vranov",
+            ("Počet míst v odlehčovací službě", "", 4, 12, "higher", "Farní charita Vranov",
              [6, 7]),
-            ("Lidé čekající na pečovatelskou službu", "osob", 30, 10, "lower",
+            ("Počet lidí čekajících na pečovatelskou službu", "", 30, 10, "lower",
              "Městský úřad Vranov nad Bystrou", [27, 29]),
         ]),
         ("Zajištění koordinace služeb", ["Vranov nad Bystrou", "Podhradí"], [
-            ("Setkání kulatého stolu za rok", "setkání", 1, 4, "higher", "Spolek Most k domovu",
+            ("Počet setkání kulatého stolu za rok", "", 1, 4, "higher", "Spolek Most k domovu",
              [3]),
         ]),
     ]),
     ("Informovanost a prevence", [
         ("Zvýšení informovanosti o sociálních službách", ["Horní Lhota"], [
-            ("Obce s aktuálním katalogem služeb na webu", "obcí", 1, 8, "higher",
+            ("Počet obcí s aktuálním katalogem služeb na webu", "", 1, 8, "higher",
              "Obecní úřad Horní Lhota", []),
         ]),
     ]),
@@ -417,7 +417,7 @@ def _measures_and_decisions() -> None:
         Measure(goal=goal, title="Společný katalog služeb na webech obcí",
                 state=MeasureState.PLANNED)])
     indicator = db.session.scalar(sa.select(Indicator).where(
-        Indicator.name == "Obce s aktuálním katalogem služeb na webu"))
+        Indicator.name == "Počet obcí s aktuálním katalogem služeb na webu"))
     if held is not None:
         before = indicator_owner_text(indicator)
         indicator.owner_organisation = most
