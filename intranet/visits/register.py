@@ -235,7 +235,7 @@ def _matrix(year: int | None, limit: int | None) -> Matrix:
 
 
 def matrix_csv(table: Matrix) -> str:
-    headers = [_("Kdo (organizace) \\ u koho"), *table.hosts, _("Celkem")]
+    headers = [_("Organizace účastníků / hostitelé"), *table.hosts, _("Celkem")]
     return csv_text(headers, ([name, *cells, total] for name, cells, total in table.rows))
 
 
