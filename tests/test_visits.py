@@ -690,6 +690,8 @@ def test_the_calendar_file(client, make_visit, create_member):
     start = visit.slots[0].starts_on
     assert f"DTSTART;VALUE=DATE:{start:%Y%m%d}" in body
     assert f"DTEND;VALUE=DATE:{start + timedelta(days=3):%Y%m%d}" in body
+    assert (f'filename="vymenna-staz-{start.isoformat()}.ics"'  # no space for old clients
+            in response.headers["Content-Disposition"])
 
 
 # --- pages stay fast ----------------------------------------------------------------------

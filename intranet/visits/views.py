@@ -260,7 +260,7 @@ def ics(visit_id):
     mine = registration if registration and registration.status in ACTIVE else None
     slot = _slot_of(visit, request.args.get("slot")) or (mine.slot if mine else visit.slots[0])
     body = visit_calendar(visit, slot, mine.sequence if mine and mine.slot_id == slot.id else 0)
-    filename = f"{visit.kind.label}-{slot.starts_on.isoformat()}.ics"
+    filename = f"{str(visit.kind.label).replace(' ', '-')}-{slot.starts_on.isoformat()}.ics"
     return download(body, filename, "text/calendar")
 
 
