@@ -125,11 +125,13 @@ INSERTS = {  # a row of a word index, per database
 }
 
 
-def index_text(index: str, row_id: int, text: str) -> None:
-    """Put (or replace) a row's text in a word index, in the caller's transaction."""
-    insert, keys = INSERTS[dialect()].format(index=index), text_keys(text)
-    db.session.execute(sa.text(f"DELETE FROM {index} WHERE rowid = :id"), {"id": row_id})
-    db.session.execute(sa.text(insert), {  # PostgreSQL's document: each key once (smaller)
+def index_text(index: str, row_id: int, text: str, connection=None) -> None:
+    """Put (or replace) a row's text in a word index, in the caller's transaction (the
+    session's, or that of `connection`: a migration's)."""
+    connection = connection or db.session.connection()
+    insert, keys = INSERTS[connection.dialect.name].format(index=index), text_keys(text)
+    connection.execute(sa.text(f"DELETE FROM {index} WHERE rowid = :id"), {"id": row_id})
+    connection.execute(sa.text(insert), {  # PostgreSQL's document: each key once (smaller)
         "id": row_id, "body": text, "keys": keys, "words": " ".join(WORD.findall(fold(text))),
         "distinct_keys": " ".join(dict.fromkeys(keys.split()))})
 

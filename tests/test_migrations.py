@@ -7,6 +7,8 @@ from alembic.migration import MigrationContext
 from intranet.extensions import db
 from intranet.search import include_object
 
+from .conftest import writing_request
+
 
 def test_models_match_migrations(app):
     with db.engine.connect() as connection:
@@ -84,3 +86,27 @@ OLD_ROWS = [
       f" ({n}, 1, 'present', '{PAST}')" for n in (1, 2)),
     *(f"INSERT INTO participation (meeting_id, member_id) VALUES ({n}, 1)" for n in (3, 4)),
 ]
+
+
+def test_list_messages_indexed_before_are_indexed_again_without_markdown_marks(
+        app, create_member):
+    """The list index's revision: a message indexed from its Markdown, as before it, is
+    indexed again from its HTML (a passage found shows "seminář", not "**seminář**")."""
+    from flask_migrate import downgrade, upgrade
+
+    from intranet.mailing import services as lists
+    from intranet.mailing.models import ListKind, MailingList
+    from intranet.search import LIST_INDEX, index_text
+
+    downgrade(revision="ce0bd7d43e14")
+    territory = db.session.scalar(sa.select(MailingList).filter_by(kind=ListKind.TERRITORY))
+    with writing_request(app):
+        post = lists.post(territory, create_member(), "Pozvánka", "zvu vás na **seminář**")
+        index_text(LIST_INDEX, post.id, f"{post.subject}\n{post.body}")  # as it was indexed
+        db.session.commit()
+        post_id = post.id
+    db.session.remove()
+    upgrade()
+    body = db.session.execute(sa.text(f"SELECT body FROM {LIST_INDEX} WHERE rowid = :id"),
+                              {"id": post_id}).scalar()
+    assert body.split() == ["Pozvánka", "zvu", "vás", "na", "seminář"]
