@@ -214,7 +214,7 @@ def test_a_coordinator_records_a_goal_and_an_indicator(client, strategy):
     assert (indicator.baseline, indicator.target, indicator.owner_id) == (1, 4, None)
 
 
-INDICATOR = {"name": "Čekající", "unit": "osob", "baseline": "30", "target": "10",
+INDICATOR = {"name": "Čekající", "unit": "", "baseline": "30", "target": "10",
              "baseline_on": "2026-01-01", "target_on": "2029-12-31", "better": "lower",
              "owner_organisation_id": "0", "owner_id": "0", "months_between_values": "12"}
 
@@ -225,6 +225,9 @@ INDICATOR = {"name": "Čekající", "unit": "osob", "baseline": "30", "target": 
     ({"target": "40"}, "target", "Je-li lepší nižší hodnota, cílová nemůže být vyšší"),
     ({"baseline": "třicet"}, "baseline", "Zadejte číslo"),
     ({"owner_organisation_id": "999999"}, "owner_organisation_id", "Vyberte jednu z nabízených"),
+    ({"unit": "osob"}, "unit", "Slovo za číslem se mění (1 osoba, 2 osoby, 5 osob)"),
+    ({"unit": "míst"}, "unit", "U počtu nechte jednotku prázdnou"),
+    ({"months_between_values": "0"}, "months_between_values", "Zadejte číslo od 1 do 60."),
 ])
 def test_a_bad_indicator_is_answered_at_the_field_and_kept(client, strategy, changes, field,
                                                           message):
@@ -306,3 +309,12 @@ def test_a_municipality_s_page_shows_the_goals_it_owns(client, strategy, create_
     assert "Místa v odlehčovací službě" in panel and "50 % cesty k cíli" in panel
     elsewhere = client.get(f"/municipalities/{other.id}").get_data(as_text=True)
     assert "Obec zatím není gestorem žádného cíle." in elsewhere
+
+
+@pytest.mark.parametrize("unit", ["%", "Kč", "km", "tis. Kč", "m²", "EUR", ""])
+def test_a_unit_that_stays_the_same_after_any_number_is_kept(client, strategy, unit):
+    client.login(strategy["admin"])
+    response = client.submit(f"/strategy/goals/{strategy['goal'].id}/indicators/new",
+                             {**INDICATOR, "unit": unit})
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(Indicator.unit).where(Indicator.name == "Čekající")) == unit

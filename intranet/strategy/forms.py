@@ -5,13 +5,12 @@ import re
 
 from wtforms import (
     DateField,
-    IntegerField,
     RadioField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from ..forms import (
     Choices,
@@ -20,7 +19,6 @@ from ..forms import (
     coerce_id,
     max_length,
     options,
-    required,
     required_value,
     strip,
     text_field,
@@ -34,6 +32,8 @@ from .models import BETTER_LABELS, MEASURE_STATE_LABELS, Better, MeasureState
 BAD_DATE = _l("Takové datum neexistuje; zkontrolujte den a měsíc.")
 NOT_A_NUMBER = _l("Zadejte číslo, např. 120 nebo 12,5.")
 NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+# A unit that is a Czech word ("osob", "míst"): its form would have to follow the number.
+DECLINED_UNIT = re.compile(r"[a-záčďéěíňóřšťúůýž]{3,}")
 
 
 class NumberField(StringField):
@@ -120,15 +120,21 @@ class IndicatorForm(Form):
     owner_organisation_id = SelectField(_l("Gestor indikátoru: organizace"), coerce=coerce_id)
     owner_id = SelectField(_l("Gestor indikátoru: osoba"), coerce=coerce_id,
                            description=_l("Dostává připomínky a zadává hodnoty."))
-    months_between_values = IntegerField(
-        _l("Hodnota se zjišťuje každých (měsíců)"), [required(), NumberRange(
-            1, 60, _l("Zadejte číslo od %(min)d do %(max)d."))], default=12)
+    months_between_values = whole_number(_l("Hodnota se zjišťuje každých (měsíců)"), 1, 60,
+                                         default=12)
 
     def __init__(self, *args, organisations: Choices, members: Choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner_organisation_id.choices = (
             Choices([(0, _l("— vyberte organizaci —"))]) + organisations)
         self.owner_id.choices = Choices([(0, _l("— nikdo konkrétní —"))]) + members
+
+    def validate_unit(self, field):
+        if DECLINED_UNIT.fullmatch(field.data or ""):
+            raise ValidationError(_l(
+                "Slovo za číslem se mění (1 osoba, 2 osoby, 5 osob), jednotka zůstává stejná. "
+                "U počtu nechte jednotku prázdnou a co se počítá, napište do názvu (např. Počet "
+                "lidí na čekací listině); jednotka je pro značky jako %, Kč nebo km."))
 
     def validate_target_on(self, field):
         if field.data and self.baseline_on.data and field.data <= self.baseline_on.data:
